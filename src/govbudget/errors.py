@@ -1,0 +1,47 @@
+"""The exception hierarchy: every error govbudget raises derives from :class:`GovBudgetError`.
+
+Each error says what was wrong and where (file, line, table, row, field or code), so a user
+can act on the message alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class GovBudgetError(Exception):
+    """Base class of every error raised by govbudget."""
+
+
+class InvalidCodeError(GovBudgetError, ValueError):
+    """A subject code (科目编码) that is malformed: not 3, 5 or 7 digits, or not a string."""
+
+
+class UnknownSubjectError(GovBudgetError, KeyError):
+    """A well-formed code that the catalog does not list.  Carries close matches."""
+
+    def __init__(self, code: str, catalog: str, suggestions: Sequence[str] = ()) -> None:
+        self.code = code
+        self.catalog = catalog
+        self.suggestions = tuple(suggestions)
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown subject {code} in {catalog}{hint}")
+
+    def __str__(self) -> str:  # KeyError would quote the message; keep it readable.
+        return str(self.args[0])
+
+
+class UnknownEditionError(GovBudgetError, LookupError):
+    """An edition (year) or scheme for which no catalog is shipped."""
+
+
+class AmountError(GovBudgetError, ValueError):
+    """A malformed amount: a float, NaN, infinity, or text that is not a number."""
+
+
+class LedgerError(GovBudgetError, ValueError):
+    """A ledger fact that is inconsistent with the catalog or the table rules."""
+
+
+class FormatError(GovBudgetError, ValueError):
+    """A file that cannot be read: wrong schema, truncated, malformed (names file/line/field)."""
