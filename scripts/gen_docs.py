@@ -45,15 +45,6 @@ GENERATORS: dict[str, tuple[str, Callable[[], str]]] = {
 }
 
 
-def _rules_table() -> str:
-    from govbudget.rules import rules_markdown
-
-    return rules_markdown()
-
-
-GENERATORS["rules"] = ("docs/rules.md", _rules_table)
-
-
 def render(text: str, name: str, block: str) -> str:
     pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
     if not pattern.search(text):

@@ -1,0 +1,428 @@
+"""The ledger (source facts) of one department's year, from which every table derives.
+
+A user describes the year once, as facts, in 元 with exact ``Decimal`` amounts:
+
+* :class:`IncomeLine` — 收入: a source (:class:`IncomeSource`) × 功能分类 项 × amount;
+* :class:`ExpenditureLine` — 支出: 功能分类 项 × 部门预算经济分类 款 × :class:`Nature`
+  × funding source × amount;
+* :class:`Balances` — 年初结转和结余 (total, 财政拨款 by fund, 政府性基金 by 项),
+  使用非财政拨款结余和专用结余, 结余分配; 年末 figures derive;
+* :class:`ThreePublicExpenses` — “三公”经费 budget and actual per item, with counts;
+* :class:`NarrativeFacts` — what the explanatory text needs and no table holds (prior year,
+  年初预算 per 项, 机关运行经费, 政府采购, 国有资产, 绩效).
+
+Every line names the unit (本级 or 所属单位) it belongs to; a department's disclosure is the
+consolidation of its units.  :func:`validate` checks codes against the catalog of the
+ledger's edition and names the line at fault.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+import attrs
+
+from govbudget.classification import Level, Scheme, catalog
+from govbudget.errors import InvalidCodeError, LedgerError
+from govbudget.money import ZERO, to_decimal
+
+__all__ = [
+    "AssetFacts",
+    "Balances",
+    "BudgetLine",
+    "BudgetUnit",
+    "ExpenditureLine",
+    "IncomeLine",
+    "IncomeSource",
+    "Ledger",
+    "NarrativeFacts",
+    "Nature",
+    "PerformanceFacts",
+    "PriorYear",
+    "ProcurementFacts",
+    "ThreePublicAmounts",
+    "ThreePublicExpenses",
+    "validate",
+]
+
+
+def _amount(value: object) -> Decimal:
+    return to_decimal(value)
+
+
+def _nonnegative(_: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+    if value < 0:
+        raise LedgerError(f"{attribute.name}: negative amount {value} is not allowed here")
+
+
+class IncomeSource(enum.Enum):
+    """收入来源 — the eight income rows of 公开01表, in their printed order."""
+
+    GENERAL_PUBLIC_BUDGET = "一般公共预算财政拨款"
+    GOVERNMENT_FUND = "政府性基金预算财政拨款"
+    STATE_CAPITAL = "国有资本经营预算财政拨款"
+    SUPERIOR_SUBSIDY = "上级补助收入"
+    BUSINESS = "事业收入"
+    OPERATING = "经营收入"
+    AFFILIATES = "附属单位上缴收入"
+    OTHER = "其他收入"
+
+    @property
+    def is_fiscal(self) -> bool:
+        """True for the three 财政拨款 sources (appropriations from the finance bureau)."""
+        return self in FISCAL_SOURCES
+
+
+FISCAL_SOURCES = (
+    IncomeSource.GENERAL_PUBLIC_BUDGET,
+    IncomeSource.GOVERNMENT_FUND,
+    IncomeSource.STATE_CAPITAL,
+)
+
+
+class Nature(enum.Enum):
+    """支出性质 — the expenditure columns of 公开03表, in their printed order."""
+
+    BASIC = "基本支出"
+    PROJECT = "项目支出"
+    REMIT_TO_SUPERIOR = "上缴上级支出"
+    OPERATING = "经营支出"
+    SUBSIDY_TO_AFFILIATES = "对附属单位补助支出"
+
+
+@attrs.frozen
+class BudgetUnit:
+    """A budget unit consolidated in the disclosure: 本级 (the department itself) or a
+    所属单位 (an affiliated unit)."""
+
+    id: str
+    name: str
+    kind: str = "本级"
+
+
+@attrs.frozen
+class IncomeLine:
+    """One income fact (收入): ``amount`` 元 from ``source``, classified to 功能分类 项
+    ``function``, received by ``unit``."""
+
+    source: IncomeSource
+    function: str
+    amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
+    unit: str = ""
+
+
+@attrs.frozen
+class ExpenditureLine:
+    """One expenditure fact (支出): ``amount`` 元 spent under 功能分类 项 ``function`` and
+    部门预算经济分类 款 ``economic``, as ``nature`` (基本/项目/…), funded by ``source``."""
+
+    function: str
+    economic: str
+    nature: Nature
+    source: IncomeSource
+    amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
+    unit: str = ""
+
+
+@attrs.frozen
+class FunctionAmount:
+    """An amount attached to a 功能分类 项 (e.g. 政府性基金 年初结转 by 项)."""
+
+    function: str
+    amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
+
+
+@attrs.frozen
+class Balances:
+    """Carry-overs (结转和结余).  年末 figures are derived, never stated.
+
+    ``opening_total`` is 年初结转和结余 of all funds; ``opening_fiscal`` the 年初财政拨款
+    结转和结余 per fiscal source (a part of the total); ``opening_government_fund`` its
+    政府性基金 part by 项 (for 公开07表; must add up to the 政府性基金 opening).
+    """
+
+    opening_total: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    opening_fiscal: tuple[tuple[IncomeSource, Decimal], ...] = ()
+    opening_government_fund: tuple[FunctionAmount, ...] = ()
+    use_of_non_fiscal_balance: Decimal = attrs.field(
+        default=ZERO, converter=_amount, validator=_nonnegative
+    )
+    balance_distribution: Decimal = attrs.field(
+        default=ZERO, converter=_amount, validator=_nonnegative
+    )
+
+    def opening_for(self, source: IncomeSource) -> Decimal:
+        """年初财政拨款结转和结余 of one fiscal source."""
+        return sum((a for s, a in self.opening_fiscal if s is source), ZERO)
+
+
+@attrs.frozen
+class ThreePublicAmounts:
+    """The four “三公”经费 items: 因公出国（境）费, 公务用车购置费, 公务用车运行维护费, 公务接待费."""
+
+    abroad: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    vehicle_purchase: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    vehicle_operation: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    reception: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+
+    @property
+    def vehicles(self) -> Decimal:
+        """公务用车购置及运行维护费 = 购置 + 运行维护."""
+        return self.vehicle_purchase + self.vehicle_operation
+
+    @property
+    def total(self) -> Decimal:
+        """“三公”经费合计 = 因公出国（境） + 公务用车 + 公务接待."""
+        return self.abroad + self.vehicles + self.reception
+
+
+@attrs.frozen
+class ThreePublicExpenses:
+    """“三公”经费 funded by 财政拨款: budget (预算数) and actual (决算数), with the counts the
+    explanatory text reports."""
+
+    budget: ThreePublicAmounts = ThreePublicAmounts()
+    actual: ThreePublicAmounts = ThreePublicAmounts()
+    prior_actual: ThreePublicAmounts | None = None
+    groups_abroad: int = 0
+    people_abroad: int = 0
+    vehicles_purchased: int = 0
+    vehicles_held: int = 0
+    foreign_reception_groups: int = 0
+    foreign_reception_people: int = 0
+    domestic_reception_groups: int = 0
+    domestic_reception_people: int = 0
+
+
+@attrs.frozen
+class PriorYear:
+    """Last year's figures the text compares with (与上年度相比)."""
+
+    total: Decimal | None = attrs.field(default=None, converter=attrs.converters.optional(_amount))
+    fiscal_total: Decimal | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_amount)
+    )
+    general_public_expenditure: Decimal | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_amount)
+    )
+
+
+@attrs.frozen
+class BudgetLine:
+    """年初预算 of one 功能分类 项 (一般公共预算财政拨款), with the reason (主要原因) the text
+    gives for the difference between budget and actual."""
+
+    function: str
+    amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
+    reason: str | None = None
+
+
+@attrs.frozen
+class ProcurementFacts:
+    """政府采购: goods, works, services; amounts awarded to SMEs and to small/micro firms."""
+
+    goods: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    works: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    services: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    to_sme: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    to_small_micro: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+
+    @property
+    def total(self) -> Decimal:
+        """政府采购支出总额 = 货物 + 工程 + 服务."""
+        return self.goods + self.works + self.services
+
+
+#: The vehicle categories of 国有资产占用情况, in printed order.
+VEHICLE_CATEGORIES = (
+    "副部（省级）领导干部用车", "主要负责人用车", "机要通信用车", "应急保障车",
+    "执法执勤用车", "特种专业技术用车", "离退休干部用车", "其他用车",
+)
+
+
+@attrs.frozen
+class AssetFacts:
+    """国有资产占用: vehicles by category (counts) and equipment of 100 万元 or more."""
+
+    vehicles: tuple[tuple[str, int], ...] = tuple((c, 0) for c in VEHICLE_CATEGORIES)
+    large_equipment: int = 0
+
+    @property
+    def vehicle_total(self) -> int:
+        """车辆 total = Σ categories."""
+        return sum(n for _, n in self.vehicles)
+
+
+@attrs.frozen
+class PerformanceFacts:
+    """预算绩效: counts the text reports."""
+
+    projects_with_targets: int = 0
+    projects_self_evaluated: int = 0
+    self_evaluation_ratings: tuple[tuple[str, int], ...] = ()
+    department_rating: str | None = None
+    key_evaluations: int = 0
+    key_evaluation_score: Decimal | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_amount)
+    )
+    key_evaluation_rating: str | None = None
+
+
+@attrs.frozen
+class NarrativeFacts:
+    """What the explanatory text needs and no table holds."""
+
+    prior_year: PriorYear = PriorYear()
+    initial_budget: tuple[BudgetLine, ...] = ()
+    office_operating_expenses: Decimal | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_amount)
+    )
+    prior_office_operating_expenses: Decimal | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_amount)
+    )
+    procurement: ProcurementFacts = ProcurementFacts()
+    assets: AssetFacts = AssetFacts()
+    performance: PerformanceFacts = PerformanceFacts()
+    reasons: tuple[tuple[str, str], ...] = ()
+
+    def reason(self, key: str) -> str | None:
+        """The user's reason (主要原因) for a figure, by key (e.g. ``total``, ``fiscal``)."""
+        return next((text for k, text in self.reasons if k == key), None)
+
+
+@attrs.frozen
+class Ledger:
+    """All the source facts of one department's final accounts (部门决算) for one year.
+
+    ``edition`` is the catalog edition the codes refer to (see
+    :func:`govbudget.edition_for_year`).
+    """
+
+    department: str
+    fiscal_year: int
+    edition: int
+    units: tuple[BudgetUnit, ...] = ()
+    income: tuple[IncomeLine, ...] = ()
+    expenditure: tuple[ExpenditureLine, ...] = ()
+    balances: Balances = Balances()
+    three_public: ThreePublicExpenses = ThreePublicExpenses()
+    narrative: NarrativeFacts = NarrativeFacts()
+
+    def for_unit(self, unit_id: str) -> Ledger:
+        """The ledger of one consolidated unit (its lines only; other facts kept)."""
+        return attrs.evolve(
+            self,
+            units=tuple(u for u in self.units if u.id == unit_id),
+            income=tuple(i for i in self.income if i.unit == unit_id),
+            expenditure=tuple(e for e in self.expenditure if e.unit == unit_id),
+        )
+
+
+def _check_code(code: str, scheme: Scheme, level: Level, edition: int, where: str) -> str:
+    try:
+        subject = catalog(scheme, edition).get(code)
+    except InvalidCodeError as exc:
+        raise LedgerError(f"{where}: {exc}") from None
+    if subject is None:
+        cat = catalog(scheme, edition)
+        hint = cat.suggest(code)
+        more = f"; did you mean {', '.join(hint)}?" if hint else ""
+        raise LedgerError(f"{where}: code {code} is not in {cat.label}{more}")
+    if subject.level is not level:
+        raise LedgerError(
+            f"{where}: {subject.code} {subject.name} is a {subject.level.value}; "
+            f"a {level.value} code is needed here"
+        )
+    return subject.code
+
+
+class LineChecker:
+    """Validates lines one by one against a catalog edition (codes are checked once each),
+    so that a stream of millions of lines costs one set look-up per line."""
+
+    def __init__(self, edition: int) -> None:
+        self.edition = edition
+        self._functional: set[str] = set()
+        self._economic: set[str] = set()
+
+    def function(self, code: str, where: str) -> None:
+        if code not in self._functional:
+            _check_code(code, Scheme.FUNCTIONAL, Level.ITEM, self.edition, where)
+            self._functional.add(code)
+
+    def economic(self, code: str, where: str) -> None:
+        if code not in self._economic:
+            _check_code(code, Scheme.ECONOMIC_DEPARTMENT, Level.SECTION, self.edition, where)
+            self._economic.add(code)
+
+    def income(self, line: IncomeLine, where: str) -> None:
+        self.function(line.function, f"{where} (function)")
+
+    def expenditure(self, line: ExpenditureLine, where: str) -> None:
+        self.function(line.function, f"{where} (function)")
+        self.economic(line.economic, f"{where} (economic)")
+        if line.source.is_fiscal and line.nature not in (Nature.BASIC, Nature.PROJECT):
+            raise LedgerError(
+                f"{where}: {line.source.value} can fund only 基本支出 or 项目支出, "
+                f"not {line.nature.value}"
+            )
+
+
+def iter_problems(ledger: Ledger) -> Iterator[str]:
+    """Every problem of ``ledger`` as a message naming the line; empty when valid."""
+    checker = LineChecker(ledger.edition)
+    unit_ids = {u.id for u in ledger.units}
+    groups: list[tuple[str, Iterable[IncomeLine | ExpenditureLine]]] = [
+        ("income", ledger.income),
+        ("expenditure", ledger.expenditure),
+    ]
+    for name, lines in groups:
+        for i, line in enumerate(lines):
+            where = f"{name}[{i}]"
+            try:
+                if isinstance(line, IncomeLine):
+                    checker.income(line, where)
+                else:
+                    checker.expenditure(line, where)
+            except LedgerError as exc:
+                yield str(exc)
+            if unit_ids and line.unit not in unit_ids:
+                yield f"{where}: unit {line.unit!r} is not one of the ledger's units {sorted(unit_ids)}"
+    for i, fa in enumerate(ledger.balances.opening_government_fund):
+        try:
+            checker.function(fa.function, f"balances.opening_government_fund[{i}]")
+        except LedgerError as exc:
+            yield str(exc)
+    for i, b in enumerate(ledger.narrative.initial_budget):
+        try:
+            checker.function(b.function, f"narrative.initial_budget[{i}]")
+        except LedgerError as exc:
+            yield str(exc)
+    for source, _ in ledger.balances.opening_fiscal:
+        if not source.is_fiscal:
+            yield f"balances.opening_fiscal: {source.value} is not a 财政拨款 source"
+    fund_opening = ledger.balances.opening_for(IncomeSource.GOVERNMENT_FUND)
+    by_function = sum((fa.amount for fa in ledger.balances.opening_government_fund), ZERO)
+    if ledger.balances.opening_government_fund and by_function != fund_opening:
+        yield (
+            f"balances: 政府性基金 opening by 项 adds to {by_function}, but the 政府性基金 "
+            f"opening is {fund_opening}"
+        )
+    fiscal_opening = sum((a for _, a in ledger.balances.opening_fiscal), ZERO)
+    if fiscal_opening > ledger.balances.opening_total:
+        yield (
+            f"balances: 年初财政拨款结转和结余 {fiscal_opening} exceeds 年初结转和结余 "
+            f"{ledger.balances.opening_total}"
+        )
+
+
+def validate(ledger: Ledger) -> Ledger:
+    """Return ``ledger`` if valid, else raise :class:`LedgerError` listing every problem."""
+    problems = list(iter_problems(ledger))
+    if problems:
+        shown = problems[:20]
+        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise LedgerError(f"ledger of {ledger.department} {ledger.fiscal_year}:\n  " + "\n  ".join(shown) + more)
+    return ledger
