@@ -57,6 +57,12 @@ def _nonnegative(_: object, attribute: attrs.Attribute[Decimal], value: Decimal)
         raise LedgerError(f"{attribute.name}: negative amount {value} is not allowed here")
 
 
+def _amount_field() -> Decimal:
+    """A non-negative amount field defaulting to zero (floats refused by the converter)."""
+    field: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    return field
+
+
 class IncomeSource(enum.Enum):
     """收入来源 — the eight income rows of 公开01表, in their printed order."""
 
@@ -143,7 +149,7 @@ class Balances:
     政府性基金 part by 项 (for 公开07表; must add up to the 政府性基金 opening).
     """
 
-    opening_total: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    opening_total: Decimal = _amount_field()
     opening_fiscal: tuple[tuple[IncomeSource, Decimal], ...] = ()
     opening_government_fund: tuple[FunctionAmount, ...] = ()
     use_of_non_fiscal_balance: Decimal = attrs.field(
@@ -162,10 +168,10 @@ class Balances:
 class ThreePublicAmounts:
     """The four “三公”经费 items: 因公出国（境）费, 公务用车购置费, 公务用车运行维护费, 公务接待费."""
 
-    abroad: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
-    vehicle_purchase: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
-    vehicle_operation: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
-    reception: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    abroad: Decimal = _amount_field()
+    vehicle_purchase: Decimal = _amount_field()
+    vehicle_operation: Decimal = _amount_field()
+    reception: Decimal = _amount_field()
 
     @property
     def vehicles(self) -> Decimal:
@@ -223,11 +229,11 @@ class BudgetLine:
 class ProcurementFacts:
     """政府采购: goods, works, services; amounts awarded to SMEs and to small/micro firms."""
 
-    goods: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
-    works: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
-    services: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
-    to_sme: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
-    to_small_micro: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
+    goods: Decimal = _amount_field()
+    works: Decimal = _amount_field()
+    services: Decimal = _amount_field()
+    to_sme: Decimal = _amount_field()
+    to_small_micro: Decimal = _amount_field()
 
     @property
     def total(self) -> Decimal:
