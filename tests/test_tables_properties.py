@@ -4,7 +4,6 @@ consolidation, a stateful test against a plain dict model, and bad input."""
 from __future__ import annotations
 
 import json
-import random
 from collections import defaultdict
 from decimal import Decimal as D
 
@@ -400,7 +399,6 @@ def test_render_formats_and_csv_bom():
     data = json.loads(render(d, "json"))
     t06 = next(t for t in data["tables"] if t["id"] == "06")
     assert next(r for r in t06["rows"] if r["key"] == "public_total")["cells"]["决算数"] == "49.28"
-    assert random  # keep import used for st.randoms
 
 
 def test_cli_report(tmp_path):

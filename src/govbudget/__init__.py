@@ -12,7 +12,7 @@ Main entry points:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from govbudget.classification import (
     DEFAULT_EDITION,
@@ -38,9 +38,6 @@ from govbudget.errors import (
     UnknownSubjectError,
 )
 from govbudget.money import Unit, display, percent, to_decimal
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 __version__ = "0.1.0"
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from govbudget import classification as cls
-from govbudget.errors import GovBudgetError, InvalidCodeError, UnknownEditionError
+from govbudget.errors import GovBudgetError
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 
@@ -181,10 +181,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         result: int = args.func(args, out)
         return result
-    except (InvalidCodeError, UnknownEditionError) as exc:
-        print(f"govbudget: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except GovBudgetError as exc:
+    except GovBudgetError as exc:  # bad code, edition, file: the input is at fault
         print(f"govbudget: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. piped into `head`

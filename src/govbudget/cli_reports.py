@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from govbudget.errors import GovBudgetError
-
 
 def _load(path: str | None) -> Any:
     from govbudget.io import example_ledger, load_ledger
@@ -46,4 +44,4 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_report)
 
 
-__all__ = ["GovBudgetError", "register"]
+__all__ = ["register"]

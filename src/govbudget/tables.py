@@ -604,7 +604,6 @@ class Disclosure:
 def _add_tables(a: Table, b: Table) -> Table:
     if a.unit is not b.unit:
         raise GovBudgetError(f"{a.label}: cannot add tables in {a.unit.value} and {b.unit.value}")
-    by_key = {r.key: r for r in a.rows}
     merged: dict[str, Row] = {}
     for r in (*a.rows, *b.rows):
         if r.key in merged:
@@ -615,11 +614,9 @@ def _add_tables(a: Table, b: Table) -> Table:
                 r = prev
         merged[r.key] = r
     rows = list(merged.values())
-    if any(r.code and r.level is Level.ITEM for r in rows) or a.id in ("02", "03", "05", "07", "08"):
+    # Functional tables are in code order; 01, 04 and 06 are laid out again by _relayout.
+    if a.id in ("02", "03", "05", "07", "08"):
         rows.sort(key=lambda r: (r.key != "total", r.code or ""))
-    elif len(rows) != len(by_key):  # 公开06 extra 款: keep template order, extras last
-        order = {k: i for i, k in enumerate(by_key)}
-        rows.sort(key=lambda r: order.get(r.key, len(order)))
     return type(a)(a.columns, tuple(rows), a.unit)
 
 
