@@ -1,4 +1,4 @@
-"""The reporting commands of the CLI: ``report`` (and later ``check``, ``narrative``)."""
+"""The reporting commands of the CLI: ``report``, ``narrative``, ``check`` and ``rules``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
 
 def _load(path: str | None) -> Any:
     from govbudget.io import example_ledger, load_ledger
@@ -14,19 +16,99 @@ def _load(path: str | None) -> Any:
     return example_ledger() if path is None else load_ledger(path)
 
 
-def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget.render import render
-    from govbudget.tables import derive
-
-    disclosure = derive(_load(args.ledger))
-    text = render(disclosure, args.format, args.table or None)
+def _write(args: argparse.Namespace, text: str, out: TextIO) -> None:
     if args.output:
         # CSV keeps its BOM for Excel; every format is written as UTF-8.
         Path(args.output).write_text(text, encoding="utf-8", newline="")
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         out.write(text.lstrip("\ufeff") if out is not sys.stdout or args.format != "csv" else text)
-    return 0
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget.narrative import build, to_markdown
+    from govbudget.render import render
+    from govbudget.tables import derive
+
+    ledger = _load(args.ledger)
+    disclosure = derive(ledger)
+    text = render(disclosure, args.format, args.table or None)
+    if args.format == "markdown" and not args.table:
+        # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
+        text = text.rstrip("\n") + "\n\n" + to_markdown(build(ledger, disclosure, balance_shares=args.balance_shares))
+    _write(args, text, out)
+    return EXIT_OK
+
+
+def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget.narrative import build, to_json, to_markdown, to_text
+
+    n = build(_load(args.ledger), balance_shares=args.balance_shares)
+    text = {"text": to_text, "markdown": to_markdown, "json": to_json}[args.format](n)
+    _write(args, text, out)
+    if n.adjustments and args.format == "text":
+        moved = "; ".join(f"{a.key} {a.rounded}% → {a.shown}%" for a in n.adjustments)
+        print(f"舍位平衡 moved: {moved}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget.errors import GovBudgetError
+    from govbudget.readers import read, read_text
+    from govbudget.rules import Report, check, to_json
+
+    targets: list[str] = list(args.files)
+    if args.example:
+        targets.insert(0, "<example>")
+    if not targets:
+        print("govbudget check: give FILE(s) or --example", file=sys.stderr)
+        return EXIT_UNREADABLE
+    show_progress = len(targets) > 1 and sys.stderr.isatty() and args.format == "text"
+    reports: list[Report] = []
+    status = EXIT_OK
+    for i, target in enumerate(targets, 1):
+        if show_progress:
+            print(f"\r[{i}/{len(targets)}] {target[-60:]}", end="", file=sys.stderr, flush=True)
+        try:
+            if target == "<example>":
+                from govbudget.io import example_published_text
+
+                published = read_text(example_published_text(), source="example: 三门峡市政务服务和大数据管理局 2023 (published)")
+            else:
+                published = read(target)
+            report = check(published)
+        except GovBudgetError as exc:
+            if show_progress:
+                print(file=sys.stderr)
+            print(f"{target}: cannot read: {exc}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+            continue
+        reports.append(report)
+        if report.errors and status == EXIT_OK:
+            status = EXIT_ERRORS
+    if show_progress:
+        print(file=sys.stderr)
+    if args.format == "json":
+        out.write(to_json(reports))
+        return status
+    levels = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[args.level]
+    for report in reports:
+        shown = [f for f in report.findings if f.severity.value in levels]
+        if len(reports) == 1 or not args.summary_only:
+            for f in shown:
+                print(f, file=out)
+        print(report.summary(), file=out)
+    return status
+
+
+def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget.rules import RULES
+
+    for r in RULES:
+        print(f"{r.id:28} {r.severity.value:7} {r.title_zh}", file=out)
+        if args.verbose:
+            print(f"{'':28} {r.title_en}\n{'':28} {r.equation}", file=out)
+    return EXIT_OK
 
 
 def register(sub: Any) -> None:
@@ -35,13 +117,51 @@ def register(sub: Any) -> None:
         "report",
         help="derive and render the nine 公开 tables (default: the embedded example)",
         description="Derive the nine 部门决算公开 tables from a ledger (.json or .csv) and render "
-        "them. Without LEDGER, the embedded example (三门峡市政务服务和大数据管理局 2023).",
+        "them. Without LEDGER, the embedded example (三门峡市政务服务和大数据管理局 2023). "
+        "--format markdown adds 第三部分 情况说明 after the tables.",
     )
     p.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
     p.add_argument("--format", choices=["text", "markdown", "csv", "json"], default="text")
     p.add_argument("--table", action="append", metavar="NN", help="only this table (repeatable)")
+    p.add_argument("--balance-shares", action="store_true",
+                   help="with markdown: shares in the text add up to exactly 100.00%% (舍位平衡)")
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_report)
+
+    n = sub.add_parser(
+        "narrative",
+        help="generate the explanatory text (第三部分 情况说明) from a ledger",
+        description="Generate the thirteen sections of 情况说明 from a ledger, every figure "
+        "computed from exact 元 amounts. Without LEDGER, the embedded example.",
+    )
+    n.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
+    n.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    n.add_argument("--balance-shares", action="store_true",
+                   help="make the shares of each breakdown add up to exactly 100.00%% (舍位平衡) "
+                   "and report which moved")
+    n.add_argument("--output", "-o", help="write to this file instead of standard output")
+    n.set_defaults(func=cmd_narrative)
+
+    c = sub.add_parser(
+        "check",
+        help="check published disclosures (text, CSV or JSON) against the consistency rules",
+        description="Read each FILE (a report's plain text, a CSV, a disclosure or ledger JSON), "
+        "apply the rules and print the findings: rule id, severity, location, stated and "
+        "expected values, message. Exit 0 when no file has an error, 1 when some has, 2 when "
+        "a file cannot be read.",
+    )
+    c.add_argument("files", nargs="*", metavar="FILE")
+    c.add_argument("--example", action="store_true",
+                   help="also check the shipped seed report (三门峡 2023, as published)")
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--level", choices=["error", "warning", "info"], default="info",
+                   help="lowest severity to print (text format; default: info)")
+    c.add_argument("--summary-only", action="store_true", help="with several files: one line per file")
+    c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
+    r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")
+    r.set_defaults(func=cmd_rules)
 
 
 __all__ = ["register"]

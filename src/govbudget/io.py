@@ -225,3 +225,12 @@ def example_ledger() -> Ledger:
     reconstructed in 元 so that the derived tables reproduce every published figure."""
     text = resources.files("govbudget").joinpath("examples", EXAMPLE).read_text(encoding="utf-8")
     return ledger_from_json(text, source=f"govbudget/examples/{EXAMPLE}")
+
+
+PUBLISHED_EXAMPLE = "sanmenxia-2023-published.txt"
+
+
+def example_published_text() -> str:
+    """The seed report as published (plain text extracted from the PDF), shipped unchanged
+    for ``govbudget check --example``: the worked example of docs/checking.md."""
+    return resources.files("govbudget").joinpath("examples", PUBLISHED_EXAMPLE).read_text(encoding="utf-8")

@@ -198,6 +198,9 @@ class ThreePublicExpenses:
     vehicles_held: int = 0
     foreign_reception_groups: int = 0
     foreign_reception_people: int = 0
+    #: 外宾接待支出: the part of the actual 公务接待费 spent on foreign guests (the rest is
+    #: 国内公务接待); checked to be at most the actual 公务接待费.
+    foreign_reception: Decimal = _amount_field()
     domestic_reception_groups: int = 0
     domestic_reception_people: int = 0
 
@@ -415,6 +418,12 @@ def iter_problems(ledger: Ledger) -> Iterator[str]:
         yield (
             f"balances: 政府性基金 opening by 项 adds to {by_function}, but the 政府性基金 "
             f"opening is {fund_opening}"
+        )
+    tp = ledger.three_public
+    if tp.foreign_reception > tp.actual.reception:
+        yield (
+            f"three_public.foreign_reception: 外宾接待 {tp.foreign_reception} exceeds the actual "
+            f"公务接待费 {tp.actual.reception}"
         )
     fiscal_opening = sum((a for _, a in ledger.balances.opening_fiscal), ZERO)
     if fiscal_opening > ledger.balances.opening_total:

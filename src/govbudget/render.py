@@ -49,9 +49,10 @@ def shown(table: Table, value: Decimal) -> Decimal:
 def _cell(table: Table, value: Decimal | None, blank_zero: bool = True) -> str:
     if value is None:
         return ""
-    figure = shown(table, value)
-    if blank_zero and figure == 0:
+    # Only an exact zero is blank; a tiny amount prints 0.00 (so a blank is a true zero).
+    if blank_zero and value == 0:
         return ""
+    figure = shown(table, value)
     return format_amount(figure)
 
 

@@ -1,0 +1,208 @@
+"""A disclosure as the checker sees it: tables (any subset of the nine), the explanatory
+text's figures, the statements printed under tables, and where each figure came from.
+
+A :class:`Published` is made by the readers (:mod:`govbudget.readers`) from a report's text,
+CSV or JSON — figures kept exactly as stated — or from a derived
+:class:`~govbudget.tables.Disclosure` (:func:`from_disclosure`), exact or re-rounded to the
+printed 万元 figures.  The rules (:mod:`govbudget.rules`) read it through :meth:`cell` and
+:meth:`figure`, which give each quantity with the half-width of the interval it stands for:
+0 for an exact value, 0.005 for a figure printed with two decimals.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from govbudget.money import Unit, convert, display
+from govbudget.narrative import Figure, FigureKind, Narrative
+from govbudget.tables import Disclosure, Row, Table
+
+__all__ = ["Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width"]
+
+
+class Severity(enum.Enum):
+    """How bad a finding is: an error (the figures cannot all be right), a warning (a
+    questionable definition or an unexplained difference), info (e.g. a rounding tail 尾差)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@attrs.frozen
+class Location:
+    """Where a figure is: table/row/column for tables, section/key for the text, and the
+    source line when read from a file."""
+
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    label: str | None = None
+    section: str | None = None
+    key: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.table:
+            parts.append(f"公开{self.table}表")
+            if self.row:
+                parts.append(f"{self.row}{' ' + self.label if self.label and self.label != self.row else ''}")
+            if self.column:
+                parts.append(f"[{self.column}]")
+        elif self.key or self.section:
+            parts.append(f"情况说明 {self.section or ''}".rstrip())
+            if self.key:
+                parts.append(self.key)
+        text = " ".join(parts) or "disclosure"
+        return f"{text} (line {self.line})" if self.line else text
+
+
+@attrs.frozen
+class Finding:
+    """One result of a rule: rule id, severity, location, the stated value, the expected value
+    or interval, and a message in Chinese and English."""
+
+    rule: str
+    severity: Severity
+    location: Location
+    message_zh: str
+    message_en: str
+    stated: str | None = None
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        head = f"{self.severity.value:7} {self.rule:28} {self.location}"
+        vals = ""
+        if self.stated is not None or self.expected is not None:
+            vals = f"  stated {self.stated}, expected {self.expected}"
+        return f"{head}{vals}\n        {self.message_zh}\n        {self.message_en}"
+
+
+@attrs.frozen
+class Quantity:
+    """A figure in a relation: its value (万元, percent or count), the half-width of the
+    interval it stands for, where it is, and how to name it in a message."""
+
+    value: Decimal
+    half_width: Decimal
+    location: Location
+    name: str
+
+    @property
+    def low(self) -> Decimal:
+        return self.value - self.half_width
+
+    @property
+    def high(self) -> Decimal:
+        return self.value + self.half_width
+
+
+def half_width(value: Decimal) -> Decimal:
+    """Half of the last printed unit: 3,881.84 → 0.005; 6.2 → 0.05; 0 → 0.5."""
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return Decimal(5).scaleb(exponent - 1)
+
+
+@attrs.frozen
+class Published:
+    """What is checked: tables by id (``"01"`` … ``"09"``; any may be missing), the text's
+    figures (``narrative``), the statements printed under tables, reader findings (lines it
+    could not place), and whether the values are exact (derived) or printed."""
+
+    department: str = ""
+    fiscal_year: int | None = None
+    edition: int | None = None
+    tables: Mapping[str, Table] = attrs.field(factory=dict)
+    narrative: Narrative | None = None
+    statements: Mapping[str, str] = attrs.field(factory=dict)
+    exact: bool = False
+    source: str = ""
+    lines: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
+    reader_findings: tuple[Finding, ...] = ()
+
+    def table(self, table_id: str) -> Table | None:
+        return self.tables.get(table_id)
+
+    def has(self, *table_ids: str) -> bool:
+        """True when every named table is present."""
+        return all(t in self.tables for t in table_ids)
+
+    def cell(self, table_id: str, row_key: str, column_key: str) -> Quantity | None:
+        """A table cell in 万元 with its interval; ``None`` if the table is missing."""
+        table = self.tables.get(table_id)
+        if table is None:
+            return None
+        value = table.cell(row_key, column_key)
+        row = table.get_row(row_key)
+        column = next((c.title for c in table.columns if c.key == column_key), column_key)
+        loc = Location(table_id, row_key, column, row.label if row else None,
+                       line=self.lines.get((table_id, row_key)))
+        name = f"公开{table_id}表 {row.label if row and row.label else row_key}·{column}"
+        if self.exact:
+            return Quantity(convert(value, table.unit, Unit.WAN), Decimal(0), loc, name)
+        # A blank cell (read as a plain 0) is an exact zero; a printed 0.00 may hide < 0.005.
+        hw = Decimal(0) if _is_blank(value) else half_width(value)
+        if table.unit is not Unit.WAN:
+            return Quantity(convert(value, table.unit, Unit.WAN), convert(hw, table.unit, Unit.WAN), loc, name)
+        return Quantity(value, hw, loc, name)
+
+    def figure(self, key: str) -> Quantity | None:
+        """A figure of the text with its interval; ``None`` when the text does not state it."""
+        if self.narrative is None:
+            return None
+        f = self.narrative.figures.get(key)
+        if f is None:
+            return None
+        return figure_quantity(f, self.narrative.section_of(key))
+
+
+def figure_quantity(f: Figure, section: str | None) -> Quantity:
+    """A text figure as printed: counts are exact, amounts and rates stand for an interval."""
+    hw = Decimal(0) if f.kind is FigureKind.COUNT else half_width(f.value)
+    return Quantity(f.value, hw, Location(section=section, key=f.key, line=f.line), f.key)
+
+
+def _is_blank(value: Decimal) -> bool:
+    exponent = value.as_tuple().exponent
+    return value == 0 and isinstance(exponent, int) and exponent >= 0
+
+
+BLANK = Decimal(0)
+
+
+def _round_table(table: Table) -> Table:
+    # Exact zeros print blank; any other amount prints its 万元 figure (0.00 for a tiny one).
+    rows = tuple(attrs.evolve(r, values=tuple(BLANK if v == 0 else display(v) for v in r.values))
+                 for r in table.rows)
+    return attrs.evolve(table, rows=rows, unit=Unit.WAN)
+
+
+def from_disclosure(d: Disclosure, narrative: Narrative | None = None, *, rounded: bool = False,
+                    source: str = "") -> Published:
+    """A derived disclosure as checker input: exact (every identity must hold to the 元), or
+    ``rounded`` to the printed 万元 figures (identities hold within the rounding intervals)."""
+    tables = {t.id: (_round_table(t) if rounded and t.unit is Unit.YUAN else t) for t in d.tables}
+    statements = {t.id: t.statement for t in d.tables if t.statement}
+    exact = not rounded and all(t.unit is Unit.YUAN for t in d.tables)
+    return Published(d.department, d.fiscal_year, d.edition, tables, narrative, statements, exact,
+                     source or f"{d.department} {d.fiscal_year}")
+
+
+def replace_cell(p: Published, table_id: str, row_key: str, column_key: str, value: Decimal) -> Published:
+    """A copy with one cell replaced (used to test that the rules notice a changed figure)."""
+    table = p.tables[table_id]
+    row = table.row(row_key)
+    side = row.side if row.side in ("income", "expenditure") else ""
+    cols = table.columns_for(side)
+    idx = next(i for i, c in enumerate(cols) if c.key == column_key)
+    values = list(row.values)
+    values[idx] = value
+    new_row: Row = attrs.evolve(row, values=tuple(values))
+    rows = tuple(new_row if r.key == row_key and r.side == row.side else r for r in table.rows)
+    return attrs.evolve(p, tables={**p.tables, table_id: attrs.evolve(table, rows=rows)})
