@@ -115,4 +115,13 @@ def full_ledgers(draw, max_lines=25):
     """Ledgers with narrative facts, for the text generator and the text rules."""
     ledger = draw(ledgers(max_lines=max_lines))
     facts = draw(narrative_facts(tuple({e.function for e in ledger.expenditure})))
-    return attrs.evolve(ledger, narrative=facts)
+    # Consistent “三公” facts: the actuals cover what 公开06 shows of them (GPB basic only).
+    def basic(code):
+        return sum((e.amount for e in ledger.expenditure if e.economic == code and e.nature is Nature.BASIC
+                    and e.source is IncomeSource.GENERAL_PUBLIC_BUDGET), Decimal(0))
+    a = ledger.three_public.actual
+    actual = ThreePublicAmounts(max(a.abroad, basic("30212")), max(a.vehicle_purchase, basic("31013")),
+                                max(a.vehicle_operation, basic("30231")), max(a.reception, basic("30217")))
+    three_public = attrs.evolve(ledger.three_public, actual=actual,
+                                foreign_reception=draw(st.integers(0, 100)) * actual.reception / 100)
+    return attrs.evolve(ledger, narrative=facts, three_public=three_public)

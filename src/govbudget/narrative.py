@@ -229,14 +229,16 @@ class _Builder:
 
     @staticmethod
     def rate(key: str, part: Decimal, whole: Decimal, derivation: str) -> Figure | None:
+        # No rate on a zero base, nor on a base that prints as 0.00 万元: a reader could not
+        # tell it from zero (and the checker would rightly flag it).
         shown = percent(part, whole)
-        if shown is None:
+        if shown is None or display(whole) == 0:
             return None
         return Figure(key, shown, FigureKind.PERCENT, _exact_percent(part, whole), derivation)
 
     def shares(self, items: Sequence[tuple[str, Decimal]], whole: Decimal, derivation: str) -> list[Figure | None]:
         """Shares of ``items`` in ``whole``; balanced to 100.00 when asked (舍位平衡)."""
-        if whole == 0:
+        if display(whole) == 0:
             return [None] * len(items)
         figures: list[Figure | None] = [self.rate(k, a, whole, derivation) for k, a in items]
         if self.balance and items:
@@ -273,11 +275,19 @@ def _change_sentence(
     change = b.amount(f"{prefix}.change", delta, "current − prior")
     text = f"与上年度相比，{subject}{verb_each}{'增加' if up else '减少'}{_sp(abs(change.value))}万元"
     figures = [change]
-    rate = b.rate(f"{prefix}.change_rate", abs(delta), prior, "|current − prior| / prior × 100")
+    rate = _change_rate(b, f"{prefix}.change_rate", current, prior)
     if rate is not None:
         text += f"，{'增长' if up else '下降'} {rate.value}%"
         figures.append(rate)
     return Sentence(text + "。", tuple(figures)), True
+
+
+def _change_rate(b: _Builder, key: str, current: Decimal, prior: Decimal) -> Figure | None:
+    """|Δ| / prior, unless a reader of the printed text would find no base: the prior year it
+    implies (printed current − printed Δ) must itself be positive."""
+    if display(current) - display(current - prior) <= 0:
+        return None
+    return b.rate(key, abs(current - prior), prior, "|current − prior| / prior × 100")
 
 
 def _reason(text: str | None) -> str:
@@ -586,7 +596,7 @@ def _section10(b: _Builder, ledger: Ledger) -> Section:
         c = b.amount("office.change", cur - prior, "current − prior")
         text += f"，比 {y - 1} 年度{'增加' if up else '减少'}{_sp(abs(c.value))}万元"
         figs.append(c)
-        r = b.rate("office.change_rate", abs(cur - prior), prior, "|current − prior| / prior × 100")
+        r = _change_rate(b, "office.change_rate", cur, prior)
         if r is not None:
             text += f"，{'增长' if up else '下降'} {r.value}%"
             figs.append(r)
@@ -656,7 +666,7 @@ def _section13(ledger: Ledger) -> Section:
         text += f"，评价结果为{p.key_evaluation_rating or PLACEHOLDER}。"
         s4 = Sentence(text, tuple(figs))
     else:
-        s4 = Sentence(f"我部门 {y} 年度未开展部门评价。", (_count("performance.key_evaluations", 0),))
+        s4 = Sentence(f"我部门 {y} 年度未开展部门评价。")
     subs = (
         Section("十三（一）", "（一）绩效管理工作开展情况", (Paragraph((s1,)),)),
         Section("十三（二）", "（二）部门整体绩效自评结果", (Paragraph((s2,)),)),

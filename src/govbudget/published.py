@@ -147,7 +147,7 @@ class Published:
         if self.exact:
             return Quantity(convert(value, table.unit, Unit.WAN), Decimal(0), loc, name)
         # A blank cell (read as a plain 0) is an exact zero; a printed 0.00 may hide < 0.005.
-        hw = Decimal(0) if _is_blank(value) else half_width(value)
+        hw = Decimal(0) if is_blank(value) else half_width(value)
         if table.unit is not Unit.WAN:
             return Quantity(convert(value, table.unit, Unit.WAN), convert(hw, table.unit, Unit.WAN), loc, name)
         return Quantity(value, hw, loc, name)
@@ -168,7 +168,8 @@ def figure_quantity(f: Figure, section: str | None) -> Quantity:
     return Quantity(f.value, hw, Location(section=section, key=f.key, line=f.line), f.key)
 
 
-def _is_blank(value: Decimal) -> bool:
+def is_blank(value: Decimal) -> bool:
+    """True for a blank cell as read (a plain ``0``), as opposed to a printed ``0.00``."""
     exponent = value.as_tuple().exponent
     return value == 0 and isinstance(exponent, int) and exponent >= 0
 

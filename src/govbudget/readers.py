@@ -501,7 +501,7 @@ def _tp_key(text: str) -> str:
 _VEHICLES = rf"(副部{_P}省级{_Q}领导干部用车|主要负责人用车|机要通信用车|应急保障车|执法执勤用车|特种专业技术用车|离退休干部用车|其他用车)"
 
 
-def _patterns(top: str) -> list[tuple[str, _Handler]]:
+def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
     A = _amt
     if top == "一":
         return [(rf"收、?支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
@@ -522,7 +522,8 @@ def _patterns(top: str) -> list[tuple[str, _Handler]]:
             (rf"年初预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成年初预算的{_NUM}%)?",
              lambda m: [A("gpb_budget.total", m.group(1)), A("gpb_budget.actual", m.group(2)),
                         _pct("gpb_budget.rate", m.group(3))]),
-            (rf"一般公共预算财政拨款支出{_NUM}万元[，,]主要用于(?:以下方面)?[：:]?",
+            (rf"一般公共预算财政拨款支出{_NUM}万元[，,]主要用于(?:以下方面)?[：:]?" if sub != "（二）" else
+             rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]主要用于(?:以下方面)?[：:]?)?",
              lambda m: [A("gpb_structure.total", m.group(1))]),
             (rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]占(?:本年)?支出合计的{_NUM}%)?",
              lambda m: [A("gpb.total", m.group(1)), _pct("gpb.share_of_expenditure", m.group(2))]),
@@ -633,7 +634,8 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
     lists: list[tuple[str, tuple[str, ...]]] = []
     flags: list[str] = []
     covered: list[tuple[int, int]] = []
-    for pattern, handler in _patterns(top.group(0) if top else ""):
+    head = top.group(0) if top else ""
+    for pattern, handler in _patterns(head, body.section[len(head):]):
         for m in re.finditer(pattern, body.text):
             if any(a <= m.start() < b for a, b in covered):
                 continue

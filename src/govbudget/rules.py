@@ -35,7 +35,7 @@ from govbudget.classification import Scheme, catalog
 from govbudget.ledger import Ledger
 from govbudget.money import round_half_up
 from govbudget.narrative import INCOME_LABELS, NATURE_LABELS, THREE_PUBLIC_ITEMS, Narrative
-from govbudget.published import Finding, Location, Published, Quantity, Severity, from_disclosure
+from govbudget.published import Finding, Location, Published, Quantity, Severity, from_disclosure, is_blank
 from govbudget.tables import Disclosure, derive
 
 __all__ = [
@@ -723,7 +723,9 @@ def _basic_names(p: Published) -> Iterator[Relation]:
         if key not in lists:
             continue
         stated = set(lists[key])
-        nonzero = {r.label for r in t06.rows if r.side == panel and r.code and len(r.code) == 5 and any(r.values)}
+        # A printed 0.00 stands for a small nonzero amount; only a blank (or exact zero) is none.
+        nonzero = {r.label for r in t06.rows if r.side == panel and r.code and len(r.code) == 5
+                   and any(v != 0 or (not p.exact and not is_blank(v)) for v in r.values)}
         named_zero = sorted(stated - nonzero)
         missing = sorted(nonzero - stated)
         if named_zero or missing:

@@ -158,12 +158,17 @@ class Table:
     def cell(self, row_key: str, column_key: str) -> Decimal:
         """The value at (row, column); a subject row absent from the table is zero."""
         row = self.get_row(row_key)
-        side = row.side if row is not None else ""
+        if row is None:
+            # An absent row is zero in any column the table has (on either side).
+            if not any(c.key == column_key for c in self.columns):
+                raise GovBudgetError(f"{self.label}: no column {column_key!r}")
+            return ZERO
+        side = row.side
         cols = self.columns_for(side if side in ("income", "expenditure") else "")
         index = next((i for i, c in enumerate(cols) if c.key == column_key), None)
         if index is None:
             raise GovBudgetError(f"{self.label}: no column {column_key!r}")
-        if row is None or not row.values:
+        if not row.values:
             return ZERO
         return row.values[index]
 
