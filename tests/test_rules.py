@@ -10,7 +10,14 @@ import pytest
 
 from govbudget.io import example_ledger, example_published_text
 from govbudget.narrative import build, replace_figure
-from govbudget.published import Location, Published, Quantity, Severity, from_disclosure, replace_cell
+from govbudget.published import (
+    Location,
+    Published,
+    Quantity,
+    Severity,
+    from_disclosure,
+    replace_cell,
+)
 from govbudget.readers import read_text
 from govbudget.rules import RULES, AtMost, Change, Ratio, Sum, check, evaluate, rule
 from govbudget.tables import derive
@@ -188,7 +195,7 @@ def test_clean_example_has_only_the_known_warning(clean):
 
 
 def test_unknown_rule_suggests():
-    with pytest.raises(KeyError, match="t05.row-natures"):
+    with pytest.raises(KeyError, match=r"t05\.row-natures"):
         rule("t05.row-nature")
 
 

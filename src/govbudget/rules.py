@@ -35,7 +35,15 @@ from govbudget.classification import Scheme, catalog
 from govbudget.ledger import Ledger
 from govbudget.money import round_half_up
 from govbudget.narrative import INCOME_LABELS, NATURE_LABELS, THREE_PUBLIC_ITEMS, Narrative
-from govbudget.published import Finding, Location, Published, Quantity, Severity, from_disclosure, is_blank
+from govbudget.published import (
+    Finding,
+    Location,
+    Published,
+    Quantity,
+    Severity,
+    from_disclosure,
+    is_blank,
+)
 from govbudget.tables import Disclosure, derive
 
 __all__ = [
