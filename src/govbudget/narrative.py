@@ -707,7 +707,7 @@ def to_markdown(n: Narrative) -> str:
 
 def _figure_json(f: Figure) -> dict[str, Any]:
     return {"key": f.key, "value": str(f.value), "kind": f.kind.name.lower(),
-            "exact": None if f.exact is None else str(f.exact), "derivation": f.derivation}
+            "exact": None if f.exact is None else format(f.exact.normalize(), "f"), "derivation": f.derivation}
 
 
 def _section_json(s: Section) -> dict[str, Any]:

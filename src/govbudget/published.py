@@ -125,6 +125,8 @@ class Published:
     source: str = ""
     lines: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
     reader_findings: tuple[Finding, ...] = ()
+    #: False when the source format cannot carry the statements under tables (cell CSV).
+    has_statements: bool = True
 
     def table(self, table_id: str) -> Table | None:
         return self.tables.get(table_id)

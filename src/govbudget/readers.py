@@ -791,7 +791,7 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
             level = {3: Level.CLASS, 5: Level.SECTION, 7: Level.ITEM}.get(len(code)) if code else None
             out.append(Row(key, label, tuple(values.get(c.key, BLANK) for c in cols), code or None, level, line_no, side_))
         tables[tid] = _CLASSES[tid](t.columns, tuple(out), unit)
-    return Published("", None, edition, tables, None, {}, exact, source)
+    return Published("", None, edition, tables, None, {}, exact, source, has_statements=False)
 
 
 def read_json(text: str, *, source: str = "json") -> Published:

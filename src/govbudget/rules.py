@@ -241,6 +241,8 @@ def _eval_change(rule: Rule, r: Change) -> Finding | None:
     if r.current.low - r.change.high <= 0:
         return None
     lo, hi = _corners(lambda d, c: abs(d) * 100 / (c - d), r.change, r.current)
+    if r.change.low < 0 < r.change.high:  # |Δ| is smallest at 0, inside the interval
+        lo = Fraction(0)
     if _pct_ok(r.rate, lo, hi):
         return None
     mid = round_half_up(abs(r.change.value) * 100 / prior)
@@ -545,7 +547,7 @@ def _empty_statements(p: Published) -> Iterator[Relation]:
         if stated and not table.is_empty:
             yield Note(ERROR, Location(tid), f"公开{tid}表有数据，却说明“{stated}”。",
                        f"Table {tid} has figures but states that it has none: “{stated}”.")
-        elif not stated and table.is_empty and table.empty_statement:
+        elif not stated and table.is_empty and table.empty_statement and p.has_statements:
             yield Note(INFO, Location(tid), f"公开{tid}表无数据，未附说明（{table.empty_statement}）。",
                        f"Table {tid} is empty and does not say why (expected: {table.empty_statement}).")
 
