@@ -40,8 +40,64 @@ def coverage_table() -> str:
     return "\n".join(lines)
 
 
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _example(relation: object) -> str:
+    from govbudget.rules import AtMost, Change, Note, Ratio, Sum
+
+    if isinstance(relation, Sum):
+        shown = [(s, t) for s, t in relation.terms if t.value]
+        terms = " ".join(f"{'+' if s > 0 else '−'} {t.value}" for s, t in shown).lstrip("+ ") or "0"
+        blank = len(relation.terms) - len(shown)
+        return f"{relation.total.name}: {relation.total.value} = {terms}" + (f" (+ {blank} blank)" if blank else "")
+    if isinstance(relation, Ratio):
+        return f"{relation.stated.name}: {relation.stated.value}% ≈ {relation.part.value} / {relation.whole.value}"
+    if isinstance(relation, Change):
+        rate = f", rate {relation.rate.value}%" if relation.rate else ""
+        return f"{relation.change.name}: Δ {relation.change.value} on {relation.current.value}{rate}"
+    if isinstance(relation, AtMost):
+        return f"{relation.part.name} {relation.part.value} ≤ {relation.whole.value}"
+    if isinstance(relation, Note):
+        return relation.message_zh
+    return ""
+
+
+def _nonzero(relation: object) -> bool:
+    from govbudget.rules import Sum
+
+    return not isinstance(relation, Sum) or bool(relation.total.value)
+
+
+def rules_table() -> str:
+    """The rule catalogue, each rule with an instance taken from the seed report and what
+    the checker finds there."""
+    from govbudget.io import example_published_text
+    from govbudget.readers import read_text
+    from govbudget.rules import RULES
+
+    seed = read_text(example_published_text(), source="seed")
+    lines = [
+        "| id | severity | kind | rule | equation | spec | example (the seed) | on the seed |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in RULES:
+        relations = list(r.relations(seed))
+        example = next((rel for rel in relations if _nonzero(rel)), relations[0] if relations else None)
+        found = Counter(f.severity.value for f in r.check(seed))
+        outcome = ", ".join(f"{n} {sev}" for sev, n in sorted(found.items())) or "holds"
+        lines.append(
+            f"| `{r.id}` | {r.severity.value} | {r.kind} | {_md(r.title_zh)}<br>{_md(r.title_en)} | "
+            f"{_md(r.equation)} | {r.spec or '–'} | {_md(_example(example)) if example else '–'} | "
+            f"{outcome} ({len(relations)} checked) |"
+        )
+    return "\n".join(lines)
+
+
 GENERATORS: dict[str, tuple[str, Callable[[], str]]] = {
     "coverage": ("docs/classification.md", coverage_table),
+    "rules": ("docs/rules.md", rules_table),
 }
 
 
@@ -59,12 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for name, (rel, gen) in GENERATORS.items():
         path = ROOT / rel
-        if not path.exists():
-            continue
-        try:
-            block = gen()
-        except ImportError:
-            continue
+        block = gen()
         old = path.read_text(encoding="utf-8")
         new = render(old, name, block)
         if new != old:

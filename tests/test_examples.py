@@ -24,3 +24,10 @@ def test_build_ledger_reproduces_shipped_example():
     from govbudget.io import example_ledger
 
     assert module["build"]() == example_ledger()
+
+
+def test_check_report_example_runs(capsys):
+    module = runpy.run_path(str(ROOT / "examples" / "check_report.py"))
+    assert module["main"]([]) == 1
+    out = capsys.readouterr().out
+    assert out.count("error   text.") == 3 and "3 errors, 13 warnings, 10 info" in out

@@ -108,7 +108,8 @@ class Change:
 
 @attrs.frozen
 class Note:
-    """A finding the rule states directly (structure, names, statements)."""
+    """A check the rule decides itself (structure, names, statements): a finding when it
+    does not hold; when it holds (``holds=True``) nothing is reported, but the check counts."""
 
     severity: Severity
     location: Location
@@ -116,6 +117,7 @@ class Note:
     message_en: str
     stated: str | None = None
     expected: str | None = None
+    holds: bool = False
 
 
 Relation = Sum | AtMost | Ratio | Change | Note
@@ -301,7 +303,8 @@ def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
         elif isinstance(r, Change):
             f = _eval_change(rule, r)
         else:
-            f = Finding(rule.id, r.severity, r.location, r.message_zh, r.message_en, r.stated, r.expected)
+            f = None if r.holds else Finding(rule.id, r.severity, r.location, r.message_zh, r.message_en,
+                                             r.stated, r.expected)
         if f is not None:
             out.append(f)
     for members in groups.values():
@@ -550,6 +553,10 @@ def _empty_statements(p: Published) -> Iterator[Relation]:
         elif not stated and table.is_empty and table.empty_statement and p.has_statements:
             yield Note(INFO, Location(tid), f"公开{tid}表无数据，未附说明（{table.empty_statement}）。",
                        f"Table {tid} is empty and does not say why (expected: {table.empty_statement}).")
+        else:
+            state = "无数据，并附说明" if stated else ("有数据" if not table.is_empty else "无数据")
+            yield Note(ERROR, Location(tid), f"公开{tid}表{state}。", f"table {tid}: statement and figures agree.",
+                       holds=True)
 
 
 # -- text rules -----------------------------------------------------------------------------------------
@@ -680,13 +687,14 @@ def _change_agreement(p: Published) -> Iterator[Relation]:
     if None in (fiscal, gpb, fc, gc):
         return
     assert fiscal and gpb and fc and gc
-    if fiscal.value == gpb.value and abs(fc.value - gc.value) > fc.half_width + gc.half_width:
+    if fiscal.value == gpb.value:
         yield Note(WARNING, fc.location,
                    f"财政拨款收支总计与一般公共预算财政拨款支出本年相同（{fiscal.value} 万元），但与上年相比的增减额不同："
                    f"{fc.value} 万元与 {gc.value} 万元；上年的结转结余可以解释这一差异，请核实。",
                    f"The 财政拨款 total and the GPB expenditure are equal this year ({fiscal.value} 万元) but their "
                    f"year-on-year changes differ ({fc.value} vs {gc.value} 万元); a prior-year carry-over could "
-                   "explain it — please verify.", str(fc.value), str(gc.value))
+                   "explain it — please verify.", str(fc.value), str(gc.value),
+                   holds=abs(fc.value - gc.value) <= fc.half_width + gc.half_width)
 
 
 def _budget_total(p: Published) -> Iterator[Relation]:
@@ -718,10 +726,12 @@ def _budget_items(p: Published) -> Iterator[Relation]:
     if p.narrative is None or t05 is None or p.figure("gpb_budget.total") is None:
         return
     for r in t05.rows:
-        if r.code and len(r.code) == 7 and any(r.values) and p.figure(f"gpb_budget.{r.code}.actual") is None:
+        if r.code and len(r.code) == 7 and any(r.values):
+            described = p.figure(f"gpb_budget.{r.code}.actual") is not None
             yield Note(WARNING, Location(section="五（三）", key=f"gpb_budget.{r.code}"),
-                       f"公开05表的项 {r.code} {r.label} 未在“具体情况”中说明。",
-                       f"项 {r.code} {r.label} of table 05 is not described under 具体情况.")
+                       f"公开05表的项 {r.code} {r.label} {'已' if described else '未'}在“具体情况”中说明。",
+                       f"项 {r.code} {r.label} of table 05 is {'' if described else 'not '}described under 具体情况.",
+                       holds=described)
 
 
 def _basic_names(p: Published) -> Iterator[Relation]:
@@ -738,11 +748,12 @@ def _basic_names(p: Published) -> Iterator[Relation]:
                    and any(v != 0 or (not p.exact and not is_blank(v)) for v in r.values)}
         named_zero = sorted(stated - nonzero)
         missing = sorted(nonzero - stated)
-        if named_zero or missing:
-            yield Note(WARNING, Location(section="六", key=key),
-                       f"“主要包括”所列款与公开06表不符：多列 {('、'.join(named_zero)) or '无'}；漏列 {('、'.join(missing)) or '无'}。",
-                       f"The 款 named as 主要包括 do not match table 06: named but zero {named_zero or 'none'}; "
-                       f"nonzero but not named {missing or 'none'}.")
+        yield Note(WARNING, Location(section="六", key=key),
+                   f"“主要包括”所列款与公开06表不符：多列 {('、'.join(named_zero)) or '无'}；漏列 {('、'.join(missing)) or '无'}。"
+                   if named_zero or missing else f"“主要包括”所列 {len(stated)} 个款即公开06表的非零款。",
+                   f"The 款 named as 主要包括 do not match table 06: named but zero {named_zero or 'none'}; "
+                   f"nonzero but not named {missing or 'none'}.",
+                   holds=not (named_zero or missing))
 
 
 def _text_sums(p: Published) -> Iterator[Relation]:
@@ -774,10 +785,12 @@ def _empty_funds(p: Published) -> Iterator[Relation]:
         return
     for flag, tid, name in (("government_fund.none", "07", "政府性基金"), ("state_capital.none", "08", "国有资本经营")):
         table = p.table(tid)
-        if flag in p.narrative.flags and table is not None and not table.is_empty:
+        if flag in p.narrative.flags and table is not None:
             yield Note(ERROR, Location(section="七" if tid == "07" else "八"),
-                       f"情况说明称没有{name}收支，但公开{tid}表有数据。",
-                       f"The text says there is no {name} income or expenditure, but table {tid} has figures.")
+                       f"情况说明称没有{name}收支，{'但' if not table.is_empty else '与'}公开{tid}表"
+                       f"{'有数据' if not table.is_empty else '一致'}。",
+                       f"The text says there is no {name} income or expenditure, but table {tid} has figures.",
+                       holds=table.is_empty)
 
 
 # -- the catalogue ----------------------------------------------------------------------------------------
