@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from govbudget.errors import FormatError, GovBudgetError, LedgerError
-from govbudget.io import ledger_from_json, ledger_to_json, load_ledger
+from govbudget.io import derive_csv, ledger_from_json, ledger_to_json, load_ledger
 from govbudget.ledger import (
     ExpenditureLine,
     IncomeLine,
@@ -310,6 +310,36 @@ def test_malformed_csv_names_file_line_field(tmp_path, line, message):
     p.write_text(CSV_OK + line + "\n", encoding="utf-8")
     with pytest.raises(GovBudgetError, match=message):
         load_ledger(p)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("expenditure,a,一般公共预算财政拨款,2010301,30101,基本支出,1.2.3", r"l\.csv:8: field amount"),
+        ("expenditure,a,一般公共预算财政拨款,2010398,30101,基本支出,1", r"l\.csv:8 \(function\): code 2010398"),
+        ("expenditure,a,一般公共预算财政拨款,2010301,30101", r"l\.csv:8: wrong number of fields"),
+    ],
+)
+def test_streamed_csv_errors_name_the_line(tmp_path, line, message):
+    p = tmp_path / "l.csv"
+    p.write_text(CSV_OK + line + "\n", encoding="utf-8")
+    with pytest.raises(GovBudgetError, match=message):
+        derive_csv(p)
+
+
+@given(ledgers())
+def test_streamed_csv_derives_like_the_loaded_ledger(ledger):
+    import tempfile
+    from pathlib import Path
+
+    from govbudget.io import ledger_to_csv
+
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "l.csv"
+        p.write_text(ledger_to_csv(ledger), encoding="utf-8")
+        streamed = derive_csv(p)
+    # the CSV carries lines and balances (no “三公”, no narrative facts)
+    assert streamed == derive(attrs.evolve(ledger, three_public=ThreePublicExpenses()))
 
 
 def test_render_formats_and_csv_bom():

@@ -20,11 +20,11 @@ from __future__ import annotations
 import csv
 import io as _io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govbudget.convert import structure, unstructure
 from govbudget.errors import FormatError, GovBudgetError
@@ -36,12 +36,17 @@ from govbudget.ledger import (
     IncomeSource,
     Ledger,
     Nature,
+    ThreePublicExpenses,
     validate,
 )
 from govbudget.money import to_decimal
 
+if TYPE_CHECKING:
+    from govbudget.tables import Disclosure
+
 __all__ = [
     "CSV_COLUMNS",
+    "derive_csv",
     "dump_ledger",
     "example_ledger",
     "iter_csv_lines",
@@ -83,54 +88,83 @@ def dump_ledger(ledger: Ledger, path: str | Path) -> None:
     Path(path).write_text(ledger_to_json(ledger), encoding="utf-8")
 
 
+_ENUM_INDEX: dict[Any, dict[str, Any]] = {}
+
+
 def _parse_enum(enum_cls: Any, text: str, where: str) -> Any:
-    for member in enum_cls:
-        if text in (member.value, member.name, member.name.lower()):
-            return member
-    choices = " / ".join(m.value for m in enum_cls)
-    raise FormatError(f"{where}: {text!r} is not one of {choices}")
+    # One dict per enum (value, NAME, name), built once: this runs for every CSV line.
+    index = _ENUM_INDEX.get(enum_cls)
+    if index is None:
+        index = {}
+        for member in enum_cls:
+            index.update({member.value: member, member.name: member, member.name.lower(): member})
+        _ENUM_INDEX[enum_cls] = index
+    member = index.get(text)
+    if member is None:
+        choices = " / ".join(m.value for m in enum_cls)
+        raise FormatError(f"{where}: {text!r} is not one of {choices}")
+    return member
+
+
+_BALANCE_KINDS = ("opening_total", "opening_fiscal", "opening_government_fund",
+                  "use_of_non_fiscal_balance", "balance_distribution")
 
 
 def iter_csv_lines(
-    text: str, *, source: str = "ledger CSV"
+    text: str | Iterable[str], *, source: str = "ledger CSV"
 ) -> Iterator[tuple[str, IncomeLine | ExpenditureLine | tuple[str, str, str, Decimal]]]:
     """Stream the facts of a ledger CSV: ``(where, line)`` for income and expenditure rows,
-    ``(where, (kind, source, function, amount))`` for balance rows.  Header comments
-    (``# key: value``) are skipped here; see :func:`load_ledger`."""
-    body = (ln for ln in text.splitlines() if not ln.startswith("#"))
-    reader = csv.DictReader(body)
-    if reader.fieldnames is None:
+    ``(where, (kind, source, function, amount))`` for balance rows.
+
+    ``text`` is the whole file, or any iterable of its lines (an open file: nothing is held
+    but the current line).  Header comments (``# key: value``) are skipped here; see
+    :func:`load_ledger` and :func:`derive_csv`.
+    """
+    lines = text.splitlines() if isinstance(text, str) else text
+    physical = 0
+
+    def body() -> Iterator[str]:
+        nonlocal physical
+        for ln in lines:
+            physical += 1
+            if not ln.startswith("#") and ln.strip():
+                yield ln
+
+    reader = csv.reader(body())
+    header = next(reader, None)
+    if header is None:
         raise FormatError(f"{source}: empty file (expected a header {','.join(CSV_COLUMNS)})")
-    missing = [c for c in CSV_COLUMNS if c not in reader.fieldnames]
-    extra = [c for c in reader.fieldnames if c not in CSV_COLUMNS]
+    header = [h.strip() for h in header]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    extra = [c for c in header if c not in CSV_COLUMNS]
     if missing or extra:
         raise FormatError(
             f"{source}: header has missing columns {missing} / unknown columns {extra}; "
             f"expected {','.join(CSV_COLUMNS)}"
         )
-    header_lines = sum(1 for ln in text.splitlines()[:50] if ln.startswith("#"))
-    for n, row in enumerate(reader, start=2 + header_lines):
-        where = f"{source}:{n}"
-        if None in row or any(v is None for v in row.values()):
+    i_kind, i_unit, i_source, i_function, i_economic, i_nature, i_amount = (header.index(c) for c in CSV_COLUMNS)
+    width = len(header)
+    for row in reader:
+        where = f"{source}:{physical}"
+        if len(row) != width:
             raise FormatError(f"{where}: wrong number of fields (truncated or extra commas)")
-        kind = row["kind"].strip()
+        kind = row[i_kind].strip()
         try:
-            amount = to_decimal(row["amount"].strip(), where="field amount")
-            if kind == "income":
-                yield where, IncomeLine(
-                    _parse_enum(IncomeSource, row["source"].strip(), f"{where}: field source"),
-                    row["function"].strip(), amount, row["unit"].strip(),
-                )
-            elif kind == "expenditure":
+            amount = to_decimal(row[i_amount].strip(), where="field amount")
+            if kind == "expenditure":
                 yield where, ExpenditureLine(
-                    row["function"].strip(), row["economic"].strip(),
-                    _parse_enum(Nature, row["nature"].strip(), f"{where}: field nature"),
-                    _parse_enum(IncomeSource, row["source"].strip(), f"{where}: field source"),
-                    amount, row["unit"].strip(),
+                    row[i_function].strip(), row[i_economic].strip(),
+                    _parse_enum(Nature, row[i_nature].strip(), f"{where}: field nature"),
+                    _parse_enum(IncomeSource, row[i_source].strip(), f"{where}: field source"),
+                    amount, row[i_unit].strip(),
                 )
-            elif kind in ("opening_total", "opening_fiscal", "opening_government_fund",
-                          "use_of_non_fiscal_balance", "balance_distribution"):
-                yield where, (kind, row["source"].strip(), row["function"].strip(), amount)
+            elif kind == "income":
+                yield where, IncomeLine(
+                    _parse_enum(IncomeSource, row[i_source].strip(), f"{where}: field source"),
+                    row[i_function].strip(), amount, row[i_unit].strip(),
+                )
+            elif kind in _BALANCE_KINDS:
+                yield where, (kind, row[i_source].strip(), row[i_function].strip(), amount)
             else:
                 raise FormatError(f"{where}: field kind: unknown kind {kind!r}")
         except FormatError:
@@ -139,44 +173,92 @@ def iter_csv_lines(
             raise FormatError(f"{where}: {exc}") from None
 
 
-def _ledger_from_csv(text: str, source: str) -> Ledger:
+def _csv_meta(lines: Iterable[str], source: str) -> tuple[str, int, int]:
     meta: dict[str, str] = {}
-    for ln in text.splitlines():
+    for ln in lines:
         if ln.startswith("#") and ":" in ln:
             key, _, value = ln[1:].partition(":")
             meta[key.strip()] = value.strip()
+        elif ln.strip() and not ln.startswith("#"):
+            break
     for key in ("department", "fiscal_year", "edition"):
         if key not in meta:
             raise FormatError(f"{source}: header line '# {key}: …' missing")
     try:
-        year, edition = int(meta["fiscal_year"]), int(meta["edition"])
+        return meta["department"], int(meta["fiscal_year"]), int(meta["edition"])
     except ValueError:
         raise FormatError(f"{source}: fiscal_year and edition must be years") from None
+
+
+class _BalanceRows:
+    """Collects the balance rows of a ledger CSV into :class:`Balances`."""
+
+    def __init__(self) -> None:
+        self.fiscal: list[tuple[IncomeSource, Decimal]] = []
+        self.fund: list[FunctionAmount] = []
+        self.single: dict[str, Decimal] = {}
+
+    def add(self, where: str, fact: tuple[str, str, str, Decimal]) -> None:
+        kind, src, function, amount = fact
+        if kind == "opening_fiscal":
+            self.fiscal.append((_parse_enum(IncomeSource, src, f"{where}: field source"), amount))
+        elif kind == "opening_government_fund":
+            self.fund.append(FunctionAmount(function, amount))
+        else:
+            self.single[kind] = amount
+
+    def balances(self) -> Balances:
+        return Balances(
+            opening_total=self.single.get("opening_total", Decimal(0)),
+            opening_fiscal=tuple(self.fiscal),
+            opening_government_fund=tuple(self.fund),
+            use_of_non_fiscal_balance=self.single.get("use_of_non_fiscal_balance", Decimal(0)),
+            balance_distribution=self.single.get("balance_distribution", Decimal(0)),
+        )
+
+
+def _ledger_from_csv(text: str, source: str) -> Ledger:
+    department, year, edition = _csv_meta(text.splitlines(), source)
     income: list[IncomeLine] = []
     expenditure: list[ExpenditureLine] = []
-    bal: dict[str, Any] = {"opening_fiscal": [], "opening_government_fund": []}
+    bal = _BalanceRows()
     for where, fact in iter_csv_lines(text, source=source):
         if isinstance(fact, IncomeLine):
             income.append(fact)
         elif isinstance(fact, ExpenditureLine):
             expenditure.append(fact)
         else:
-            kind, src, function, amount = fact
-            if kind == "opening_fiscal":
-                bal[kind].append((_parse_enum(IncomeSource, src, f"{where}: field source"), amount))
-            elif kind == "opening_government_fund":
-                bal[kind].append(FunctionAmount(function, amount))
-            else:
-                bal[kind] = amount
-    balances = Balances(
-        opening_total=bal.get("opening_total", Decimal(0)),
-        opening_fiscal=tuple(bal["opening_fiscal"]),
-        opening_government_fund=tuple(bal["opening_government_fund"]),
-        use_of_non_fiscal_balance=bal.get("use_of_non_fiscal_balance", Decimal(0)),
-        balance_distribution=bal.get("balance_distribution", Decimal(0)),
-    )
-    ledger = Ledger(meta["department"], year, edition, (), tuple(income), tuple(expenditure), balances)
+            bal.add(where, fact)
+    ledger = Ledger(department, year, edition, (), tuple(income), tuple(expenditure), bal.balances())
     return validate(ledger)
+
+
+def derive_csv(path: str | Path) -> Disclosure:
+    """Derive the nine tables from a ledger CSV file, streaming: the lines are read, checked
+    and accumulated one at a time and never held, so memory is bounded by the number of
+    distinct (项, 款, 性质, 来源) keys, not by the number of lines."""
+    from govbudget.tables import Accumulator, from_accumulator
+
+    p = Path(path)
+    try:
+        with p.open(encoding="utf-8-sig", newline="") as f:
+            department, year, edition = _csv_meta(f, str(p))
+        acc = Accumulator(edition)
+        bal = _BalanceRows()
+        with p.open(encoding="utf-8-sig", newline="") as f:
+            for where, fact in iter_csv_lines(f, source=str(p)):
+                if isinstance(fact, (IncomeLine, ExpenditureLine)):
+                    acc.add(fact, where)
+                else:
+                    bal.add(where, fact)
+    except OSError as exc:
+        raise FormatError(f"{p}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{p}: not UTF-8 text (byte {exc.start})") from None
+    balances = bal.balances()
+    for i, fa in enumerate(balances.opening_government_fund):
+        acc.check_function(fa.function, f"{p}: opening_government_fund[{i}]")
+    return from_accumulator(department, year, acc, balances, ThreePublicExpenses())
 
 
 def load_ledger(path: str | Path) -> Ledger:

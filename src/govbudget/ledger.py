@@ -75,6 +75,10 @@ class IncomeSource(enum.Enum):
     AFFILIATES = "附属单位上缴收入"
     OTHER = "其他收入"
 
+    # Members are singletons compared by identity, so an identity hash is consistent with
+    # equality; Enum's own __hash__ is Python code and was the hot spot of derivation.
+    __hash__ = object.__hash__
+
     @property
     def is_fiscal(self) -> bool:
         """True for the three 财政拨款 sources (appropriations from the finance bureau)."""
@@ -96,6 +100,8 @@ class Nature(enum.Enum):
     REMIT_TO_SUPERIOR = "上缴上级支出"
     OPERATING = "经营支出"
     SUBSIDY_TO_AFFILIATES = "对附属单位补助支出"
+
+    __hash__ = object.__hash__  # identity hash, as for IncomeSource
 
 
 @attrs.frozen
@@ -353,18 +359,21 @@ class LineChecker:
 
     def __init__(self, edition: int) -> None:
         self.edition = edition
-        self._functional: set[str] = set()
-        self._economic: set[str] = set()
+        #: Codes already found valid (a stream re-checks nothing: one set look-up per line).
+        self.known_functions: set[str] = set()
+        self.known_economics: set[str] = set()
 
     def function(self, code: str, where: str) -> None:
-        if code not in self._functional:
+        """Check a 功能分类 项 code; :class:`LedgerError` naming ``where`` if it is not one."""
+        if code not in self.known_functions:
             _check_code(code, Scheme.FUNCTIONAL, Level.ITEM, self.edition, where)
-            self._functional.add(code)
+            self.known_functions.add(code)
 
     def economic(self, code: str, where: str) -> None:
-        if code not in self._economic:
+        """Check a 部门预算经济分类 款 code."""
+        if code not in self.known_economics:
             _check_code(code, Scheme.ECONOMIC_DEPARTMENT, Level.SECTION, self.edition, where)
-            self._economic.add(code)
+            self.known_economics.add(code)
 
     def income(self, line: IncomeLine, where: str) -> None:
         self.function(line.function, f"{where} (function)")

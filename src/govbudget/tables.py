@@ -322,6 +322,8 @@ TABLE_CLASSES: tuple[type[Table], ...] = (
 
 # -- accumulation ----------------------------------------------------------------------
 ExpKey = tuple[str, str, Nature, IncomeSource]
+#: 财政拨款 funds only 基本支出 and 项目支出: the (source, nature) pairs a line may not have.
+_FORBIDDEN = frozenset((s, n) for s in FISCAL_SOURCES for n in Nature if n not in (Nature.BASIC, Nature.PROJECT))
 IncKey = tuple[str, IncomeSource]
 
 
@@ -336,25 +338,36 @@ class Accumulator:
         self.edition = edition
         self.expenditure: dict[ExpKey, Decimal] = defaultdict(lambda: ZERO)
         self.income: dict[IncKey, Decimal] = defaultdict(lambda: ZERO)
-        self._checker = LineChecker(edition)
+        self.checker = LineChecker(edition)
         self._count = 0
 
     def add_income(self, line: IncomeLine, where: str | None = None) -> None:
         """Add one income line."""
         self._count += 1
-        self._checker.income(line, where or f"income line {self._count}")
+        if line.function not in self.checker.known_functions:
+            self.checker.income(line, where or f"income line {self._count}")
         self.income[(line.function, line.source)] += line.amount
 
     def add_expenditure(self, line: ExpenditureLine, where: str | None = None) -> None:
         """Add one expenditure line."""
         self._count += 1
-        self._checker.expenditure(line, where or f"expenditure line {self._count}")
-        key = (line.function, line.economic, line.nature, line.source)
-        self.expenditure[key] += line.amount
+        function, economic, nature, source = line.function, line.economic, line.nature, line.source
+        # The fast path: codes already seen valid and an allowed (source, nature) pair; the
+        # location text is formatted only when a check has to run.
+        if (function not in self.checker.known_functions or economic not in self.checker.known_economics
+                or (source, nature) in _FORBIDDEN):
+            self.checker.expenditure(line, where or f"expenditure line {self._count}")
+        self.expenditure[(function, economic, nature, source)] += line.amount
+
+    def check_function(self, code: str, where: str) -> None:
+        """Check a 功能分类 项 code that is not on a line (e.g. an opening balance by 项)."""
+        self.checker.function(code, where)
 
     def add(self, line: IncomeLine | ExpenditureLine, where: str | None = None) -> None:
         """Add a line of either kind."""
-        if isinstance(line, IncomeLine):
+        if type(line) is ExpenditureLine:  # the common case first, without isinstance
+            self.add_expenditure(line, where)
+        elif isinstance(line, IncomeLine):
             self.add_income(line, where)
         elif isinstance(line, ExpenditureLine):
             self.add_expenditure(line, where)
@@ -671,7 +684,7 @@ def derive(ledger: Ledger) -> Disclosure:
     for i, exp in enumerate(ledger.expenditure):
         acc.add_expenditure(exp, f"expenditure[{i}]")
     for i, fa in enumerate(ledger.balances.opening_government_fund):
-        acc._checker.function(fa.function, f"balances.opening_government_fund[{i}]")
+        acc.check_function(fa.function, f"balances.opening_government_fund[{i}]")
     return from_accumulator(ledger.department, ledger.fiscal_year, acc, ledger.balances,
                             ledger.three_public)
 
@@ -708,20 +721,27 @@ def from_accumulator(
         if source is IncomeSource.GOVERNMENT_FUND:
             t07_leaf[function][1] += amount
 
+    # First fold the economic dimension away (only 公开06 needs it): the roll-ups below then
+    # loop over (项, 性质, 来源) keys, far fewer than the accumulated keys.
+    by_function: dict[tuple[str, Nature, IncomeSource], Decimal] = defaultdict(lambda: ZERO)
+    gpb, basic_nature = IncomeSource.GENERAL_PUBLIC_BUDGET, Nature.BASIC
     for (function, economic, nature, source), amount in acc.expenditure.items():
+        by_function[(function, nature, source)] += amount
+        if source is gpb and nature is basic_nature:
+            basic_economic[economic] += amount
+    nature_col = {n: 1 + i for i, n in enumerate(natures)}
+    for (function, nature, source), amount in by_function.items():
         row3 = t03_leaf[function]
         row3[0] += amount
-        row3[1 + natures.index(nature)] += amount
+        row3[nature_col[nature]] += amount
         exp_class_01[function[:3]][0] += amount
-        if source.is_fiscal:
-            col = 1 if nature is Nature.BASIC else 2
+        if source in fund_col:
+            col = 1 if nature is basic_nature else 2
             exp_class_04[function[:3]][0] += amount
             exp_class_04[function[:3]][fund_col[source]] += amount
-            if source is IncomeSource.GENERAL_PUBLIC_BUDGET:
+            if source is gpb:
                 t05_leaf[function][0] += amount
                 t05_leaf[function][col] += amount
-                if nature is Nature.BASIC:
-                    basic_economic[economic] += amount
             elif source is IncomeSource.GOVERNMENT_FUND:
                 t07_leaf[function][2] += amount
                 t07_leaf[function][2 + col] += amount
