@@ -245,12 +245,21 @@ def derive_csv(path: str | Path) -> Disclosure:
             department, year, edition = _csv_meta(f, str(p))
         acc = Accumulator(edition)
         bal = _BalanceRows()
-        with p.open(encoding="utf-8-sig", newline="") as f:
+        current = str(p)
+
+        def lines(f: Iterable[str]) -> Iterator[IncomeLine | ExpenditureLine]:
+            # Balance rows are collected on the side; each line goes straight into the
+            # accumulator, which names ``current`` (its file:line) if it rejects it.
+            nonlocal current
             for where, fact in iter_csv_lines(f, source=str(p)):
-                if isinstance(fact, (IncomeLine, ExpenditureLine)):
-                    acc.add(fact, where)
-                else:
+                current = where
+                if isinstance(fact, tuple):
                     bal.add(where, fact)
+                else:
+                    yield fact
+
+        with p.open(encoding="utf-8-sig", newline="") as f:
+            acc.add_lines(lines(f), lambda _: current)
     except OSError as exc:
         raise FormatError(f"{p}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError as exc:

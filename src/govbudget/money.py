@@ -71,6 +71,9 @@ def to_decimal(value: object, *, where: str = "amount") -> Decimal:
     ``float`` (binary floats are inexact), ``bool``, NaN and infinities with an
     :class:`~govbudget.errors.AmountError` that names ``where``.
     """
+    # The common case first (a line's converter sees Decimals from readers): same checks.
+    if type(value) is Decimal and value.is_finite() and (not value or value.adjusted() < MAX_DIGITS):
+        return value
     if isinstance(value, bool):
         raise AmountError(f"{where}: a boolean is not an amount")
     if isinstance(value, float):
@@ -96,6 +99,7 @@ def to_decimal(value: object, *, where: str = "amount") -> Decimal:
 
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
+_PLAIN = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?")
 
 
 def parse_amount(text: str, *, where: str = "amount") -> Decimal:
@@ -105,6 +109,8 @@ def parse_amount(text: str, *, where: str = "amount") -> Decimal:
     """
     if not isinstance(text, str):
         raise AmountError(f"{where}: expected text, got {type(text).__name__}")
+    if _PLAIN.fullmatch(text):  # plain ASCII digits, as in CSV files: nothing to clean
+        return Decimal(text)
     import unicodedata
 
     cleaned = unicodedata.normalize("NFKC", text).strip().replace(" ", "")

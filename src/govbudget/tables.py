@@ -18,9 +18,9 @@ the notes under each table, and the statement printed under an empty table.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -321,58 +321,133 @@ TABLE_CLASSES: tuple[type[Table], ...] = (
 
 
 # -- accumulation ----------------------------------------------------------------------
-ExpKey = tuple[str, str, Nature, IncomeSource]
+ExpKey = tuple[str, Nature, IncomeSource]
 #: 财政拨款 funds only 基本支出 and 项目支出: the (source, nature) pairs a line may not have.
 _FORBIDDEN = frozenset((s, n) for s in FISCAL_SOURCES for n in Nature if n not in (Nature.BASIC, Nature.PROJECT))
 IncKey = tuple[str, IncomeSource]
 
 
+class _NewKey(Exception):
+    """Raised by :class:`_Sums` for a key whose codes do not pass the checks."""
+
+
+class _Sums(dict):  # type: ignore[type-arg]
+    """Sums by key.  A key met for the first time is validated (its codes against the
+    catalog, its source/nature pair), so a stream pays for the checks once per distinct key,
+    not once per line; the per-line work is one dict update."""
+
+    __slots__ = ("_valid",)
+
+    def __init__(self, valid: Callable[[tuple[object, ...]], bool]) -> None:
+        super().__init__()
+        self._valid = valid
+
+    def __missing__(self, key: tuple[object, ...]) -> Decimal:
+        if not self._valid(key):
+            raise _NewKey
+        return ZERO
+
+
 class Accumulator:
     """Per-key sums of a stream of lines (the only state derivation keeps).
 
-    Keys are (功能 项, 经济 款, 性质, 来源) for expenditure and (功能 项, 来源) for income;
-    each line's codes are validated once per distinct code against the catalog edition.
+    ``expenditure`` sums by (功能 项, 性质, 来源), ``income`` by (功能 项, 来源), and
+    ``basic_economic`` by 经济分类 款 the 一般公共预算 基本支出 that 公开06表 details: no
+    table needs the 款 of any other spending, so it is checked on every line but not kept in
+    the key.  Each distinct key is validated once against the catalog edition (each 款 once
+    too); a bad line is reported with its location.  Memory is bounded by the number of
+    distinct keys, never by the number of lines.
     """
 
     def __init__(self, edition: int) -> None:
         self.edition = edition
-        self.expenditure: dict[ExpKey, Decimal] = defaultdict(lambda: ZERO)
-        self.income: dict[IncKey, Decimal] = defaultdict(lambda: ZERO)
         self.checker = LineChecker(edition)
+        self.expenditure: dict[ExpKey, Decimal] = _Sums(self._valid_expenditure)
+        self.income: dict[IncKey, Decimal] = _Sums(self._valid_income)
+        self.basic_economic: dict[str, Decimal] = _Sums(lambda _: True)
         self._count = 0
+
+    def _valid_expenditure(self, key: tuple[object, ...]) -> bool:
+        function, nature, source = key
+        try:
+            self.checker.function(function, "")  # type: ignore[arg-type]
+        except LedgerError:
+            return False
+        return (source, nature) not in _FORBIDDEN
+
+    def _valid_income(self, key: tuple[object, ...]) -> bool:
+        try:
+            self.checker.function(key[0], "")  # type: ignore[arg-type]
+        except LedgerError:
+            return False
+        return True
+
+    def add_lines(self, lines: Iterable[IncomeLine | ExpenditureLine],
+                  where: Callable[[int], str] | None = None) -> None:
+        """Add a stream of lines (consumed once).  ``where(i)`` names the i-th line of this
+        call in an error message (default: its position in the whole stream)."""
+        exp, inc, eco = self.expenditure, self.income, self.basic_economic
+        known_economics = self.checker.known_economics
+        kind_e, kind_i = ExpenditureLine, IncomeLine
+        gpb, basic = IncomeSource.GENERAL_PUBLIC_BUDGET, Nature.BASIC
+        stream = iter(lines)
+        i = -1
+        line: Any = None
+        try:
+            while True:
+                try:
+                    # The hot loop of derivation: a type test, a set test and one or two
+                    # dict updates per line; checks happen once per distinct key or code.
+                    for i, line in enumerate(stream, start=i + 1):
+                        if type(line) is kind_e:
+                            if line.economic not in known_economics:
+                                raise _NewKey
+                            source, nature = line.source, line.nature
+                            exp[(line.function, nature, source)] += line.amount
+                            if source is gpb and nature is basic:
+                                eco[line.economic] += line.amount
+                        elif type(line) is kind_i:
+                            inc[(line.function, line.source)] += line.amount
+                        else:
+                            raise _NewKey
+                    break
+                except _NewKey:
+                    # A code not seen yet, or a key that failed its check: the full check
+                    # of this one line raises with its location, or adds it.
+                    self._add_other(line, self._where(where, i))
+        finally:
+            self._count += i + 1
+
+    def _where(self, where: Callable[[int], str] | None, i: int) -> str:
+        return where(i) if where else f"line {self._count + i + 1}"
+
+    def _add_other(self, line: object, where: str) -> None:
+        if isinstance(line, ExpenditureLine):
+            self.checker.expenditure(line, where)
+            self.expenditure[(line.function, line.nature, line.source)] += line.amount
+            if line.source is IncomeSource.GENERAL_PUBLIC_BUDGET and line.nature is Nature.BASIC:
+                self.basic_economic[line.economic] += line.amount
+        elif isinstance(line, IncomeLine):
+            self.checker.income(line, where)
+            self.income[(line.function, line.source)] += line.amount
+        else:
+            raise LedgerError(f"{where}: {type(line).__name__} is not a ledger line")
 
     def add_income(self, line: IncomeLine, where: str | None = None) -> None:
         """Add one income line."""
-        self._count += 1
-        if line.function not in self.checker.known_functions:
-            self.checker.income(line, where or f"income line {self._count}")
-        self.income[(line.function, line.source)] += line.amount
+        self.add_lines((line,), (lambda _: where) if where else None)
 
     def add_expenditure(self, line: ExpenditureLine, where: str | None = None) -> None:
         """Add one expenditure line."""
-        self._count += 1
-        function, economic, nature, source = line.function, line.economic, line.nature, line.source
-        # The fast path: codes already seen valid and an allowed (source, nature) pair; the
-        # location text is formatted only when a check has to run.
-        if (function not in self.checker.known_functions or economic not in self.checker.known_economics
-                or (source, nature) in _FORBIDDEN):
-            self.checker.expenditure(line, where or f"expenditure line {self._count}")
-        self.expenditure[(function, economic, nature, source)] += line.amount
+        self.add_lines((line,), (lambda _: where) if where else None)
+
+    def add(self, line: IncomeLine | ExpenditureLine, where: str | None = None) -> None:
+        """Add a line of either kind."""
+        self.add_lines((line,), (lambda _: where) if where else None)
 
     def check_function(self, code: str, where: str) -> None:
         """Check a 功能分类 项 code that is not on a line (e.g. an opening balance by 项)."""
         self.checker.function(code, where)
-
-    def add(self, line: IncomeLine | ExpenditureLine, where: str | None = None) -> None:
-        """Add a line of either kind."""
-        if type(line) is ExpenditureLine:  # the common case first, without isinstance
-            self.add_expenditure(line, where)
-        elif isinstance(line, IncomeLine):
-            self.add_income(line, where)
-        elif isinstance(line, ExpenditureLine):
-            self.add_expenditure(line, where)
-        else:
-            raise LedgerError(f"{where or 'line'}: {type(line).__name__} is not a ledger line")
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -670,8 +745,7 @@ def derive_stream(
 ) -> Disclosure:
     """Derive the nine tables from a stream of lines (consumed once, never stored)."""
     acc = Accumulator(edition)
-    for line in lines:
-        acc.add(line)
+    acc.add_lines(lines)
     return from_accumulator(department, fiscal_year, acc, balances or Balances(),
                             three_public or ThreePublicExpenses())
 
@@ -679,10 +753,8 @@ def derive_stream(
 def derive(ledger: Ledger) -> Disclosure:
     """The nine 公开 tables of ``ledger``; every total and subtotal computed exactly."""
     acc = Accumulator(ledger.edition)
-    for i, inc in enumerate(ledger.income):
-        acc.add_income(inc, f"income[{i}]")
-    for i, exp in enumerate(ledger.expenditure):
-        acc.add_expenditure(exp, f"expenditure[{i}]")
+    acc.add_lines(ledger.income, lambda i: f"income[{i}]")
+    acc.add_lines(ledger.expenditure, lambda i: f"expenditure[{i}]")
     for i, fa in enumerate(ledger.balances.opening_government_fund):
         acc.check_function(fa.function, f"balances.opening_government_fund[{i}]")
     return from_accumulator(ledger.department, ledger.fiscal_year, acc, ledger.balances,
@@ -721,16 +793,10 @@ def from_accumulator(
         if source is IncomeSource.GOVERNMENT_FUND:
             t07_leaf[function][1] += amount
 
-    # First fold the economic dimension away (only 公开06 needs it): the roll-ups below then
-    # loop over (项, 性质, 来源) keys, far fewer than the accumulated keys.
-    by_function: dict[tuple[str, Nature, IncomeSource], Decimal] = defaultdict(lambda: ZERO)
     gpb, basic_nature = IncomeSource.GENERAL_PUBLIC_BUDGET, Nature.BASIC
-    for (function, economic, nature, source), amount in acc.expenditure.items():
-        by_function[(function, nature, source)] += amount
-        if source is gpb and nature is basic_nature:
-            basic_economic[economic] += amount
+    basic_economic.update(acc.basic_economic)
     nature_col = {n: 1 + i for i, n in enumerate(natures)}
-    for (function, nature, source), amount in by_function.items():
+    for (function, nature, source), amount in acc.expenditure.items():
         row3 = t03_leaf[function]
         row3[0] += amount
         row3[nature_col[nature]] += amount
