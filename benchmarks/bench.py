@@ -224,9 +224,8 @@ def check_rate(runs: int) -> list[tuple[str, float]]:
     out = []
     for label, fn in (("read + check the seed's text", lambda: check(read_text(seed))),
                       ("check a derived disclosure (printed) with its text", lambda: check(printed))):
-        n = 20
-        dt, _ = median_time(lambda fn=fn: [fn() for _ in range(n)], runs)
-        out.append((label, n / dt))
+        dt, _ = median_time(lambda fn=fn: [fn() for _ in range(20)], runs)
+        out.append((label, 20 / dt))
     return out
 
 
@@ -266,16 +265,15 @@ def main() -> int:
         rows = list(synthetic_rows(n, uniform=a.uniform))
         lines = to_lines(rows)
         naive_e, naive_i, expert_e, expert_i = pandas_frames(rows)
-        t_gb, d = median_time(lambda: govbudget_totals(lines), runs)
-        t_dec, g_dec = median_time(lambda: pandas_groupings(naive_e, naive_i, "amount"), runs)
-        t_int, g_int = median_time(lambda: pandas_groupings(expert_e, expert_i, "fen"), runs)
+        t_gb, d = median_time(lambda lines=lines: govbudget_totals(lines), runs)
+        t_dec, g_dec = median_time(lambda e=naive_e, i=naive_i: pandas_groupings(e, i, "amount"), runs)
+        t_int, g_int = median_time(lambda e=expert_e, i=expert_i: pandas_groupings(e, i, "fen"), runs)
         assert isinstance(d, Disclosure)
         compared = agree(d, g_dec, fen=False)  # type: ignore[arg-type]
         assert agree(d, g_int, fen=True) == compared  # type: ignore[arg-type]
         keys = len({r[:5] for r in rows})
         print(f"| {n:,} | {keys:,} | {t_gb:.3f} s | {t_dec:.3f} s | {t_int:.3f} s | {t_gb / t_dec:.2f} | "
               f"{t_gb / t_int:.2f} | {compared:,} (all equal) |")
-        del rows, lines, naive_e, naive_i, expert_e, expert_i
 
     print("\n| lines streamed from a CSV file | time | peak RSS |")
     print("| ---: | ---: | ---: |")

@@ -398,7 +398,8 @@ class Accumulator:
                 try:
                     # The hot loop of derivation: a type test, a set test and one or two
                     # dict updates per line; checks happen once per distinct key or code.
-                    for i, line in enumerate(stream, start=i + 1):
+                    start = i + 1
+                    for i, line in enumerate(stream, start=start):  # noqa: B007 (i names the line at fault)
                         if type(line) is kind_e:
                             if line.economic not in known_economics:
                                 raise _NewKey
