@@ -171,16 +171,18 @@ def median_time(fn: Callable[[], object], runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def cold_import_ms(runs: int, compiled: bool) -> float:
+def cold_import_ms(runs: int) -> float:
     code = ("import time; t=time.perf_counter(); import govbudget as g; "
             "g.catalog('functional', 2024)['2010301']; print((time.perf_counter()-t)*1000)")
-    env = dict(os.environ)
-    with tempfile.TemporaryDirectory() as empty:
-        if not compiled:  # every module compiled from source, as with PYTHONDONTWRITEBYTECODE and no cache
-            env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=empty)
-        out = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                    env=env).stdout) for _ in range(runs)]
+    out = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout) for _ in range(runs)]
     return statistics.median(out)
+
+
+def has_bytecode() -> bool:
+    """True when govbudget's modules have compiled bytecode next to them."""
+    cache = Path(gb.__file__).parent / "__pycache__"
+    return cache.is_dir() and any(cache.glob("classification.*.pyc"))
 
 
 def compile_bytecode() -> None:
@@ -243,11 +245,12 @@ def main() -> int:
 
     if not a.smoke:
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {runs} runs\n")
-        slow = cold_import_ms(5, compiled=False)
+        if not has_bytecode():
+            # As uv installs by default (no .pyc) on a machine with PYTHONDONTWRITEBYTECODE=1:
+            # govbudget, attrs and cattrs are compiled from source at every start.
+            print(f"import govbudget + first lookup (fresh process), no bytecode: {cold_import_ms(5):.1f} ms")
         compile_bytecode()
-        fast = cold_import_ms(7, compiled=True)
-        print(f"import govbudget + first lookup (fresh process): {fast:.1f} ms with compiled bytecode, "
-              f"{slow:.1f} ms compiling from source")
+        print(f"import govbudget + first lookup (fresh process), bytecode compiled: {cold_import_ms(7):.1f} ms")
         cat = gb.catalog("functional", 2024)
         codes = [s.code for s in cat] * 20
         dt, _ = median_time(lambda: [cat.get(c) for c in codes], runs)

@@ -328,24 +328,7 @@ IncKey = tuple[str, IncomeSource]
 
 
 class _NewKey(Exception):
-    """Raised by :class:`_Sums` for a key whose codes do not pass the checks."""
-
-
-class _Sums(dict):  # type: ignore[type-arg]
-    """Sums by key.  A key met for the first time is validated (its codes against the
-    catalog, its source/nature pair), so a stream pays for the checks once per distinct key,
-    not once per line; the per-line work is one dict update."""
-
-    __slots__ = ("_valid",)
-
-    def __init__(self, valid: Callable[[tuple[object, ...]], bool]) -> None:
-        super().__init__()
-        self._valid = valid
-
-    def __missing__(self, key: tuple[object, ...]) -> Decimal:
-        if not self._valid(key):
-            raise _NewKey
-        return ZERO
+    """Leaves the hot loop for a line that needs the full check (a new key or code)."""
 
 
 class Accumulator:
@@ -362,31 +345,17 @@ class Accumulator:
     def __init__(self, edition: int) -> None:
         self.edition = edition
         self.checker = LineChecker(edition)
-        self.expenditure: dict[ExpKey, Decimal] = _Sums(self._valid_expenditure)
-        self.income: dict[IncKey, Decimal] = _Sums(self._valid_income)
-        self.basic_economic: dict[str, Decimal] = _Sums(lambda _: True)
+        self.expenditure: dict[ExpKey, Decimal] = {}
+        self.income: dict[IncKey, Decimal] = {}
+        self.basic_economic: dict[str, Decimal] = {}
         self._count = 0
-
-    def _valid_expenditure(self, key: tuple[object, ...]) -> bool:
-        function, nature, source = key
-        try:
-            self.checker.function(function, "")  # type: ignore[arg-type]
-        except LedgerError:
-            return False
-        return (source, nature) not in _FORBIDDEN
-
-    def _valid_income(self, key: tuple[object, ...]) -> bool:
-        try:
-            self.checker.function(key[0], "")  # type: ignore[arg-type]
-        except LedgerError:
-            return False
-        return True
 
     def add_lines(self, lines: Iterable[IncomeLine | ExpenditureLine],
                   where: Callable[[int], str] | None = None) -> None:
         """Add a stream of lines (consumed once).  ``where(i)`` names the i-th line of this
         call in an error message (default: its position in the whole stream)."""
         exp, inc, eco = self.expenditure, self.income, self.basic_economic
+        exp_get, inc_get, eco_get = exp.get, inc.get, eco.get
         known_economics = self.checker.known_economics
         kind_e, kind_i = ExpenditureLine, IncomeLine
         gpb, basic = IncomeSource.GENERAL_PUBLIC_BUDGET, Nature.BASIC
@@ -396,25 +365,34 @@ class Accumulator:
         try:
             while True:
                 try:
-                    # The hot loop of derivation: a type test, a set test and one or two
-                    # dict updates per line; checks happen once per distinct key or code.
+                    # The hot loop of derivation: per line a type test, a set test and one
+                    # or two dict updates.  A key or code met for the first time leaves the
+                    # loop (_NewKey) for the full check, once, then the loop resumes.
                     start = i + 1
                     for i, line in enumerate(stream, start=start):  # noqa: B007 (i names the line at fault)
                         if type(line) is kind_e:
-                            if line.economic not in known_economics:
+                            economic = line.economic
+                            if economic not in known_economics:
                                 raise _NewKey
-                            source, nature = line.source, line.nature
-                            exp[(line.function, nature, source)] += line.amount
+                            source, nature, amount = line.source, line.nature, line.amount
+                            key = (line.function, nature, source)
+                            total = exp_get(key)
+                            if total is None:
+                                raise _NewKey
+                            exp[key] = total + amount
                             if source is gpb and nature is basic:
-                                eco[line.economic] += line.amount
+                                eco[economic] = eco_get(economic, ZERO) + amount
                         elif type(line) is kind_i:
-                            inc[(line.function, line.source)] += line.amount
+                            key2 = (line.function, line.source)
+                            total = inc_get(key2)
+                            if total is None:
+                                raise _NewKey
+                            inc[key2] = total + line.amount
                         else:
                             raise _NewKey
                     break
                 except _NewKey:
-                    # A code not seen yet, or a key that failed its check: the full check
-                    # of this one line raises with its location, or adds it.
+                    # The full check of this one line raises with its location, or adds it.
                     self._add_other(line, self._where(where, i))
         finally:
             self._count += i + 1
@@ -425,12 +403,14 @@ class Accumulator:
     def _add_other(self, line: object, where: str) -> None:
         if isinstance(line, ExpenditureLine):
             self.checker.expenditure(line, where)
-            self.expenditure[(line.function, line.nature, line.source)] += line.amount
+            key = (line.function, line.nature, line.source)
+            self.expenditure[key] = self.expenditure.get(key, ZERO) + line.amount
             if line.source is IncomeSource.GENERAL_PUBLIC_BUDGET and line.nature is Nature.BASIC:
-                self.basic_economic[line.economic] += line.amount
+                self.basic_economic[line.economic] = self.basic_economic.get(line.economic, ZERO) + line.amount
         elif isinstance(line, IncomeLine):
             self.checker.income(line, where)
-            self.income[(line.function, line.source)] += line.amount
+            key2 = (line.function, line.source)
+            self.income[key2] = self.income.get(key2, ZERO) + line.amount
         else:
             raise LedgerError(f"{where}: {type(line).__name__} is not a ledger line")
 
