@@ -287,6 +287,10 @@ class Catalog:
             return False
 
     def __getitem__(self, code: str) -> Subject:
+        # A canonical code (the common case) is a key as it is; only others are normalised.
+        found = self._by_code.get(code) if type(code) is str else None
+        if found is not None:
+            return found
         canonical = normalize_code(code)
         try:
             return self._by_code[canonical]
@@ -303,7 +307,8 @@ class Catalog:
 
         A malformed code raises :class:`InvalidCodeError` (it could never be listed).
         """
-        return self._by_code.get(normalize_code(code))
+        found = self._by_code.get(code) if type(code) is str else None
+        return found if found is not None else self._by_code.get(normalize_code(code))
 
     def suggest(self, code: str, limit: int = 5) -> tuple[str, ...]:
         """Codes close to ``code``: same-length codes one or two digits away, best first."""

@@ -451,11 +451,9 @@ def _functional_rows(
         if not any(values):
             continue
         for prefix in (code[:3], code[:5], code):
-            acc = sums.setdefault(prefix, [ZERO] * width)
-            for i, v in enumerate(values):
-                acc[i] += v
-        for i, v in enumerate(values):
-            total[i] += v
+            acc = sums.get(prefix)
+            sums[prefix] = list(values) if acc is None else [a + v for a, v in zip(acc, values, strict=True)]
+        total = [a + v for a, v in zip(total, values, strict=True)]
     rows = [Row("total", "合计", tuple(total))] if with_total else []
     for code in sorted(sums):
         subject = fc[code]
