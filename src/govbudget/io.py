@@ -270,13 +270,19 @@ def derive_csv(path: str | Path) -> Disclosure:
     return from_accumulator(department, year, acc, balances, ThreePublicExpenses())
 
 
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a file; :class:`FormatError` naming the file when it cannot be read."""
+    p = Path(path)
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise FormatError(f"{p}: cannot read ({exc.strerror or exc})") from None
+
+
 def load_ledger(path: str | Path) -> Ledger:
     """Load a ledger from a ``.json`` or ``.csv`` file (validated against its catalog)."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"{p}: cannot read ({exc.strerror})") from None
+    raw = read_bytes(p)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -320,21 +320,15 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
         s1.append(Sentence(f"主要原因是{_reason(nf.reason('total'))}。"))
     sections.append(sec("一", "收入支出决算总体情况说明", s1))
 
-    # 二 收入决算情况说明
-    inc_total = t01.income_total
-    f_inc = b.amount("income.total", inc_total, "公开01表 本年收入合计")
-    parts = [(k, label, t02.cell("total", k)) for k, label in INCOME_LABELS if t02.cell("total", k)]
-    sections.append(sec("二", "收入决算情况说明",
-                        _breakdown(b, f"{y} 年度收入合计", f_inc, "income", parts, inc_total,
-                                   "公开02表 合计 / 公开01表 本年收入合计 × 100")))
-
-    # 三 支出决算情况说明
-    exp_total = t01.expenditure_total
-    f_exp = b.amount("expenditure.total", exp_total, "公开01表 本年支出合计")
-    parts = [(k, label, t03.cell("total", k)) for k, label in NATURE_LABELS if t03.cell("total", k)]
-    sections.append(sec("三", "支出决算情况说明",
-                        _breakdown(b, f"{y} 年度支出合计", f_exp, "expenditure", parts, exp_total,
-                                   "公开03表 合计 / 本年支出合计 × 100")))
+    # 二 收入决算 / 三 支出决算: each nonzero column of 公开02/03's 合计 row with its share
+    for num, title, word, prefix, whole, table, labels in (
+        ("二", "收入决算情况说明", "收入", "income", t01.income_total, t02, INCOME_LABELS),
+        ("三", "支出决算情况说明", "支出", "expenditure", t01.expenditure_total, t03, NATURE_LABELS),
+    ):
+        f_total = b.amount(f"{prefix}.total", whole, f"公开01表 本年{word}合计")
+        parts = [(k, label, table.cell("total", k)) for k, label in labels if table.cell("total", k)]
+        sections.append(sec(num, title, _breakdown(b, f"{y} 年度{word}合计", f_total, prefix, parts, whole,
+                                                   f"{table.label} 合计 / 公开01表 本年{word}合计 × 100")))
 
     # 四 财政拨款收入支出决算总体情况说明
     fiscal = b.amount("fiscal.total", t04.grand_total, "公开04表 总计")

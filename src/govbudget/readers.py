@@ -826,12 +826,10 @@ def _decode(data: bytes, source: str) -> str:
 
 def read(path: str | Path) -> Published:
     """Read a disclosure file, choosing the reader by suffix (.json, .csv, else text)."""
+    from govbudget.io import read_bytes
+
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"{p}: {exc.strerror or exc}") from None
-    text = _decode(data, str(p))
+    text = _decode(read_bytes(p), str(p))
     suffix = p.suffix.lower()
     if suffix == ".json":
         return read_json(text, source=str(p))
