@@ -390,8 +390,16 @@ def _breakdown(b: _Builder, lead: str, total: Figure, prefix: str,
     """"{lead} X 万元，其中：A a 万元，占 p%；B b 万元，占 q%。" """
     if not parts:
         return [Sentence(f"{lead}{_sp(total.value)}万元。", (total,))]
+    pieces, figures = _shared_parts(b, prefix, parts, whole, derivation)
+    return [Sentence(f"{lead}{_sp(total.value)}万元，其中：{'；'.join(pieces)}。", (total, *figures))]
+
+
+def _shared_parts(b: _Builder, prefix: str, parts: Sequence[tuple[str, str, Decimal]], whole: Decimal,
+                  derivation: str) -> tuple[list[str], list[Figure]]:
+    """"{label} a 万元，占 p%" for each part (share of ``whole``; balanced when asked), with
+    the figures ``{prefix}.{key}.amount`` and ``{prefix}.{key}.share``."""
     shares = b.shares([(f"{prefix}.{k}.share", a) for k, _, a in parts], whole, derivation)
-    figures: list[Figure] = [total]
+    figures: list[Figure] = []
     pieces = []
     for (k, label, a), share in zip(parts, shares, strict=True):
         amount = b.amount(f"{prefix}.{k}.amount", a, f"{prefix} {label}")
@@ -401,7 +409,7 @@ def _breakdown(b: _Builder, lead: str, total: Figure, prefix: str,
             piece += f"，占 {share.value}%"
             figures.append(share)
         pieces.append(piece)
-    return [Sentence(f"{lead}{_sp(total.value)}万元，其中：{'；'.join(pieces)}。", tuple(figures))]
+    return pieces, figures
 
 
 def _section5(b: _Builder, ledger: Ledger, d: Disclosure) -> Section:
@@ -423,22 +431,13 @@ def _section5(b: _Builder, ledger: Ledger, d: Disclosure) -> Section:
     if moved:
         s51.append(Sentence(f"主要原因是{_reason(nf.reason('general_public'))}。"))
     # (二) 结构情况
-    classes = [r for r in t05.rows if r.code and len(r.code) == 3 and r.values[0]]
+    classes = [(r.code, f"{_class_short(r.label)}（类）支出", r.values[0])
+               for r in t05.rows if r.code and len(r.code) == 3 and r.values[0]]
     structure_total = b.amount("gpb_structure.total", gpb, "公开05表 合计")
-    shares = b.shares([(f"gpb_structure.{r.code}.share", r.values[0]) for r in classes], gpb,
-                      "公开05表 类 / 合计 × 100")
-    figs = [structure_total]
-    pieces = []
-    for r, sh in zip(classes, shares, strict=True):
-        amount = b.amount(f"gpb_structure.{r.code}.amount", r.values[0], f"公开05表 {r.code}")
-        figs.append(amount)
-        piece = f"{_class_short(r.label)}（类）支出{_sp(amount.value)}万元"
-        if sh is not None:
-            piece += f"，占 {sh.value}%"
-            figs.append(sh)
-        pieces.append(piece)
+    pieces, figs = _shared_parts(b, "gpb_structure", classes, gpb, "公开05表 类 / 合计 × 100")
     body = f"，主要用于以下方面：{'；'.join(pieces)}。" if pieces else "。"
-    s52 = [Sentence(f"{y} 年度一般公共预算财政拨款支出{_sp(structure_total.value)}万元{body}", tuple(figs))]
+    s52 = [Sentence(f"{y} 年度一般公共预算财政拨款支出{_sp(structure_total.value)}万元{body}",
+                    (structure_total, *figs))]
     # (三) 具体情况: every 项 of 公开05表 and every 项 with a 年初预算
     budgets = {bl.function: bl for bl in nf.initial_budget}
     budget_total = sum((bl.amount for bl in nf.initial_budget), ZERO)
