@@ -217,3 +217,15 @@ def test_rules_cli(capsys):
     assert main(["rules", "-v"]) == 0
     out = capsys.readouterr().out
     assert "t05.row-natures" in out and "05[r].小计 = 基本支出 + 项目支出" in out
+
+
+def test_top_level_api(tmp_path):
+    import govbudget as gb
+
+    path = tmp_path / "seed.txt"
+    path.write_text(SEED, encoding="utf-8")
+    report = gb.check(gb.read(path))
+    assert len(report.errors) == 3 and not report.ok
+    assert gb.check(gb.derive(gb.example_ledger())).findings == ()
+    with pytest.raises(AttributeError):
+        gb.no_such_name  # noqa: B018

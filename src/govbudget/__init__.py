@@ -7,7 +7,9 @@ Main entry points:
 * :mod:`govbudget.money` — exact ``Decimal`` money, units, ROUND_HALF_UP display, shares;
 * :func:`derive` — the nine 公开 tables from one :class:`Ledger`;
 * :func:`check` — the consistency rules applied to a disclosure, published or derived;
-* :func:`narrative` — the explanatory text (情况说明) generated from a ledger.
+* :func:`read` — a published disclosure read from a report's text, a CSV or a JSON file;
+* :mod:`govbudget.narrative` — the explanatory text (情况说明) generated from a ledger
+  (``build(ledger)``; the name is the module's, so it is not a function here).
 """
 
 from __future__ import annotations
@@ -76,8 +78,8 @@ def __getattr__(name: str) -> Any:
         "derive": "govbudget.tables",
         "Disclosure": "govbudget.tables",
         "check": "govbudget.rules",
-        "narrative": "govbudget.narrative",
         "load_ledger": "govbudget.io",
+        "read": "govbudget.readers",
         "example_ledger": "govbudget.io",
     }
     if name in lazy:
