@@ -229,3 +229,17 @@ def test_top_level_api(tmp_path):
     assert gb.check(gb.derive(gb.example_ledger())).findings == ()
     with pytest.raises(AttributeError):
         gb.no_such_name  # noqa: B018
+
+
+def test_text_variants_seen_in_other_reports():
+    # a share without its % sign, a change “比上年减少”, an amount with one decimal
+    text = SEED.replace("占 15.21%；", "占 15.21；").replace(
+        "与上年度相比，收、支总计各减少 2094.69 万元，下降 35.05%。", "收、支总计比上年减少 2094.69 万元，下降 35.05%。"
+    ).replace("项目支出 3291.33 万元", "项目支出 3291.3 万元")
+    p = read_text(text)
+    figures = p.narrative.figures
+    assert figures["expenditure.basic.share"].value == D("15.21")
+    assert figures["total.change"].value == D("-2094.69") and figures["total.change_rate"].value == D("35.05")
+    project = p.figure("expenditure.project.amount")
+    assert project.value == D("3291.3") and project.half_width == D("0.05")  # one decimal: ±0.05
+    assert len(check(p).errors) == 3  # still only the seed's three

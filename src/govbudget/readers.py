@@ -472,7 +472,8 @@ _Q = "[）)]"
 
 def _change_patterns(prefix: str, subject: str) -> list[tuple[str, _Handler]]:
     return [
-        (rf"{subject}各?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
+        # “各增加”, and the 比上年/较上年 forms some reports use
+        (rf"{subject}(?:比上年度?|较上年度?)?各?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
          lambda m: [_signed(f"{prefix}.change", m.group(1), m.group(2)), _pct(f"{prefix}.change_rate", m.group(4)),
                     *(["verb-mismatch"] if m.group(3) and (m.group(1) == "增加") != (m.group(3) == "增长") else [])]),
         (rf"{subject}(?:与上年度?)?持平", lambda m: [Figure(f"{prefix}.change", Decimal(0))]),
@@ -508,11 +509,11 @@ def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
                 *_change_patterns("total", "收、?支总计")]
     if top == "二":
         return [(rf"收入合计{_NUM}万元", lambda m: [A("income.total", m.group(1))]),
-                (rf"(?<!预算)(财政拨款收入|上级补助收入|事业收入|经营收入|附属单位上缴收入|其他收入){_NUM}万元(?:[，,]占(?:本年收入合计的)?{_NUM}%)?",
+                (rf"(?<!预算)(财政拨款收入|上级补助收入|事业收入|经营收入|附属单位上缴收入|其他收入){_NUM}万元(?:[，,]占(?:本年收入合计的)?{_NUM}%?)?",
                  _income_items)]
     if top == "三":
         return [(rf"支出合计{_NUM}万元", lambda m: [A("expenditure.total", m.group(1))]),
-                (rf"(基本支出|项目支出|上缴上级支出|经营支出|对附属单位补助支出){_NUM}万元(?:[，,]占(?:本年支出合计的)?{_NUM}%)?",
+                (rf"(基本支出|项目支出|上缴上级支出|经营支出|对附属单位补助支出){_NUM}万元(?:[，,]占(?:本年支出合计的)?{_NUM}%?)?",
                  _nature_items)]
     if top == "四":
         return [(rf"财政拨款收、?支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
@@ -532,7 +533,7 @@ def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
              rf"(?:[，,]完成年初预算的{_NUM}%)?", lambda m: [("item", (m.group(2), m.group(3), m.group(4))),
                                                           A("budget", m.group(5)), A("actual", m.group(6)),
                                                           _pct("rate", m.group(7))]),
-            (rf"([^：；。，]+?){_P}类{_Q}支出{_NUM}万元(?:[，,]占{_NUM}%)?",
+            (rf"([^：；。，]+?){_P}类{_Q}支出{_NUM}万元(?:[，,]占{_NUM}%?)?",
              lambda m: [("class", (m.group(1),)), A("amount", m.group(2)), _pct("share", m.group(3))]),
         ]
     if top == "六":
