@@ -49,6 +49,9 @@ def test_seed_tables_read_as_printed():
     assert p.tables["02"].get_row("2010399").label.endswith("事务支")
     assert p.lines[("05", "2010301")] == 312
     assert set(p.statements) == {"07", "08", "09"}
+    # the thirteen sections once each, in order (the table of contents is not read as text)
+    top = [s.id for s in p.narrative.sections if "（" not in s.id]
+    assert top == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三"]
 
 
 def test_blank_is_an_exact_zero_and_printed_zero_an_interval():

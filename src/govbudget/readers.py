@@ -115,13 +115,16 @@ def _split(lines: Sequence[_Line]) -> tuple[dict[str, list[_Line]], list[_Line],
     head: list[_Line] = []
     current: list[_Line] | None = None
     in_text = False
+    # The table of contents names 第三部分 too: the text starts at its last mention.
+    starts = [ln.no for ln in lines if _compact(ln.text).startswith("第三部分")]
+    text_start = starts[-1] if starts else None
     for ln in lines:
         c = _compact(ln.text)
         if c in _TITLES and "\t" not in ln.text:
             current = tables.setdefault(_TITLES[c], [])
             in_text = False
             continue
-        if c.startswith("第三部分") or (re.fullmatch(r"\d{4}年度部门决算情况说明", c) and current is not None):
+        if ln.no == text_start or (re.fullmatch(r"\d{4}年度部门决算情况说明", c) and current is not None):
             in_text, current = True, None
             continue
         if c.startswith("第四部分") or c.startswith("第五部分"):
