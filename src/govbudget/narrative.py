@@ -26,6 +26,7 @@ Conventions (those of the 2023 central format, as the seed prints them):
 from __future__ import annotations
 
 import enum
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -179,9 +180,9 @@ class Narrative:
                 for s in p.sentences:
                     yield section, s
 
-    @property
+    @functools.cached_property
     def figures(self) -> dict[str, Figure]:
-        """Every figure by key (the first when a key occurs twice)."""
+        """Every figure by key (the first when a key occurs twice); computed once."""
         out: dict[str, Figure] = {}
         for _, s in self.sentences():
             for f in s.figures:
@@ -200,10 +201,15 @@ class Narrative:
 
     def section_of(self, key: str) -> str | None:
         """The id of the section where the figure ``key`` is stated."""
+        return self._sections_by_key.get(key)
+
+    @functools.cached_property
+    def _sections_by_key(self) -> dict[str, str]:
+        out: dict[str, str] = {}
         for section, s in self.sentences():
-            if any(f.key == key for f in s.figures):
-                return section.id
-        return None
+            for f in s.figures:
+                out.setdefault(f.key, section.id)
+        return out
 
 
 # -- formatting -------------------------------------------------------------------------------

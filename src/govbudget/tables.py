@@ -18,6 +18,7 @@ the notes under each table, and the statement printed under an empty table.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -147,14 +148,22 @@ class Table:
 
     def row(self, key: str) -> Row:
         """The row with this key; :class:`GovBudgetError` naming the table if absent."""
-        for r in self.rows:
-            if r.key == key:
-                return r
-        raise GovBudgetError(f"{self.label}: no row {key!r}")
+        found = self.get_row(key)
+        if found is None:
+            raise GovBudgetError(f"{self.label}: no row {key!r}")
+        return found
 
     def get_row(self, key: str) -> Row | None:
         """The row with this key, or ``None``."""
-        return next((r for r in self.rows if r.key == key), None)
+        return self._row_index.get(key)
+
+    @functools.cached_property
+    def _row_index(self) -> dict[str, Row]:
+        # The checker asks for tens of thousands of cells; a scan per look-up was its hot spot.
+        index: dict[str, Row] = {}
+        for r in self.rows:
+            index.setdefault(r.key, r)
+        return index
 
     def cell(self, row_key: str, column_key: str) -> Decimal:
         """The value at (row, column); a subject row absent from the table is zero."""
