@@ -246,3 +246,13 @@ def test_text_variants_seen_in_other_reports():
     project = p.figure("expenditure.project.amount")
     assert project.value == D("3291.3") and project.half_width == D("0.05")  # one decimal: ±0.05
     assert len(check(p).errors) == 3  # still only the seed's three
+
+
+def test_rows_and_lines_that_fit_nowhere_are_reported():
+    row = "2010301\t行政运行\t551.64\t490.94\t60.70"
+    lines = SEED.splitlines()
+    at = next(i for i, t in enumerate(lines) if t.startswith(row) and not t.endswith("\t"))  # 公开05
+    lines[at + 1: at + 1] = ["小计？\t\t12.00\t\t", "12.34 56.78"]
+    found = {(f.rule, f.severity, f.location.table) for f in read_text("\n".join(lines)).reader_findings}
+    assert ("reader.row", Severity.WARNING, "05") in found  # a tabbed row with no code or known label
+    assert ("reader.line", Severity.WARNING, "05") in found  # figures on a line with no cells
