@@ -111,6 +111,14 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: str) -> None:
+    """The arguments of the commands that start from a ledger (report, narrative)."""
+    p.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
+    p.add_argument("--format", choices=formats, default="text")
+    p.add_argument("--balance-shares", action="store_true", help=balance_help)
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+
+
 def register(sub: Any) -> None:
     """Add the reporting sub-commands to the ``govbudget`` parser."""
     p = sub.add_parser(
@@ -120,12 +128,9 @@ def register(sub: Any) -> None:
         "them. Without LEDGER, the embedded example (三门峡市政务服务和大数据管理局 2023). "
         "--format markdown adds 第三部分 情况说明 after the tables.",
     )
-    p.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
-    p.add_argument("--format", choices=["text", "markdown", "csv", "json"], default="text")
+    _ledger_args(p, ["text", "markdown", "csv", "json"],
+                 "with markdown: shares in the text add up to exactly 100.00%% (舍位平衡)")
     p.add_argument("--table", action="append", metavar="NN", help="only this table (repeatable)")
-    p.add_argument("--balance-shares", action="store_true",
-                   help="with markdown: shares in the text add up to exactly 100.00%% (舍位平衡)")
-    p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_report)
 
     n = sub.add_parser(
@@ -134,12 +139,8 @@ def register(sub: Any) -> None:
         description="Generate the thirteen sections of 情况说明 from a ledger, every figure "
         "computed from exact 元 amounts. Without LEDGER, the embedded example.",
     )
-    n.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
-    n.add_argument("--format", choices=["text", "markdown", "json"], default="text")
-    n.add_argument("--balance-shares", action="store_true",
-                   help="make the shares of each breakdown add up to exactly 100.00%% (舍位平衡) "
-                   "and report which moved")
-    n.add_argument("--output", "-o", help="write to this file instead of standard output")
+    _ledger_args(n, ["text", "markdown", "json"],
+                 "make the shares of each breakdown add up to exactly 100.00%% (舍位平衡) and report which moved")
     n.set_defaults(func=cmd_narrative)
 
     c = sub.add_parser(
