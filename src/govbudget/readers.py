@@ -19,7 +19,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -140,9 +140,6 @@ def _split(lines: Sequence[_Line]) -> tuple[dict[str, list[_Line]], list[_Line],
 
 
 # -- tables -------------------------------------------------------------------------------------------------
-_HEADER_FIRST = {"项目", "科目代码", "栏次", "科目", "收入", "收入支出", "人员经费", "预算数", "合计"}
-
-
 def _is_header(cells: Sequence[str]) -> bool:
     first = _compact(cells[0]) if cells else ""
     if first in ("项目", "科目代码", "栏次", "收入", "收入支出", "人员经费", "预算数", "科目代码科目名称"):
@@ -840,12 +837,3 @@ def read(path: str | Path) -> Published:
     if suffix == ".csv":
         return read_csv(text, source=str(p))
     return read_text(text, source=str(p))
-
-
-def iter_read(paths: Sequence[str | Path]) -> Iterator[tuple[str, Published | GovBudgetError]]:
-    """Read several files; an unreadable one yields its error instead of stopping the batch."""
-    for path in paths:
-        try:
-            yield str(path), read(path)
-        except GovBudgetError as exc:
-            yield str(path), exc

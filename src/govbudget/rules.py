@@ -325,15 +325,14 @@ def _cells(p: Published, tid: str, row: str, *cols: str) -> list[Quantity] | Non
     return None if any(q is None for q in got) else got  # type: ignore[return-value]
 
 
-def _row_sum(tid: str, total: str, parts: Sequence[str], rows: Callable[[Published], Iterable[str]] | None = None,
-             side: str = "") -> Callable[[Published], Iterator[Relation]]:
+def _row_sum(tid: str, total: str, parts: Sequence[str], side: str = "") -> Callable[[Published], Iterator[Relation]]:
     """Every row (of one side): ``total`` column = Σ ``parts`` columns."""
 
     def relations(p: Published) -> Iterator[Relation]:
         table = p.table(tid)
         if table is None:
             return
-        keys = rows(p) if rows else [r.key for r in table.rows if r.values and (not side or r.side == side)]
+        keys = [r.key for r in table.rows if r.values and (not side or r.side == side)]
         for key in keys:
             q = _cells(p, tid, key, total, *parts)
             if q:
@@ -797,13 +796,6 @@ def _empty_funds(p: Published) -> Iterator[Relation]:
 def _r(id: str, kind: str, severity: Severity, zh: str, en: str, equation: str,
        relations: Callable[[Published], Iterator[Relation]], spec: str = "") -> Rule:
     return Rule(id, kind, severity, zh, en, equation, relations, spec)
-
-
-def _fn_rows(tid: str) -> Callable[[Published], Iterable[str]]:
-    def rows(p: Published) -> Iterable[str]:
-        t = p.table(tid)
-        return [r.key for r in t.rows if r.values] if t else []
-    return rows
 
 
 RULES: tuple[Rule, ...] = (
