@@ -256,3 +256,9 @@ def test_rows_and_lines_that_fit_nowhere_are_reported():
     found = {(f.rule, f.severity, f.location.table) for f in read_text("\n".join(lines)).reader_findings}
     assert ("reader.row", Severity.WARNING, "05") in found  # a tabbed row with no code or known label
     assert ("reader.line", Severity.WARNING, "05") in found  # figures on a line with no cells
+
+
+def test_check_summary_only_for_one_file(capsys):
+    assert main(["check", "--example", "--summary-only"]) == 1
+    assert capsys.readouterr().out.strip().splitlines() == [
+        "example: 三门峡市政务服务和大数据管理局 2023 (published): 3 errors, 13 warnings, 10 info"]

@@ -94,7 +94,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     levels = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[args.level]
     for report in reports:
         shown = [f for f in report.findings if f.severity.value in levels]
-        if len(reports) == 1 or not args.summary_only:
+        if not args.summary_only:
             for f in shown:
                 print(f, file=out)
         print(report.summary(), file=out)
@@ -157,7 +157,7 @@ def register(sub: Any) -> None:
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
                    help="lowest severity to print (text format; default: info)")
-    c.add_argument("--summary-only", action="store_true", help="with several files: one line per file")
+    c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
