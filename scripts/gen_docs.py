@@ -60,7 +60,7 @@ def _example(relation: object) -> str:
     if isinstance(relation, AtMost):
         return f"{relation.part.name} {relation.part.value} ≤ {relation.whole.value}"
     if isinstance(relation, Note):
-        return relation.message_zh
+        return relation.finding.message_zh
     return ""
 
 

@@ -108,16 +108,17 @@ class Change:
 
 @attrs.frozen
 class Note:
-    """A check the rule decides itself (structure, names, statements): a finding when it
-    does not hold; when it holds (``holds=True``) nothing is reported, but the check counts."""
+    """A check the rule decides itself (structure, names, statements): its ``finding`` is
+    reported when it does not hold (the rule id is filled in then); when it holds nothing is
+    reported, but the check counts."""
 
-    severity: Severity
-    location: Location
-    message_zh: str
-    message_en: str
-    stated: str | None = None
-    expected: str | None = None
+    finding: Finding
     holds: bool = False
+
+
+def _note(severity: Severity, location: Location, message_zh: str, message_en: str,
+          stated: str | None = None, expected: str | None = None, holds: bool = False) -> Note:
+    return Note(Finding("", severity, location, message_zh, message_en, stated, expected), holds)
 
 
 Relation = Sum | AtMost | Ratio | Change | Note
@@ -303,8 +304,7 @@ def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
         elif isinstance(r, Change):
             f = _eval_change(rule, r)
         else:
-            f = None if r.holds else Finding(rule.id, r.severity, r.location, r.message_zh, r.message_en,
-                                             r.stated, r.expected)
+            f = None if r.holds else attrs.evolve(r.finding, rule=rule.id)
         if f is not None:
             out.append(f)
     for members in groups.values():
@@ -547,14 +547,14 @@ def _empty_statements(p: Published) -> Iterator[Relation]:
             continue
         stated = p.statements.get(tid)
         if stated and not table.is_empty:
-            yield Note(ERROR, Location(tid), f"公开{tid}表有数据，却说明“{stated}”。",
+            yield _note(ERROR, Location(tid), f"公开{tid}表有数据，却说明“{stated}”。",
                        f"Table {tid} has figures but states that it has none: “{stated}”.")
         elif not stated and table.is_empty and table.empty_statement and p.has_statements:
-            yield Note(INFO, Location(tid), f"公开{tid}表无数据，未附说明（{table.empty_statement}）。",
+            yield _note(INFO, Location(tid), f"公开{tid}表无数据，未附说明（{table.empty_statement}）。",
                        f"Table {tid} is empty and does not say why (expected: {table.empty_statement}).")
         else:
             state = "无数据，并附说明" if stated else ("有数据" if not table.is_empty else "无数据")
-            yield Note(ERROR, Location(tid), f"公开{tid}表{state}。", f"table {tid}: statement and figures agree.",
+            yield _note(ERROR, Location(tid), f"公开{tid}表{state}。", f"table {tid}: statement and figures agree.",
                        holds=True)
 
 
@@ -687,7 +687,7 @@ def _change_agreement(p: Published) -> Iterator[Relation]:
         return
     assert fiscal and gpb and fc and gc
     if fiscal.value == gpb.value:
-        yield Note(WARNING, fc.location,
+        yield _note(WARNING, fc.location,
                    f"财政拨款收支总计与一般公共预算财政拨款支出本年相同（{fiscal.value} 万元），但与上年相比的增减额不同："
                    f"{fc.value} 万元与 {gc.value} 万元；上年的结转结余可以解释这一差异，请核实。",
                    f"The 财政拨款 total and the GPB expenditure are equal this year ({fiscal.value} 万元) but their "
@@ -717,7 +717,7 @@ def _budget_total(p: Published) -> Iterator[Relation]:
         ratio = (total.value / s).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         zh += f"因此完成率 {rate.value}% 也有误：{actual.value} / {s} = {right}%。（列示数约为应有数的 {ratio} 倍。）"
         en += f" The completion rate {rate.value}% is therefore wrong too: {actual.value} / {s} = {right}% (the printed total is {ratio}× the sum)."
-    yield Note(ERROR, total.location, zh, en, str(total.value), f"{s} ± {envelope}")
+    yield _note(ERROR, total.location, zh, en, str(total.value), f"{s} ± {envelope}")
 
 
 def _budget_items(p: Published) -> Iterator[Relation]:
@@ -727,7 +727,7 @@ def _budget_items(p: Published) -> Iterator[Relation]:
     for r in t05.rows:
         if r.code and len(r.code) == 7 and any(r.values):
             described = p.figure(f"gpb_budget.{r.code}.actual") is not None
-            yield Note(WARNING, Location(section="五（三）", key=f"gpb_budget.{r.code}"),
+            yield _note(WARNING, Location(section="五（三）", key=f"gpb_budget.{r.code}"),
                        f"公开05表的项 {r.code} {r.label} {'已' if described else '未'}在“具体情况”中说明。",
                        f"项 {r.code} {r.label} of table 05 is {'' if described else 'not '}described under 具体情况.",
                        holds=described)
@@ -747,7 +747,7 @@ def _basic_names(p: Published) -> Iterator[Relation]:
                    and any(v != 0 or (not p.exact and not is_blank(v)) for v in r.values)}
         named_zero = sorted(stated - nonzero)
         missing = sorted(nonzero - stated)
-        yield Note(WARNING, Location(section="六", key=key),
+        yield _note(WARNING, Location(section="六", key=key),
                    f"“主要包括”所列款与公开06表不符：多列 {('、'.join(named_zero)) or '无'}；漏列 {('、'.join(missing)) or '无'}。"
                    if named_zero or missing else f"“主要包括”所列 {len(stated)} 个款即公开06表的非零款。",
                    f"The 款 named as 主要包括 do not match table 06: named but zero {named_zero or 'none'}; "
@@ -785,7 +785,7 @@ def _empty_funds(p: Published) -> Iterator[Relation]:
     for flag, tid, name in (("government_fund.none", "07", "政府性基金"), ("state_capital.none", "08", "国有资本经营")):
         table = p.table(tid)
         if flag in p.narrative.flags and table is not None:
-            yield Note(ERROR, Location(section="七" if tid == "07" else "八"),
+            yield _note(ERROR, Location(section="七" if tid == "07" else "八"),
                        f"情况说明称没有{name}收支，{'但' if not table.is_empty else '与'}公开{tid}表"
                        f"{'有数据' if not table.is_empty else '一致'}。",
                        f"The text says there is no {name} income or expenditure, but table {tid} has figures.",
