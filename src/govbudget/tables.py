@@ -366,7 +366,8 @@ class Accumulator:
         call in an error message (default: its position in the whole stream)."""
         exp, inc, eco = self.expenditure, self.income, self.basic_economic
         exp_get, inc_get, eco_get = exp.get, inc.get, eco.get
-        known_economics = self.checker.known_economics
+        known_economics, known_functions = self.checker.known_economics, self.checker.known_functions
+        forbidden = _FORBIDDEN
         kind_e, kind_i = ExpenditureLine, IncomeLine
         gpb, basic = IncomeSource.GENERAL_PUBLIC_BUDGET, Nature.BASIC
         stream = iter(lines)
@@ -387,8 +388,10 @@ class Accumulator:
                             source, nature, amount = line.source, line.nature, line.amount
                             key = (line.function, nature, source)
                             total = exp_get(key)
-                            if total is None:
-                                raise _NewKey
+                            if total is None:  # a new key: its codes may already be known valid
+                                if line.function not in known_functions or (source, nature) in forbidden:
+                                    raise _NewKey
+                                total = ZERO
                             exp[key] = total + amount
                             if source is gpb and nature is basic:
                                 eco[economic] = eco_get(economic, ZERO) + amount
@@ -396,7 +399,9 @@ class Accumulator:
                             key2 = (line.function, line.source)
                             total = inc_get(key2)
                             if total is None:
-                                raise _NewKey
+                                if line.function not in known_functions:
+                                    raise _NewKey
+                                total = ZERO
                             inc[key2] = total + line.amount
                         else:
                             raise _NewKey
