@@ -363,6 +363,26 @@ class LineChecker:
         self.known_functions: set[str] = set()
         self.known_economics: set[str] = set()
 
+    def is_function(self, code: str) -> bool:
+        """True if ``code`` is a 功能分类 项 of the edition (remembered when it is)."""
+        if code in self.known_functions:
+            return True
+        try:
+            self.function(code, "")
+        except LedgerError:
+            return False
+        return True
+
+    def is_economic(self, code: str) -> bool:
+        """True if ``code`` is a 部门预算经济分类 款 of the edition (remembered when it is)."""
+        if code in self.known_economics:
+            return True
+        try:
+            self.economic(code, "")
+        except LedgerError:
+            return False
+        return True
+
     def function(self, code: str, where: str) -> None:
         """Check a 功能分类 项 code; :class:`LedgerError` naming ``where`` if it is not one."""
         if code not in self.known_functions:

@@ -368,6 +368,7 @@ class Accumulator:
         exp_get, inc_get, eco_get = exp.get, inc.get, eco.get
         known_economics, known_functions = self.checker.known_economics, self.checker.known_functions
         forbidden = _FORBIDDEN
+        is_function, is_economic = self.checker.is_function, self.checker.is_economic
         kind_e, kind_i = ExpenditureLine, IncomeLine
         gpb, basic = IncomeSource.GENERAL_PUBLIC_BUDGET, Nature.BASIC
         stream = iter(lines)
@@ -383,13 +384,14 @@ class Accumulator:
                     for i, line in enumerate(stream, start=start):  # noqa: B007 (i names the line at fault)
                         if type(line) is kind_e:
                             economic = line.economic
-                            if economic not in known_economics:
+                            if economic not in known_economics and not is_economic(economic):
                                 raise _NewKey
                             source, nature, amount = line.source, line.nature, line.amount
                             key = (line.function, nature, source)
                             total = exp_get(key)
                             if total is None:  # a new key: its codes may already be known valid
-                                if line.function not in known_functions or (source, nature) in forbidden:
+                                if ((line.function not in known_functions and not is_function(line.function))
+                                        or (source, nature) in forbidden):
                                     raise _NewKey
                                 total = ZERO
                             exp[key] = total + amount
@@ -399,7 +401,7 @@ class Accumulator:
                             key2 = (line.function, line.source)
                             total = inc_get(key2)
                             if total is None:
-                                if line.function not in known_functions:
+                                if line.function not in known_functions and not is_function(line.function):
                                     raise _NewKey
                                 total = ZERO
                             inc[key2] = total + line.amount
