@@ -262,3 +262,17 @@ def test_check_summary_only_for_one_file(capsys):
     assert main(["check", "--example", "--summary-only"]) == 1
     assert capsys.readouterr().out.strip().splitlines() == [
         "example: 三门峡市政务服务和大数据管理局 2023 (published): 3 errors, 13 warnings, 10 info"]
+
+
+def test_full_width_amounts_in_cells():
+    text = SEED.replace("2010301\t行政运行\t551.64\t551.64\t", "2010301\t行政运行\t５５１．６４\t551.64\t", 1)
+    p = read_text(text)
+    assert p.tables["02"].cell("2010301", "total") == D("551.64")
+    assert not [f for f in p.reader_findings if f.rule == "reader.cell"]
+
+
+def test_swapped_cells_in_table06_are_reported_not_fatal():
+    # Found by the fuzzer: an amount in the code column and a code in the amount column.
+    text = SEED.replace("30306\t救济费\t\t30226\t劳务费\t0.10", "0.10\t救济费\t\t30226\t劳务费\t30306", 1)
+    found = {(f.rule, f.stated) for f in read_text(text).reader_findings}
+    assert ("reader.code", "0.10") in found

@@ -357,3 +357,14 @@ def test_cli_report(tmp_path):
     assert main(["report", "--format", "csv", "--output", str(target)]) == 0
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
     assert main(["report", str(tmp_path / "missing.json")], out=io.StringIO()) == 2
+
+
+def test_extra_classes_of_table06_are_in_code_order_whatever_the_line_order():
+    # Found by the permutation property: 类 outside the 2023 template (311, 309) were laid out
+    # in the order their first line came.
+    gpb = IncomeSource.GENERAL_PUBLIC_BUDGET
+    lines = (ExpenditureLine("2010101", "31101", Nature.BASIC, gpb, D("1.00")),
+             ExpenditureLine("2010101", "30901", Nature.BASIC, gpb, D("2.00")))
+    for order in (lines, lines[::-1]):
+        keys = [r.key for r in derive(Ledger("x", 2023, 2024, expenditure=order)).t06.rows]
+        assert keys[-6:] == ["309", "30901", "311", "31101", "personnel_total", "public_total"]

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -84,7 +85,8 @@ class _Reader:
 
     def number(self, cell: str, line: int, table: str) -> Decimal:
         """A printed amount; blank is an exact zero; anything else is a finding and reads 0."""
-        text = cell.strip().replace("，", ",").replace("−", "-")
+        # Full-width digits and separators (３，８８１．８４) are common in extracted PDFs.
+        text = unicodedata.normalize("NFKC", cell).strip().replace("−", "-")
         if not text or text in ("-", "—", "——"):
             return BLANK
         if _NUMBER.match(text):
@@ -181,6 +183,10 @@ def _meta(r: _Reader, tid: str, region: Sequence[_Line], statements: dict[str, s
 def _resolve_code(r: _Reader, edition: int, tid: str, code: str, name: str, line: int) -> tuple[str, Level] | None:
     scheme = Scheme.ECONOMIC_DEPARTMENT if tid == "06" else Scheme.FUNCTIONAL
     cat = catalog(scheme, edition)
+    if code and not re.fullmatch(r"\d{3}|\d{5}|\d{7}", code):
+        r.note("reader.code", Severity.WARNING, line, f"公开{tid}表：“{code}”不是科目代码，该行未读取。",
+               f"table {tid}: {code!r} is not a subject code; the row was not read.", tid, stated=code)
+        return None
     if code:
         subject = cat.get(code)
         if subject is None:

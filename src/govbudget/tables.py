@@ -623,7 +623,11 @@ def _table06(basic_by_economic: dict[str, Decimal], edition: int) -> Table06:
             panels.setdefault(code[:3], "personnel" if code[:3] in PERSONNEL_CLASSES else "public")
     rows: list[Row] = []
     totals = {"personnel": ZERO, "public": ZERO}
-    for cls_code, codes in template.items():
+    # Template 类 in printed order, then any other 类 by code (never by the order of the
+    # lines, which must not change the table).
+    fixed = [cls_code for _, cls_code, _ in TABLE06_TEMPLATE]
+    for cls_code in fixed + sorted(c for c in template if c not in fixed):
+        codes = template[cls_code]
         panel = panels[cls_code]
         cls_total = sum((basic_by_economic.get(c, ZERO) for c in codes), ZERO)
         totals[panel] += cls_total
