@@ -19,7 +19,7 @@ ledger's edition and names the line at fault.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 import attrs
@@ -353,6 +353,14 @@ def _check_code(code: str, scheme: Scheme, level: Level, edition: int, where: st
     return subject.code
 
 
+def _passes(check: Callable[[str, str], None], code: str) -> bool:
+    try:
+        check(code, "")
+    except LedgerError:
+        return False
+    return True
+
+
 class LineChecker:
     """Validates lines one by one against a catalog edition (codes are checked once each),
     so that a stream of millions of lines costs one set look-up per line."""
@@ -365,23 +373,11 @@ class LineChecker:
 
     def is_function(self, code: str) -> bool:
         """True if ``code`` is a 功能分类 项 of the edition (remembered when it is)."""
-        if code in self.known_functions:
-            return True
-        try:
-            self.function(code, "")
-        except LedgerError:
-            return False
-        return True
+        return code in self.known_functions or _passes(self.function, code)
 
     def is_economic(self, code: str) -> bool:
         """True if ``code`` is a 部门预算经济分类 款 of the edition (remembered when it is)."""
-        if code in self.known_economics:
-            return True
-        try:
-            self.economic(code, "")
-        except LedgerError:
-            return False
-        return True
+        return code in self.known_economics or _passes(self.economic, code)
 
     def function(self, code: str, where: str) -> None:
         """Check a 功能分类 项 code; :class:`LedgerError` naming ``where`` if it is not one."""
