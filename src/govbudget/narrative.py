@@ -29,7 +29,7 @@ import enum
 import functools
 import json
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import attrs
@@ -260,8 +260,6 @@ class _Builder:
 
 def _exact_percent(part: Decimal, whole: Decimal) -> Decimal:
     # Enough digits to show how a share was rounded; the printed value comes from percent().
-    from decimal import localcontext
-
     with localcontext() as ctx:
         ctx.prec = 28
         return part * 100 / whole

@@ -333,14 +333,15 @@ def _table06(r: _Reader, rows: Sequence[_Line], edition: int) -> tuple[Row, ...]
         cells = ln.cells
         joined = _compact(ln.text)
         if "人员经费合计" in joined or "公用经费合计" in joined:
+            # The first figure after each label (人员经费合计's before 公用经费合计's label).
+            labels = [_compact(c) for c in cells]
             nums = [(i, c) for i, c in enumerate(cells) if _NUMBER.match(c)]
             for label, key in (("人员经费合计", "personnel_total"), ("公用经费合计", "public_total")):
                 if label in joined:
-                    at = next(i for i, c in enumerate(cells) if _compact(c) == label) if label in [_compact(c) for c in cells] else 0
-                    after = [c for i, c in nums if i > at]
-                    if key == "personnel_total":
-                        stop = next((i for i, c in enumerate(cells) if _compact(c) == "公用经费合计"), len(cells))
-                        after = [c for i, c in nums if at < i < stop]
+                    at = labels.index(label) if label in labels else 0
+                    stop = (labels.index("公用经费合计") if key == "personnel_total" and "公用经费合计" in labels
+                            else len(cells))
+                    after = [c for i, c in nums if at < i < stop]
                     totals[key] = r.number(after[0], ln.no, "06") if after else BLANK
                     r.lines[("06", key)] = ln.no
             continue

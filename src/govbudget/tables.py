@@ -779,7 +779,6 @@ def from_accumulator(
     t08_leaf: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 3)
     exp_class_01: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO])
     exp_class_04: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 4)
-    basic_economic: dict[str, Decimal] = defaultdict(lambda: ZERO)
     income_by_source: dict[IncomeSource, Decimal] = defaultdict(lambda: ZERO)
     fund_col = {IncomeSource.GENERAL_PUBLIC_BUDGET: 1, IncomeSource.GOVERNMENT_FUND: 2,
                 IncomeSource.STATE_CAPITAL: 3}
@@ -794,7 +793,6 @@ def from_accumulator(
             t07_leaf[function][1] += amount
 
     gpb, basic_nature = IncomeSource.GENERAL_PUBLIC_BUDGET, Nature.BASIC
-    basic_economic.update(acc.basic_economic)
     nature_col = {n: 1 + i for i, n in enumerate(natures)}
     for (function, nature, source), amount in acc.expenditure.items():
         row3 = t03_leaf[function]
@@ -846,7 +844,7 @@ def from_accumulator(
         t03=t03,
         t04=_table04(income_by_source, exp_class_04, balances, edition),
         t05=t05,
-        t06=_table06(basic_economic, edition),
+        t06=_table06(acc.basic_economic, edition),
         t07=t07,
         t08=t08,
         t09=_table09(three_public),
