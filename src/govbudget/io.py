@@ -233,10 +233,15 @@ def _ledger_from_csv(text: str, source: str) -> Ledger:
     return validate(ledger)
 
 
+#: Lines handed to the accumulator at a time by :func:`derive_csv` (memory stays bounded).
+_BATCH = 4096
+
+
 def derive_csv(path: str | Path) -> Disclosure:
     """Derive the nine tables from a ledger CSV file, streaming: the lines are read, checked
-    and accumulated one at a time and never held, so memory is bounded by the number of
-    distinct (项, 款, 性质, 来源) keys, not by the number of lines."""
+    and accumulated a batch of a few thousand at a time and never held as a whole, so memory
+    is bounded by the number of distinct subjects (来源 × 性质 × 功能 项, and 经济 款), not by
+    the number of lines."""
     from govbudget.tables import Accumulator, from_accumulator
 
     p = Path(path)
@@ -245,21 +250,21 @@ def derive_csv(path: str | Path) -> Disclosure:
             department, year, edition = _csv_meta(f, str(p))
         acc = Accumulator(edition)
         bal = _BalanceRows()
-        current = str(p)
-
-        def lines(f: Iterable[str]) -> Iterator[IncomeLine | ExpenditureLine]:
-            # Balance rows are collected on the side; each line goes straight into the
-            # accumulator, which names ``current`` (its file:line) if it rejects it.
-            nonlocal current
+        with p.open(encoding="utf-8-sig", newline="") as f:
+            # Lines go to the accumulator in batches, each with the file:line of its lines
+            # (for the error that names a bad one); balance rows are collected on the side.
+            batch: list[IncomeLine | ExpenditureLine] = []
+            places: list[str] = []
             for where, fact in iter_csv_lines(f, source=str(p)):
-                current = where
                 if isinstance(fact, tuple):
                     bal.add(where, fact)
-                else:
-                    yield fact
-
-        with p.open(encoding="utf-8-sig", newline="") as f:
-            acc.add_lines(lines(f), lambda _: current)
+                    continue
+                batch.append(fact)
+                places.append(where)
+                if len(batch) == _BATCH:
+                    acc.add_lines(batch, places.__getitem__)
+                    batch, places = [], []
+            acc.add_lines(batch, places.__getitem__)
     except OSError as exc:
         raise FormatError(f"{p}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError as exc:

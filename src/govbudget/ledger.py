@@ -392,9 +392,12 @@ class LineChecker:
             self.known_economics.add(code)
 
     def income(self, line: IncomeLine, where: str) -> None:
+        _check_enum(line.source, IncomeSource, f"{where} (source)")
         self.function(line.function, f"{where} (function)")
 
     def expenditure(self, line: ExpenditureLine, where: str) -> None:
+        _check_enum(line.source, IncomeSource, f"{where} (source)")
+        _check_enum(line.nature, Nature, f"{where} (nature)")
         self.function(line.function, f"{where} (function)")
         self.economic(line.economic, f"{where} (economic)")
         if line.source.is_fiscal and line.nature not in (Nature.BASIC, Nature.PROJECT):
@@ -402,6 +405,12 @@ class LineChecker:
                 f"{where}: {line.source.value} can fund only 基本支出 or 项目支出, "
                 f"not {line.nature.value}"
             )
+
+
+def _check_enum(value: object, kind: type[IncomeSource] | type[Nature], where: str) -> None:
+    if not isinstance(value, kind):
+        members = ", ".join(f"{kind.__name__}.{m.name}" for m in kind)
+        raise LedgerError(f"{where}: {value!r} is not a {kind.__name__}; expected one of {members}")
 
 
 def iter_problems(ledger: Ledger) -> Iterator[str]:

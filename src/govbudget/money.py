@@ -13,7 +13,17 @@ import enum
 import math
 import re
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from contextlib import AbstractContextManager
+from decimal import (
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from fractions import Fraction
 
 import attrs
@@ -21,6 +31,7 @@ import attrs
 from govbudget.errors import AmountError
 
 __all__ = [
+    "EXACT_DIGITS",
     "ZERO",
     "RoundingBalance",
     "Unit",
@@ -28,6 +39,7 @@ __all__ = [
     "balance_shares",
     "convert",
     "display",
+    "exact_arithmetic",
     "format_amount",
     "parse_amount",
     "percent",
@@ -40,6 +52,17 @@ ZERO = Decimal(0)
 MAX_DIGITS = 20
 # Wide enough for any budget figure (10^15 元 with fen) and its intermediate products.
 _CONTEXT = Context(prec=50)
+#: Significant digits of the context in which sums of amounts are taken.
+EXACT_DIGITS = 100
+# Any rounding in a sum is an error (Inexact trapped), never a silent loss of a fen.
+_EXACT = Context(prec=EXACT_DIGITS, traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
+
+
+def exact_arithmetic() -> AbstractContextManager[Context]:
+    """A local decimal context for sums of amounts: 100 significant digits, and
+    :class:`decimal.Inexact` raised rather than any rounding, so that totals never depend on
+    the caller's context (``decimal.getcontext().prec`` may have been lowered)."""
+    return localcontext(_EXACT)
 
 
 class Unit(enum.Enum):

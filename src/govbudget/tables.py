@@ -19,15 +19,17 @@ the notes under each table, and the statement printed under an empty table.
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, Inexact
 from typing import Any, ClassVar
 
 import attrs
 
 from govbudget.classification import Level, Scheme, catalog
-from govbudget.errors import GovBudgetError, LedgerError
+from govbudget.errors import AmountError, GovBudgetError, LedgerError
 from govbudget.ledger import (
     FISCAL_SOURCES,
     Balances,
@@ -40,7 +42,7 @@ from govbudget.ledger import (
     ThreePublicAmounts,
     ThreePublicExpenses,
 )
-from govbudget.money import ZERO, Unit
+from govbudget.money import EXACT_DIGITS, ZERO, Unit, exact_arithmetic
 
 __all__ = [
     "Accumulator",
@@ -331,32 +333,48 @@ TABLE_CLASSES: tuple[type[Table], ...] = (
 
 
 # -- accumulation ----------------------------------------------------------------------
-ExpKey = tuple[str, Nature, IncomeSource]
-#: 财政拨款 funds only 基本支出 and 项目支出: the (source, nature) pairs a line may not have.
-_FORBIDDEN = frozenset((s, n) for s in FISCAL_SOURCES for n in Nature if n not in (Nature.BASIC, Nature.PROJECT))
-IncKey = tuple[str, IncomeSource]
+#: The natures each source may fund: 财政拨款 funds only 基本支出 and 项目支出.
+_NATURES_OF = {s: ((Nature.BASIC, Nature.PROJECT) if s.is_fiscal else tuple(Nature)) for s in IncomeSource}
 
 
-class _NewKey(Exception):
-    """Leaves the hot loop for a line that needs the full check (a new key or code)."""
+class _Fallback(Exception):
+    """Leaves the hot loop for a line that needs the full check (an unknown code or type)."""
+
+
+#: Lines read at a time from an iterator (a list or tuple is read in place).
+_CHUNK = 4096
+
+
+def _checked_amount(amount: object, where: str) -> Decimal:
+    if type(amount) is not Decimal:  # only a line built around its converter gets here
+        raise LedgerError(f"{where}: amount {amount!r} is not a Decimal")
+    return amount
 
 
 class Accumulator:
     """Per-key sums of a stream of lines (the only state derivation keeps).
 
-    ``expenditure`` sums by (功能 项, 性质, 来源), ``income`` by (功能 项, 来源), and
-    ``basic_economic`` by 经济分类 款 the 一般公共预算 基本支出 that 公开06表 details: no
-    table needs the 款 of any other spending, so it is checked on every line but not kept in
-    the key.  Each distinct key is validated once against the catalog edition (each 款 once
-    too); a bad line is reported with its location.  Memory is bounded by the number of
-    distinct keys, never by the number of lines.
+    ``expenditure[source][nature][function]`` sums the spending by 来源 × 性质 × 功能 项,
+    ``income[source][function]`` the income by 来源 × 功能 项, and ``basic_economic[款]``
+    the 一般公共预算 基本支出 by 经济分类 款, which 公开06表 details: no table needs the 款 of
+    any other spending, so it is checked on every line but not kept.  ``expenditure[source]``
+    holds only the natures the source may fund.  Each code is validated once against the
+    catalog edition; a bad line is reported with its location.  Memory is bounded by the
+    number of distinct keys, never by the number of lines.
+
+    Sums are exact whatever the caller's decimal context: they are taken in a local context
+    that refuses any rounding.
     """
 
     def __init__(self, edition: int) -> None:
         self.edition = edition
         self.checker = LineChecker(edition)
-        self.expenditure: dict[ExpKey, Decimal] = {}
-        self.income: dict[IncKey, Decimal] = {}
+        # Nested by singleton enums rather than keyed by tuples: the hot loop then builds no
+        # key object and hashes only enum identities and code strings (whose hash is cached).
+        self.expenditure: dict[IncomeSource, dict[Nature, dict[str, Decimal]]] = {
+            s: {n: {} for n in _NATURES_OF[s]} for s in IncomeSource
+        }
+        self.income: dict[IncomeSource, dict[str, Decimal]] = {s: {} for s in IncomeSource}
         self.basic_economic: dict[str, Decimal] = {}
         self._count = 0
 
@@ -364,72 +382,84 @@ class Accumulator:
                   where: Callable[[int], str] | None = None) -> None:
         """Add a stream of lines (consumed once).  ``where(i)`` names the i-th line of this
         call in an error message (default: its position in the whole stream)."""
+        if isinstance(lines, (list, tuple)):
+            chunks: Iterable[Sequence[Any]] = (lines,)
+        else:  # an iterator is read in chunks, so that a line's position is known cheaply
+            stream = iter(lines)
+            chunks = iter(lambda: list(itertools.islice(stream, _CHUNK)), [])
+        offset = 0
+        with exact_arithmetic():
+            for chunk in chunks:
+                self._add_chunk(chunk, offset, where)
+                offset += len(chunk)
+        self._count += offset
+
+    def _add_chunk(self, chunk: Sequence[Any], offset: int, where: Callable[[int], str] | None) -> None:
         exp, inc, eco = self.expenditure, self.income, self.basic_economic
-        exp_get, inc_get, eco_get = exp.get, inc.get, eco.get
-        known_economics, known_functions = self.checker.known_economics, self.checker.known_functions
-        forbidden = _FORBIDDEN
-        is_function, is_economic = self.checker.is_function, self.checker.is_economic
+        gpb_basic = exp[IncomeSource.GENERAL_PUBLIC_BUDGET][Nature.BASIC]
         kind_e, kind_i = ExpenditureLine, IncomeLine
-        gpb, basic = IncomeSource.GENERAL_PUBLIC_BUDGET, Nature.BASIC
-        stream = iter(lines)
-        i = -1
+        lines = iter(chunk)
         line: Any = None
-        try:
-            while True:
-                try:
-                    # The hot loop of derivation: per line a type test, a set test and one
-                    # or two dict updates.  A key or code met for the first time leaves the
-                    # loop (_NewKey) for the full check, once, then the loop resumes.
-                    start = i + 1
-                    for i, line in enumerate(stream, start=start):  # noqa: B007 (i names the line at fault)
-                        if type(line) is kind_e:
-                            economic = line.economic
-                            if economic not in known_economics and not is_economic(economic):
-                                raise _NewKey
-                            source, nature, amount = line.source, line.nature, line.amount
-                            key = (line.function, nature, source)
-                            total = exp_get(key)
-                            if total is None:  # a new key: its codes may already be known valid
-                                if ((line.function not in known_functions and not is_function(line.function))
-                                        or (source, nature) in forbidden):
-                                    raise _NewKey
-                                total = ZERO
-                            exp[key] = total + amount
-                            if source is gpb and nature is basic:
-                                eco[economic] = eco_get(economic, ZERO) + amount
-                        elif type(line) is kind_i:
-                            key2 = (line.function, line.source)
-                            total = inc_get(key2)
-                            if total is None:
-                                if line.function not in known_functions and not is_function(line.function):
-                                    raise _NewKey
-                                total = ZERO
-                            inc[key2] = total + line.amount
-                        else:
-                            raise _NewKey
-                    break
-                except _NewKey:
-                    # The full check of this one line raises with its location, or adds it.
-                    self._add_other(line, self._where(where, i))
-        finally:
-            self._count += i + 1
+        while True:
+            try:
+                # The hot loop of derivation: per line a type test, a membership test and
+                # one or two additions into small dicts.  Every code already checked is
+                # present in every dict (at zero), so a code met for the first time (a
+                # KeyError), a bad line or a subclass leaves the loop for the full check of
+                # that line, which names it, and the loop resumes after it.
+                for line in lines:
+                    if type(line) is kind_e:
+                        economic = line.economic
+                        if economic not in eco:
+                            raise _Fallback
+                        by_function = exp[line.source][line.nature]
+                        by_function[line.function] += line.amount
+                        if by_function is gpb_basic:
+                            eco[economic] += line.amount
+                    elif type(line) is kind_i:
+                        inc[line.source][line.function] += line.amount
+                    else:
+                        raise _Fallback
+                return
+            except (_Fallback, KeyError, TypeError):
+                # KeyError/TypeError: a new code, or a source or nature that is not one (or
+                # a 财政拨款 funding 上缴上级支出 …): nothing of this line was added yet.
+                self._add_other(line, self._where(where, offset + len(chunk) - operator.length_hint(lines) - 1))
+            except Inexact:
+                i = offset + len(chunk) - operator.length_hint(lines) - 1
+                raise AmountError(
+                    f"{self._where(where, i)}: amount {line.amount} cannot be added exactly "
+                    f"({EXACT_DIGITS} significant digits at most)"
+                ) from None
 
     def _where(self, where: Callable[[int], str] | None, i: int) -> str:
         return where(i) if where else f"line {self._count + i + 1}"
 
     def _add_other(self, line: object, where: str) -> None:
+        """Check one line in full (raising with ``where`` if it is bad), register its codes
+        in every dict, and add it."""
         if isinstance(line, ExpenditureLine):
             self.checker.expenditure(line, where)
-            key = (line.function, line.nature, line.source)
-            self.expenditure[key] = self.expenditure.get(key, ZERO) + line.amount
+            self._register(line.function)
+            self.basic_economic.setdefault(line.economic, ZERO)
+            amount = _checked_amount(line.amount, where)
+            self.expenditure[line.source][line.nature][line.function] += amount
             if line.source is IncomeSource.GENERAL_PUBLIC_BUDGET and line.nature is Nature.BASIC:
-                self.basic_economic[line.economic] = self.basic_economic.get(line.economic, ZERO) + line.amount
+                self.basic_economic[line.economic] += amount
         elif isinstance(line, IncomeLine):
             self.checker.income(line, where)
-            key2 = (line.function, line.source)
-            self.income[key2] = self.income.get(key2, ZERO) + line.amount
+            self._register(line.function)
+            self.income[line.source][line.function] += _checked_amount(line.amount, where)
         else:
             raise LedgerError(f"{where}: {type(line).__name__} is not a ledger line")
+
+    def _register(self, function: str) -> None:
+        if function not in self.income[IncomeSource.OTHER]:
+            for by_nature in self.expenditure.values():
+                for by_function in by_nature.values():
+                    by_function[function] = ZERO
+            for by_function in self.income.values():
+                by_function[function] = ZERO
 
     def add_income(self, line: IncomeLine, where: str | None = None) -> None:
         """Add one income line."""
@@ -457,25 +487,30 @@ def _sum_by(items: Iterable[tuple[object, Decimal]]) -> dict[object, Decimal]:
 
 
 def _functional_rows(
-    leaves: dict[str, list[Decimal]], width: int, edition: int, with_total: bool = True
+    leaves: Mapping[str, Sequence[Decimal]], width: int, edition: int, with_total: bool = True
 ) -> tuple[Row, ...]:
     """Rows 合计, then every 类/款/项 with a nonzero value, in code order; parents are the
     exact sums of their children."""
     fc = catalog(Scheme.FUNCTIONAL, edition)
-    sums: dict[str, list[Decimal]] = {}
-    total = [ZERO] * width
-    for code, values in leaves.items():
-        if not any(values):
-            continue
-        for prefix in (code[:3], code[:5], code):
-            acc = sums.get(prefix)
-            sums[prefix] = list(values) if acc is None else [a + v for a, v in zip(acc, values, strict=True)]
-        total = [a + v for a, v in zip(total, values, strict=True)]
+    items = {code: values for code, values in leaves.items() if any(values)}
+    sections = _sum_by_prefix(items, 5)
+    classes = _sum_by_prefix(sections, 3)
+    total = _sum_by_prefix({"": [ZERO] * width, **classes}, 0)[""]
     rows = [Row("total", "合计", tuple(total))] if with_total else []
+    sums = {**items, **sections, **classes}
     for code in sorted(sums):
         subject = fc[code]
         rows.append(Row(code, subject.name, tuple(sums[code]), code=code, level=subject.level))
     return tuple(rows)
+
+
+def _sum_by_prefix(rows: Mapping[str, Sequence[Decimal]], length: int) -> dict[str, Sequence[Decimal]]:
+    """Column-wise sums of ``rows`` grouped by the first ``length`` characters of the code."""
+    out: dict[str, Sequence[Decimal]] = {}
+    for code, values in rows.items():
+        acc = out.get(code[:length])
+        out[code[:length]] = values if acc is None else list(map(operator.add, acc, values))
+    return out
 
 
 def _columns(side: str, *specs: tuple[str, str]) -> tuple[Column, ...]:
@@ -505,7 +540,7 @@ _INCOME_LABELS_01 = {
 }
 
 
-def _class_rows(by_class: dict[str, list[Decimal]], edition: int, first_line: int, width: int) -> list[Row]:
+def _class_rows(by_class: Mapping[str, Sequence[Decimal]], edition: int, first_line: int, width: int) -> list[Row]:
     fc = catalog(Scheme.FUNCTIONAL, edition)
     codes = list(CLASS_ROWS_2023)
     # A class with money that the 2023 layout does not list is appended, never dropped.
@@ -526,7 +561,7 @@ def _pad(rows: list[Row], first_line: int, count: int, side: str) -> list[Row]:
                    for i in range(count)]
 
 
-def _table01(inc: Mapping[IncomeSource, Decimal], exp_class: dict[str, list[Decimal]], b: Balances,
+def _table01(inc: Mapping[IncomeSource, Decimal], exp_class: Mapping[str, Sequence[Decimal]], b: Balances,
              edition: int) -> Table01:
     # The income side is padded to the length of the 类 list (行次 continue across sides).
     n_classes = len(_class_rows(exp_class, edition, 0, 1))
@@ -564,7 +599,7 @@ def _table01(inc: Mapping[IncomeSource, Decimal], exp_class: dict[str, list[Deci
     return Table01(cols, tuple(income + expenditure))
 
 
-def _table04(inc: Mapping[IncomeSource, Decimal], exp_class: dict[str, list[Decimal]], b: Balances,
+def _table04(inc: Mapping[IncomeSource, Decimal], exp_class: Mapping[str, Sequence[Decimal]], b: Balances,
              edition: int) -> Table04:
     n_classes = len(_class_rows(exp_class, edition, 0, 4))
     labels = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
@@ -769,54 +804,62 @@ def from_accumulator(
     three_public: ThreePublicExpenses,
 ) -> Disclosure:
     """Build the tables from accumulated sums (the roll-up step of :func:`derive`)."""
+    with exact_arithmetic():
+        return _roll_up(department, fiscal_year, acc, balances, three_public)
+
+
+def _add(*columns: Sequence[Decimal]) -> list[Decimal]:
+    """Element-wise sum of equally long columns."""
+    return functools.reduce(lambda a, b: list(map(operator.add, a, b)), columns[1:], list(columns[0]))
+
+
+def _roll_up(department: str, fiscal_year: int, acc: Accumulator, balances: Balances,
+             three_public: ThreePublicExpenses) -> Disclosure:
     edition = acc.edition
-    natures = list(Nature)
-    # One pass over the accumulated keys (not the lines) fills every leaf vector.
-    t02_leaf: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 7)
-    t03_leaf: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 6)
-    t05_leaf: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 3)
-    t07_leaf: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 6)
-    t08_leaf: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 3)
-    exp_class_01: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO])
-    exp_class_04: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 4)
-    income_by_source: dict[IncomeSource, Decimal] = defaultdict(lambda: ZERO)
-    fund_col = {IncomeSource.GENERAL_PUBLIC_BUDGET: 1, IncomeSource.GOVERNMENT_FUND: 2,
-                IncomeSource.STATE_CAPITAL: 3}
-    source_col = {s: (1 if s.is_fiscal else i - 1) for i, s in enumerate(IncomeSource)}
+    exp, inc = acc.expenditure, acc.income
+    gpb, gf, sc = FISCAL_SOURCES
+    basic, project = Nature.BASIC, Nature.PROJECT
+    # Every map of the accumulator holds the same 项, in the same order (see _register):
+    # the roll-up works on columns, one value per 项, added element-wise.
+    functions = list(inc[IncomeSource.OTHER])
 
-    for (function, source), amount in acc.income.items():
-        income_by_source[source] += amount
-        row = t02_leaf[function]
-        row[0] += amount
-        row[source_col[source]] += amount
-        if source is IncomeSource.GOVERNMENT_FUND:
-            t07_leaf[function][1] += amount
+    def col(by_function: dict[str, Decimal]) -> list[Decimal]:
+        values = list(by_function.values())
+        assert len(values) == len(functions), "accumulator maps out of step"
+        return values
 
-    gpb, basic_nature = IncomeSource.GENERAL_PUBLIC_BUDGET, Nature.BASIC
-    nature_col = {n: 1 + i for i, n in enumerate(natures)}
-    for (function, nature, source), amount in acc.expenditure.items():
-        row3 = t03_leaf[function]
-        row3[0] += amount
-        row3[nature_col[nature]] += amount
-        exp_class_01[function[:3]][0] += amount
-        if source in fund_col:
-            col = 1 if nature is basic_nature else 2
-            exp_class_04[function[:3]][0] += amount
-            exp_class_04[function[:3]][fund_col[source]] += amount
-            if source is gpb:
-                t05_leaf[function][0] += amount
-                t05_leaf[function][col] += amount
-            elif source is IncomeSource.GOVERNMENT_FUND:
-                t07_leaf[function][2] += amount
-                t07_leaf[function][2 + col] += amount
-            else:
-                t08_leaf[function][0] += amount
-                t08_leaf[function][col] += amount
+    def leaves(*columns: Sequence[Decimal]) -> dict[str, tuple[Decimal, ...]]:
+        return dict(zip(functions, zip(*columns, strict=True), strict=True))
 
+    natures = [_add(*(col(exp[s][n]) for s in IncomeSource if n in exp[s])) for n in Nature]
+    t03_leaf = leaves(_add(*natures), *natures)
+    gpb_b, gpb_p = col(exp[gpb][basic]), col(exp[gpb][project])
+    gpb_total = _add(gpb_b, gpb_p)
+    t05_leaf = leaves(gpb_total, gpb_b, gpb_p)
+    sc_b, sc_p = col(exp[sc][basic]), col(exp[sc][project])
+    sc_total = _add(sc_b, sc_p)
+    t08_leaf = leaves(sc_total, sc_b, sc_p)
+    # 公开07: 年初结转和结余, 本年收入, 本年支出 (基本, 项目), 年末 = 年初 + 收入 − 支出.  An
+    # opening balance may sit on a 项 that no line has.
+    gf_opening: dict[str, Decimal] = {}
     for fa in balances.opening_government_fund:
-        t07_leaf[fa.function][0] += fa.amount
-    for values in t07_leaf.values():
-        values[5] = values[0] + values[1] - values[2]
+        gf_opening[fa.function] = gf_opening.get(fa.function, ZERO) + fa.amount
+    opening = [gf_opening.get(f, ZERO) for f in functions]
+    gf_income, gf_b, gf_p = col(inc[gf]), col(exp[gf][basic]), col(exp[gf][project])
+    gf_total = _add(gf_b, gf_p)
+    closing = list(map(operator.sub, _add(opening, gf_income), gf_total))
+    t07_leaf = leaves(opening, gf_income, gf_total, gf_b, gf_p, closing)
+    for function, amount in gf_opening.items():
+        if function not in t07_leaf:
+            t07_leaf[function] = (amount, ZERO, ZERO, ZERO, ZERO, amount)
+    # 公开02: 合计, 财政拨款 (three sources), then one column per other source.
+    others = [col(inc[s]) for s in IncomeSource if not s.is_fiscal]
+    fiscal_income = _add(col(inc[gpb]), gf_income, col(inc[sc]))
+    t02_leaf = leaves(_add(fiscal_income, *others), fiscal_income, *others)
+    income_by_source = {s: sum(inc[s].values(), ZERO) for s in IncomeSource}
+    # 公开01 by 类 (all spending); 公开04 by 类 × the three 财政拨款 sources.
+    exp_class_01 = _sum_by_prefix({f: values[:1] for f, values in t03_leaf.items()}, 3)
+    exp_class_04 = _sum_by_prefix(leaves(_add(gpb_total, gf_total, sc_total), gpb_total, gf_total, sc_total), 3)
 
     t02 = Table02(_columns("", ("total", "本年收入合计"), ("fiscal", "财政拨款收入"),
                            ("superior_subsidy", "上级补助收入"), ("business", "事业收入"),
