@@ -25,7 +25,6 @@ invalid: the collected data are not a complete official edition.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import os
 import threading
@@ -312,6 +311,8 @@ class Catalog:
 
     def suggest(self, code: str, limit: int = 5) -> tuple[str, ...]:
         """Codes close to ``code``: same-length codes one or two digits away, best first."""
+        import difflib  # only when a code is not found: kept off the import path
+
         pool = [c for c in self._by_code if len(c) == len(code)]
         close = difflib.get_close_matches(code, pool, n=limit * 2, cutoff=0.7)
         # Siblings (same parent) first: a typo in the last digits is the common slip.
