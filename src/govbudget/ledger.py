@@ -26,7 +26,7 @@ import attrs
 
 from govbudget.classification import Level, Scheme, catalog
 from govbudget.errors import InvalidCodeError, LedgerError
-from govbudget.money import ZERO, to_decimal
+from govbudget.money import ZERO, in_wide_context, to_decimal
 
 __all__ = [
     "AssetFacts",
@@ -180,11 +180,13 @@ class ThreePublicAmounts:
     reception: Decimal = _amount_field()
 
     @property
+    @in_wide_context
     def vehicles(self) -> Decimal:
         """公务用车购置及运行维护费 = 购置 + 运行维护."""
         return self.vehicle_purchase + self.vehicle_operation
 
     @property
+    @in_wide_context
     def total(self) -> Decimal:
         """“三公”经费合计 = 因公出国（境） + 公务用车 + 公务接待."""
         return self.abroad + self.vehicles + self.reception
@@ -245,6 +247,7 @@ class ProcurementFacts:
     to_small_micro: Decimal = _amount_field()
 
     @property
+    @in_wide_context
     def total(self) -> Decimal:
         """政府采购支出总额 = 货物 + 工程 + 服务."""
         return self.goods + self.works + self.services

@@ -10,9 +10,10 @@ always under a local decimal context so that the caller's global context is neve
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from decimal import (
     ROUND_HALF_UP,
@@ -25,6 +26,7 @@ from decimal import (
     localcontext,
 )
 from fractions import Fraction
+from typing import Any, TypeVar
 
 import attrs
 
@@ -41,6 +43,7 @@ __all__ = [
     "display",
     "exact_arithmetic",
     "format_amount",
+    "in_wide_context",
     "parse_amount",
     "percent",
     "round_half_up",
@@ -56,6 +59,27 @@ _CONTEXT = Context(prec=50)
 EXACT_DIGITS = 100
 # Any rounding in a sum is an error (Inexact trapped), never a silent loss of a fen.
 _EXACT = Context(prec=EXACT_DIGITS, traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
+
+
+# Checking and narrative divide as well as add: the same width, no Inexact trap (a quotient is
+# rounded at its 100th digit, far below any printed place).
+_WIDE = Context(prec=EXACT_DIGITS, traps=[InvalidOperation, DivisionByZero, Overflow])
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def in_wide_context(function: _F) -> _F:
+    """Run ``function`` in a local decimal context of 100 significant digits, whatever the
+    caller's context: sums of amounts are exact in it and quotients carry 100 digits.  Used
+    on every public entry point that computes with amounts (checking, narrative, readers,
+    consolidation), so that a lowered ``decimal.getcontext().prec`` cannot change a result."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with localcontext(_WIDE):
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def exact_arithmetic() -> AbstractContextManager[Context]:

@@ -36,7 +36,7 @@ import attrs
 
 from govbudget.classification import Scheme, catalog
 from govbudget.ledger import VEHICLE_CATEGORIES, Ledger
-from govbudget.money import ZERO, Unit, balance_shares, convert, display, percent
+from govbudget.money import ZERO, Unit, balance_shares, convert, display, in_wide_context, percent
 from govbudget.tables import Disclosure, derive
 
 __all__ = [
@@ -303,6 +303,7 @@ def _class_short(name: str) -> str:
 
 
 # -- the sections -------------------------------------------------------------------------------
+@in_wide_context
 def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_shares: bool = False) -> Narrative:
     """The structured explanatory text of ``ledger`` (its tables derived unless given)."""
     d = disclosure if disclosure is not None else derive(ledger)

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import attrs
 
-from govbudget.money import Unit, convert, display
+from govbudget.money import Unit, convert, display, in_wide_context
 from govbudget.narrative import Figure, FigureKind, Narrative
 from govbudget.tables import Disclosure, Row, Table
 
@@ -186,6 +186,7 @@ def _round_table(table: Table) -> Table:
     return attrs.evolve(table, rows=rows, unit=Unit.WAN)
 
 
+@in_wide_context
 def from_disclosure(d: Disclosure, narrative: Narrative | None = None, *, rounded: bool = False,
                     source: str = "") -> Published:
     """A derived disclosure as checker input: exact (every identity must hold to the 元), or

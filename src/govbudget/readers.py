@@ -36,7 +36,7 @@ from govbudget.classification import (
 )
 from govbudget.errors import FormatError, GovBudgetError
 from govbudget.ledger import Ledger
-from govbudget.money import Unit
+from govbudget.money import Unit, in_wide_context
 from govbudget.narrative import (
     INCOME_LABELS,
     NATURE_LABELS,
@@ -714,6 +714,7 @@ def _read_narrative(r: _Reader, lines: Sequence[_Line], department: str, year: i
 
 
 # -- entry points ----------------------------------------------------------------------------------------------
+@in_wide_context
 def read_text(text: str, *, source: str = "text", edition: int | None = None) -> Published:
     """Read a published report's plain text (tables and 情况说明) as stated."""
     if not isinstance(text, str):
@@ -746,6 +747,7 @@ def read_text(text: str, *, source: str = "text", edition: int | None = None) ->
                      tuple(r.findings))
 
 
+@in_wide_context
 def read_csv(text: str, *, source: str = "csv", edition: int | None = None) -> Published:
     """Read the library's one-cell-per-row CSV, or one table laid out as printed."""
     text = text.lstrip("\ufeff")
@@ -802,6 +804,7 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
     return Published("", None, edition, tables, None, {}, exact, source, has_statements=False)
 
 
+@in_wide_context
 def read_json(text: str, *, source: str = "json") -> Published:
     """Read the library's disclosure JSON (checked exactly) or a ledger JSON (derived, with
     its text generated)."""

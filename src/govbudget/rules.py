@@ -33,7 +33,7 @@ import attrs
 
 from govbudget.classification import Scheme, catalog
 from govbudget.ledger import Ledger
-from govbudget.money import round_half_up
+from govbudget.money import in_wide_context, round_half_up
 from govbudget.narrative import INCOME_LABELS, NATURE_LABELS, THREE_PUBLIC_ITEMS, Narrative
 from govbudget.published import (
     Finding,
@@ -287,6 +287,7 @@ def _floor_or_ceiling(r: Ratio) -> bool:
     return math.floor(exact * 100) <= units <= math.ceil(exact * 100)
 
 
+@in_wide_context
 def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
     """Classify each relation of ``rule``: nothing when it holds, info for a rounding tail,
     the rule's severity when it fails, a warning for a rate on a zero base."""
@@ -1015,6 +1016,7 @@ class Report:
         return f"<Report {self.summary()}>"
 
 
+@in_wide_context
 def check(target: Published | Disclosure | Ledger, *, narrative: Narrative | None = None,
           rules: Iterable[Rule] = RULES) -> Report:
     """Apply the rules to a disclosure and report every finding.

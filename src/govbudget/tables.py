@@ -42,7 +42,7 @@ from govbudget.ledger import (
     ThreePublicAmounts,
     ThreePublicExpenses,
 )
-from govbudget.money import EXACT_DIGITS, ZERO, Unit, exact_arithmetic
+from govbudget.money import EXACT_DIGITS, ZERO, Unit, exact_arithmetic, in_wide_context
 
 __all__ = [
     "Accumulator",
@@ -719,6 +719,7 @@ class Disclosure:
                 return t
         raise GovBudgetError(f"no table {table_id!r}; tables are 01 … 09")
 
+    @in_wide_context
     def __add__(self, other: Disclosure) -> Disclosure:
         """Consolidate two disclosures cell by cell (rows united by key)."""
         if not isinstance(other, Disclosure):
@@ -894,6 +895,7 @@ def _roll_up(department: str, fiscal_year: int, acc: Accumulator, balances: Bala
     )
 
 
+@in_wide_context
 def consolidate(ledgers: Sequence[Ledger], department: str | None = None) -> Ledger:
     """One department's ledger as the sum of its units' ledgers (汇总).
 
