@@ -93,12 +93,15 @@ def test_positions_count_across_calls_and_new_codes_mid_stream():
     acc.add_lines([IncomeLine(OTHER, "2010302", "3"), *_income("4"), IncomeLine(GPB, "2010350", "5")])
     with pytest.raises(LedgerError, match=r"^line 7 \(function\): code 2010398"):
         acc.add_lines([*_income("6"), IncomeLine(OTHER, "2010398", "7")])
+    # the bad line counts as read: positions go on from there
+    with pytest.raises(LedgerError, match=r"^line 9 \(function\): code 2010398"):
+        acc.add_lines(iter([*_income("8"), IncomeLine(OTHER, "2010398", "9")]))
     d = tables.from_accumulator("x", 2023, acc, tables.Balances(), tables.ThreePublicExpenses())
-    # the good line of the failed call was added before the bad one stopped it
-    assert d.t02.cell("2010301", "other") == D("13")
+    # the good lines of the failed calls were added before the bad ones stopped them
+    assert d.t02.cell("2010301", "other") == D("21")
     assert d.t02.cell("2010302", "other") == D("3")
     assert d.t02.cell("2010350", "fiscal") == D("5")
-    assert d.t02.cell("total", "total") == D("21")
+    assert d.t02.cell("total", "total") == D("29")
 
 
 def test_streamed_csv_names_a_bad_line_after_the_first_batch(tmp_path):

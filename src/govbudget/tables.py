@@ -388,17 +388,29 @@ class Accumulator:
             stream = iter(lines)
             chunks = iter(lambda: list(itertools.islice(stream, _CHUNK)), [])
         offset = 0
-        with exact_arithmetic():
-            for chunk in chunks:
-                self._add_chunk(chunk, offset, where)
-                offset += len(chunk)
-        self._count += offset
+        try:
+            with exact_arithmetic():
+                for chunk in chunks:
+                    offset += self._add_chunk(chunk, offset, where)
+        finally:  # positions keep counting after a bad line (which counts as read)
+            self._count += offset
 
-    def _add_chunk(self, chunk: Sequence[Any], offset: int, where: Callable[[int], str] | None) -> None:
+    def _add_chunk(self, chunk: Sequence[Any], offset: int, where: Callable[[int], str] | None) -> int:
+        """Add the lines of ``chunk`` (the first being line ``offset`` of this call); the number
+        of lines read, which is ``len(chunk)`` unless a bad line stops it."""
+        lines = iter(chunk)
+        try:
+            self._add_iterator(lines, offset, len(chunk), where)
+        except GovBudgetError:
+            self._count += len(chunk) - operator.length_hint(lines)
+            raise
+        return len(chunk)
+
+    def _add_iterator(self, lines: Iterator[Any], offset: int, size: int,
+                      where: Callable[[int], str] | None) -> None:
         exp, inc, eco = self.expenditure, self.income, self.basic_economic
         gpb_basic = exp[IncomeSource.GENERAL_PUBLIC_BUDGET][Nature.BASIC]
         kind_e, kind_i = ExpenditureLine, IncomeLine
-        lines = iter(chunk)
         line: Any = None
         while True:
             try:
@@ -424,9 +436,9 @@ class Accumulator:
             except (_Fallback, KeyError, TypeError):
                 # KeyError/TypeError: a new code, or a source or nature that is not one (or
                 # a 财政拨款 funding 上缴上级支出 …): nothing of this line was added yet.
-                self._add_other(line, self._where(where, offset + len(chunk) - operator.length_hint(lines) - 1))
+                self._add_other(line, self._where(where, offset + size - operator.length_hint(lines) - 1))
             except Inexact:
-                i = offset + len(chunk) - operator.length_hint(lines) - 1
+                i = offset + size - operator.length_hint(lines) - 1
                 raise AmountError(
                     f"{self._where(where, i)}: amount {line.amount} cannot be added exactly "
                     f"({EXACT_DIGITS} significant digits at most)"
