@@ -6,10 +6,11 @@ is computed from the same accumulated facts, exactly, in 元.  Rounding to 万�
 when a table is rendered (:mod:`govbudget.render`), cell by cell, which is why published
 tables show rounding tails (尾差).
 
-Derivation streams (:class:`Accumulator`): it consumes lines one at a time and holds only one
-sum per distinct (功能 项, 性质, 来源) key (plus one per 经济 款 for the 一般公共预算 基本支出
-that 公开06表 details), so millions of lines fit in memory bounded by the number of distinct
-subjects (``govbudget.io.derive_csv`` streams them from a file).
+Derivation streams (:class:`Accumulator`): it consumes lines (an iterator a chunk of 4,096 at
+a time) and holds only one sum per distinct (来源, 性质, 功能 项) (plus one per 经济 款 for the
+一般公共预算 基本支出 that 公开06表 details), so millions of lines fit in memory bounded by the
+number of distinct subjects (``govbudget.io.derive_csv`` streams them from a file).  Sums are
+exact whatever the caller's decimal context.
 
 The layout is the 2023 central format as the seed prints it: titles and 公开0N表 ids, 行次
 (公开01: income 1–31, expenditure 32–62; 公开04: 1–32 and 33–64), 栏次, the fixed 类 rows,
