@@ -259,16 +259,20 @@ class Catalog:
     :meth:`get` (returns ``None`` for an unknown code).
     """
 
-    __slots__ = ("__dict__", "_by_code", "_children", "edition", "scheme")
+    __slots__ = ("__dict__", "_by_code", "edition", "scheme")
 
     def __init__(self, scheme: Scheme, edition: int, subjects: tuple[Subject, ...]) -> None:
         self.scheme = scheme
         self.edition = edition
         self._by_code: dict[str, Subject] = {s.code: s for s in subjects}
+
+    @cached_property
+    def _children(self) -> dict[str | None, tuple[str, ...]]:
+        # Built on first use, not at load: loading is on the path of the first lookup.
         children: dict[str | None, list[str]] = {}
-        for s in subjects:
+        for s in self._by_code.values():
             children.setdefault(s.parent, []).append(s.code)
-        self._children = {k: tuple(sorted(v)) for k, v in children.items()}
+        return {k: tuple(sorted(v)) for k, v in children.items()}
 
     def __repr__(self) -> str:
         return f"<Catalog {self.scheme.value} {self.edition}: {len(self)} subjects>"
@@ -491,14 +495,20 @@ def _load_catalog(scheme: Scheme, edition: int) -> Catalog:
                                                  at["note"], at["budget"])
     statuses = {s.value: s for s in Status}
     levels = {lv.value: lv for lv in Level}
+    provenances: dict[tuple[str, ...], Provenance] = {}
     subjects = []
     for values in rows:
         if len(values) != len(header):
             raise ValueError(f"{_SCHEME_FILE[scheme]}_{edition}.tsv: row {values[:1]} has "
                              f"{len(values)} fields, expected {len(header)}")
-        by = values[i_by]
-        provenance = Provenance(statuses[values[i_status]], tuple(d for d in by.split(";") if d) if by else (),
-                                values[i_conf] or None, values[i_note] or None)
+        # Rows share few distinct provenances (611 of 1,665 in the 2024 功能分类): one object each.
+        key = (values[i_status], values[i_by], values[i_conf], values[i_note])
+        provenance = provenances.get(key)
+        if provenance is None:
+            by = values[i_by]
+            provenance = provenances[key] = Provenance(
+                statuses[values[i_status]], tuple(d for d in by.split(";") if d) if by else (),
+                values[i_conf] or None, values[i_note] or None)
         subjects.append(Subject(scheme, edition, values[i_code], values[i_name], levels[values[i_level]],
                                 values[i_parent] or None, provenance, values[i_budget] or None))
     return Catalog(scheme, edition, tuple(subjects))
