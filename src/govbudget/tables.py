@@ -25,7 +25,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, Inexact
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
@@ -491,9 +491,12 @@ class Accumulator:
         self.checker.function(code, where)
 
 
+_K = TypeVar("_K")
+
+
 # -- helpers -----------------------------------------------------------------------------
-def _sum_by(items: Iterable[tuple[object, Decimal]]) -> dict[object, Decimal]:
-    out: dict[object, Decimal] = defaultdict(lambda: ZERO)
+def _sum_by(items: Iterable[tuple[_K, Decimal]]) -> dict[_K, Decimal]:
+    out: dict[_K, Decimal] = defaultdict(lambda: ZERO)
     for key, amount in items:
         out[key] += amount
     return out
@@ -508,7 +511,7 @@ def _functional_rows(
     items = {code: values for code, values in leaves.items() if any(values)}
     sections = _sum_by_prefix(items, 5)
     classes = _sum_by_prefix(sections, 3)
-    total = _sum_by_prefix({"": [ZERO] * width, **classes}, 0)[""]
+    total = _add([ZERO] * width, *classes.values())
     rows = [Row("total", "合计", tuple(total))] if with_total else []
     sums = {**items, **sections, **classes}
     for code in sorted(sums):
@@ -855,9 +858,7 @@ def _roll_up(department: str, fiscal_year: int, acc: Accumulator, balances: Bala
     t08_leaf = leaves(sc_total, sc_b, sc_p)
     # 公开07: 年初结转和结余, 本年收入, 本年支出 (基本, 项目), 年末 = 年初 + 收入 − 支出.  An
     # opening balance may sit on a 项 that no line has.
-    gf_opening: dict[str, Decimal] = {}
-    for fa in balances.opening_government_fund:
-        gf_opening[fa.function] = gf_opening.get(fa.function, ZERO) + fa.amount
+    gf_opening = _sum_by((fa.function, fa.amount) for fa in balances.opening_government_fund)
     opening = [gf_opening.get(f, ZERO) for f in functions]
     gf_income, gf_b, gf_p = col(inc[gf]), col(exp[gf][basic]), col(exp[gf][project])
     gf_total = _add(gf_b, gf_p)
