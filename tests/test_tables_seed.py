@@ -146,7 +146,7 @@ def test_empty_tables_and_statements(seed):
 
 
 def test_titles_and_notes(seed):
-    titles = [t.title for t in seed.tables]
+    titles = [t.title for t in seed.tables.values()]
     assert titles == ["收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表",
                       "一般公共预算财政拨款支出决算表", "一般公共预算财政拨款基本支出决算明细表",
                       "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表",

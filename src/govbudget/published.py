@@ -191,9 +191,9 @@ def from_disclosure(d: Disclosure, narrative: Narrative | None = None, *, rounde
                     source: str = "") -> Published:
     """A derived disclosure as checker input: exact (every identity must hold to the 元), or
     ``rounded`` to the printed 万元 figures (identities hold within the rounding intervals)."""
-    tables = {t.id: (_round_table(t) if rounded and t.unit is Unit.YUAN else t) for t in d.tables}
-    statements = {t.id: t.statement for t in d.tables if t.statement}
-    exact = not rounded and all(t.unit is Unit.YUAN for t in d.tables)
+    tables = {t.id: (_round_table(t) if rounded and t.unit is Unit.YUAN else t) for t in d.tables.values()}
+    statements = {t.id: t.statement for t in d.tables.values() if t.statement}
+    exact = not rounded and all(t.unit is Unit.YUAN for t in d.tables.values())
     return Published(d.department, d.fiscal_year, d.edition, tables, narrative, statements, exact,
                      source or f"{d.department} {d.fiscal_year}")
 

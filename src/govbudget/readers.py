@@ -68,7 +68,7 @@ def _template(edition: int) -> dict[str, Table]:
     """Empty derived tables: the columns and fixed rows of each table."""
     from govbudget.ledger import Ledger as _L
 
-    return {t.id: t for t in derive(_L("", 2000, edition)).tables}
+    return dict(derive(_L("", 2000, edition)).tables)
 
 
 @attrs.define

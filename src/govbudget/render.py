@@ -146,7 +146,7 @@ def _heading(d: Disclosure, table: Table) -> list[str]:
 def to_text(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     """The tables as aligned text, laid out like the published ones."""
     out: list[str] = []
-    for table in tables or d.tables:
+    for table in tables or d.tables.values():
         header, body, numeric = _table_grid(table)
         out += [*_heading(d, table), "", *_grid(header, body, numeric), "", table.note]
         if table.statement:
@@ -162,7 +162,7 @@ def _md_escape(text: str) -> str:
 def to_markdown(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     """The tables as Markdown, one section per table."""
     out = [f"# {d.department} {d.fiscal_year} 年度部门决算", "", "## 第二部分 部门决算表", ""]
-    for table in tables or d.tables:
+    for table in tables or d.tables.values():
         header, body, numeric = _table_grid(table)
         out += [f"### {table.label} {table.title}", "", f"部门：{d.department}　金额单位：万元", ""]
         out.append("| " + " | ".join(_md_escape(h) for h in header[0]) + " |")
@@ -187,7 +187,7 @@ def to_csv(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["table", "title", "row_key", "code", "level", "label", "line", "side", "column_key",
                 "column", "column_number", "value_wan", "exact_yuan"])
-    for table in tables or d.tables:
+    for table in tables or d.tables.values():
         for r in table.rows:
             if not r.values:
                 continue
@@ -225,7 +225,7 @@ def to_json(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     data = {
         "schema": JSON_SCHEMA, "department": d.department, "fiscal_year": d.fiscal_year,
         "edition": d.edition, "unit": "万元",
-        "tables": [_table_json(t) for t in (tables or d.tables)],
+        "tables": [_table_json(t) for t in (tables or d.tables.values())],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 

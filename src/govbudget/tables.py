@@ -722,17 +722,22 @@ class Disclosure:
     t09: Table09
 
     @property
-    def tables(self) -> tuple[Table, ...]:
-        """The nine tables in order 01 … 09."""
-        return (self.t01, self.t02, self.t03, self.t04, self.t05, self.t06, self.t07, self.t08,
-                self.t09)
+    def family(self) -> str:
+        """The disclosure family: ``"final"`` (部门决算)."""
+        return "final"
+
+    @property
+    def tables(self) -> Mapping[str, Table]:
+        """The tables by id, in printed order (01 … 09)."""
+        return {t.id: t for t in (self.t01, self.t02, self.t03, self.t04, self.t05, self.t06,
+                                  self.t07, self.t08, self.t09)}
 
     def table(self, table_id: str) -> Table:
         """A table by id (``"05"``, ``"5"`` or ``"公开05表"``)."""
         key = "".join(ch for ch in str(table_id) if ch.isdigit()).zfill(2)
-        for t in self.tables:
-            if t.id == key:
-                return t
+        found = self.tables.get(key)
+        if found is not None:
+            return found
         raise GovBudgetError(f"no table {table_id!r}; tables are 01 … 09")
 
     @in_wide_context
@@ -740,7 +745,7 @@ class Disclosure:
         """Consolidate two disclosures cell by cell (rows united by key)."""
         if not isinstance(other, Disclosure):
             return NotImplemented
-        summed = {t.id: _add_tables(t, other.table(t.id)) for t in self.tables}
+        summed = {t.id: _add_tables(t, other.table(t.id)) for t in self.tables.values()}
         return attrs.evolve(
             self, **{f"t{k}": _relayout(v, self.edition) for k, v in summed.items()}  # type: ignore[arg-type]
         )
