@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import govbudget as gb
 from govbudget.classification import Level, Relation, Scheme, Status, documents
-from govbudget.convert import json_converter
+from govbudget.convert import make_converter
 
 from .conftest import SHARED
 from .strategies import subjects
@@ -336,8 +336,8 @@ def test_lenient_forms_resolve_to_same_subject(subject, sep):
 
 @given(subjects("functional", 2024) | subjects("economic-government", 2024))
 def test_subject_json_round_trip(subject):
-    data = json_converter.unstructure(subject)
+    data = make_converter().unstructure(subject)
     text = json.dumps(data, ensure_ascii=False)
-    back = json_converter.structure(json.loads(text), type(subject))
+    back = make_converter().structure(json.loads(text), type(subject))
     assert back == subject
     assert attrs.asdict(back) == attrs.asdict(subject)
