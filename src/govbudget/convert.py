@@ -61,6 +61,10 @@ SCHEMAS: Mapping[str, str] = {
 }
 
 
+class _Invalid(ValueError):
+    """A form's own check failed; its message says what (and is shown as is)."""
+
+
 class Flavour(enum.Enum):
     """A converter flavour.  ``JSON``: the canonical JSON of docs/formats.md."""
 
@@ -90,16 +94,16 @@ def _is_table(t: Any) -> bool:
 
 def _schema(data: Any, form: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise ValueError(f"expected a JSON object ({form}), got {type(data).__name__}")
+        raise _Invalid(f"expected a JSON object ({form}), got {type(data).__name__}")
     found = data.get("schema")
     if found != SCHEMAS[form]:
-        raise ValueError(f"schema {found!r}, expected {SCHEMAS[form]!r}")
+        raise _Invalid(f"schema {found!r}, expected {SCHEMAS[form]!r}")
     return {k: v for k, v in data.items() if k != "schema"}
 
 
 def _str_list(value: Any, what: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-        raise ValueError(f"{what}: expected a list of strings")
+        raise _Invalid(f"{what}: expected a list of strings")
     return tuple(value)
 
 
@@ -112,7 +116,7 @@ def _register_text(conv: cattrs.Converter) -> None:
             return text.FigureKind[str(value).upper()]
         except KeyError:
             names = ", ".join(k.name.lower() for k in text.FigureKind)
-            raise ValueError(f"unknown figure kind {value!r}; one of {names}") from None
+            raise _Invalid(f"unknown figure kind {value!r}; one of {names}") from None
 
     # Kinds by name (amount, percent …): their values (万元, %) are the units printed.
     conv.register_unstructure_hook(text.FigureKind, lambda k: k.name.lower())
@@ -122,11 +126,17 @@ def _register_text(conv: cattrs.Converter) -> None:
 
     def lists_structure(value: Any, _: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
         if not isinstance(value, dict):
-            raise ValueError("lists: expected an object of name lists")
+            raise _Invalid("lists: expected an object of name lists")
         return tuple((str(k), _str_list(v, f"lists.{k}")) for k, v in value.items())
 
     # Name lists as {key: [names]}: keys are unique in a sentence.
-    conv.register_unstructure_hook_func(lambda t: t == lists_type, lambda v: {k: list(x) for k, x in v})
+    def lists_unstructure(value: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, list[str]]:
+        out = {k: list(x) for k, x in value}
+        if len(out) != len(value):  # an object cannot hold a key twice: refuse, never drop
+            raise GovBudgetError(f"a sentence states a name list twice ({', '.join(k for k, _ in value)})")
+        return out
+
+    conv.register_unstructure_hook_func(lambda t: t == lists_type, lists_unstructure)
     conv.register_structure_hook_func(lambda t: t == lists_type, lists_structure)
 
     # A paragraph is its list of sentences (its text derives from them).
@@ -161,13 +171,13 @@ def _register_subject(conv: cattrs.Converter) -> None:
 
     def structure_subject(value: Any, t: Any) -> Any:
         if not isinstance(value, dict):
-            raise ValueError("expected a subject object")
+            raise _Invalid("expected a subject object")
         data = dict(value)
         path = data.pop("path", None)
         s = base_st(data, t)
         # The path is derived from the catalog: kept only if it agrees.
         if path is not None and list(path) != list(catalog(s.scheme, s.edition).path(s.code)):
-            raise ValueError(f"path {path!r} does not match the catalog path of {s.code}")
+            raise _Invalid(f"path {path!r} does not match the catalog path of {s.code}")
         return s
 
     conv.register_unstructure_hook(subject, unstructure_subject)
@@ -212,10 +222,10 @@ _ROW_KEYS = frozenset({"key", "label", "code", "level", "line", "side", "cells",
 
 def _keys(data: Any, allowed: frozenset[str], where: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise ValueError(f"{where}: expected an object")
+        raise _Invalid(f"{where}: expected an object")
     extra = set(data) - allowed
     if extra:
-        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+        raise _Invalid(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
     return data
 
 
@@ -229,12 +239,12 @@ def _structure_disclosure(conv: cattrs.Converter, value: Any) -> Any:
                  frozenset({"department", "fiscal_year", "edition", "unit", "tables"}), "$")
     tables_data = data.get("tables")
     if not isinstance(tables_data, list):
-        raise ValueError("$.tables: expected a list of tables")
+        raise _Invalid("$.tables: expected a list of tables")
     by_id = {t.get("id"): (i, t) for i, t in enumerate(tables_data) if isinstance(t, dict)}
     tables: dict[str, Any] = {}
     for cls in TABLE_CLASSES:
         if cls.id not in by_id:
-            raise ValueError(f"$.tables: table {cls.id} missing")
+            raise _Invalid(f"$.tables: table {cls.id} missing")
         i, t = by_id[cls.id]
         where = f"$.tables[{i}] (table {cls.id})"
         _keys(t, _TABLE_KEYS, where)
@@ -254,7 +264,7 @@ def _structure_disclosure(conv: cattrs.Converter, value: Any) -> Any:
             for title, v in r.get("cells", {}).items():
                 exact = r["exact"].get(title)
                 if exact is None or f"{shown(table, to_decimal(exact)):.2f}" != v:
-                    raise ValueError(f"{where}.rows[{j}] ({r['key']}) [{title}]: printed {v!r} does not "
+                    raise _Invalid(f"{where}.rows[{j}] ({r['key']}) [{title}]: printed {v!r} does not "
                                      f"round from exact {exact!r}")
         tables[f"t{cls.id}"] = table
     return Disclosure(conv.structure(data["department"], str), conv.structure(data["fiscal_year"], int),
@@ -281,7 +291,7 @@ def _structure_finding(conv: cattrs.Converter, value: Any) -> Any:
     loc = conv.structure({k: data.get(k) for k in _LOCATION_FIELDS}, Location)
     # The location text derives from its parts: kept only if it agrees.
     if "location" in data and data["location"] != str(loc):
-        raise ValueError(f"location {data['location']!r} does not match its parts ({loc})")
+        raise _Invalid(f"location {data['location']!r} does not match its parts ({loc})")
     return Finding(conv.structure(data["rule"], str), conv.structure(data["severity"], Severity), loc,
                    conv.structure(data["message_zh"], str), conv.structure(data["message_en"], str),
                    _optional_str(data.get("stated")), _optional_str(data.get("expected")))
@@ -289,7 +299,7 @@ def _structure_finding(conv: cattrs.Converter, value: Any) -> Any:
 
 def _optional_str(value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise ValueError(f"expected a string or null, got {value!r}")
+        raise _Invalid(f"expected a string or null, got {value!r}")
     return value
 
 
@@ -311,9 +321,9 @@ def _structure_report(conv: cattrs.Converter, value: Any, t: Any) -> Any:
     r = t(conv.structure(data["source"], str), conv.structure(data["findings"], tuple[Finding, ...]))
     # ok and counts derive from the findings: kept only if they agree.
     if "counts" in data and data["counts"] != _counts(r):
-        raise ValueError(f"counts {data['counts']!r} do not match the findings")
+        raise _Invalid(f"counts {data['counts']!r} do not match the findings")
     if "ok" in data and data["ok"] != r.ok:
-        raise ValueError(f"ok {data['ok']!r} does not match the findings")
+        raise _Invalid(f"ok {data['ok']!r} does not match the findings")
     return r
 
 
@@ -326,10 +336,18 @@ def _form(conv: cattrs.Converter, module: str, name: str, un: Callable[[Any], An
     conv.register_structure_hook_factory(predicate, lambda _: st)
 
 
-@functools.cache
 def make_converter(flavour: Flavour | str = Flavour.JSON) -> cattrs.Converter:
     """The converter of ``flavour``, built once (cached, never mutated after)."""
-    Flavour(flavour)  # one flavour today; another value is refused clearly
+    try:
+        resolved = Flavour(flavour)
+    except ValueError:
+        raise FormatError(f"unknown converter flavour {flavour!r}; one of "
+                          f"{', '.join(f.value for f in Flavour)}") from None
+    return _make_converter(resolved)
+
+
+@functools.cache
+def _make_converter(flavour: Flavour) -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
 
     def structure_decimal(value: Any, _: type) -> Decimal:
@@ -358,7 +376,7 @@ def unstructure(value: object, flavour: Flavour | str = Flavour.JSON) -> Any:
 
 
 def _format(exc: BaseException, type_: Any) -> str:
-    if isinstance(exc, GovBudgetError):
+    if isinstance(exc, (GovBudgetError, _Invalid)):
         return str(exc)
     if isinstance(exc, KeyError):
         return "required field missing"

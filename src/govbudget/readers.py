@@ -678,7 +678,12 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
                         code = _resolve_class(edition, names[0])
                         prefix = f"gpb_structure.{code}" if code else None
                     else:
-                        lists.append((kind, names))
+                        if any(k == kind for k, _ in lists):  # as for figures: the first is kept
+                            r.note("reader.text", Severity.INFO, line, f"{body.section}：{kind} 重复出现，保留第一次。",
+                                   f"{body.section}: {kind} is stated twice; the first is kept.",
+                                   section=body.section)
+                        else:
+                            lists.append((kind, names))
                         continue
                     if prefix is None:
                         r.note("reader.text", Severity.WARNING, line,
