@@ -151,12 +151,15 @@ class RowSpec:
 class PanelSpec:
     """A panel of a table printed in parts side by side (公开06's 人员经费 | 公用经费):
     ``key`` (the rows' side), ``title``, the 经济分类 ``classes`` it covers in printed order,
-    and ``others``: whether any other 类 with money goes in this panel."""
+    ``others``: whether any other 类 with money goes in this panel, and ``break_before``:
+    the 类 that start a new printed column group within the panel (the seed prints 302
+    alone, then 307/310/399 beside it)."""
 
     key: str
     title: str
     classes: tuple[str, ...]
     others: bool = False
+    break_before: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -164,9 +167,10 @@ class SubjectRows:
     """Where a table's subject rows come from: the catalog ``scheme`` and ``levels``
     (in the edition of the ledger or report), the ``side`` they are printed on, whether
     every subject of those levels in the edition is printed (``fixed``: 公开01/04's 类 rows,
-    公开06's 款) or only those with money, the subjects the layout ``omit``\\ s even when
-    fixed (printed only if they carry money), and ``ordinal``: labels printed as
-    ``一、一般公共服务支出``."""
+    公开06's 款) or only those with money, the subjects the layout omits even when fixed
+    (``omit``: printed only if they carry money), ``ordinal``: labels printed as
+    ``一、一般公共服务支出``, and ``rule``: the name of the rule 类 = Σ 款 (= Σ 项)
+    generated for them."""
 
     scheme: Scheme
     levels: tuple[Level, ...]
@@ -174,6 +178,7 @@ class SubjectRows:
     fixed: bool = False
     omit: tuple[str, ...] = ()
     ordinal: bool = False
+    rule: str = "hierarchy"
 
 
 @attrs.frozen

@@ -152,10 +152,10 @@ def _t04() -> TableSpec:
         for i, (key, label) in enumerate(_FUNDS)
     )
     fund_balance = tuple(
-        Identity("fund-balance", "公开04表 每项资金 年初 + 本年收入 = 本年支出 + 年末",
-                 CellRef("04", f"opening_{key}", "amount"),
-                 (CellRef("04", "expenditure_total", key), CellRef("04", "closing_fiscal", key),
-                  CellRef("04", key, "amount", -1)))
+        Identity("fund-balance", "公开04表 每项资金 年末 = 年初 + 本年收入 − 本年支出",
+                 CellRef("04", "closing_fiscal", key),
+                 (CellRef("04", f"opening_{key}", "amount"), CellRef("04", key, "amount"),
+                  CellRef("04", "expenditure_total", key, -1)))
         for key in _FUND_KEYS
     )
     return TableSpec(
@@ -215,10 +215,10 @@ def _t06() -> TableSpec:
         aliases=("一般公共预算财政拨款基本支出决算表",),  # Shanghai 2024, Foshan 2019
         note="注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。" + ROUNDING_NOTE,
         subjects=SubjectRows(Scheme.ECONOMIC_DEPARTMENT, (Level.CLASS, Level.SECTION), fixed=True,
-                             omit=_OMITTED_ECONOMIC),
+                             omit=_OMITTED_ECONOMIC, rule="class-sum"),
         panels=(
             PanelSpec("personnel", "人员经费", ("301", "303")),
-            PanelSpec("public", "公用经费", ("302", "307", "310", "399"), others=True),
+            PanelSpec("public", "公用经费", ("302", "307", "310", "399"), others=True, break_before=("307",)),
         ),
         columns=(ColumnSpec("amount", "决算数", headers=("金额",)),),
         rows=(
