@@ -267,8 +267,16 @@ class TableSpec:
 
     def columns_for(self, side: str = "") -> tuple[ColumnSpec, ...]:
         """The columns of one side (all columns of a one-sided or paneled table)."""
-        own = tuple(c for c in self.columns if c.side == side)
-        return own or tuple(c for c in self.columns if not c.side)
+        found = self._columns_by_side.get(side)
+        if found is None:
+            found = tuple(c for c in self.columns if not c.side)
+        return found
+
+    @functools.cached_property
+    def _columns_by_side(self) -> Mapping[str, tuple[ColumnSpec, ...]]:
+        # Asked for once per derived row: computed once per spec.
+        return {side: tuple(c for c in self.columns if c.side == side)
+                for side in dict.fromkeys(c.side for c in self.columns)}
 
     def column(self, key: str, side: str | None = None) -> ColumnSpec:
         """The column with this key (on ``side`` when given); an error naming the table."""
@@ -276,6 +284,31 @@ class TableSpec:
             if c.key == key:
                 return c
         raise GovBudgetError(f"{self.label}: no column {key!r}" + (f" on side {side!r}" if side else ""))
+
+    def column_sums(self, side: str = "") -> tuple[tuple[str, tuple[tuple[int, str], ...]], ...]:
+        """The declared column sums of one side as ``(key, signed terms)``, each after the
+        columns it sums (the order derivation computes them in)."""
+        return self._column_sums[side if self.two_sided else ""]
+
+    @functools.cached_property
+    def _column_sums(self) -> Mapping[str, tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]:
+        out = {}
+        for side in (self.sides if self.two_sided else ("",)):
+            columns = self.columns_for(side)
+            pending = [c for c in columns if c.sum_of]
+            done = {c.key for c in columns} - {c.key for c in pending}
+            plan: list[tuple[str, tuple[tuple[int, str], ...]]] = []
+            while pending:
+                ready = [c for c in pending if all(k in done for _, k in terms(c.sum_of))]
+                if not ready:
+                    raise GovBudgetError(f"{self.label}: columns {[c.key for c in pending]} sum columns "
+                                         "the side lacks, or each other")
+                for c in ready:
+                    plan.append((c.key, tuple(terms(c.sum_of))))
+                    done.add(c.key)
+                    pending.remove(c)
+            out[side] = tuple(plan)
+        return out
 
     def has_column(self, key: str) -> bool:
         """Whether some side has a column ``key``."""
