@@ -421,13 +421,12 @@ class FamilySpec:
         """A cell named through the spec, checked to exist: the table, its column, and a
         fixed row (a subject code is accepted for a table with subject rows)."""
         t = self.table(table_id)
-        side: str | None = None
         if any(r.key == row for r in t.rows):
             side = t.row(row).side
-        elif t.subjects is None or not row.isdigit():
+        elif t.subjects is not None and row.isdigit():
+            side = t.subjects.side
+        else:
             raise GovBudgetError(f"{t.label}: no row {row!r}")
-        elif t.subjects is not None:
-            side = t.subjects.side if not t.panels else None
         t.column(column, side if t.two_sided else None)
         return CellRef(t.id, row, column)
 
