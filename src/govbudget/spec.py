@@ -18,6 +18,9 @@ Derivation, rendering, reading and checking all follow the spec: nothing in them
 title, a column or a fixed row.  Families are found by id (:func:`family`) and built once,
 lazily (each is a module ``govbudget.families.<id>`` with a ``spec()`` function).
 
+Every declaration that yields a rule may carry ``ref``: the id of the rule in the reference
+(``../shared/spec/disclosure-tables.md`` §3, e.g. ``I01``), shown in ``docs/rules.md``.
+
 Printed text is matched after :func:`normalise`: full-width forms folded (NFKC), spaces and
 quotes dropped, brackets unified; labels also lose a leading ordinal (``一、``, ``（一）``).
 """
@@ -103,6 +106,7 @@ class ColumnSpec:
     group: str = ""
     sum_of: tuple[str, ...] = ()
     rule: str = ""
+    ref: str = ""
 
     @functools.cached_property
     def _texts(self) -> frozenset[str]:
@@ -132,6 +136,7 @@ class RowSpec:
     parent: str | None = None
     sum_of: tuple[str, ...] = ()
     rule: str = ""
+    ref: str = ""
 
     @property
     def is_blank(self) -> bool:
@@ -179,6 +184,7 @@ class SubjectRows:
     omit: tuple[str, ...] = ()
     ordinal: bool = False
     rule: str = "hierarchy"
+    ref: str = ""
 
 
 @attrs.frozen
@@ -208,6 +214,7 @@ class Identity:
     title: str
     left: CellRef
     right: tuple[CellRef, ...]
+    ref: str = ""
 
 
 @attrs.frozen
@@ -222,6 +229,7 @@ class SubjectLink:
     right_table: str
     right_column: str
     level: Level = Level.CLASS
+    ref: str = ""
 
 
 @attrs.frozen
