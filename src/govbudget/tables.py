@@ -96,8 +96,9 @@ class Table:
     """One disclosure table laid out by its ``spec``.  Values are exact 元 when ``unit`` is
     元 (derived), or figures as printed when read from a published report (``unit`` 万元)."""
 
-    spec: TableSpec
-    columns: tuple[Column, ...]
+    # The repr names the spec only: the whole declaration would drown the figures.
+    spec: TableSpec = attrs.field(repr=lambda spec: f"<{spec.label} {spec.title}>")
+    columns: tuple[Column, ...] = attrs.field(repr=False)
     rows: tuple[Row, ...]
     unit: Unit = Unit.YUAN
 
