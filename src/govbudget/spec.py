@@ -14,8 +14,9 @@ form, independently of any department's money:
 - the identities that hold by construction (:attr:`ColumnSpec.sum_of`, :attr:`RowSpec.sum_of`,
   :class:`Identity`), from which the checker generates its rules.
 
-Derivation, rendering, reading and checking all follow the spec: nothing in them restates a
-title, a column or a fixed row.  Families are found by id (:func:`family`) and built once,
+Derivation, rendering and checking follow the spec: nothing in them restates a title, a
+column or a fixed row (the readers use its titles, and match labels and headers through
+:meth:`TableSpec.match_row` / :meth:`TableSpec.match_column` as they move onto it).  Families are found by id (:func:`family`) and built once,
 lazily (each is a module ``govbudget.families.<id>`` with a ``spec()`` function).
 
 Every declaration that yields a rule may carry ``ref``: the id of the rule in the reference
