@@ -190,8 +190,7 @@ def _unstructure_table(table: Any) -> dict[str, Any]:
 
     rows = []
     for r in table.rows:
-        side = r.side if r.side in ("income", "expenditure") else ""
-        cols = table.columns_for(side) if r.values else ()  # padding rows have no cells
+        cols = table.columns_of(r) if r.values else ()  # padding rows have no cells
         pairs = list(zip(cols, r.values, strict=True))
         rows.append({
             "key": r.key, "label": r.label, "code": r.code, "level": r.level.value if r.level else None,
@@ -210,7 +209,8 @@ def _unstructure_table(table: Any) -> dict[str, Any]:
 
 def _unstructure_disclosure(d: Any) -> dict[str, Any]:
     return {
-        "schema": SCHEMAS["disclosure"], "department": d.department, "fiscal_year": d.fiscal_year,
+        "schema": SCHEMAS["disclosure"], "family": d.family, "department": d.department,
+        "fiscal_year": d.fiscal_year,
         "edition": d.edition, "unit": "万元",
         "tables": [_unstructure_table(t) for t in d.tables.values()],
     }
@@ -233,42 +233,50 @@ def _structure_disclosure(conv: cattrs.Converter, value: Any) -> Any:
     from govbudget.classification import Level
     from govbudget.money import Unit
     from govbudget.render import shown
-    from govbudget.tables import TABLE_CLASSES, Column, Disclosure, Row
+    from govbudget.spec import family
+    from govbudget.tables import Disclosure, Row, Table
 
     data = _keys(_schema(value, "disclosure"),
-                 frozenset({"department", "fiscal_year", "edition", "unit", "tables"}), "$")
+                 frozenset({"family", "department", "fiscal_year", "edition", "unit", "tables"}), "$")
+    try:
+        spec = family(conv.structure(data.get("family", "final"), str))
+    except GovBudgetError as exc:  # an unknown family
+        raise _Invalid(f"$.family: {exc}") from None
     tables_data = data.get("tables")
     if not isinstance(tables_data, list):
         raise _Invalid("$.tables: expected a list of tables")
     by_id = {t.get("id"): (i, t) for i, t in enumerate(tables_data) if isinstance(t, dict)}
     tables: dict[str, Any] = {}
-    for cls in TABLE_CLASSES:
-        if cls.id not in by_id:
-            raise _Invalid(f"$.tables: table {cls.id} missing")
-        i, t = by_id[cls.id]
-        where = f"$.tables[{i}] (table {cls.id})"
+    for table_spec in spec.tables:
+        tid = table_spec.id
+        if tid not in by_id:
+            raise _Invalid(f"$.tables: table {tid} missing")
+        i, t = by_id[tid]
+        where = f"$.tables[{i}] (table {tid})"
         _keys(t, _TABLE_KEYS, where)
-        columns = conv.structure(t["columns"], tuple[Column, ...])
+        keys = [(c.get("key"), c.get("side")) for c in t["columns"]]
+        if keys != [(c.key, c.side) for c in table_spec.columns]:
+            raise _Invalid(f"{where}: columns {keys} are not those of {table_spec.label}")
         unit = Unit(t["source_unit"])
         rows = []
         for j, r in enumerate(t["rows"]):
             here = f"{where}.rows[{j}] ({r.get('key') if isinstance(r, dict) else '?'})"
             _keys(r, _ROW_KEYS, here)
             values = tuple(to_decimal(v, where=f"{here} [{c}]") for c, v in r["exact"].items())
-            row = Row(r["key"], r["label"], values, r["code"], Level(r["level"]) if r["level"] else None,
-                      r["line"], r["side"])
-            rows.append(row)
-        table = cls(columns, tuple(rows), unit)
+            rows.append(Row(r["key"], r["label"], values, r["code"], Level(r["level"]) if r["level"] else None,
+                            r["line"], r["side"]))
+        table = Table(table_spec, table_spec.columns, tuple(rows), unit)
         # The printed cells derive from the exact ones: a stale cell is an error, not ignored.
         for j, r in enumerate(t["rows"]):
             for title, v in r.get("cells", {}).items():
                 exact = r["exact"].get(title)
                 if exact is None or f"{shown(table, to_decimal(exact)):.2f}" != v:
                     raise _Invalid(f"{where}.rows[{j}] ({r['key']}) [{title}]: printed {v!r} does not "
-                                     f"round from exact {exact!r}")
-        tables[f"t{cls.id}"] = table
-    return Disclosure(conv.structure(data["department"], str), conv.structure(data["fiscal_year"], int),
-                      conv.structure(data["edition"], int), **tables)
+                                   f"round from exact {exact!r}")
+        tables[tid] = table
+    return Disclosure(family=spec.id, department=conv.structure(data["department"], str),
+                      fiscal_year=conv.structure(data["fiscal_year"], int),
+                      edition=conv.structure(data["edition"], int), tables=tables)
 
 
 # -- check reports (govbudget.rules) ---------------------------------------------------------------
