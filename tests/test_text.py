@@ -156,3 +156,32 @@ def test_renumbered_three_public_section_still_yields_every_figure():
     a, b = check(seed), check(moved)
     assert b.summary() == a.summary() == "seed: 3 errors, 13 warnings, 10 info"
     assert sorted(f.rule for f in b.findings) == sorted(f.rule for f in a.findings)
+
+
+def test_read_figures_sit_in_sections_of_their_topic():
+    p = read_text(example_published_text(), source="seed")
+    assert len(p.narrative.figures) == 121
+    for section, sentence in p.narrative.sentences():
+        for f in sentence.figures:
+            assert topic_of_key(f.key) is section.topic, (section.id, f.key)
+
+
+def test_shanghai_layout_groups_three_topics_under_other():
+    # Shanghai's 2024 template: 十 预算绩效管理情况, 十一 其他重要事项 with（一）机关运行经费,
+    # （二）政府采购 and（三）国有资产 as sub-sections.
+    text = _shanghai_order(example_published_text())
+    replaced = {"十、机关运行经费支出情况说明": "十一、其他重要事项的情况说明\n\n（一）机关运行经费支出",
+                "十一、政府采购支出情况说明": "（二）政府采购支出情况",
+                "十二、国有资产占用情况说明": "（三）国有资产占有使用情况",
+                "十三、预算绩效情况说明": "十、预算绩效管理情况"}
+    head, sep, part3 = text.rpartition("第三部分\n")
+    for old, new in replaced.items():
+        assert part3.count(old) == 1
+        part3 = part3.replace(old, new)
+    seed = read_text(example_published_text(), source="seed")
+    moved = read_text(head + sep + part3, source="seed")
+    assert {k: f.value for k, f in moved.narrative.figures.items()} == {
+        k: f.value for k, f in seed.narrative.figures.items()}
+    assert moved.narrative.section_of("office.amount") == "十一（一）"
+    assert moved.narrative.section_of("assets.vehicles") == "十一（三）"
+    assert moved.narrative.section_of("performance.projects_with_targets") == "十（一）"
