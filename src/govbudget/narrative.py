@@ -2,8 +2,9 @@
 
 The text is built in two steps:
 
-1. :func:`build` makes a structured form — :class:`Narrative` → :class:`Section` →
-   :class:`Paragraph` → :class:`Sentence` → :class:`Figure` — in which every figure carries a
+1. :func:`build` makes a structured form in the text model of :mod:`govbudget.text` —
+   :class:`Narrative` → :class:`Section` (with its topic) → :class:`Paragraph` →
+   :class:`Sentence` → :class:`Figure` — in which every figure carries a
    stable key (``gpb.change_rate``), the value printed, the exact value it was rounded from
    and its derivation (``|Δ| / prior × 100``).
 2. :func:`to_text`, :func:`to_markdown` and :func:`to_json` render that form.
