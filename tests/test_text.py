@@ -15,8 +15,8 @@ from govbudget.text import KEY_PREFIXES, SectionTopic, subsection_topic, topic_o
 T = SectionTopic
 
 # Headings as printed: the central 决算 format (the seed), Shanghai's 2024 决算 template
-# (../shared/spec/disclosure-tables.md §4.1), and 2026 部门预算 of five cities in
-# ../shared/corpus/budget-2026 (read with pdfplumber).
+# (../shared/spec/disclosure-tables.md §4.1 and corpus/final/shanghai-template-2024.pdf), and
+# 2026 部门预算 of six cities in ../shared/corpus/budget-2026 (read with pdfplumber).
 HEADINGS = [
     # central 决算 (seed)
     ("一、收入支出决算总体情况说明", T.OVERVIEW),
@@ -76,7 +76,18 @@ HEADINGS = [
     ("八、一般公共预算基本支出预算情况说明", T.BASIC),
     ("九、一般公共预算“三公”经费、会议费、培训费支出预算情况说明", T.THREE_PUBLIC),
     ("十、政府性基金预算支出预算情况说明", T.GOVERNMENT_FUND),
+    # 广州 (guangzhou-02), 无锡 (wuxi-06)
+    ("一、部门预算收支增减变化情况", T.OVERVIEW),
+    ("二、“三公”经费安排情况", T.THREE_PUBLIC),
+    ("三、机关运行经费安排情况", T.OFFICE_OPERATING),
+    ("四、政府采购情况", T.PROCUREMENT),
+    ("五、国有资产占有使用情况", T.ASSETS),
+    ("七、重点项目预算绩效目标情况", T.PERFORMANCE),
+    ("十二、一般公共预算机关运行经费支出预算情况说明", T.OFFICE_OPERATING),
+    ("十三、政府采购支出预算情况说明", T.PROCUREMENT),
+    ("十五、预算绩效目标设置情况说明", T.PERFORMANCE),
     # not sections of the 情况说明, or sub-headings that name no topic
+    ("二、部门机构设置及预算单位构成情况", None),
     ("第四部分 名词解释", None),
     ("一、单位基本情况", None),
     ("一、主要职能", None),
