@@ -42,3 +42,30 @@ def clean_cell(text: str | None) -> str:
         else:
             joined += part
     return _CJK_GAP.sub("", joined)
+
+
+def decode(data: bytes, source: str, declared: str | None = None) -> str:
+    """Bytes of a text or HTML file as text: a BOM, then ``declared``, then UTF-8, then GB18030.
+
+    GB18030 is a superset of GBK and GB2312, the encodings Chinese government sites use.
+    Raises :class:`~govbudget.errors.ExtractError` when none fits.
+    """
+    from govbudget.errors import ExtractError
+
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).lstrip("\ufeff")
+            except UnicodeDecodeError as exc:
+                raise ExtractError(source, f"is not valid {codec} text ({exc.reason})") from exc
+    codecs = [c for c in (declared, "utf-8", "gb18030") if c]
+    for codec in codecs:
+        try:
+            return data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise ExtractError(source, f"is neither {', '.join(codecs)} text")
