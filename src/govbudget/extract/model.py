@@ -68,6 +68,9 @@ class TableRow:
     one table have different pages); ``index`` is the row's index in the table's part on that
     page, counting from 0 and including any header rows printed there; ``line`` is the source
     line for text and HTML input (1-based) or the sheet row for XLSX, else ``None``.
+    ``indents`` gives, per cell, how far (points) its text starts right of the cell's left
+    edge (``None`` for an empty cell): names printed without a code show their level (类/款/项)
+    only by indentation.  It is ``()`` when the format has no geometry.
     """
 
     cells: tuple[str, ...]
@@ -75,6 +78,7 @@ class TableRow:
     index: int
     bbox: BBox | None = None
     line: int | None = None
+    indents: tuple[float | None, ...] = ()
 
     def __len__(self) -> int:
         return len(self.cells)

@@ -124,6 +124,9 @@ def _head(path: str | os.PathLike[str], label: str) -> bytes:
 
 
 def _why(exc: BaseException) -> str:
+    # pdfplumber wraps pdfminer's exception as the first argument of a PdfminerException
+    while exc.args and isinstance(exc.args[0], BaseException):
+        exc = exc.args[0]
     kind = type(exc).__name__
     text = str(exc) or kind
     if "password" in text.lower() or "encrypt" in kind.lower() or "Password" in kind:
@@ -255,15 +258,41 @@ def _page(ppage: PlumberPage, number: int) -> tuple[Page, list[_Part], list[Text
     parts = []
     for grid in grids:
         part = grid.part(number, strategy)
-        if strategy == "text" and not _looks_tabular(part.table):
-            rest.extend(grid.glyphs())
-            continue
+        if strategy == "text":
+            trimmed, released = _trim(grid, part)
+            if trimmed is None or not _looks_tabular(trimmed.table):
+                rest.extend(grid.glyphs())
+                continue
+            rest.extend(released)
+            part = trimmed
         parts.append(part)
     return (
         page,
         parts,
         [TextLine(number, n, text, box) for n, (text, box) in enumerate(_group(rest), start=1)],
     )
+
+
+def _trim(grid: _Grid, part: _Part) -> tuple[_Part | None, list[_Glyph]]:
+    """A table found by text alignment without its blank rows and without the rows of a single
+    cell around it (a title or a unit line above, a note below: running text)."""
+    rows = part.table.rows
+    filled = [sum(1 for c in r.cells if c) for r in rows]
+    multi = [i for i, n in enumerate(filled) if n >= 2]
+    if not multi:
+        return None, []
+    keep = [i for i in range(multi[0], multi[-1] + 1) if filled[i]]
+    released = [g for (r, _), gs in grid.content.items() if r not in keep for g in gs]
+    kept = tuple(evolve(rows[i], index=k) for k, i in enumerate(keep))
+    x0, _, x1, _ = part.table.bbox or (0.0, 0.0, 0.0, 0.0)
+    bbox = (
+        x0,
+        kept[0].bbox[1] if kept[0].bbox else 0.0,
+        x1,
+        kept[-1].bbox[3] if kept[-1].bbox else 0.0,
+    )
+    table = evolve(part.table, rows=kept, bbox=bbox, parts=((part.table.page, bbox),))
+    return _Part(table, part.xs), released
 
 
 def _looks_tabular(table: ExtractedTable) -> bool:
@@ -335,12 +364,23 @@ class _Grid:
     def part(self, page: int, strategy: Strategy) -> _Part:
         width = len(self.xs)
         grid = [[""] * width for _ in self.tops]
+        indents: list[list[float | None]] = [[None] * width for _ in self.tops]
         for (r, c), glyphs in self.content.items():
             grid[r][c] = _cell_text(glyphs)
+            if grid[r][c]:
+                # from the first inked glyph: indentation is often printed as leading blanks
+                left = min(g.x0 for g in glyphs if g.text.strip())
+                indents[r][c] = round(max(0.0, left - self.xs[c]), 1)
         edges = [*self.tops[1:], self.bottom]
         rows = tuple(
-            TableRow(tuple(cells), page, i, (self.xs[0], top, self.right, edges[i]))
-            for i, (top, cells) in enumerate(zip(self.tops, grid, strict=True))
+            TableRow(
+                tuple(grid[i]),
+                page,
+                i,
+                (self.xs[0], top, self.right, edges[i]),
+                indents=tuple(indents[i]),
+            )
+            for i, top in enumerate(self.tops)
         )
         bbox = (self.xs[0], self.tops[0], self.right, self.bottom)
         table = ExtractedTable(
