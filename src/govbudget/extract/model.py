@@ -247,10 +247,10 @@ class Document:
 
     @property
     def text(self) -> str:
-        """The running text, one line per line, pages separated by a form feed."""
+        """The running text in reading order, one line per line, a form feed between pages."""
         out: list[str] = []
         page = None
-        for line in self.lines:
+        for line in (item for item in self.flow() if isinstance(item, TextLine)):
             if page is not None and line.page != page:
                 out.append("\f")
             page = line.page
