@@ -187,7 +187,7 @@ def _extract(pdf: Any, label: str, limits: Limits) -> Document:
         lines.extend(page_lines)
     if failures and len(failures) == len(pages):
         raise failures[0]
-    lines = _mark_furniture(lines, pages)
+    lines = _mark_furniture(lines, pages, parts)
     tables, lines = _join(parts, lines)
     return Document(label, "pdf", tuple(pages), tuple(tables), tuple(lines), tuple(problems))
 
@@ -448,9 +448,28 @@ def _group(glyphs: Sequence[_Glyph]) -> list[tuple[str, BBox]]:
     return out
 
 
-def _mark_furniture(lines: list[TextLine], pages: Sequence[Page]) -> list[TextLine]:
-    """Mark running headers, footers and page numbers (页眉页脚) in the margin bands."""
+def _mark_furniture(
+    lines: list[TextLine], pages: Sequence[Page], parts: Sequence[_Part]
+) -> list[TextLine]:
+    """Mark running headers, footers and page numbers (页眉页脚).
+
+    Furniture is a line in the top or bottom margin band that is a page number or is printed
+    identically on many pages, or a page number printed as the first or last line of its page
+    with no table above or below it (footers sit higher than the band on some pages).
+    """
     heights = {p.number: p.height or 0.0 for p in pages}
+    tops: dict[int, float] = {}
+    bottoms: dict[int, float] = {}
+    for part in parts:
+        if part.table.bbox is not None:
+            page = part.table.page
+            tops[page] = min(tops.get(page, part.table.bbox[1]), part.table.bbox[1])
+            bottoms[page] = max(bottoms.get(page, 0.0), part.table.bbox[3])
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for line in lines:
+        first.setdefault(line.page, line.line)
+        last[line.page] = line.line
 
     def in_margin(line: TextLine) -> bool:
         h = heights.get(line.page) or 0.0
@@ -458,11 +477,23 @@ def _mark_furniture(lines: list[TextLine], pages: Sequence[Page]) -> list[TextLi
             return False
         return line.bbox[3] <= _MARGIN * h or line.bbox[1] >= (1 - _MARGIN) * h
 
+    def at_edge(line: TextLine) -> bool:
+        if line.bbox is None:
+            return False
+        if line.line == last[line.page]:
+            return line.bbox[1] >= bottoms.get(line.page, 0.0)
+        if line.line == first[line.page]:
+            return line.bbox[3] <= tops.get(line.page, line.bbox[3])
+        return False
+
     counts = Counter(text for _, text in {(ln.page, ln.text) for ln in lines if in_margin(ln)})
     threshold = max(3, int(0.4 * len(pages) + 0.999))
     out = []
     for line in lines:
-        if in_margin(line) and (_PAGE_NUMBER.match(line.text) or counts[line.text] >= threshold):
+        number = _PAGE_NUMBER.match(line.text) is not None
+        if (in_margin(line) and (number or counts[line.text] >= threshold)) or (
+            number and at_edge(line)
+        ):
             line = evolve(line, furniture=True)
         out.append(line)
     return out
