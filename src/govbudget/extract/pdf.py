@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import re
 import time
@@ -27,7 +28,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
 from attrs import evolve, frozen
 
@@ -46,9 +47,10 @@ from govbudget.extract.model import (
 )
 from govbudget.extract.text_utils import clean_cell, clean_line
 
-if TYPE_CHECKING:
-    from pdfplumber.page import Page as PlumberPage
-    from pdfplumber.table import Table as PlumberTable
+# pdfplumber's page and table objects; typed loosely so that type checking does not need the
+# optional extra installed.
+PlumberPage = Any
+PlumberTable = Any
 
 _TEXT_SETTINGS: dict[str, Any] = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 # Coordinates closer than this (points) are the same ruling: pdfplumber snaps edges by 3 pt.
@@ -198,9 +200,11 @@ def _release(ppage: Any) -> None:
         ppage.close()
 
 
-@frozen
-class _Glyph:
-    """A character reduced to what grouping needs; ``mid`` and ``base`` are top-down points."""
+class _Glyph(NamedTuple):
+    """A character reduced to what grouping needs; ``mid`` and ``base`` are top-down points.
+
+    A named tuple, not an attrs class: one is made per character, and tuples are cheap.
+    """
 
     text: str
     x0: float
@@ -244,7 +248,7 @@ def _page(ppage: PlumberPage, number: int) -> tuple[Page, list[_Part], list[Text
     glyphs = [_glyph(ch, height) for ch in chars]
     found = ppage.find_tables()
     strategy: Strategy = "lines"
-    if not found and not ppage.edges:
+    if not found and not ppage.edges and _aligned_rows(glyphs) >= 3:
         found = ppage.find_tables(_TEXT_SETTINGS)
         strategy = "text"
     grids = [g for g in (_Grid.of(t) for t in found) if g is not None]
@@ -413,8 +417,8 @@ def _cell_text(glyphs: Sequence[_Glyph]) -> str:
     return clean_cell("\n".join(text for text, _ in _group(glyphs)))
 
 
-def _group(glyphs: Sequence[_Glyph]) -> list[tuple[str, BBox]]:
-    """Group glyphs into printed lines by baseline, order each by x, put a space at gaps."""
+def _bands(glyphs: Sequence[_Glyph]) -> list[list[_Glyph]]:
+    """Glyphs grouped into printed lines by baseline, each ordered by x."""
     bands: list[tuple[float, float, list[_Glyph]]] = []
     for g in sorted(glyphs, key=lambda g: (g.base, g.x0)):
         if bands:
@@ -423,9 +427,29 @@ def _group(glyphs: Sequence[_Glyph]) -> list[tuple[str, BBox]]:
                 members.append(g)
                 continue
         bands.append((g.base, g.size, [g]))
-    out: list[tuple[str, BBox]] = []
     for _, _, members in bands:
         members.sort(key=lambda g: g.x0)
+    return [members for _, _, members in bands]
+
+
+def _aligned_rows(glyphs: Sequence[_Glyph]) -> int:
+    """How many printed lines have a number after a wide gap (> 1.5 em): rows of figures.
+
+    A cheap test run before pdfplumber's text strategy, which is slow on pages of prose.
+    """
+    count = 0
+    for members in _bands(glyphs):
+        for prev, g in itertools.pairwise(members):
+            if g.x0 - prev.x1 > 1.5 * max(g.size, prev.size, 4.0) and g.text.isdigit():
+                count += 1
+                break
+    return count
+
+
+def _group(glyphs: Sequence[_Glyph]) -> list[tuple[str, BBox]]:
+    """Group glyphs into printed lines by baseline, order each by x, put a space at gaps."""
+    out: list[tuple[str, BBox]] = []
+    for members in _bands(glyphs):
         pieces: list[str] = []
         last: _Glyph | None = None
         for g in members:
