@@ -3,7 +3,9 @@
 For every PDF under the corpus folder (default ``../shared/corpus``): the time of
 ``govbudget.extract.extract`` against that of pdfplumber's ``page.extract_tables()`` plus
 ``page.extract_text()`` on every page, best of ``--repeat`` runs each (interleaved, so both meet
-the same machine load), and what was extracted.  One line per file, a summary line last.
+the same machine load), and what was extracted.  Times are CPU seconds of this process
+(``time.process_time``): on a shared machine wall-clock times swing with the other load.
+One line per file, a summary line last.
 
     uv run --extra pdf python scripts/extract_bench.py [CORPUS] [--repeat N]
 """
@@ -19,21 +21,21 @@ from pathlib import Path
 def _plumber(path: Path) -> float:
     import pdfplumber
 
-    start = time.perf_counter()
+    start = time.process_time()
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
             page.extract_tables()
             page.extract_text()
             page.close()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def _ours(path: Path) -> tuple[float, object]:
     from govbudget.extract import extract
 
-    start = time.perf_counter()
+    start = time.process_time()
     doc = extract(path)
-    return time.perf_counter() - start, doc
+    return time.process_time() - start, doc
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -121,3 +121,16 @@ def test_zip_bomb_is_refused_before_inflating() -> None:
 def test_legacy_xls_is_named() -> None:
     with pytest.raises(ExtractError, match=r"old\.xls: is a legacy Office file"):
         extract(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, name="old.xls")
+
+
+def test_a_stray_far_cell_does_not_blow_up_the_grid() -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目", "预算数"])
+    ws.append(["合计", 5])
+    ws["XFD1048576"] = "末"
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = extract(buf.getvalue(), name="far.xlsx")
+    assert doc.tables[0].grid == (("项目", "预算数"), ("合计", "5"))
+    assert [(ln.line, ln.text) for ln in doc.lines] == [(1048576, "末")]

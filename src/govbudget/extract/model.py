@@ -166,7 +166,8 @@ class Page:
     """A page (页) of the document, or a sheet of a workbook (``name`` is then the sheet name).
 
     ``chars`` counts the characters of the page's text layer (``None`` when the format has no
-    such notion); a PDF page with ``chars == 0`` has no text layer (a scan?).
+    such notion, or the page could not be parsed: see the document's problems); a PDF page
+    with ``chars == 0`` has no text layer (a scan?).
     """
 
     number: int

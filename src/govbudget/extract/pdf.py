@@ -178,7 +178,7 @@ def _extract(pdf: Any, label: str, limits: Limits) -> Document:
         except Exception as exc:
             failures.append(ExtractError(label, _why(exc), page=number))
             problems.append(Problem(f"cannot be read: {_why(exc)}", number))
-            pages.append(Page(number, chars=0))
+            pages.append(Page(number))  # chars unknown: the page could not be parsed
             continue
         finally:
             _release(ppage)
