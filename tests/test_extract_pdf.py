@@ -126,6 +126,23 @@ def test_chongqing_title_lines_read_in_order_despite_shifted_glyph_boxes(
     assert chongqing.page_lines(1)[1].text == "一、单位基本情况"
 
 
+def test_chongqing_figures_stay_in_their_printed_row(chongqing: Document) -> None:
+    # 表四 财政拨款收支总体情况表 (page 15): the figures' glyph boxes sit lower than their
+    # baseline; placed by box centre (pdfplumber's extract_tables) each lands one row down.
+    table = _table_starting(chongqing, 15)
+    rows = {r.cells[2]: r.cells for r in table.rows}
+    assert rows["一、本年支出"][3:6] == ("143,368.57", "101,833.84", "41,534.73")
+    assert rows["(一)一般公共服务支出"][:5] == (
+        "(一)一般公共预算资金",
+        "99,320.55",
+        "(一)一般公共服务支出",
+        "16,604.23",
+        "16,604.23",
+    )
+    assert rows["(二)教育支出"][:4] == ("(二)政府性基金预算资金", "", "(二)教育支出", "32,588.24")
+    assert rows["(五)资源勘探工业信息等支出"][3:6] == ("41,772.73", "238.00", "41,534.73")
+
+
 def test_page_numbers_are_furniture(chongqing: Document) -> None:
     footer = chongqing.page_lines(9)[-1]
     assert footer.text == "— 9 —" and footer.furniture
