@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govbudget.errors import ExtractError, GovBudgetError, MissingExtraError
+from govbudget.errors import ExtractError, GovBudgetError
 from govbudget.extract import Document, ExtractedTable, Limits, extract
 from tests.pdfmaker import Rule, Sheet, Text, grid_rules, make_pdf
 
@@ -454,25 +454,6 @@ def test_random_cut_of_a_real_pdf_never_crashes() -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ExtractError, match=r"nope\.pdf: cannot be"):
         extract(tmp_path / "nope.pdf")
-
-
-def test_without_pdfplumber_the_message_says_how_to_install(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_pdfplumber(name: str, *args: object, **kwargs: object) -> object:
-        if name == "pdfplumber" or name.startswith("pdfplumber."):
-            raise ImportError("No module named 'pdfplumber'")
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(builtins, "__import__", no_pdfplumber)
-    with pytest.raises(MissingExtraError) as info:
-        extract(make_pdf([Sheet(texts=[Text(50, 100, "x")])]))
-    assert "pip install 'govbudget[pdf]'" in str(info.value)
-    assert "uv sync --extra pdf" in str(info.value)
 
 
 def test_extract_never_writes_to_its_input(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ before parsing, the time budget between pages; parser failures become
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import itertools
 import os
@@ -63,12 +64,12 @@ _PAGE_NUMBER = re.compile(
 _MARGIN = 0.12
 
 
-def _pdfplumber() -> Any:
+def _pdfplumber(label: str) -> Any:
     try:
-        import pdfplumber
+        # imported by name, so that type checking does not need the optional extra installed
+        return importlib.import_module("pdfplumber")
     except ImportError as exc:  # the optional extra is not installed
-        raise MissingExtraError("pdf", "pdfplumber", "PDF files") from exc
-    return pdfplumber
+        raise MissingExtraError("pdf", "pdfplumber", "PDF files", source=label) from exc
 
 
 def extract_pdf(
@@ -104,7 +105,7 @@ def extract_pdf(
     head = data[:1024] if data is not None else _head(source, label)  # type: ignore[arg-type]
     if b"%PDF-" not in head:
         raise ExtractError(label, "is not a PDF (no %PDF- header)")
-    plumber = _pdfplumber()
+    plumber = _pdfplumber(label)
     stream: Any = io.BytesIO(data) if data is not None else os.fspath(source)
     try:
         pdf = plumber.open(stream)
