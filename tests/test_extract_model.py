@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from govbudget.errors import ExtractError, MissingExtraError
+from govbudget.errors import ExtractError, GovBudgetError, MissingExtraError
 from govbudget.extract import (
     Document,
     ExtractedTable,
@@ -113,3 +115,22 @@ def test_without_openpyxl_the_message_says_how_to_install(monkeypatch: pytest.Mo
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     with pytest.raises(MissingExtraError, match=r"b\.xlsx: .*pip install 'govbudget\[excel\]'"):
         extract(b"PK\x03\x04 xl/workbook.xml", name="b.xlsx")
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=500).map(lambda t: t.encode("utf-8")),
+        st.binary(max_size=500).map(lambda b: b"PK\x03\x04" + b),
+    ),
+    st.sampled_from(["x.txt", "x.html", "x.xlsx", "x.pdf", "x"]),
+)
+def test_any_bytes_give_a_document_or_a_govbudget_error(data: bytes, name: str) -> None:
+    try:
+        doc = extract(data, name=name)
+    except GovBudgetError as exc:
+        assert str(exc).startswith(name)
+    else:
+        for table in doc.tables:
+            assert all(len(r.cells) == table.width for r in table.rows)
+        assert all(line.text == line.text.strip() and line.text for line in doc.lines)
