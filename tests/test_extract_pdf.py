@@ -298,6 +298,15 @@ def test_handmade_new_title_on_next_page_starts_a_new_table() -> None:
     assert [t.pages for t in doc.tables] == [(1,), (2,)]
 
 
+def test_handmade_same_title_without_repeated_header_is_a_new_form() -> None:
+    # one 绩效目标表 per project: the title repeats on every page, the table does not continue
+    first = _ruled_table("Targets", ["Project", "A", "1.00"], [["Goal", "x", "2.00"]], 200)
+    second = _ruled_table("Targets", ["Project", "B", "3.00"], [["Goal", "y", "4.00"]], 200)
+    doc = extract(make_pdf([first, second]))
+    assert [t.pages for t in doc.tables] == [(1,), (2,)]
+    assert [ln.text for ln in doc.lines] == ["Targets", "Targets"]
+
+
 def test_handmade_note_under_first_part_stops_the_join() -> None:
     first = _ruled_table(
         "Table 2 Spending", ["Code", "Name", "Amount"], [["201", "A", "1.00"]], 200

@@ -530,7 +530,8 @@ def _join(parts: list[_Part], lines: list[TextLine]) -> tuple[list[ExtractedTabl
     ``B`` continues ``A`` when ``B`` is the first table on the page after ``A``'s last page,
     ``A`` is the last table there, nothing but furniture follows ``A`` or precedes ``B`` —
     except a repeat of the lines printed just above ``A`` (the title printed again) — and
-    both have the same columns (same count, positions within 2% of the page width).
+    both have the same columns (same count, positions within 2% of the page width).  When
+    the title is printed again, the header must be too.
     """
     by_page: dict[int, list[TextLine]] = {}
     for line in lines:
@@ -550,7 +551,9 @@ def _join(parts: list[_Part], lines: list[TextLine]) -> tuple[list[ExtractedTabl
             a, xs = joined[-1]
             last_page = a.rows[-1].page if a.rows else a.page
             repeated = _continues(a, xs, last_page, part, n, first_on, last_on, parts, by_page)
-            if repeated is not None:
+            # A title printed again over a table whose header is not printed again is a new
+            # copy of a form (绩效目标表 one per project), not a continuation.
+            if repeated is not None and not (repeated and _repeated_header(a, b) == 0):
                 joined[-1] = (_merge(a, b, repeated), xs)
                 dropped.update((ln.page, ln.line) for ln in repeated)
                 continue
@@ -599,11 +602,17 @@ def _continues(
     return None
 
 
-def _merge(a: ExtractedTable, b: ExtractedTable, repeated: tuple[TextLine, ...]) -> ExtractedTable:
+def _repeated_header(a: ExtractedTable, b: ExtractedTable) -> int:
+    """How many leading rows of ``b`` repeat the leading rows of ``a`` (at most 8)."""
     limit = min(len(b.rows), len(a.rows), 8)
     k = 0
     while k < limit and b.rows[k].cells == a.rows[k].cells:
         k += 1
+    return k
+
+
+def _merge(a: ExtractedTable, b: ExtractedTable, repeated: tuple[TextLine, ...]) -> ExtractedTable:
+    k = _repeated_header(a, b)
     offset = len(a.rows) - k
     spans = a.spans + tuple(evolve(s, row=s.row + offset) for s in b.spans if s.row >= k)
     return evolve(
