@@ -2,8 +2,10 @@
 
 The corpus facts were typed from the rendered pages, not from the extractor's output:
 重庆市商务委员会 2026 部门预算 (chongqing-02.pdf) 表二 2026年部门收入总体情况表 on pages 9–11,
-湖州市交通运输局 (huzhou-01.pdf) 表01 on pages 21–23 with its title printed again on each page,
-and 佛山市轨道交通局 2019 部门决算 (foshan-2019.pdf) 表1 on pages 5–7.
+and 表四 on page 15; 湖州市交通运输局 (huzhou-01.pdf) 表01 on pages 21–23 with its title printed
+again on each page; 广州市人民政府办公厅 (guangzhou-02.pdf) 表1, ruled with curves, on pages 5–6;
+无锡市交通运输局 (wuxi-01.pdf) 公开03表 on pages 16–17, continued without a header; and
+佛山市轨道交通局 2019 部门决算 (foshan-2019.pdf) 表1 on pages 5–7.
 """
 
 from __future__ import annotations
@@ -194,6 +196,56 @@ def test_huzhou_names_without_codes_keep_their_indentation(huzhou: Document) -> 
     assert lei.indents[2] is not None and kuan.indents[2] is not None
     assert xiang.indents[2] is not None
     assert lei.indents[2] < kuan.indents[2] < xiang.indents[2]
+
+
+def test_guangzhou_curve_ruled_table_joined_with_its_header_dropped() -> None:
+    # 广州 draws its rulings as curves; 表1 收支总体情况表 runs from page 5 onto page 6, whose
+    # two header rows (收入 | 支出 / 项目 预算 项目 预算) are printed again.
+    doc = extract(corpus("budget-2026/guangzhou-02.pdf"))
+    table = _table_starting(doc, 5)
+    assert table.strategy == "lines" and table.pages == (5, 6)
+    assert table.dropped_rows == 2
+    assert table.rows[2].cells == ("一、预算拨款", "16,410.71", "一、一般公共服务支出", "8,812.33")
+    on_6 = [r.cells for r in table.rows if r.page == 6]
+    assert on_6[0] == ("", "", "二十三、其他支出", "0.00")
+    assert on_6[-3:] == [
+        ("本年收入合计", "16,410.71", "本年支出合计", "16,410.71"),
+        ("上年结转结余", "0.00", "结转结余下年", "0.00"),
+        ("收入总计", "16,410.71", "支出总计", "16,410.71"),
+    ]
+    assert [ln.text for ln in doc.page_lines(6)] == [
+        "注：财政拨款收支情况包括一般公共预算、政府性基金预算、国有资本经营预算拨款收支情况。",
+        "本套报表金额单位转换时可能存在尾数误差。",
+        "- 4 -",
+    ]
+    assert doc.page_lines(6)[-1].furniture
+
+
+def test_wuxi_continuation_without_header_and_running_header() -> None:
+    doc = extract(corpus("budget-2026/wuxi-01.pdf"))
+    table = _table_starting(doc, 16)  # 公开03表 支出总表
+    assert table.pages == (16, 17) and table.dropped_rows == 0
+    assert table.rows[0].cells[:5] == ("科目编码", "科目名称", "合计", "基本支出", "项目支出")
+    on_17 = [r for r in table.rows if r.page == 17]
+    assert on_17[0].index == 0
+    assert on_17[0].cells[:5] == ("214", "交通运输支出", "103,827.76", "2,103.06", "101,724.70")
+    assert on_17[-1].cells[:5] == (
+        "2239999",
+        "其他国有资本经营预算支出",
+        "32,640.00",
+        "",
+        "32,640.00",
+    )
+    header = "无锡市交通运输局（本级）2026年度单位预算公开"
+    assert [(ln.text, ln.furniture) for ln in doc.page_lines(17)] == [
+        (header, True),
+        ("- 16 -", True),
+    ]
+    assert [ln.text for ln in doc.page_lines(16) if not ln.furniture] == [
+        "公开03表",
+        "支出总表",
+        "单位：无锡市交通运输局（本级） 单位：万元",
+    ]
 
 
 def test_foshan_final_table_1_over_three_pages() -> None:
