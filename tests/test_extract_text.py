@@ -102,3 +102,24 @@ def test_space_aligned_grid_round_trips(grid: list[list[str]]) -> None:
     lines = ["   ".join(c + " " * (widths[j] - width(c)) for j, c in enumerate(r)) for r in grid]
     (table,) = parse_text("\n".join(lines)).tables
     assert table.grid == tuple(tuple(r) for r in grid)
+
+
+def test_blocks_broken_by_blank_lines_are_one_table_with_the_repeated_header_dropped() -> None:
+    text = "项目\t金额\n合计\t3.00\n\n项目\t金额\n甲\t1.00\n乙\t2.00\n\n注：x\n\n项目\t金额\n丙\t9.00\n"
+    doc = parse_text(text)
+    first, second = doc.tables  # the note separates the second table
+    assert first.grid == (("项目", "金额"), ("合计", "3.00"), ("甲", "1.00"), ("乙", "2.00"))
+    assert first.dropped_rows == 1
+    assert [r.line for r in first.rows] == [1, 2, 5, 6]
+    assert second.grid == (("项目", "金额"), ("丙", "9.00"))
+
+
+def test_seed_report_text_gives_its_nine_tables(seed_text: str) -> None:
+    doc = parse_text(seed_text, source="seed.txt")
+    # 公开01 is printed with a blank line where the PDF page broke: one table of 34 rows
+    t01 = doc.tables[0]
+    assert len(t01.rows) == 34 and t01.width == 6
+    assert ("一、一般公共预算财政拨款收入", "1", "3,881.84") == t01.rows[3].cells[:3]
+    assert t01.rows[-1].cells[0] == "总计"
+    heads = [t.rows[0].cells[0] for t in doc.tables[:9]]
+    assert heads == ["收入", "项目", "项目", "收入", "项目", "人员经费", "项目", "项目", "预算数"]

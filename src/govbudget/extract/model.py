@@ -193,6 +193,19 @@ class Problem:
         return self.message if self.page is None else f"page {self.page}: {self.message}"
 
 
+def repeated_rows(first: ExtractedTable, continuation: ExtractedTable, limit: int = 8) -> int:
+    """How many leading rows of ``continuation`` repeat the leading rows of ``first``.
+
+    These are the header rows a table printed again where it continues (on the next page, or
+    after a blank line in text); at most ``limit``.
+    """
+    k = 0
+    top = min(len(first.rows), len(continuation.rows), limit)
+    while k < top and continuation.rows[k].cells == first.rows[k].cells:
+        k += 1
+    return k
+
+
 Item = ExtractedTable | TextLine
 """An element of the reading flow."""
 

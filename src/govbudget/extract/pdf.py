@@ -45,6 +45,7 @@ from govbudget.extract.model import (
     Strategy,
     TableRow,
     TextLine,
+    repeated_rows,
 )
 from govbudget.extract.text_utils import clean_cell, clean_line
 
@@ -553,7 +554,7 @@ def _join(parts: list[_Part], lines: list[TextLine]) -> tuple[list[ExtractedTabl
             repeated = _continues(a, xs, last_page, part, n, first_on, last_on, parts, by_page)
             # A title printed again over a table whose header is not printed again is a new
             # copy of a form (绩效目标表 one per project), not a continuation.
-            if repeated is not None and not (repeated and _repeated_header(a, b) == 0):
+            if repeated is not None and not (repeated and repeated_rows(a, b) == 0):
                 joined[-1] = (_merge(a, b, repeated), xs)
                 dropped.update((ln.page, ln.line) for ln in repeated)
                 continue
@@ -602,17 +603,8 @@ def _continues(
     return None
 
 
-def _repeated_header(a: ExtractedTable, b: ExtractedTable) -> int:
-    """How many leading rows of ``b`` repeat the leading rows of ``a`` (at most 8)."""
-    limit = min(len(b.rows), len(a.rows), 8)
-    k = 0
-    while k < limit and b.rows[k].cells == a.rows[k].cells:
-        k += 1
-    return k
-
-
 def _merge(a: ExtractedTable, b: ExtractedTable, repeated: tuple[TextLine, ...]) -> ExtractedTable:
-    k = _repeated_header(a, b)
+    k = repeated_rows(a, b)
     offset = len(a.rows) - k
     spans = a.spans + tuple(evolve(s, row=s.row + offset) for s in b.spans if s.row >= k)
     return evolve(
