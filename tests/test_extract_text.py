@@ -119,7 +119,7 @@ def test_seed_report_text_gives_its_nine_tables(seed_text: str) -> None:
     # 公开01 is printed with a blank line where the PDF page broke: one table of 34 rows
     t01 = doc.tables[0]
     assert len(t01.rows) == 34 and t01.width == 6
-    assert ("一、一般公共预算财政拨款收入", "1", "3,881.84") == t01.rows[3].cells[:3]
+    assert t01.rows[3].cells[:3] == ("一、一般公共预算财政拨款收入", "1", "3,881.84")
     assert t01.rows[-1].cells[0] == "总计"
     heads = [t.rows[0].cells[0] for t in doc.tables[:9]]
     assert heads == ["收入", "项目", "项目", "收入", "项目", "人员经费", "项目", "项目", "预算数"]
