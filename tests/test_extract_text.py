@@ -123,3 +123,24 @@ def test_seed_report_text_gives_its_nine_tables(seed_text: str) -> None:
     assert t01.rows[-1].cells[0] == "总计"
     heads = [t.rows[0].cells[0] for t in doc.tables[:9]]
     assert heads == ["收入", "项目", "项目", "收入", "项目", "人员经费", "项目", "项目", "预算数"]
+
+
+def test_markdown_pipe_tables() -> None:
+    text = "### 公开09表\n\n| 项目 | 金额 |\n| --- | ---: |\n| 合计 | 1,234.56 |\n| a \\| b |  |\n"
+    doc = parse_text(text)
+    (table,) = doc.tables
+    assert table.grid == (("项目", "金额"), ("合计", "1,234.56"), ("a | b", ""))
+    assert [r.line for r in table.rows] == [3, 5, 6]
+    assert [ln.text for ln in doc.lines] == ["### 公开09表"]
+
+
+def test_our_own_markdown_report_reads_back_as_its_tables() -> None:
+    disclosure = derive(example_ledger())
+    doc = parse_text(render(disclosure, "markdown"), source="report.md")
+    assert len(doc.tables) == len(disclosure.tables)
+    for (tid, table), extracted in zip(disclosure.tables.items(), doc.tables, strict=True):
+        if tid in ("02", "03", "05"):
+            codes = {r.code for r in table.rows if r.code}
+            assert codes <= {r.cells[0] for r in extracted.rows}, tid
+    t01 = doc.tables[0]
+    assert t01.rows[2].cells[:3] == ("一、一般公共预算财政拨款收入", "1", "3,881.84")
