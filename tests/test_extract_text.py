@@ -144,3 +144,15 @@ def test_our_own_markdown_report_reads_back_as_its_tables() -> None:
             assert codes <= {r.cells[0] for r in extracted.rows}, tid
     t01 = doc.tables[0]
     assert t01.rows[2].cells[:3] == ("一、一般公共预算财政拨款收入", "1", "3,881.84")
+
+
+@given(st.text(alphabet="ab 一二\t|-:\n\f1.,", max_size=400))
+def test_every_line_goes_to_one_place(text: str) -> None:
+    doc = parse_text(text)
+    in_tables = [(r.page, r.line) for t in doc.tables for r in t.rows]
+    in_text = [(ln.page, ln.line) for ln in doc.lines]
+    assert len(set(in_tables)) == len(in_tables)
+    assert not set(in_tables) & set(in_text)
+    for table in doc.tables:
+        assert all(len(r.cells) == table.width for r in table.rows)
+    assert all(ln.text for ln in doc.lines)
