@@ -4,8 +4,11 @@ Per page, tables come from the page's ruling lines (pdfplumber's ``lines`` strat
 takes the edges of rectangles and curves); a page without any ruling falls back to the alignment
 of its words (``text`` strategy), and keeps only what looks like a table of figures (several
 rows with two or more cells and numbers beside the first column), so prose is not cut into
-columns.  The running text is built from the characters outside every table, as lines grouped
-by vertical overlap (characters of one printed line in different fonts have different tops).
+columns.  Characters are dealt into the cells under them; each cell's text and the running text
+(the characters outside every table) are built as printed lines grouped by **baseline**, taken
+from the text matrix: some fonts report glyph boxes shifted by most of a line, and grouping by
+box tops (what pdfplumber's ``extract_text`` does) then moves 、 and digits to a line of their
+own, or a figure into the row below.
 
 After all pages: running headers, footers and page numbers are marked as furniture, and a table
 continuing on the next page is joined to its first part (see :func:`_join`), its repeated header
@@ -51,8 +54,8 @@ from govbudget.extract.text_utils import clean_cell, clean_line
 
 # pdfplumber's page and table objects; typed loosely so that type checking does not need the
 # optional extra installed.
-PlumberPage = Any
-PlumberTable = Any
+_PlumberPage = Any
+_PlumberTable = Any
 
 _TEXT_SETTINGS: dict[str, Any] = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 # Coordinates closer than this (points) are the same ruling: pdfplumber snaps edges by 3 pt.
@@ -241,7 +244,7 @@ def _glyph(ch: dict[str, Any], height: float) -> _Glyph:
     )
 
 
-def _page(ppage: PlumberPage, number: int) -> tuple[Page, list[_Part], list[TextLine]]:
+def _page(ppage: _PlumberPage, number: int) -> tuple[Page, list[_Part], list[TextLine]]:
     chars = ppage.chars
     height = float(ppage.height)
     page = Page(number, float(ppage.width), height, len(chars))
@@ -288,7 +291,8 @@ def _trim(grid: _Grid, part: _Part) -> tuple[_Part | None, list[_Glyph]]:
     if not multi:
         return None, []
     keep = [i for i in range(multi[0], multi[-1] + 1) if filled[i]]
-    released = [g for (r, _), gs in grid.content.items() if r not in keep for g in gs]
+    kept_rows = set(keep)
+    released = [g for (r, _), gs in grid.content.items() if r not in kept_rows for g in gs]
     kept = tuple(evolve(rows[i], index=k) for k, i in enumerate(keep))
     x0, _, x1, _ = part.table.bbox or (0.0, 0.0, 0.0, 0.0)
     bbox = (
@@ -344,7 +348,7 @@ class _Grid:
         self.content: dict[tuple[int, int], list[_Glyph]] = {}
 
     @classmethod
-    def of(cls, found: PlumberTable) -> _Grid | None:
+    def of(cls, found: _PlumberTable) -> _Grid | None:
         cells = list(found.cells)
         if not cells:
             return None
