@@ -433,6 +433,16 @@ def test_page_limit_and_time_limit_are_reported() -> None:
     assert "time limit" in doc.problems[0].message
 
 
+def test_a_page_with_too_many_rulings_is_read_as_text() -> None:
+    sheet = _ruled_table("Table 1 Totals", ["Item", "2026"], [["Total", "1.00"]], 200)
+    data = make_pdf([sheet])
+    assert len(extract(data).tables) == 1
+    doc = extract(data, limits=Limits(max_rulings=4))  # the grid draws 7 rulings
+    assert doc.tables == ()
+    assert "ruling edges, over the limit of 4" in doc.problems[0].message
+    assert [ln.text for ln in doc.lines] == ["Table 1 Totals", "Item 2026", "Total 1.00"]
+
+
 def test_size_limit_refuses_before_parsing(tmp_path: Path) -> None:
     path = tmp_path / "big.pdf"
     path.write_bytes(make_pdf([Sheet(texts=[Text(50, 100, "x")])]))
@@ -443,10 +453,10 @@ def test_size_limit_refuses_before_parsing(tmp_path: Path) -> None:
 def test_a_failing_page_is_a_problem_naming_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
     real = pdf_module._page
 
-    def flaky(ppage: object, number: int) -> object:
+    def flaky(ppage: object, number: int, *args: object) -> object:
         if number == 2:
             raise ValueError("broken content stream")
-        return real(ppage, number)  # type: ignore[arg-type]
+        return real(ppage, number, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pdf_module, "_page", flaky)
     sheets = [Sheet(texts=[Text(50, 100, f"page {n}")]) for n in range(1, 4)]
@@ -456,7 +466,7 @@ def test_a_failing_page_is_a_problem_naming_the_page(monkeypatch: pytest.MonkeyP
     assert "broken content stream" in doc.problems[0].message
     assert [ln.text for ln in doc.lines] == ["page 1", "page 3"]
     one = make_pdf(sheets[1:2])
-    monkeypatch.setattr(pdf_module, "_page", lambda p, n: flaky(p, 2))
+    monkeypatch.setattr(pdf_module, "_page", lambda p, n, *args: flaky(p, 2))
     with pytest.raises(ExtractError, match=r"one\.pdf, page 1: .*broken content stream"):
         extract(one, name="one.pdf")
 

@@ -179,7 +179,7 @@ def _extract(pdf: Any, label: str, limits: Limits) -> Document:
             )
             break
         try:
-            page, page_parts, page_lines = _page(ppage, number)
+            page, page_parts, page_lines = _page(ppage, number, limits.max_rulings, problems)
         except Exception as exc:
             failures.append(ExtractError(label, _why(exc), page=number))
             problems.append(Problem(f"cannot be read: {_why(exc)}", number))
@@ -244,16 +244,28 @@ def _glyph(ch: dict[str, Any], height: float) -> _Glyph:
     )
 
 
-def _page(ppage: _PlumberPage, number: int) -> tuple[Page, list[_Part], list[TextLine]]:
+def _page(
+    ppage: _PlumberPage, number: int, max_rulings: int | None, problems: list[Problem]
+) -> tuple[Page, list[_Part], list[TextLine]]:
     chars = ppage.chars
     height = float(ppage.height)
     page = Page(number, float(ppage.width), height, len(chars))
     if not chars:
         return page, [], []
     glyphs = [_glyph(ch, height) for ch in chars]
+    edges = ppage.edges
+    if max_rulings is not None and len(edges) > max_rulings:
+        problems.append(
+            Problem(
+                f"{len(edges)} ruling edges, over the limit of {max_rulings}: "
+                "no table looked for, the page is read as running text",
+                number,
+            )
+        )
+        return page, [], _text_lines(glyphs, number)
     found = ppage.find_tables()
     strategy: Strategy = "lines"
-    if not found and not ppage.edges and _aligned_rows(glyphs) >= 3:
+    if not found and not edges and _aligned_rows(glyphs) >= 3:
         found = ppage.find_tables(_TEXT_SETTINGS)
         strategy = "text"
     grids = [g for g in (_Grid.of(t) for t in found) if g is not None]
@@ -275,11 +287,11 @@ def _page(ppage: _PlumberPage, number: int) -> tuple[Page, list[_Part], list[Tex
             rest.extend(released)
             part = trimmed
         parts.append(part)
-    return (
-        page,
-        parts,
-        [TextLine(number, n, text, box) for n, (text, box) in enumerate(_group(rest), start=1)],
-    )
+    return page, parts, _text_lines(rest, number)
+
+
+def _text_lines(glyphs: Sequence[_Glyph], page: int) -> list[TextLine]:
+    return [TextLine(page, n, text, box) for n, (text, box) in enumerate(_group(glyphs), start=1)]
 
 
 def _trim(grid: _Grid, part: _Part) -> tuple[_Part | None, list[_Glyph]]:
