@@ -39,11 +39,7 @@ def subjects(scheme: str = "functional", edition: int = 2024):  # type: ignore[n
 
 FUNCTIONS = sorted(s.code for s in catalog("functional", 2024) if len(s.code) == 7)
 ECONOMICS = sorted(s.code for s in catalog("economic-department", 2024) if len(s.code) == 5)
-FISCAL = (
-    IncomeSource.GENERAL_PUBLIC_BUDGET,
-    IncomeSource.GOVERNMENT_FUND,
-    IncomeSource.STATE_CAPITAL,
-)
+FISCAL = (IncomeSource.GENERAL_PUBLIC_BUDGET, IncomeSource.GOVERNMENT_FUND, IncomeSource.STATE_CAPITAL)
 ZERO = Decimal(0)
 
 # realistic skew: a handful of 项 carry most lines
@@ -55,24 +51,14 @@ amounts = fen_amounts(0, 10**9)
 def expenditure_lines(draw):
     source = draw(st.sampled_from(list(IncomeSource)))
     natures = [Nature.BASIC, Nature.PROJECT] if source in FISCAL else list(Nature)
-    return ExpenditureLine(
-        draw(functions),
-        draw(st.sampled_from(ECONOMICS)),
-        draw(st.sampled_from(natures)),
-        source,
-        draw(amounts),
-        draw(st.sampled_from(["a", "b"])),
-    )
+    return ExpenditureLine(draw(functions), draw(st.sampled_from(ECONOMICS)), draw(st.sampled_from(natures)),
+                           source, draw(amounts), draw(st.sampled_from(["a", "b"])))
 
 
 @st.composite
 def income_lines(draw):
-    return IncomeLine(
-        draw(st.sampled_from(list(IncomeSource))),
-        draw(functions),
-        draw(amounts),
-        draw(st.sampled_from(["a", "b"])),
-    )
+    return IncomeLine(draw(st.sampled_from(list(IncomeSource))), draw(functions), draw(amounts),
+                      draw(st.sampled_from(["a", "b"])))
 
 
 @st.composite
@@ -84,9 +70,7 @@ def ledgers(draw, max_lines=25):
     balances = Balances(
         opening_total=sum((a for _, a in openings), ZERO) + draw(amounts),
         opening_fiscal=openings,
-        opening_government_fund=(FunctionAmount(draw(functions), gf_opening),)
-        if gf_opening
-        else (),
+        opening_government_fund=(FunctionAmount(draw(functions), gf_opening),) if gf_opening else (),
         use_of_non_fiscal_balance=draw(amounts),
         balance_distribution=draw(amounts),
     )
@@ -97,18 +81,15 @@ def ledgers(draw, max_lines=25):
     return Ledger("测试部门", 2023, 2024, (), tuple(inc), tuple(exp), balances, tp)
 
 
+
+
 @st.composite
 def narrative_facts(draw, functions_used=()):
     """Narrative facts with prior years (zero allowed), 年初预算 on some 项, procurement,
     vehicles and performance counts."""
     opt = st.one_of(st.none(), amounts)
-    budget_codes = draw(
-        st.lists(
-            st.sampled_from(FUNCTIONS[:8] + list(functions_used or FUNCTIONS[:1])),
-            max_size=4,
-            unique=True,
-        )
-    )
+    budget_codes = draw(st.lists(st.sampled_from(FUNCTIONS[:8] + list(functions_used or FUNCTIONS[:1])),
+                                 max_size=4, unique=True))
     goods, works, services = draw(amounts), draw(amounts), draw(amounts)
     total = goods + works + services
     sme = draw(st.integers(0, 100)) * total / 100
@@ -116,33 +97,16 @@ def narrative_facts(draw, functions_used=()):
     ratings = tuple((r, draw(st.integers(0, 5))) for r in ("优", "良", "中", "差"))
     return NarrativeFacts(
         prior_year=PriorYear(draw(opt), draw(opt), draw(opt)),
-        initial_budget=tuple(
-            BudgetLine(c, draw(amounts), draw(st.sampled_from([None, "原因"])))
-            for c in budget_codes
-        ),
+        initial_budget=tuple(BudgetLine(c, draw(amounts), draw(st.sampled_from([None, "原因"])))
+                             for c in budget_codes),
         office_operating_expenses=draw(opt),
         prior_office_operating_expenses=draw(opt),
-        procurement=ProcurementFacts(
-            goods,
-            works,
-            services,
-            sme.quantize(Decimal("0.01")),
-            small.quantize(Decimal("0.01"))
-            if small <= sme.quantize(Decimal("0.01"))
-            else Decimal(0),
-        ),
-        assets=AssetFacts(
-            tuple((c, draw(st.integers(0, 3))) for c in VEHICLE_CATEGORIES), draw(st.integers(0, 3))
-        ),
-        performance=PerformanceFacts(
-            draw(st.integers(0, 9)),
-            sum(n for _, n in ratings),
-            ratings,
-            "优",
-            draw(st.integers(0, 2)),
-            Decimal("90.5"),
-            "良",
-        ),
+        procurement=ProcurementFacts(goods, works, services, sme.quantize(Decimal("0.01")),
+                                     small.quantize(Decimal("0.01")) if small <= sme.quantize(Decimal("0.01")) else Decimal(0)),
+        assets=AssetFacts(tuple((c, draw(st.integers(0, 3))) for c in VEHICLE_CATEGORIES),
+                          draw(st.integers(0, 3))),
+        performance=PerformanceFacts(draw(st.integers(0, 9)), sum(n for _, n in ratings), ratings,
+                                     "优", draw(st.integers(0, 2)), Decimal("90.5"), "良"),
     )
 
 
@@ -151,30 +115,13 @@ def full_ledgers(draw, max_lines=25):
     """Ledgers with narrative facts, for the text generator and the text rules."""
     ledger = draw(ledgers(max_lines=max_lines))
     facts = draw(narrative_facts(tuple({e.function for e in ledger.expenditure})))
-
     # Consistent “三公” facts: the actuals cover what 公开06 shows of them (GPB basic only).
     def basic(code):
-        return sum(
-            (
-                e.amount
-                for e in ledger.expenditure
-                if e.economic == code
-                and e.nature is Nature.BASIC
-                and e.source is IncomeSource.GENERAL_PUBLIC_BUDGET
-            ),
-            Decimal(0),
-        )
-
+        return sum((e.amount for e in ledger.expenditure if e.economic == code and e.nature is Nature.BASIC
+                    and e.source is IncomeSource.GENERAL_PUBLIC_BUDGET), Decimal(0))
     a = ledger.three_public.actual
-    actual = ThreePublicAmounts(
-        max(a.abroad, basic("30212")),
-        max(a.vehicle_purchase, basic("31013")),
-        max(a.vehicle_operation, basic("30231")),
-        max(a.reception, basic("30217")),
-    )
-    three_public = attrs.evolve(
-        ledger.three_public,
-        actual=actual,
-        foreign_reception=draw(st.integers(0, 100)) * actual.reception / 100,
-    )
+    actual = ThreePublicAmounts(max(a.abroad, basic("30212")), max(a.vehicle_purchase, basic("31013")),
+                                max(a.vehicle_operation, basic("30231")), max(a.reception, basic("30217")))
+    three_public = attrs.evolve(ledger.three_public, actual=actual,
+                                foreign_reception=draw(st.integers(0, 100)) * actual.reception / 100)
     return attrs.evolve(ledger, narrative=facts, three_public=three_public)

@@ -36,38 +36,26 @@ def test_sums_do_not_depend_on_the_callers_context():
 
 def test_amounts_with_thirty_decimals_add_exactly():
     # 20 integer digits + 30 decimals: beyond the default context's 28 digits.
-    d = derive_stream(
-        "x", 2023, 2024, _income("12345678901234567890", "0.000000000000000000000000000001")
-    )
-    assert d.t02.cell("2010301", "other") == D(
-        "12345678901234567890.000000000000000000000000000001"
-    )
+    d = derive_stream("x", 2023, 2024, _income("12345678901234567890", "0.000000000000000000000000000001"))
+    assert d.t02.cell("2010301", "other") == D("12345678901234567890.000000000000000000000000000001")
 
 
 def test_a_sum_that_would_round_is_an_error_naming_the_line():
     lines = _income("1", D("1E-90"), D("1E+19"))  # 1E+19 + 1E-90 needs 110 digits
-    with pytest.raises(
-        AmountError, match=r"^line 3: amount 1E\+19 cannot be added exactly \(100 significant"
-    ):
+    with pytest.raises(AmountError, match=r"^line 3: amount 1E\+19 cannot be added exactly \(100 significant"):
         derive_stream("x", 2023, 2024, lines)
 
 
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        (
-            ExpenditureLine("2010301", "30101", "基本支出", GPB, "1"),  # type: ignore[arg-type]
-            r"line 1 \(nature\): '基本支出' is not a Nature; expected one of Nature\.BASIC, ",
-        ),
-        (
-            ExpenditureLine("2010301", "30101", Nature.BASIC, "一般公共预算财政拨款", "1"),  # type: ignore[arg-type]
-            r"line 1 \(source\): '一般公共预算财政拨款' is not a IncomeSource",
-        ),
+        (ExpenditureLine("2010301", "30101", "基本支出", GPB, "1"),  # type: ignore[arg-type]
+         r"line 1 \(nature\): '基本支出' is not a Nature; expected one of Nature\.BASIC, "),
+        (ExpenditureLine("2010301", "30101", Nature.BASIC, "一般公共预算财政拨款", "1"),  # type: ignore[arg-type]
+         r"line 1 \(source\): '一般公共预算财政拨款' is not a IncomeSource"),
         (IncomeLine(["unhashable"], "2010301", "1"), r"line 1 \(source\): \['unhashable'\]"),  # type: ignore[arg-type]
-        (
-            ExpenditureLine("2010301", "30101", Nature.OPERATING, GPB, "1"),
-            r"line 1: 一般公共预算财政拨款 can fund only 基本支出 or 项目支出, not 经营支出",
-        ),
+        (ExpenditureLine("2010301", "30101", Nature.OPERATING, GPB, "1"),
+         r"line 1: 一般公共预算财政拨款 can fund only 基本支出 or 项目支出, not 经营支出"),
     ],
 )
 def test_a_source_or_nature_that_is_not_one_is_named(line, message):
@@ -80,14 +68,9 @@ def test_chunked_streams_derive_like_the_ledger(ledger, chunk):
     # Small chunks put chunk boundaries everywhere; an iterator is read in chunks, a tuple
     # (the ledger's lines) in place.
     with mock.patch.object(tables, "_CHUNK", chunk):
-        streamed = derive_stream(
-            ledger.department,
-            ledger.fiscal_year,
-            ledger.edition,
-            iter((*ledger.income, *ledger.expenditure)),
-            ledger.balances,
-            ledger.three_public,
-        )
+        streamed = derive_stream(ledger.department, ledger.fiscal_year, ledger.edition,
+                                 iter((*ledger.income, *ledger.expenditure)), ledger.balances,
+                                 ledger.three_public)
     assert streamed == derive(ledger)
 
 
@@ -97,9 +80,8 @@ def test_a_bad_line_is_named_by_its_position_across_chunks(ledger, chunk, data):
     at = data.draw(st.integers(0, len(lines)), label="position of the bad line")
     bad = ExpenditureLine("2010398", "30101", Nature.BASIC, GPB, "1")  # 2010398 is no 项
     lines.insert(at, bad)
-    with (
-        mock.patch.object(tables, "_CHUNK", chunk),
-        pytest.raises(LedgerError, match=rf"^line {at + 1} \(function\): code 2010398"),
+    with mock.patch.object(tables, "_CHUNK", chunk), pytest.raises(
+        LedgerError, match=rf"^line {at + 1} \(function\): code 2010398"
     ):
         derive_stream("x", 2023, ledger.edition, iter(lines))
 
@@ -108,9 +90,7 @@ def test_positions_count_across_calls_and_new_codes_mid_stream():
     acc = Accumulator(2024)
     acc.add_lines(_income("1", "2"))
     # a new code in the middle of a call is checked and registered, the loop resumes after it
-    acc.add_lines(
-        [IncomeLine(OTHER, "2010302", "3"), *_income("4"), IncomeLine(GPB, "2010350", "5")]
-    )
+    acc.add_lines([IncomeLine(OTHER, "2010302", "3"), *_income("4"), IncomeLine(GPB, "2010350", "5")])
     with pytest.raises(LedgerError, match=r"^line 7 \(function\): code 2010398"):
         acc.add_lines([*_income("6"), IncomeLine(OTHER, "2010398", "7")])
     # the bad line counts as read: positions go on from there
@@ -128,15 +108,9 @@ def test_streamed_csv_names_a_bad_line_after_the_first_batch(tmp_path):
     rows = [f"income,a,其他收入,2010301,,,{k}" for k in range(1, 8)]
     rows[5] = "income,a,其他收入,2010398,,,6"  # the 6th line, on file line 10
     p = tmp_path / "l.csv"
-    p.write_text(
-        "# department: 测试\n# fiscal_year: 2023\n# edition: 2024\n"
-        "kind,unit,source,function,economic,nature,amount\n" + "\n".join(rows) + "\n",
-        encoding="utf-8",
-    )
-    with (
-        mock.patch.object(io, "_BATCH", 2),
-        pytest.raises(LedgerError, match=r"l\.csv:10 \(function\): code 2010398"),
-    ):
+    p.write_text("# department: 测试\n# fiscal_year: 2023\n# edition: 2024\n"
+                 "kind,unit,source,function,economic,nature,amount\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with mock.patch.object(io, "_BATCH", 2), pytest.raises(LedgerError, match=r"l\.csv:10 \(function\): code 2010398"):
         io.derive_csv(p)
     rows[5] = "income,a,其他收入,2010301,,,6"
     p.write_text(p.read_text(encoding="utf-8").replace("2010398", "2010301"), encoding="utf-8")

@@ -25,14 +25,9 @@ SEED = example_published_text()
 # The example has no balances nor “三公” spending: give it some with many digits.
 RICH = attrs.evolve(
     LEDGER,
-    balances=Balances(
-        opening_total=D("1234567.89"),
-        use_of_non_fiscal_balance=D("7654.32"),
-        balance_distribution=D("111.11"),
-    ),
-    three_public=ThreePublicExpenses(
-        actual=ThreePublicAmounts(D("12345.67"), D("200000.01"), D("3.33"), D("0.99"))
-    ),
+    balances=Balances(opening_total=D("1234567.89"), use_of_non_fiscal_balance=D("7654.32"),
+                      balance_distribution=D("111.11")),
+    three_public=ThreePublicExpenses(actual=ThreePublicAmounts(D("12345.67"), D("200000.01"), D("3.33"), D("0.99"))),
 )
 
 ENTRY_POINTS: dict[str, Callable[[], object]] = {
@@ -55,10 +50,7 @@ def test_a_callers_low_precision_changes_nothing(name):
         # 4 digits would round 5,905,095.00 to 5.905E+6; ROUND_FLOOR would bias every quotient.
         ctx.prec, ctx.rounding = 4, decimal.ROUND_FLOOR
         got = ENTRY_POINTS[name]()
-        assert (decimal.getcontext().prec, decimal.getcontext().rounding) == (
-            4,
-            decimal.ROUND_FLOOR,
-        )
+        assert (decimal.getcontext().prec, decimal.getcontext().rounding) == (4, decimal.ROUND_FLOOR)
     assert got == expected
 
 
@@ -70,12 +62,8 @@ def test_derived_checks_stay_clean_and_the_seed_keeps_its_three_errors_at_low_pr
 
 
 def test_ledger_totals_at_low_precision():
-    a = ThreePublicAmounts(
-        abroad=D("12345.67"),
-        vehicle_purchase=D("200000.01"),
-        vehicle_operation=D("3.33"),
-        reception=D("0.99"),
-    )
+    a = ThreePublicAmounts(abroad=D("12345.67"), vehicle_purchase=D("200000.01"),
+                           vehicle_operation=D("3.33"), reception=D("0.99"))
     with decimal.localcontext() as ctx:
         ctx.prec = 3
         assert a.vehicles == D("200003.34")

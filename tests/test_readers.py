@@ -39,11 +39,7 @@ def _rules(published, severity=None):
 # -- text -------------------------------------------------------------------------------------------------
 def test_seed_tables_read_as_printed():
     p = read_text(SEED)
-    assert (
-        p.department == "三门峡市政务服务和大数据管理局"
-        and p.fiscal_year == 2023
-        and p.edition == 2024
-    )
+    assert p.department == "三门峡市政务服务和大数据管理局" and p.fiscal_year == 2023 and p.edition == 2024
     assert p.tables["05"].cell("2010301", "project") == D("60.70")
     assert p.tables["01"].cell("206", "amount") == D("3000.00")
     assert p.tables["04"].cell("expenditure_grand_total", "general_public_budget") == D("3881.84")
@@ -55,21 +51,7 @@ def test_seed_tables_read_as_printed():
     assert set(p.statements) == {"07", "08", "09"}
     # the thirteen sections once each, in order (the table of contents is not read as text)
     top = [s.id for s in p.narrative.sections if "（" not in s.id]
-    assert top == [
-        "一",
-        "二",
-        "三",
-        "四",
-        "五",
-        "六",
-        "七",
-        "八",
-        "九",
-        "十",
-        "十一",
-        "十二",
-        "十三",
-    ]
+    assert top == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三"]
 
 
 def test_blank_is_an_exact_zero_and_printed_zero_an_interval():
@@ -81,37 +63,24 @@ def test_blank_is_an_exact_zero_and_printed_zero_an_interval():
 
 
 def test_unknown_code_and_wrong_name_are_findings():
-    text = SEED.replace(
-        "2080501\t行政单位离退休\t1.19\t1.19\t\t\t\t\t",
-        "2080598\t行政单位离退休\t1.19\t1.19\t\t\t\t\t",
-    )
-    text = text.replace(
-        "2101101\t行政单位医疗\t27.66\t27.66\t\t\t\t\t",
-        "2101101\t事业单位医疗\t27.66\t27.66\t\t\t\t\t",
-    )
+    text = SEED.replace("2080501\t行政单位离退休\t1.19\t1.19\t\t\t\t\t", "2080598\t行政单位离退休\t1.19\t1.19\t\t\t\t\t")
+    text = text.replace("2101101\t行政单位医疗\t27.66\t27.66\t\t\t\t\t", "2101101\t事业单位医疗\t27.66\t27.66\t\t\t\t\t")
     findings = {(f.rule, f.stated) for f in read_text(text).reader_findings}
     assert ("reader.code", "2080598") in findings
     assert ("reader.name", "事业单位医疗") in findings
 
 
 def test_row_without_code_is_resolved_by_name():
-    text = SEED.replace(
-        "2080505\t机关事业单位基本养老保险缴费支出\t40.45\t40.45\t\t",
-        "\t机关事业单位基本养老保险缴费支出\t40.45\t40.45\t\t",
-        1,
-    )
+    text = SEED.replace("2080505\t机关事业单位基本养老保险缴费支出\t40.45\t40.45\t\t",
+                        "\t机关事业单位基本养老保险缴费支出\t40.45\t40.45\t\t", 1)
     p = read_text(text)
     assert p.tables["02"].cell("2080505", "total") == D("40.45")
-    assert [f.severity for f in p.reader_findings if f.rule == "reader.name-resolved"] == [
-        Severity.INFO
-    ]
+    assert [f.severity for f in p.reader_findings if f.rule == "reader.name-resolved"] == [Severity.INFO]
 
 
 def test_unreadable_amount_is_an_error_naming_the_line():
     row = "2010301\t行政运行\t551.64\t490.94\t60.70"
-    line = next(
-        i for i, t in enumerate(SEED.splitlines(), 1) if t.startswith(row)
-    )  # 公开03 (again in 05)
+    line = next(i for i, t in enumerate(SEED.splitlines(), 1) if t.startswith(row))  # 公开03 (again in 05)
     text = SEED.replace(row, row.replace("490.94", "49O.94"), 1)
     (f,) = [f for f in read_text(text).reader_findings if f.rule == "reader.cell"]
     assert f.severity is Severity.ERROR and f.stated == "49O.94" and f.location.line == line == 225
@@ -129,21 +98,16 @@ def test_missing_table_is_reported_and_its_rules_skipped():
 
 def test_table_split_across_pages_with_a_repeated_header():
     header = "项目\t\t本年支出合计\t基本支出\t项目支出\t上缴上级支出\t经营支出\t对附属单位补助支出"
-    text = SEED.replace(
-        "\n210\t卫生健康支出\t27.66\t27.66\t\t\t\t",
-        f"\n\n— 7 —\n\n{header}\n210\t卫生健康支出\t27.66\t27.66\t\t\t\t",
-        1,
-    )
+    text = SEED.replace("\n210\t卫生健康支出\t27.66\t27.66\t\t\t\t",
+                        f"\n\n— 7 —\n\n{header}\n210\t卫生健康支出\t27.66\t27.66\t\t\t\t", 1)
     p = read_text(text)
     assert p.tables["03"].cell("2101101", "basic") == D("27.66")
     assert not [f for f in p.reader_findings if f.severity is not Severity.INFO]
 
 
 def test_unit_in_yuan():
-    text = SEED.replace(
-        "公开 08 表\n\n部门：三门峡市政务服务和大数据管理局\n\n2023 年度\n\n金额单位：万元",
-        "公开 08 表\n\n部门：三门峡市政务服务和大数据管理局\n\n2023 年度\n\n金额单位：元",
-    )
+    text = SEED.replace("公开 08 表\n\n部门：三门峡市政务服务和大数据管理局\n\n2023 年度\n\n金额单位：万元",
+                        "公开 08 表\n\n部门：三门峡市政务服务和大数据管理局\n\n2023 年度\n\n金额单位：元")
     text = text.replace("栏次\t\t1\t2\t3\n合计\t\t\t\t", "栏次\t\t1\t2\t3\n合计\t\t100\t100\t")
     p = read_text(text)
     q = p.cell("08", "total", "total")
@@ -152,15 +116,9 @@ def test_unit_in_yuan():
 
 
 def test_unplaced_text_figure_is_reported():
-    text = SEED.replace(
-        "主要原因是政府购买服务项目支出减少。\n\n二、",
-        "主要原因是政府购买服务项目支出减少 12.00 万元。\n\n二、",
-        1,
-    )
+    text = SEED.replace("主要原因是政府购买服务项目支出减少。\n\n二、", "主要原因是政府购买服务项目支出减少 12.00 万元。\n\n二、", 1)
     notes = [f for f in read_text(text).reader_findings if f.rule == "reader.text"]
-    assert [(f.severity, f.stated, f.location.section) for f in notes] == [
-        (Severity.INFO, "12.00万元", "一")
-    ]
+    assert [(f.severity, f.stated, f.location.section) for f in notes] == [(Severity.INFO, "12.00万元", "一")]
 
 
 def test_text_without_any_table_or_section_is_refused():
@@ -206,9 +164,7 @@ def test_one_table_per_file_csv():
     lines = SEED.splitlines()
     start = lines.index("一般公共预算财政拨款支出决算表")
     end = lines.index("一般公共预算财政拨款基本支出决算明细表")
-    csv_text = "\n".join(
-        ",".join(f'"{c}"' if "," in c else c for c in line.split("\t")) for line in lines[start:end]
-    )
+    csv_text = "\n".join(",".join(f'"{c}"' if "," in c else c for c in line.split("\t")) for line in lines[start:end])
     p = read_csv(csv_text, source="t05.csv")
     assert set(p.tables) == {"05"}
     assert p.tables["05"].cell("2130599", "basic") == D("1.98")
@@ -280,20 +236,13 @@ def test_top_level_api(tmp_path):
 
 def test_text_variants_seen_in_other_reports():
     # a share without its % sign, a change “比上年减少”, an amount with one decimal
-    text = (
-        SEED.replace("占 15.21%；", "占 15.21；")
-        .replace(
-            "与上年度相比，收、支总计各减少 2094.69 万元，下降 35.05%。",
-            "收、支总计比上年减少 2094.69 万元，下降 35.05%。",
-        )
-        .replace("项目支出 3291.33 万元", "项目支出 3291.3 万元")
-    )
+    text = SEED.replace("占 15.21%；", "占 15.21；").replace(
+        "与上年度相比，收、支总计各减少 2094.69 万元，下降 35.05%。", "收、支总计比上年减少 2094.69 万元，下降 35.05%。"
+    ).replace("项目支出 3291.33 万元", "项目支出 3291.3 万元")
     p = read_text(text)
     figures = p.narrative.figures
     assert figures["expenditure.basic.share"].value == D("15.21")
-    assert figures["total.change"].value == D("-2094.69") and figures[
-        "total.change_rate"
-    ].value == D("35.05")
+    assert figures["total.change"].value == D("-2094.69") and figures["total.change_rate"].value == D("35.05")
     project = p.figure("expenditure.project.amount")
     assert project.value == D("3291.3") and project.half_width == D("0.05")  # one decimal: ±0.05
     assert len(check(p).errors) == 3  # still only the seed's three
@@ -302,32 +251,21 @@ def test_text_variants_seen_in_other_reports():
 def test_rows_and_lines_that_fit_nowhere_are_reported():
     row = "2010301\t行政运行\t551.64\t490.94\t60.70"
     lines = SEED.splitlines()
-    at = next(
-        i for i, t in enumerate(lines) if t.startswith(row) and not t.endswith("\t")
-    )  # 公开05
-    lines[at + 1 : at + 1] = ["小计？\t\t12.00\t\t", "12.34 56.78"]
-    found = {
-        (f.rule, f.severity, f.location.table) for f in read_text("\n".join(lines)).reader_findings
-    }
-    assert (
-        "reader.row",
-        Severity.WARNING,
-        "05",
-    ) in found  # a tabbed row with no code or known label
+    at = next(i for i, t in enumerate(lines) if t.startswith(row) and not t.endswith("\t"))  # 公开05
+    lines[at + 1: at + 1] = ["小计？\t\t12.00\t\t", "12.34 56.78"]
+    found = {(f.rule, f.severity, f.location.table) for f in read_text("\n".join(lines)).reader_findings}
+    assert ("reader.row", Severity.WARNING, "05") in found  # a tabbed row with no code or known label
     assert ("reader.line", Severity.WARNING, "05") in found  # figures on a line with no cells
 
 
 def test_check_summary_only_for_one_file(capsys):
     assert main(["check", "--example", "--summary-only"]) == 1
     assert capsys.readouterr().out.strip().splitlines() == [
-        "example: 三门峡市政务服务和大数据管理局 2023 (published): 3 errors, 13 warnings, 10 info"
-    ]
+        "example: 三门峡市政务服务和大数据管理局 2023 (published): 3 errors, 13 warnings, 10 info"]
 
 
 def test_full_width_amounts_in_cells():
-    text = SEED.replace(
-        "2010301\t行政运行\t551.64\t551.64\t", "2010301\t行政运行\t５５１．６４\t551.64\t", 1
-    )
+    text = SEED.replace("2010301\t行政运行\t551.64\t551.64\t", "2010301\t行政运行\t５５１．６４\t551.64\t", 1)
     p = read_text(text)
     assert p.tables["02"].cell("2010301", "total") == D("551.64")
     assert not [f for f in p.reader_findings if f.rule == "reader.cell"]
@@ -335,8 +273,6 @@ def test_full_width_amounts_in_cells():
 
 def test_swapped_cells_in_table06_are_reported_not_fatal():
     # Found by the fuzzer: an amount in the code column and a code in the amount column.
-    text = SEED.replace(
-        "30306\t救济费\t\t30226\t劳务费\t0.10", "0.10\t救济费\t\t30226\t劳务费\t30306", 1
-    )
+    text = SEED.replace("30306\t救济费\t\t30226\t劳务费\t0.10", "0.10\t救济费\t\t30226\t劳务费\t30306", 1)
     found = {(f.rule, f.stated) for f in read_text(text).reader_findings}
     assert ("reader.code", "0.10") in found

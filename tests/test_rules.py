@@ -63,10 +63,8 @@ def test_seed_error_details(seed_report):
 
 
 def test_seed_rounding_tails_are_info(seed_report):
-    infos = {
-        (f.rule, f.location.table, f.location.row, f.stated, f.expected.split(" ")[0])
-        for f in seed_report.infos
-    }
+    infos = {(f.rule, f.location.table, f.location.row, f.stated, f.expected.split(" ")[0])
+             for f in seed_report.infos}
     # 公开06: 302 items add to 49.30, 302 printed 49.28 (16 figures: ±0.08)
     assert ("t06.class-sum", "06", "302", "49.28", "49.30") in infos
     # 基本支出 by 类 add to 590.50 against 590.51 in 公开03 and 公开05
@@ -81,25 +79,16 @@ def test_seed_zero_base_rates_are_warnings(seed_report):
     zero_base = {f.location.key for f in seed_report.warnings if f.expected == "no rate"}
     assert zero_base == {
         # 九: 完成预算的 0.00% (0/0) and 占 0.00% (of a zero 三公 total)
-        "three_public.rate",
-        "three_public.abroad.rate",
-        "three_public.vehicles.rate",
-        "three_public.reception.rate",
-        "three_public.abroad.share",
-        "three_public.vehicles.share",
-        "three_public.reception.share",
-        "three_public.detail.abroad.rate",
-        "three_public.detail.vehicles.rate",
-        "three_public.detail.reception.rate",
+        "three_public.rate", "three_public.abroad.rate", "three_public.vehicles.rate",
+        "three_public.reception.rate", "three_public.abroad.share", "three_public.vehicles.share",
+        "three_public.reception.share", "three_public.detail.abroad.rate",
+        "three_public.detail.vehicles.rate", "three_public.detail.reception.rate",
         # 十一: 占 0.00% of a zero 政府采购 total and of a zero 中小企业 amount
-        "procurement.to_sme.share",
-        "procurement.to_small_micro.share",
+        "procurement.to_sme.share", "procurement.to_small_micro.share",
     }
     others = [f for f in seed_report.warnings if f.expected != "no rate"]
     # 四 −152.16 and 五(一) −152.59 on the same current figure: a warning, not an error
-    assert [(f.rule, f.stated, f.expected) for f in others] == [
-        ("text.change-agreement", "-152.16", "-152.59")
-    ]
+    assert [(f.rule, f.stated, f.expected) for f in others] == [("text.change-agreement", "-152.16", "-152.59")]
 
 
 def test_seed_reader_places_everything(seed_report):
@@ -118,16 +107,12 @@ def _cell(tid, row, col, delta="1"):
     def mutate(p: Published) -> Published:
         value = p.tables[tid].cell(row, col)
         return replace_cell(p, tid, row, col, value + D(delta))
-
     return mutate
 
 
 def _fig(key, value):
     def mutate(p: Published) -> Published:
-        return attrs.evolve(
-            p, narrative=replace_figure(p.narrative, key, None if value is None else D(value))
-        )
-
+        return attrs.evolve(p, narrative=replace_figure(p.narrative, key, None if value is None else D(value)))
     return mutate
 
 
@@ -200,17 +185,13 @@ def test_rule_is_quiet_then_fires(clean, rule_id):
 def test_change_agreement_fires_and_stays_quiet(clean):
     r = rule("text.change-agreement")
     fired = r.check(clean)  # the example keeps the seed's 四 (−152.16) next to 五(一) (−152.59)
-    assert [(f.severity, f.stated, f.expected) for f in fired] == [
-        (Severity.WARNING, "-152.16", "-152.59")
-    ]
+    assert [(f.severity, f.stated, f.expected) for f in fired] == [(Severity.WARNING, "-152.16", "-152.59")]
     assert r.check(_fig("fiscal.change", "-152.59")(clean)) == []
 
 
 def test_clean_example_has_only_the_known_warning(clean):
     report = check(clean)
-    assert [(f.rule, f.severity) for f in report.findings] == [
-        ("text.change-agreement", Severity.WARNING)
-    ]
+    assert [(f.rule, f.severity) for f in report.findings] == [("text.change-agreement", Severity.WARNING)]
 
 
 def test_unknown_rule_suggests():
@@ -228,16 +209,13 @@ PCT_RULE = rule("text.shares")
 CHANGE_RULE = rule("text.change")
 
 
-@pytest.mark.parametrize(
-    ("total", "terms", "severity"),
-    [
-        ("10.00", ["4.00", "6.00"], None),  # equal
-        ("10.01", ["4.00", "6.00"], Severity.INFO),  # 0.01 ≤ 0.005 × 3
-        ("10.015", ["4.00", "6.00"], Severity.INFO),  # exactly on the envelope
-        ("10.02", ["4.00", "6.00"], Severity.ERROR),  # 0.02 > 0.015
-        ("49.28", ["1.71"] * 15 + ["23.65"], Severity.INFO),  # 17 figures: ±0.085
-    ],
-)
+@pytest.mark.parametrize(("total", "terms", "severity"), [
+    ("10.00", ["4.00", "6.00"], None),  # equal
+    ("10.01", ["4.00", "6.00"], Severity.INFO),  # 0.01 ≤ 0.005 × 3
+    ("10.015", ["4.00", "6.00"], Severity.INFO),  # exactly on the envelope
+    ("10.02", ["4.00", "6.00"], Severity.ERROR),  # 0.02 > 0.015
+    ("49.28", ["1.71"] * 15 + ["23.65"], Severity.INFO),  # 17 figures: ±0.085
+])
 def test_sum_envelope(total, terms, severity):
     found = evaluate(SUM_RULE, [Sum(q(total), tuple((1, q(t)) for t in terms))])
     assert [f.severity for f in found] == ([severity] if severity else [])
@@ -247,24 +225,18 @@ def test_printed_figure_of_an_exact_sum_is_not_a_tail():
     # 3881.8395 exact, printed 3881.84: that is how it is printed, not a rounding tail
     assert evaluate(SUM_RULE, [Sum(q("3881.84"), ((1, q("3881.8395", "0")),))]) == []
     # 3881.83 cannot be a rounding of 3881.8395 (it is 0.0095 away, beyond ±0.005)
-    assert (
-        evaluate(SUM_RULE, [Sum(q("3881.83"), ((1, q("3881.8395", "0")),))])[0].severity
-        is Severity.ERROR
-    )
+    assert evaluate(SUM_RULE, [Sum(q("3881.83"), ((1, q("3881.8395", "0")),))])[0].severity is Severity.ERROR
 
 
-@pytest.mark.parametrize(
-    ("stated", "part", "whole", "ok"),
-    [
-        ("0.73", "28.28", "3881.84", True),  # 0.72851…% – 0.72864…%
-        ("0.74", "28.28", "3881.84", False),
-        ("77.28", "3000.00", "3881.84", True),
-        ("15.21", "590.51", "3881.84", True),
-        ("50.00", "1.00", "2.00", True),  # [0.995/2.005, 1.005/1.995] = [49.63, 50.38]%
-        ("50.30", "1.00", "2.00", True),  # inside that interval: the amounts' rounding allows it
-        ("50.40", "1.00", "2.00", False),
-    ],
-)
+@pytest.mark.parametrize(("stated", "part", "whole", "ok"), [
+    ("0.73", "28.28", "3881.84", True),  # 0.72851…% – 0.72864…%
+    ("0.74", "28.28", "3881.84", False),
+    ("77.28", "3000.00", "3881.84", True),
+    ("15.21", "590.51", "3881.84", True),
+    ("50.00", "1.00", "2.00", True),  # [0.995/2.005, 1.005/1.995] = [49.63, 50.38]%
+    ("50.30", "1.00", "2.00", True),  # inside that interval: the amounts' rounding allows it
+    ("50.40", "1.00", "2.00", False),
+])
 def test_share_intervals(stated, part, whole, ok):
     found = evaluate(PCT_RULE, [Ratio(q(stated), q(part), q(whole))])
     assert (found == []) is ok
@@ -275,16 +247,13 @@ def test_rate_on_zero_base_is_a_warning():
     assert f.severity is Severity.WARNING and f.expected == "no rate"
 
 
-@pytest.mark.parametrize(
-    ("change", "rate", "current", "severity"),
-    [
-        ("-2094.69", "35.05", "3881.84", None),  # 一: 2094.69 / 5976.53 = 35.0486%
-        ("-152.59", "3.78", "3881.84", None),  # 五(一): 152.59 / 4034.43 = 3.7822%
-        ("-152.16", "3.78", "3881.84", Severity.ERROR),  # 四: 152.16 / 4034.00 = 3.7719%
-        ("-68.66", "58.22", "49.28", None),  # 十: 68.66 / 117.94 = 58.216%
-        ("10.00", "100.00", "10.00", Severity.WARNING),  # growth from nothing printed as 100%
-    ],
-)
+@pytest.mark.parametrize(("change", "rate", "current", "severity"), [
+    ("-2094.69", "35.05", "3881.84", None),  # 一: 2094.69 / 5976.53 = 35.0486%
+    ("-152.59", "3.78", "3881.84", None),  # 五(一): 152.59 / 4034.43 = 3.7822%
+    ("-152.16", "3.78", "3881.84", Severity.ERROR),  # 四: 152.16 / 4034.00 = 3.7719%
+    ("-68.66", "58.22", "49.28", None),  # 十: 68.66 / 117.94 = 58.216%
+    ("10.00", "100.00", "10.00", Severity.WARNING),  # growth from nothing printed as 100%
+])
 def test_change_rates(change, rate, current, severity):
     found = evaluate(CHANGE_RULE, [Change(q(change), q(rate), q(current))])
     assert [f.severity for f in found] == ([severity] if severity else [])

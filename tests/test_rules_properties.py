@@ -22,12 +22,8 @@ from govbudget.tables import derive
 from .strategies import full_ledgers
 
 # Warnings a generated ledger may legitimately earn: its facts are drawn independently.
-LEDGER_WARNINGS = {
-    "x.t04-within-t01",
-    "x.t06-within-t09",
-    "text.office-within-public",
-    "text.change-agreement",
-}
+LEDGER_WARNINGS = {"x.t04-within-t01", "x.t06-within-t09", "text.office-within-public",
+                   "text.change-agreement"}
 
 
 @given(full_ledgers())
@@ -69,12 +65,7 @@ def _share_groups(n):
     groups: dict[str, dict[str, D]] = {}
     for key, f in n.figures.items():
         parts = key.split(".")
-        if parts[-1] == "share" and parts[0] in (
-            "income",
-            "expenditure",
-            "gpb_structure",
-            "three_public",
-        ):
+        if parts[-1] == "share" and parts[0] in ("income", "expenditure", "gpb_structure", "three_public"):
             groups.setdefault(parts[0], {})[key] = f.value
     return groups
 
@@ -88,29 +79,18 @@ def test_shares_add_to_100_exactly_when_balanced(ledger):
         assert sum(shares.values()) == 100, group
     for group, shares in _share_groups(plain).items():
         # off: the shares miss 100.00 by exactly the moves the balance reports
-        assert (
-            sum(shares.values()) + sum(m for k, m in moved.items() if k.startswith(group + "."))
-            == 100
-        )
+        assert sum(shares.values()) + sum(m for k, m in moved.items() if k.startswith(group + ".")) == 100
 
 
 @given(full_ledgers(), st.data())
 def test_perturbed_leaf_is_caught_by_exactly_its_rules(ledger, data):
     d = derive(ledger)
     base = from_disclosure(d, build(ledger, d), rounded=True)
-    leaves = [
-        (t.id, r.key, c.key, c.title)
-        for t in base.tables.values()
-        if t.id in ("02", "03", "05", "06")
-        for r in t.rows
-        if r.code and len(r.code) == (5 if t.id == "06" else 7)
-        for c in t.columns_for("")
-    ]
-    leaves += [
-        ("09", "three_public", f"{side}_{k}", None)
-        for side in ("budget", "actual")
-        for k in ("abroad", "vehicle_purchase", "vehicle_operation", "reception")
-    ]
+    leaves = [(t.id, r.key, c.key, c.title) for t in base.tables.values() if t.id in ("02", "03", "05", "06")
+              for r in t.rows if r.code and len(r.code) == (5 if t.id == "06" else 7)
+              for c in t.columns_for("")]
+    leaves += [("09", "three_public", f"{side}_{k}", None) for side in ("budget", "actual")
+               for k in ("abroad", "vehicle_purchase", "vehicle_operation", "reception")]
     tid, row, col, _ = data.draw(st.sampled_from(leaves))
     delta = data.draw(st.sampled_from([D("1.00"), D("-1.00"), D("37.5")]))
     before = {f.rule for f in check(base).errors}
@@ -119,19 +99,10 @@ def test_perturbed_leaf_is_caught_by_exactly_its_rules(ledger, data):
     title = next(c.title for c in bad.tables[tid].columns if c.key == col)
 
     def touches(rel) -> bool:
-        qs = (
-            [rel.total, *(t for _, t in rel.terms)]
-            if isinstance(rel, Sum)
-            else [rel.part, rel.whole]
-            if isinstance(rel, AtMost)
-            else [rel.part, rel.whole, rel.stated]
-            if isinstance(rel, Ratio)
-            else []
-        )
-        return any(
-            q.location.table == tid and q.location.row == row and q.location.column == title
-            for q in qs
-        )
+        qs = ([rel.total, *(t for _, t in rel.terms)] if isinstance(rel, Sum)
+              else [rel.part, rel.whole] if isinstance(rel, AtMost)
+              else [rel.part, rel.whole, rel.stated] if isinstance(rel, Ratio) else [])
+        return any(q.location.table == tid and q.location.row == row and q.location.column == title for q in qs)
 
     sums = {r.id for r, rel in relations_of(bad) if isinstance(rel, Sum) and touches(rel)}
     bounds = {r.id for r, rel in relations_of(bad) if not isinstance(rel, Sum) and touches(rel)}
@@ -147,11 +118,7 @@ def test_perturbing_a_known_leaf_of_the_example():
     d = derive(ledger)
     base = from_disclosure(d, build(ledger, d), rounded=True)
     bad = replace_cell(base, "05", "2010301", "basic", D("491.94"))
-    assert {f.rule for f in check(bad).errors} == {
-        "t05.row-natures",
-        "t05.hierarchy",
-        "x.t05-within-t03",
-    }
+    assert {f.rule for f in check(bad).errors} == {"t05.row-natures", "t05.hierarchy", "x.t05-within-t03"}
 
 
 # -- the text reader under mangling ------------------------------------------------------------------
@@ -162,9 +129,7 @@ SEED_LINES = example_published_text().splitlines()
 def mangled_seeds(draw):
     lines = list(SEED_LINES)
     for _ in range(draw(st.integers(1, 6))):
-        op = draw(
-            st.sampled_from(["cut", "drop", "swap-cells", "page", "bytes", "dup", "truncate"])
-        )
+        op = draw(st.sampled_from(["cut", "drop", "swap-cells", "page", "bytes", "dup", "truncate"]))
         if not lines:
             break
         i = draw(st.integers(0, len(lines) - 1))

@@ -48,37 +48,19 @@ def check_identities(ledger: Ledger, d) -> None:
     grand = income_total + b.use_of_non_fiscal_balance + b.opening_total
     assert t01.cell("income_grand_total", "amount") == grand
     assert t01.cell("closing_balance", "amount") == grand - exp_total - b.balance_distribution
-    for source, key in zip(
-        IncomeSource,
-        (
-            "general_public_budget",
-            "government_fund",
-            "state_capital",
-            "superior_subsidy",
-            "business",
-            "operating",
-            "affiliates",
-            "other",
-        ),
-        strict=True,
-    ):
+    for source, key in zip(IncomeSource, ("general_public_budget", "government_fund", "state_capital",
+                                          "superior_subsidy", "business", "operating", "affiliates", "other"), strict=True):
         assert t01.cell(key, "amount") == sum_lines(inc, lambda ln, s=source: ln.source is s)
     for r in t03.rows:
         if r.code and len(r.code) == 7:
             assert r.values[0] == sum_lines(exp, lambda ln, c=r.code: ln.function == c)
     assert t04.cell("income_total", "amount") == sum_lines(inc, lambda ln: ln.source in FISCAL)
-    for s, col in zip(
-        FISCAL, ("general_public_budget", "government_fund", "state_capital"), strict=True
-    ):
+    for s, col in zip(FISCAL, ("general_public_budget", "government_fund", "state_capital"), strict=True):
         spent = sum_lines(exp, lambda ln, s=s: ln.source is s)
         received = sum_lines(inc, lambda ln, s=s: ln.source is s)
         assert t04.cell("closing_fiscal", col) == b.opening_for(s) + received - spent
         assert t04.cell(f"opening_{col}", "amount") == b.opening_for(s)
-    basic_gpb = [
-        ln
-        for ln in exp
-        if ln.source is IncomeSource.GENERAL_PUBLIC_BUDGET and ln.nature is Nature.BASIC
-    ]
+    basic_gpb = [ln for ln in exp if ln.source is IncomeSource.GENERAL_PUBLIC_BUDGET and ln.nature is Nature.BASIC]
     assert t05.cell("total", "basic") == sum_lines(basic_gpb, lambda _: True)
     assert t06.public == sum_lines(basic_gpb, lambda ln: ln.economic[:3] not in ("301", "303"))
     assert t07.cell("total", "closing") == t04.cell("closing_fiscal", "government_fund")
@@ -87,17 +69,12 @@ def check_identities(ledger: Ledger, d) -> None:
     # right exactly when the non-fiscal closing balance (computed here) is negative.
     # Likewise 公开06's “三公” 款 (GPB basic only) must not exceed the 公开09 actuals, which
     # the ledger states separately: the rule fires exactly when the ledger's facts disagree.
-    non_fiscal_closing = t01.cell("closing_balance", "amount") - t04.cell("closing_fiscal", "total")
+    non_fiscal_closing = (t01.cell("closing_balance", "amount") - t04.cell("closing_fiscal", "total"))
     actual = ledger.three_public.actual
     three_public_short = any(
         sum_lines(basic_gpb, lambda ln, c=code: ln.economic == c) > limit
-        for code, limit in (
-            ("30212", actual.abroad),
-            ("30217", actual.reception),
-            ("30231", actual.vehicle_operation),
-            ("31013", actual.vehicle_purchase),
-        )
-    )
+        for code, limit in (("30212", actual.abroad), ("30217", actual.reception),
+                            ("30231", actual.vehicle_operation), ("31013", actual.vehicle_purchase)))
     report = check(d)
     expected = {"x.t04-within-t01"} if non_fiscal_closing < 0 else set()
     expected |= {"x.t06-within-t09"} if three_public_short else set()
@@ -122,9 +99,7 @@ def test_permuting_lines_changes_nothing(ledger, rnd):
 def test_adding_zero_lines_changes_nothing(ledger, zexp, zinc):
     zero = [attrs.evolve(ln, amount=ZERO) for ln in zexp]
     zi = [attrs.evolve(ln, amount=ZERO) for ln in zinc]
-    bigger = attrs.evolve(
-        ledger, expenditure=ledger.expenditure + tuple(zero), income=ledger.income + tuple(zi)
-    )
+    bigger = attrs.evolve(ledger, expenditure=ledger.expenditure + tuple(zero), income=ledger.income + tuple(zi))
     assert derive(bigger) == derive(ledger)
 
 
@@ -149,29 +124,12 @@ def test_scaling_scales_every_exact_total(ledger, k):
         income=tuple(attrs.evolve(ln, amount=scale(ln.amount)) for ln in ledger.income),
         expenditure=tuple(attrs.evolve(ln, amount=scale(ln.amount)) for ln in ledger.expenditure),
         balances=attrs.evolve(
-            b,
-            opening_total=scale(b.opening_total),
-            opening_fiscal=tuple((s, scale(a)) for s, a in b.opening_fiscal),
-            opening_government_fund=tuple(
-                attrs.evolve(fa, amount=scale(fa.amount)) for fa in b.opening_government_fund
-            ),
-            use_of_non_fiscal_balance=scale(b.use_of_non_fiscal_balance),
-            balance_distribution=scale(b.balance_distribution),
-        ),
+            b, opening_total=scale(b.opening_total), opening_fiscal=tuple((s, scale(a)) for s, a in b.opening_fiscal),
+            opening_government_fund=tuple(attrs.evolve(fa, amount=scale(fa.amount)) for fa in b.opening_government_fund),
+            use_of_non_fiscal_balance=scale(b.use_of_non_fiscal_balance), balance_distribution=scale(b.balance_distribution)),
         three_public=ThreePublicExpenses(
-            ThreePublicAmounts(
-                *(
-                    scale(getattr(ledger.three_public.budget, f))
-                    for f in ("abroad", "vehicle_purchase", "vehicle_operation", "reception")
-                )
-            ),
-            ThreePublicAmounts(
-                *(
-                    scale(getattr(ledger.three_public.actual, f))
-                    for f in ("abroad", "vehicle_purchase", "vehicle_operation", "reception")
-                )
-            ),
-        ),
+            ThreePublicAmounts(*(scale(getattr(ledger.three_public.budget, f)) for f in ("abroad", "vehicle_purchase", "vehicle_operation", "reception"))),
+            ThreePublicAmounts(*(scale(getattr(ledger.three_public.actual, f)) for f in ("abroad", "vehicle_purchase", "vehicle_operation", "reception")))),
     )
     a, s = derive(ledger), derive(scaled)
     for ta, ts in zip(a.tables.values(), s.tables.values(), strict=True):
@@ -184,14 +142,8 @@ def test_scaling_scales_every_exact_total(ledger, k):
 def test_derive_is_deterministic_and_streaming_agrees(ledger):
     d = derive(ledger)
     assert derive(ledger) == d
-    stream = derive_stream(
-        ledger.department,
-        ledger.fiscal_year,
-        ledger.edition,
-        iter((*ledger.income, *ledger.expenditure)),
-        ledger.balances,
-        ledger.three_public,
-    )
+    stream = derive_stream(ledger.department, ledger.fiscal_year, ledger.edition,
+                           iter((*ledger.income, *ledger.expenditure)), ledger.balances, ledger.three_public)
     assert stream == d
 
 
@@ -254,15 +206,8 @@ class LedgerMachine(RuleBasedStateMachine):
         d = derive(ledger)
         natures = list(Nature)
         for (function, nature), amount in self.model.items():
-            assert (
-                d.t03.cell(
-                    function,
-                    ("basic", "project", "remit_to_superior", "operating", "subsidy_to_affiliates")[
-                        natures.index(nature)
-                    ],
-                )
-                == amount
-            )
+            assert d.t03.cell(function, ("basic", "project", "remit_to_superior", "operating",
+                                          "subsidy_to_affiliates")[natures.index(nature)]) == amount
         assert d.t03.cell("total", "total") == sum(self.model.values(), ZERO)
         check_identities(ledger, d)
 
@@ -273,24 +218,15 @@ TestLedgerMachine.settings = settings(max_examples=25, stateful_step_count=12, d
 
 # -- bad input -------------------------------------------------------------------------
 def test_unknown_code_names_the_line():
-    ledger = Ledger(
-        "x",
-        2023,
-        2024,
-        expenditure=(ExpenditureLine("2010398", "30101", Nature.BASIC, IncomeSource.OTHER, D(1)),),
-    )
-    with pytest.raises(
-        LedgerError,
-        match=r"expenditure\[0\] \(function\): code 2010398 is not in .*did you mean 2010399",
-    ):
+    ledger = Ledger("x", 2023, 2024, expenditure=(ExpenditureLine("2010398", "30101", Nature.BASIC,
+                                                                  IncomeSource.OTHER, D(1)),))
+    with pytest.raises(LedgerError, match=r"expenditure\[0\] \(function\): code 2010398 is not in .*did you mean 2010399"):
         derive(ledger)
 
 
 def test_section_where_item_needed():
     ledger = Ledger("x", 2023, 2024, income=(IncomeLine(IncomeSource.OTHER, "20103", D(1)),))
-    with pytest.raises(
-        LedgerError, match="20103 政府办公厅（室）及相关机构事务 is a 款; a 项 code is needed"
-    ):
+    with pytest.raises(LedgerError, match="20103 政府办公厅（室）及相关机构事务 is a 款; a 项 code is needed"):
         derive(ledger)
 
 
@@ -302,16 +238,8 @@ def test_float_and_negative_amounts_refused():
 
 
 def test_fiscal_money_cannot_fund_operating_expenditure():
-    ledger = Ledger(
-        "x",
-        2023,
-        2024,
-        expenditure=(
-            ExpenditureLine(
-                "2010301", "30101", Nature.OPERATING, IncomeSource.GENERAL_PUBLIC_BUDGET, D(1)
-            ),
-        ),
-    )
+    ledger = Ledger("x", 2023, 2024, expenditure=(ExpenditureLine("2010301", "30101", Nature.OPERATING,
+                                                                  IncomeSource.GENERAL_PUBLIC_BUDGET, D(1)),))
     with pytest.raises(LedgerError, match="can fund only 基本支出 or 项目支出"):
         derive(ledger)
 
@@ -319,20 +247,11 @@ def test_fiscal_money_cannot_fund_operating_expenditure():
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (
-            lambda d: d["expenditure"][0].pop("amount"),
-            r"required field missing @ \$\.expenditure\[0\]\.amount",
-        ),
-        (
-            lambda d: d["expenditure"][0].update(colour="red"),
-            r"unknown key\(s\) colour @ \$\.expenditure\[0\]",
-        ),
+        (lambda d: d["expenditure"][0].pop("amount"), r"required field missing @ \$\.expenditure\[0\]\.amount"),
+        (lambda d: d["expenditure"][0].update(colour="red"), r"unknown key\(s\) colour @ \$\.expenditure\[0\]"),
         (lambda d: d.update(fiscal_year="twenty"), r"fiscal_year"),
         (lambda d: d["income"][0].update(source="财政拨款"), r"\$\.income\[0\]\.source"),
-        (
-            lambda d: d["income"][0].update(amount="1,2"),
-            r"is not an amount @ \$\.income\[0\]\.amount",
-        ),
+        (lambda d: d["income"][0].update(amount="1,2"), r"is not an amount @ \$\.income\[0\]\.amount"),
     ],
 )
 def test_malformed_json_ledger_names_the_path(mutate, message):
@@ -346,10 +265,8 @@ def test_malformed_json_ledger_names_the_path(mutate, message):
 
 def test_json_float_amount_refused():
     with pytest.raises(FormatError, match=r'write amounts as strings \("1.5"\)'):
-        ledger_from_json(
-            '{"department": "x", "fiscal_year": 2023, "edition": 2024, "income": '
-            '[{"source": "其他收入", "function": "2010301", "amount": 1.5}]}'
-        )
+        ledger_from_json('{"department": "x", "fiscal_year": 2023, "edition": 2024, "income": '
+                         '[{"source": "其他收入", "function": "2010301", "amount": 1.5}]}')
 
 
 def test_truncated_json_file(tmp_path):
@@ -382,36 +299,20 @@ def test_csv_ledger_loads_and_derives(tmp_path):
 @pytest.mark.parametrize(
     ("line", "message", "streamed"),
     [
-        (
-            "expenditure,a,一般公共预算财政拨款,2010301,30101,基本支出,1.2.3",
-            r"l\.csv:8: field amount: '1\.2\.3' is not an amount",
-            None,
-        ),
-        (
-            "expenditure,a,一般公共预算财政拨款,2010301,30101,日常支出,1",
-            r"l\.csv:8: field nature",
-            None,
-        ),
-        (
-            "expenditure,a,一般公共预算财政拨款,2010301,30101",
-            r"l\.csv:8: wrong number of fields",
-            None,
-        ),
+        ("expenditure,a,一般公共预算财政拨款,2010301,30101,基本支出,1.2.3",
+         r"l\.csv:8: field amount: '1\.2\.3' is not an amount", None),
+        ("expenditure,a,一般公共预算财政拨款,2010301,30101,日常支出,1", r"l\.csv:8: field nature", None),
+        ("expenditure,a,一般公共预算财政拨款,2010301,30101", r"l\.csv:8: wrong number of fields", None),
         # loaded, a ledger names its lines; streamed, the file line is the only location
-        (
-            "expenditure,a,一般公共预算财政拨款,2010398,30101,基本支出,1",
-            r"expenditure\[1\] \(function\): code 2010398",
-            r"l\.csv:8 \(function\): code 2010398",
-        ),
+        ("expenditure,a,一般公共预算财政拨款,2010398,30101,基本支出,1",
+         r"expenditure\[1\] \(function\): code 2010398", r"l\.csv:8 \(function\): code 2010398"),
         ("refund,a,,,,,1", r"l\.csv:8: field kind", None),
     ],
 )
 def test_malformed_csv_names_file_line_field(tmp_path, loader, line, message, streamed):
     p = tmp_path / "l.csv"
     p.write_text(CSV_OK + line + "\n", encoding="utf-8")
-    with pytest.raises(
-        GovBudgetError, match=streamed if streamed and loader is derive_csv else message
-    ):
+    with pytest.raises(GovBudgetError, match=streamed if streamed and loader is derive_csv else message):
         loader(p)
 
 
@@ -436,10 +337,7 @@ def test_render_formats_and_csv_bom():
     d = derive(example_ledger())
     csv_text = render(d, "csv")
     assert csv_text.startswith("\ufeff")
-    assert (
-        "05,一般公共预算财政拨款支出决算表,total,,,合计,,,basic,基本支出,2,590.51,5905095.00"
-        in csv_text
-    )
+    assert "05,一般公共预算财政拨款支出决算表,total,,,合计,,,basic,基本支出,2,590.51,5905095.00" in csv_text
     md = render(d, "markdown", ["05"])
     assert "| 2010301 | 行政运行 | 551.64 | 490.94 | 60.70 |" in md
     data = json.loads(render(d, "json"))
@@ -465,10 +363,8 @@ def test_extra_classes_of_table06_are_in_code_order_whatever_the_line_order():
     # Found by the permutation property: 类 outside the 2023 template (311, 309) were laid out
     # in the order their first line came.
     gpb = IncomeSource.GENERAL_PUBLIC_BUDGET
-    lines = (
-        ExpenditureLine("2010101", "31101", Nature.BASIC, gpb, D("1.00")),
-        ExpenditureLine("2010101", "30901", Nature.BASIC, gpb, D("2.00")),
-    )
+    lines = (ExpenditureLine("2010101", "31101", Nature.BASIC, gpb, D("1.00")),
+             ExpenditureLine("2010101", "30901", Nature.BASIC, gpb, D("2.00")))
     for order in (lines, lines[::-1]):
         keys = [r.key for r in derive(Ledger("x", 2023, 2024, expenditure=order)).t06.rows]
         assert keys[-6:] == ["309", "30901", "311", "31101", "personnel_total", "public_total"]

@@ -491,46 +491,26 @@ def _load_catalog(scheme: Scheme, edition: int) -> Catalog:
     # path of the first lookup, which the benchmarks time.
     at = {name: i for i, name in enumerate(header)}
     i_code, i_name, i_level, i_parent = at["code"], at["name"], at["level"], at["parent"]
-    i_status, i_by, i_conf, i_note, i_budget = (
-        at["status"],
-        at["confirmed_by"],
-        at["confidence"],
-        at["note"],
-        at["budget"],
-    )
+    i_status, i_by, i_conf, i_note, i_budget = (at["status"], at["confirmed_by"], at["confidence"],
+                                                 at["note"], at["budget"])
     statuses = {s.value: s for s in Status}
     levels = {lv.value: lv for lv in Level}
     provenances: dict[tuple[str, ...], Provenance] = {}
     subjects = []
     for values in rows:
         if len(values) != len(header):
-            raise ValueError(
-                f"{_SCHEME_FILE[scheme]}_{edition}.tsv: row {values[:1]} has "
-                f"{len(values)} fields, expected {len(header)}"
-            )
+            raise ValueError(f"{_SCHEME_FILE[scheme]}_{edition}.tsv: row {values[:1]} has "
+                             f"{len(values)} fields, expected {len(header)}")
         # Rows share few distinct provenances (611 of 1,665 in the 2024 功能分类): one object each.
         key = (values[i_status], values[i_by], values[i_conf], values[i_note])
         provenance = provenances.get(key)
         if provenance is None:
             by = values[i_by]
             provenance = provenances[key] = Provenance(
-                statuses[values[i_status]],
-                tuple(d for d in by.split(";") if d) if by else (),
-                values[i_conf] or None,
-                values[i_note] or None,
-            )
-        subjects.append(
-            Subject(
-                scheme,
-                edition,
-                values[i_code],
-                values[i_name],
-                levels[values[i_level]],
-                values[i_parent] or None,
-                provenance,
-                values[i_budget] or None,
-            )
-        )
+                statuses[values[i_status]], tuple(d for d in by.split(";") if d) if by else (),
+                values[i_conf] or None, values[i_note] or None)
+        subjects.append(Subject(scheme, edition, values[i_code], values[i_name], levels[values[i_level]],
+                                values[i_parent] or None, provenance, values[i_budget] or None))
     return Catalog(scheme, edition, tuple(subjects))
 
 

@@ -35,11 +35,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     text = render(disclosure, args.format, args.table or None)
     if args.format == "markdown" and not args.table:
         # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
-        text = (
-            text.rstrip("\n")
-            + "\n\n"
-            + to_markdown(build(ledger, disclosure, balance_shares=args.balance_shares))
-        )
+        text = text.rstrip("\n") + "\n\n" + to_markdown(build(ledger, disclosure, balance_shares=args.balance_shares))
     _write(args, text, out)
     return EXIT_OK
 
@@ -77,10 +73,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             if target == "<example>":
                 from govbudget.io import example_published_text
 
-                published = read_text(
-                    example_published_text(),
-                    source="example: 三门峡市政务服务和大数据管理局 2023 (published)",
-                )
+                published = read_text(example_published_text(), source="example: 三门峡市政务服务和大数据管理局 2023 (published)")
             else:
                 published = read(target)
             report = check(published)
@@ -98,11 +91,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(to_json(reports))
         return status
-    levels = {
-        "error": ("error",),
-        "warning": ("error", "warning"),
-        "info": ("error", "warning", "info"),
-    }[args.level]
+    levels = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[args.level]
     for report in reports:
         shown = [f for f in report.findings if f.severity.value in levels]
         if not args.summary_only:
@@ -139,11 +128,8 @@ def register(sub: Any) -> None:
         "them. Without LEDGER, the embedded example (三门峡市政务服务和大数据管理局 2023). "
         "--format markdown adds 第三部分 情况说明 after the tables.",
     )
-    _ledger_args(
-        p,
-        ["text", "markdown", "csv", "json"],
-        "with markdown: shares in the text add up to exactly 100.00%% (舍位平衡)",
-    )
+    _ledger_args(p, ["text", "markdown", "csv", "json"],
+                 "with markdown: shares in the text add up to exactly 100.00%% (舍位平衡)")
     p.add_argument("--table", action="append", metavar="NN", help="only this table (repeatable)")
     p.set_defaults(func=cmd_report)
 
@@ -153,11 +139,8 @@ def register(sub: Any) -> None:
         description="Generate the thirteen sections of 情况说明 from a ledger, every figure "
         "computed from exact 元 amounts. Without LEDGER, the embedded example.",
     )
-    _ledger_args(
-        n,
-        ["text", "markdown", "json"],
-        "make the shares of each breakdown add up to exactly 100.00%% (舍位平衡) and report which moved",
-    )
+    _ledger_args(n, ["text", "markdown", "json"],
+                 "make the shares of each breakdown add up to exactly 100.00%% (舍位平衡) and report which moved")
     n.set_defaults(func=cmd_narrative)
 
     c = sub.add_parser(
@@ -169,24 +152,15 @@ def register(sub: Any) -> None:
         "a file cannot be read.",
     )
     c.add_argument("files", nargs="*", metavar="FILE")
-    c.add_argument(
-        "--example",
-        action="store_true",
-        help="also check the shipped seed report (三门峡 2023, as published)",
-    )
+    c.add_argument("--example", action="store_true",
+                   help="also check the shipped seed report (三门峡 2023, as published)")
     c.add_argument("--format", choices=["text", "json"], default="text")
-    c.add_argument(
-        "--level",
-        choices=["error", "warning", "info"],
-        default="info",
-        help="lowest severity to print (text format; default: info)",
-    )
+    c.add_argument("--level", choices=["error", "warning", "info"], default="info",
+                   help="lowest severity to print (text format; default: info)")
     c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")
     c.set_defaults(func=cmd_check)
 
-    r = sub.add_parser(
-        "rules", help="list the consistency rules", description="List the rule catalogue."
-    )
+    r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
     r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")
     r.set_defaults(func=cmd_rules)
 

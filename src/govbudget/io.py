@@ -78,9 +78,7 @@ def _refuse_float(source: str) -> Any:
     def hook(text: str) -> Decimal:
         # A JSON number with a fraction would become a binary float in most tools; amounts
         # are written as strings so that every reader keeps them exact.
-        raise FormatError(
-            f'{source}: number {text} is not allowed; write amounts as strings ("{text}")'
-        )
+        raise FormatError(f'{source}: number {text} is not allowed; write amounts as strings ("{text}")')
 
     return hook
 
@@ -108,13 +106,8 @@ def _parse_enum(enum_cls: Any, text: str, where: str) -> Any:
     return member
 
 
-_BALANCE_KINDS = (
-    "opening_total",
-    "opening_fiscal",
-    "opening_government_fund",
-    "use_of_non_fiscal_balance",
-    "balance_distribution",
-)
+_BALANCE_KINDS = ("opening_total", "opening_fiscal", "opening_government_fund",
+                  "use_of_non_fiscal_balance", "balance_distribution")
 
 
 def iter_csv_lines(
@@ -149,9 +142,7 @@ def iter_csv_lines(
             f"{source}: header has missing columns {missing} / unknown columns {extra}; "
             f"expected {','.join(CSV_COLUMNS)}"
         )
-    i_kind, i_unit, i_source, i_function, i_economic, i_nature, i_amount = (
-        header.index(c) for c in CSV_COLUMNS
-    )
+    i_kind, i_unit, i_source, i_function, i_economic, i_nature, i_amount = (header.index(c) for c in CSV_COLUMNS)
     width = len(header)
     for row in reader:
         where = f"{source}:{physical}"
@@ -161,26 +152,16 @@ def iter_csv_lines(
         try:
             amount = to_decimal(row[i_amount].strip(), where="field amount")
             if kind == "expenditure":
-                yield (
-                    where,
-                    ExpenditureLine(
-                        row[i_function].strip(),
-                        row[i_economic].strip(),
-                        _parse_enum(Nature, row[i_nature].strip(), f"{where}: field nature"),
-                        _parse_enum(IncomeSource, row[i_source].strip(), f"{where}: field source"),
-                        amount,
-                        row[i_unit].strip(),
-                    ),
+                yield where, ExpenditureLine(
+                    row[i_function].strip(), row[i_economic].strip(),
+                    _parse_enum(Nature, row[i_nature].strip(), f"{where}: field nature"),
+                    _parse_enum(IncomeSource, row[i_source].strip(), f"{where}: field source"),
+                    amount, row[i_unit].strip(),
                 )
             elif kind == "income":
-                yield (
-                    where,
-                    IncomeLine(
-                        _parse_enum(IncomeSource, row[i_source].strip(), f"{where}: field source"),
-                        row[i_function].strip(),
-                        amount,
-                        row[i_unit].strip(),
-                    ),
+                yield where, IncomeLine(
+                    _parse_enum(IncomeSource, row[i_source].strip(), f"{where}: field source"),
+                    row[i_function].strip(), amount, row[i_unit].strip(),
                 )
             elif kind in _BALANCE_KINDS:
                 yield where, (kind, row[i_source].strip(), row[i_function].strip(), amount)
@@ -248,9 +229,7 @@ def _ledger_from_csv(text: str, source: str) -> Ledger:
             expenditure.append(fact)
         else:
             bal.add(where, fact)
-    ledger = Ledger(
-        department, year, edition, (), tuple(income), tuple(expenditure), bal.balances()
-    )
+    ledger = Ledger(department, year, edition, (), tuple(income), tuple(expenditure), bal.balances())
     return validate(ledger)
 
 
@@ -330,17 +309,8 @@ def ledger_to_csv(ledger: Ledger) -> str:
     for i in ledger.income:
         w.writerow(["income", i.unit, i.source.value, i.function, "", "", str(i.amount)])
     for e in ledger.expenditure:
-        w.writerow(
-            [
-                "expenditure",
-                e.unit,
-                e.source.value,
-                e.function,
-                e.economic,
-                e.nature.value,
-                str(e.amount),
-            ]
-        )
+        w.writerow(["expenditure", e.unit, e.source.value, e.function, e.economic, e.nature.value,
+                    str(e.amount)])
     b = ledger.balances
     w.writerow(["opening_total", "", "", "", "", "", str(b.opening_total)])
     for s, a in b.opening_fiscal:
@@ -365,8 +335,4 @@ PUBLISHED_EXAMPLE = "sanmenxia-2023-published.txt"
 def example_published_text() -> str:
     """The seed report as published (plain text extracted from the PDF), shipped unchanged
     for ``govbudget check --example``: the worked example of docs/checking.md."""
-    return (
-        resources.files("govbudget")
-        .joinpath("examples", PUBLISHED_EXAMPLE)
-        .read_text(encoding="utf-8")
-    )
+    return resources.files("govbudget").joinpath("examples", PUBLISHED_EXAMPLE).read_text(encoding="utf-8")

@@ -255,14 +255,8 @@ class ProcurementFacts:
 
 #: The vehicle categories of 国有资产占用情况, in printed order.
 VEHICLE_CATEGORIES = (
-    "副部（省级）领导干部用车",
-    "主要负责人用车",
-    "机要通信用车",
-    "应急保障车",
-    "执法执勤用车",
-    "特种专业技术用车",
-    "离退休干部用车",
-    "其他用车",
+    "副部（省级）领导干部用车", "主要负责人用车", "机要通信用车", "应急保障车",
+    "执法执勤用车", "特种专业技术用车", "离退休干部用车", "其他用车",
 )
 
 
@@ -482,7 +476,5 @@ def validate(ledger: Ledger) -> Ledger:
     if problems:
         shown = problems[:20]
         more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise LedgerError(
-            f"ledger of {ledger.department} {ledger.fiscal_year}:\n  " + "\n  ".join(shown) + more
-        )
+        raise LedgerError(f"ledger of {ledger.department} {ledger.fiscal_year}:\n  " + "\n  ".join(shown) + more)
     return ledger

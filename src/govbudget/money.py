@@ -119,11 +119,7 @@ def to_decimal(value: object, *, where: str = "amount") -> Decimal:
     :class:`~govbudget.errors.AmountError` that names ``where``.
     """
     # The common case first (a line's converter sees Decimals from readers): same checks.
-    if (
-        type(value) is Decimal
-        and value.is_finite()
-        and (not value or value.adjusted() < MAX_DIGITS)
-    ):
+    if type(value) is Decimal and value.is_finite() and (not value or value.adjusted() < MAX_DIGITS):
         return value
     if isinstance(value, bool):
         raise AmountError(f"{where}: a boolean is not an amount")

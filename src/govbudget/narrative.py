@@ -64,26 +64,17 @@ PLACEHOLDER = "〔待补充〕"
 
 #: 收入 sources as the text names them, keyed like the columns of 公开02表.
 INCOME_LABELS: tuple[tuple[str, str], ...] = (
-    ("fiscal", "财政拨款收入"),
-    ("superior_subsidy", "上级补助收入"),
-    ("business", "事业收入"),
-    ("operating", "经营收入"),
-    ("affiliates", "附属单位上缴收入"),
-    ("other", "其他收入"),
+    ("fiscal", "财政拨款收入"), ("superior_subsidy", "上级补助收入"), ("business", "事业收入"),
+    ("operating", "经营收入"), ("affiliates", "附属单位上缴收入"), ("other", "其他收入"),
 )
 #: 支出 natures as the text names them, keyed like the columns of 公开03表.
 NATURE_LABELS: tuple[tuple[str, str], ...] = (
-    ("basic", "基本支出"),
-    ("project", "项目支出"),
-    ("remit_to_superior", "上缴上级支出"),
-    ("operating", "经营支出"),
-    ("subsidy_to_affiliates", "对附属单位补助支出"),
+    ("basic", "基本支出"), ("project", "项目支出"), ("remit_to_superior", "上缴上级支出"),
+    ("operating", "经营支出"), ("subsidy_to_affiliates", "对附属单位补助支出"),
 )
 #: “三公” items as the text names them, with the 公开09表 column of each.
 THREE_PUBLIC_ITEMS: tuple[tuple[str, str], ...] = (
-    ("abroad", "因公出国（境）费"),
-    ("vehicles", "公务用车购置及运行费"),
-    ("reception", "公务接待费"),
+    ("abroad", "因公出国（境）费"), ("vehicles", "公务用车购置及运行费"), ("reception", "公务接待费"),
 )
 RATINGS = ("优", "良", "中", "差")
 
@@ -240,9 +231,7 @@ class _Builder:
 
     @staticmethod
     def amount(key: str, yuan: Decimal, derivation: str) -> Figure:
-        return Figure(
-            key, display(yuan), FigureKind.AMOUNT, convert(yuan, Unit.YUAN, Unit.WAN), derivation
-        )
+        return Figure(key, display(yuan), FigureKind.AMOUNT, convert(yuan, Unit.YUAN, Unit.WAN), derivation)
 
     @staticmethod
     def rate(key: str, part: Decimal, whole: Decimal, derivation: str) -> Figure | None:
@@ -253,9 +242,7 @@ class _Builder:
             return None
         return Figure(key, shown, FigureKind.PERCENT, _exact_percent(part, whole), derivation)
 
-    def shares(
-        self, items: Sequence[tuple[str, Decimal]], whole: Decimal, derivation: str
-    ) -> list[Figure | None]:
+    def shares(self, items: Sequence[tuple[str, Decimal]], whole: Decimal, derivation: str) -> list[Figure | None]:
         """Shares of ``items`` in ``whole``; balanced to 100.00 when asked (舍位平衡)."""
         if display(whole) == 0:
             return [None] * len(items)
@@ -266,9 +253,8 @@ class _Builder:
                 f = figures[i]
                 if f is not None and bal.parts[i] != f.value:
                     self.adjustments.append(Adjustment(f.key, f.value, bal.parts[i]))
-                    figures[i] = attrs.evolve(
-                        f, value=bal.parts[i], derivation=f.derivation + "；舍位平衡调整 0.01"
-                    )
+                    figures[i] = attrs.evolve(f, value=bal.parts[i],
+                                              derivation=f.derivation + "；舍位平衡调整 0.01")
         return figures
 
 
@@ -280,27 +266,18 @@ def _exact_percent(part: Decimal, whole: Decimal) -> Decimal:
 
 
 def _change_sentence(
-    b: _Builder,
-    prefix: str,
-    subject: str,
-    current: Decimal,
-    prior: Decimal | None,
-    verb_each: str = "",
+    b: _Builder, prefix: str, subject: str, current: Decimal, prior: Decimal | None, verb_each: str = ""
 ) -> tuple[Sentence, bool]:
-    """ "与上年度相比，{subject}{各}增加 Δ 万元，增长 r%。" and whether Δ ≠ 0."""
+    """"与上年度相比，{subject}{各}增加 Δ 万元，增长 r%。" and whether Δ ≠ 0."""
     if prior is None:
         return Sentence(f"与上年度相比的变化：{PLACEHOLDER}（未提供上年数）。"), False
     delta = current - prior
     if delta == 0:
-        return Sentence(
-            f"与上年度相比，{subject}持平。",
-            (Figure(f"{prefix}.change", ZERO, FigureKind.AMOUNT, ZERO, "current − prior"),),
-        ), False
+        return Sentence(f"与上年度相比，{subject}持平。", (
+            Figure(f"{prefix}.change", ZERO, FigureKind.AMOUNT, ZERO, "current − prior"),)), False
     up = delta > 0
     change = b.amount(f"{prefix}.change", delta, "current − prior")
-    text = (
-        f"与上年度相比，{subject}{verb_each}{'增加' if up else '减少'}{_sp(abs(change.value))}万元"
-    )
+    text = f"与上年度相比，{subject}{verb_each}{'增加' if up else '减少'}{_sp(abs(change.value))}万元"
     figures = [change]
     rate = _change_rate(b, f"{prefix}.change_rate", current, prior)
     if rate is not None:
@@ -327,9 +304,7 @@ def _class_short(name: str) -> str:
 
 # -- the sections -------------------------------------------------------------------------------
 @in_wide_context
-def build(
-    ledger: Ledger, disclosure: Disclosure | None = None, *, balance_shares: bool = False
-) -> Narrative:
+def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_shares: bool = False) -> Narrative:
     """The structured explanatory text of ``ledger`` (its tables derived unless given)."""
     d = disclosure if disclosure is not None else derive(ledger)
     b = _Builder(balance_shares)
@@ -338,19 +313,13 @@ def build(
     t01, t02, t03, t04, t05, t06, t07, t08 = d.t01, d.t02, d.t03, d.t04, d.t05, d.t06, d.t07, d.t08
     sections: list[Section] = []
 
-    def sec(
-        num: str, title: str, *paras: Sequence[Sentence], subs: Sequence[Section] = ()
-    ) -> Section:
-        return Section(
-            num, f"{num}、{title}", tuple(Paragraph(tuple(p)) for p in paras if p), tuple(subs)
-        )
+    def sec(num: str, title: str, *paras: Sequence[Sentence], subs: Sequence[Section] = ()) -> Section:
+        return Section(num, f"{num}、{title}", tuple(Paragraph(tuple(p)) for p in paras if p), tuple(subs))
 
     # 一 收入支出决算总体情况说明
     total = b.amount("total.amount", t01.grand_total, "公开01表 总计")
     s1 = [Sentence(f"{y} 年度收、支总计均为{_sp(total.value)}万元。", (total,))]
-    ch, moved = _change_sentence(
-        b, "total", "收、支总计", t01.grand_total, nf.prior_year.total, "各"
-    )
+    ch, moved = _change_sentence(b, "total", "收、支总计", t01.grand_total, nf.prior_year.total, "各")
     s1.append(ch)
     if moved:
         s1.append(Sentence(f"主要原因是{_reason(nf.reason('total'))}。"))
@@ -359,42 +328,18 @@ def build(
     # 二 收入决算 / 三 支出决算: each nonzero column of 公开02/03's 合计 row with its share
     for num, title, word, prefix, whole, table, labels in (
         ("二", "收入决算情况说明", "收入", "income", t01.income_total, t02, INCOME_LABELS),
-        (
-            "三",
-            "支出决算情况说明",
-            "支出",
-            "expenditure",
-            t01.expenditure_total,
-            t03,
-            NATURE_LABELS,
-        ),
+        ("三", "支出决算情况说明", "支出", "expenditure", t01.expenditure_total, t03, NATURE_LABELS),
     ):
         f_total = b.amount(f"{prefix}.total", whole, f"公开01表 本年{word}合计")
-        parts = [
-            (k, label, table.cell("total", k)) for k, label in labels if table.cell("total", k)
-        ]
-        sections.append(
-            sec(
-                num,
-                title,
-                _breakdown(
-                    b,
-                    f"{y} 年度{word}合计",
-                    f_total,
-                    prefix,
-                    parts,
-                    whole,
-                    f"{table.label} 合计 / 公开01表 本年{word}合计 × 100",
-                ),
-            )
-        )
+        parts = [(k, label, table.cell("total", k)) for k, label in labels if table.cell("total", k)]
+        sections.append(sec(num, title, _breakdown(b, f"{y} 年度{word}合计", f_total, prefix, parts, whole,
+                                                   f"{table.label} 合计 / 公开01表 本年{word}合计 × 100")))
 
     # 四 财政拨款收入支出决算总体情况说明
     fiscal = b.amount("fiscal.total", t04.grand_total, "公开04表 总计")
     s4 = [Sentence(f"{y} 年度财政拨款收、支总计均为{_sp(fiscal.value)}万元。", (fiscal,))]
-    ch, moved = _change_sentence(
-        b, "fiscal", "财政拨款收、支总计", t04.grand_total, nf.prior_year.fiscal_total, "各"
-    )
+    ch, moved = _change_sentence(b, "fiscal", "财政拨款收、支总计", t04.grand_total,
+                                 nf.prior_year.fiscal_total, "各")
     s4.append(ch)
     if moved:
         s4.append(Sentence(f"主要原因是{_reason(nf.reason('fiscal'))}。"))
@@ -409,67 +354,29 @@ def build(
     public = b.amount("basic.public", t06.public, "公开06表 公用经费合计")
     s6 = [Sentence(f"{y} 年度一般公共预算财政拨款基本支出{_sp(basic.value)}万元。", (basic,))]
     for fig, label, panel in ((personnel, "人员经费", "personnel"), (public, "公用经费", "public")):
-        names = tuple(
-            r.label
-            for r in t06.rows
-            if r.side == panel and r.code and len(r.code) == 5 and r.values[0]
-        )
+        names = tuple(r.label for r in t06.rows
+                      if r.side == panel and r.code and len(r.code) == 5 and r.values[0])
         if names:
-            s6.append(
-                Sentence(
-                    f"{'其中：' if panel == 'personnel' else ''}{label}{_sp(fig.value)}万元，主要包括：{'、'.join(names)}。",
-                    (fig,),
-                    ((f"{fig.key}.items", names),),
-                )
-            )
+            s6.append(Sentence(f"{'其中：' if panel == 'personnel' else ''}{label}{_sp(fig.value)}万元，主要包括：{'、'.join(names)}。",
+                               (fig,), ((f"{fig.key}.items", names),)))
         else:
-            s6.append(
-                Sentence(
-                    f"{'其中：' if panel == 'personnel' else ''}{label}{_sp(fig.value)}万元。",
-                    (fig,),
-                )
-            )
+            s6.append(Sentence(f"{'其中：' if panel == 'personnel' else ''}{label}{_sp(fig.value)}万元。", (fig,)))
     sections.append(sec("六", "一般公共预算财政拨款基本支出决算情况说明", s6))
 
     # 七 政府性基金 / 八 国有资本经营
     if t07.is_empty:
-        s7 = [
-            Sentence(
-                f"我部门 {y} 年度没有政府性基金收入，也没有使用政府性基金安排的支出。",
-                flags=("government_fund.none",),
-            )
-        ]
+        s7 = [Sentence(f"我部门 {y} 年度没有政府性基金收入，也没有使用政府性基金安排的支出。",
+                       flags=("government_fund.none",))]
     else:
-        figs = (
-            b.amount(
-                "government_fund.income", t07.cell("total", "income"), "公开07表 合计 本年收入"
-            ),
-            b.amount(
-                "government_fund.expenditure",
-                t07.cell("total", "expenditure"),
-                "公开07表 合计 本年支出",
-            ),
-            b.amount(
-                "government_fund.closing",
-                t07.cell("total", "closing"),
-                "公开07表 合计 年末结转和结余",
-            ),
-        )
-        s7 = [
-            Sentence(
-                f"{y} 年度政府性基金预算财政拨款收入{_sp(figs[0].value)}万元，支出{_sp(figs[1].value)}万元，"
-                f"年末结转和结余{_sp(figs[2].value)}万元。",
-                figs,
-            )
-        ]
+        figs = (b.amount("government_fund.income", t07.cell("total", "income"), "公开07表 合计 本年收入"),
+                b.amount("government_fund.expenditure", t07.cell("total", "expenditure"), "公开07表 合计 本年支出"),
+                b.amount("government_fund.closing", t07.cell("total", "closing"), "公开07表 合计 年末结转和结余"))
+        s7 = [Sentence(f"{y} 年度政府性基金预算财政拨款收入{_sp(figs[0].value)}万元，支出{_sp(figs[1].value)}万元，"
+                       f"年末结转和结余{_sp(figs[2].value)}万元。", figs)]
     sections.append(sec("七", "政府性基金预算财政拨款支出决算情况说明", s7))
     if t08.is_empty:
-        s8 = [
-            Sentence(
-                f"我部门 {y} 年度没有国有资本经营收入，也没有使用国有资本经营安排的支出。",
-                flags=("state_capital.none",),
-            )
-        ]
+        s8 = [Sentence(f"我部门 {y} 年度没有国有资本经营收入，也没有使用国有资本经营安排的支出。",
+                       flags=("state_capital.none",))]
     else:
         f8 = b.amount("state_capital.expenditure", t08.cell("total", "total"), "公开08表 合计")
         s8 = [Sentence(f"{y} 年度国有资本经营预算财政拨款支出{_sp(f8.value)}万元。", (f8,))]
@@ -483,32 +390,18 @@ def build(
     return Narrative(ledger.department, y, tuple(sections), tuple(b.adjustments))
 
 
-def _breakdown(
-    b: _Builder,
-    lead: str,
-    total: Figure,
-    prefix: str,
-    parts: Sequence[tuple[str, str, Decimal]],
-    whole: Decimal,
-    derivation: str,
-) -> list[Sentence]:
-    """ "{lead} X 万元，其中：A a 万元，占 p%；B b 万元，占 q%。" """
+def _breakdown(b: _Builder, lead: str, total: Figure, prefix: str,
+               parts: Sequence[tuple[str, str, Decimal]], whole: Decimal, derivation: str) -> list[Sentence]:
+    """"{lead} X 万元，其中：A a 万元，占 p%；B b 万元，占 q%。" """
     if not parts:
         return [Sentence(f"{lead}{_sp(total.value)}万元。", (total,))]
     pieces, figures = _shared_parts(b, prefix, parts, whole, derivation)
-    return [
-        Sentence(f"{lead}{_sp(total.value)}万元，其中：{'；'.join(pieces)}。", (total, *figures))
-    ]
+    return [Sentence(f"{lead}{_sp(total.value)}万元，其中：{'；'.join(pieces)}。", (total, *figures))]
 
 
-def _shared_parts(
-    b: _Builder,
-    prefix: str,
-    parts: Sequence[tuple[str, str, Decimal]],
-    whole: Decimal,
-    derivation: str,
-) -> tuple[list[str], list[Figure]]:
-    """ "{label} a 万元，占 p%" for each part (share of ``whole``; balanced when asked), with
+def _shared_parts(b: _Builder, prefix: str, parts: Sequence[tuple[str, str, Decimal]], whole: Decimal,
+                  derivation: str) -> tuple[list[str], list[Figure]]:
+    """"{label} a 万元，占 p%" for each part (share of ``whole``; balanced when asked), with
     the figures ``{prefix}.{key}.amount`` and ``{prefix}.{key}.share``."""
     shares = b.shares([(f"{prefix}.{k}.share", a) for k, _, a in parts], whole, derivation)
     figures: list[Figure] = []
@@ -531,39 +424,25 @@ def _section5(b: _Builder, ledger: Ledger, d: Disclosure) -> Section:
     fc = catalog(Scheme.FUNCTIONAL, ledger.edition)
     # (一) 总体情况
     f_gpb = b.amount("gpb.total", gpb, "公开05表 合计")
-    share = b.rate(
-        "gpb.share_of_expenditure",
-        gpb,
-        t01.expenditure_total,
-        "公开05表 合计 / 公开01表 本年支出合计 × 100",
-    )
+    share = b.rate("gpb.share_of_expenditure", gpb, t01.expenditure_total, "公开05表 合计 / 公开01表 本年支出合计 × 100")
     text = f"{y} 年度一般公共预算财政拨款支出{_sp(f_gpb.value)}万元"
     figs = [f_gpb]
     if share is not None:
         text += f"，占支出合计的 {share.value}%"
         figs.append(share)
     s51 = [Sentence(text + "。", tuple(figs))]
-    ch, moved = _change_sentence(
-        b, "gpb", "一般公共预算财政拨款支出", gpb, nf.prior_year.general_public_expenditure
-    )
+    ch, moved = _change_sentence(b, "gpb", "一般公共预算财政拨款支出", gpb, nf.prior_year.general_public_expenditure)
     s51.append(ch)
     if moved:
         s51.append(Sentence(f"主要原因是{_reason(nf.reason('general_public'))}。"))
     # (二) 结构情况
-    classes = [
-        (r.code, f"{_class_short(r.label)}（类）支出", r.values[0])
-        for r in t05.rows
-        if r.code and len(r.code) == 3 and r.values[0]
-    ]
+    classes = [(r.code, f"{_class_short(r.label)}（类）支出", r.values[0])
+               for r in t05.rows if r.code and len(r.code) == 3 and r.values[0]]
     structure_total = b.amount("gpb_structure.total", gpb, "公开05表 合计")
     pieces, figs = _shared_parts(b, "gpb_structure", classes, gpb, "公开05表 类 / 合计 × 100")
     body = f"，主要用于以下方面：{'；'.join(pieces)}。" if pieces else "。"
-    s52 = [
-        Sentence(
-            f"{y} 年度一般公共预算财政拨款支出{_sp(structure_total.value)}万元{body}",
-            (structure_total, *figs),
-        )
-    ]
+    s52 = [Sentence(f"{y} 年度一般公共预算财政拨款支出{_sp(structure_total.value)}万元{body}",
+                    (structure_total, *figs))]
     # (三) 具体情况: every 项 of 公开05表 and every 项 with a 年初预算
     budgets = {bl.function: bl for bl in nf.initial_budget}
     budget_total = sum((bl.amount for bl in nf.initial_budget), ZERO)
@@ -584,10 +463,8 @@ def _section5(b: _Builder, ledger: Ledger, d: Disclosure) -> Section:
         budget = bl.amount if bl else ZERO
         fb = b.amount(f"gpb_budget.{code}.budget", budget, "年初预算 (ledger)")
         fa = b.amount(f"gpb_budget.{code}.actual", actual, f"公开05表 {code} 小计")
-        text = (
-            f"{n}. {class_.name}（类）{section_.name}（款）{item.name}（项）年初预算数为{_sp(fb.value)}万元，"
-            f"决算数{_sp(fa.value)}万元"
-        )
+        text = (f"{n}. {class_.name}（类）{section_.name}（款）{item.name}（项）年初预算数为{_sp(fb.value)}万元，"
+                f"决算数{_sp(fa.value)}万元")
         figs = [fb, fa]
         qi = b.rate(f"gpb_budget.{code}.rate", actual, budget, "决算 / 年初预算 × 100")
         if qi is not None:
@@ -596,9 +473,7 @@ def _section5(b: _Builder, ledger: Ledger, d: Disclosure) -> Section:
         if actual == budget:
             text += "，决算数与年初预算数一致。"
         else:
-            text += (
-                f"，决算数与年初预算数存在差异的主要原因是{_reason(bl.reason if bl else None)}。"
-            )
+            text += f"，决算数与年初预算数存在差异的主要原因是{_reason(bl.reason if bl else None)}。"
         paras.append([Sentence(text, tuple(figs))])
     subs = [
         Section("五（一）", "（一）总体情况", (Paragraph(tuple(s51)),)),
@@ -619,22 +494,12 @@ def _section9(b: _Builder, ledger: Ledger) -> Section:
     if q is not None:
         text += f"，完成预算的 {q.value}%"
         figs.append(q)
-    s1 = [
-        Sentence(text + "。", tuple(figs)),
-        _budget_diff(
-            actual.total, budget.total, "“三公”经费支出", ledger.narrative.reason("three_public")
-        ),
-    ]
-    values = {
-        "abroad": (budget.abroad, actual.abroad),
-        "vehicles": (budget.vehicles, actual.vehicles),
-        "reception": (budget.reception, actual.reception),
-    }
-    shares = b.shares(
-        [(f"three_public.{k}.share", values[k][1]) for k, _ in THREE_PUBLIC_ITEMS],
-        actual.total,
-        "item 决算 / “三公” 决算合计 × 100",
-    )
+    s1 = [Sentence(text + "。", tuple(figs)), _budget_diff(actual.total, budget.total, "“三公”经费支出",
+                                                          ledger.narrative.reason("three_public"))]
+    values = {"abroad": (budget.abroad, actual.abroad), "vehicles": (budget.vehicles, actual.vehicles),
+              "reception": (budget.reception, actual.reception)}
+    shares = b.shares([(f"three_public.{k}.share", values[k][1]) for k, _ in THREE_PUBLIC_ITEMS], actual.total,
+                      "item 决算 / “三公” 决算合计 × 100")
     pieces, figs = [], []
     for (k, label), sh in zip(THREE_PUBLIC_ITEMS, shares, strict=True):
         bud, act = values[k]
@@ -649,12 +514,7 @@ def _section9(b: _Builder, ledger: Ledger) -> Section:
             piece += f"，占 {sh.value}%"
             figs.append(sh)
         pieces.append(piece)
-    s2 = [
-        Sentence(
-            f"{y} 年度“三公”经费财政拨款支出决算中，{'；'.join(pieces)}。具体情况如下：",
-            tuple(figs),
-        )
-    ]
+    s2 = [Sentence(f"{y} 年度“三公”经费财政拨款支出决算中，{'；'.join(pieces)}。具体情况如下：", tuple(figs))]
     details: list[list[Sentence]] = []
     for n, (k, label) in enumerate(THREE_PUBLIC_ITEMS, 1):
         bud, act = values[k]
@@ -666,89 +526,40 @@ def _section9(b: _Builder, ledger: Ledger) -> Section:
         if qi is not None:
             text += f"，完成预算的 {qi.value}%"
             figs.append(qi)
-        para = [
-            Sentence(text + "。", tuple(figs)),
-            _budget_diff(act, bud, "", ledger.narrative.reason(f"three_public.{k}")),
-        ]
+        para = [Sentence(text + "。", tuple(figs)), _budget_diff(act, bud, "", ledger.narrative.reason(f"three_public.{k}"))]
         if k == "abroad":
-            para.append(
-                Sentence(
-                    f"全年因公出国（境）团组 {tp.groups_abroad} 个，累计 {tp.people_abroad} 人次。",
-                    (
-                        _count("three_public.groups_abroad", tp.groups_abroad),
-                        _count("three_public.people_abroad", tp.people_abroad),
-                    ),
-                )
-            )
+            para.append(Sentence(f"全年因公出国（境）团组 {tp.groups_abroad} 个，累计 {tp.people_abroad} 人次。", (
+                _count("three_public.groups_abroad", tp.groups_abroad),
+                _count("three_public.people_abroad", tp.people_abroad))))
         elif k == "vehicles":
-            fp = b.amount(
-                "three_public.vehicle_purchase",
-                actual.vehicle_purchase,
-                "公开09表 决算数 公务用车购置费",
-            )
-            fo = b.amount(
-                "three_public.vehicle_operation",
-                actual.vehicle_operation,
-                "公开09表 决算数 公务用车运行维护费",
-            )
+            fp = b.amount("three_public.vehicle_purchase", actual.vehicle_purchase, "公开09表 决算数 公务用车购置费")
+            fo = b.amount("three_public.vehicle_operation", actual.vehicle_operation, "公开09表 决算数 公务用车运行维护费")
             para += [
-                Sentence(
-                    f"其中：公务用车购置支出{_sp(fp.value)}万元，购置车辆 {tp.vehicles_purchased} 台。",
-                    (fp, _count("three_public.vehicles_purchased", tp.vehicles_purchased)),
-                ),
+                Sentence(f"其中：公务用车购置支出{_sp(fp.value)}万元，购置车辆 {tp.vehicles_purchased} 台。",
+                         (fp, _count("three_public.vehicles_purchased", tp.vehicles_purchased))),
                 Sentence(f"公务用车运行维护支出{_sp(fo.value)}万元。", (fo,)),
-                Sentence(
-                    f"{y} 年期末，单位开支财政拨款的公务用车保有量为 {tp.vehicles_held} 辆。",
-                    (_count("three_public.vehicles_held", tp.vehicles_held),),
-                ),
+                Sentence(f"{y} 年期末，单位开支财政拨款的公务用车保有量为 {tp.vehicles_held} 辆。",
+                         (_count("three_public.vehicles_held", tp.vehicles_held),)),
             ]
         else:
-            ff = b.amount(
-                "three_public.foreign_reception", tp.foreign_reception, "外宾接待 (ledger)"
-            )
-            fd = b.amount(
-                "three_public.domestic_reception",
-                actual.reception - tp.foreign_reception,
-                "公务接待费 − 外宾接待",
-            )
+            ff = b.amount("three_public.foreign_reception", tp.foreign_reception, "外宾接待 (ledger)")
+            fd = b.amount("three_public.domestic_reception", actual.reception - tp.foreign_reception,
+                          "公务接待费 − 外宾接待")
             para += [
-                Sentence(
-                    f"其中：外宾接待支出{_sp(ff.value)}万元，共接待国（境）外来访团组 {tp.foreign_reception_groups} 个、"
-                    f"来访外宾 {tp.foreign_reception_people} 人次（不包括陪同人员）。",
-                    (
-                        ff,
-                        _count(
-                            "three_public.foreign_reception_groups", tp.foreign_reception_groups
-                        ),
-                        _count(
-                            "three_public.foreign_reception_people", tp.foreign_reception_people
-                        ),
-                    ),
-                ),
-                Sentence(
-                    f"其他国内公务接待支出{_sp(fd.value)}万元，共接待国内来访团组 {tp.domestic_reception_groups} 个、"
-                    f"来宾 {tp.domestic_reception_people} 人次（不包括陪同人员）。",
-                    (
-                        fd,
-                        _count(
-                            "three_public.domestic_reception_groups", tp.domestic_reception_groups
-                        ),
-                        _count(
-                            "three_public.domestic_reception_people", tp.domestic_reception_people
-                        ),
-                    ),
-                ),
+                Sentence(f"其中：外宾接待支出{_sp(ff.value)}万元，共接待国（境）外来访团组 {tp.foreign_reception_groups} 个、"
+                         f"来访外宾 {tp.foreign_reception_people} 人次（不包括陪同人员）。",
+                         (ff, _count("three_public.foreign_reception_groups", tp.foreign_reception_groups),
+                          _count("three_public.foreign_reception_people", tp.foreign_reception_people))),
+                Sentence(f"其他国内公务接待支出{_sp(fd.value)}万元，共接待国内来访团组 {tp.domestic_reception_groups} 个、"
+                         f"来宾 {tp.domestic_reception_people} 人次（不包括陪同人员）。",
+                         (fd, _count("three_public.domestic_reception_groups", tp.domestic_reception_groups),
+                          _count("three_public.domestic_reception_people", tp.domestic_reception_people))),
             ]
         details.append(para)
     subs = (
-        Section(
-            "九（一）", "（一）“三公”经费财政拨款支出决算总体情况说明", (Paragraph(tuple(s1)),)
-        ),
-        Section(
-            "九（二）",
-            "（二）“三公”经费财政拨款支出决算具体情况说明",
-            (Paragraph(tuple(s2)), *(Paragraph(tuple(p)) for p in details)),
-        ),
+        Section("九（一）", "（一）“三公”经费财政拨款支出决算总体情况说明", (Paragraph(tuple(s1)),)),
+        Section("九（二）", "（二）“三公”经费财政拨款支出决算具体情况说明",
+                (Paragraph(tuple(s2)), *(Paragraph(tuple(p)) for p in details))),
     )
     return Section("九", "九、财政拨款“三公”经费支出决算情况说明", (), subs)
 
@@ -767,19 +578,8 @@ def _count(key: str, n: int) -> Figure:
 def _section10(b: _Builder, ledger: Ledger) -> Section:
     y, nf = ledger.fiscal_year, ledger.narrative
     if nf.office_operating_expenses is None:
-        return Section(
-            "十",
-            "十、机关运行经费支出情况说明",
-            (
-                Paragraph(
-                    (
-                        Sentence(
-                            f"{y} 年度机关运行经费支出{PLACEHOLDER}万元（未提供机关运行经费）。"
-                        ),
-                    )
-                ),
-            ),
-        )
+        return Section("十", "十、机关运行经费支出情况说明", (Paragraph((Sentence(
+            f"{y} 年度机关运行经费支出{PLACEHOLDER}万元（未提供机关运行经费）。"),)),))
     cur, prior = nf.office_operating_expenses, nf.prior_office_operating_expenses
     f = b.amount("office.amount", cur, "机关运行经费 (ledger)")
     text = f"{y} 年度机关运行经费支出{_sp(f.value)}万元"
@@ -799,9 +599,7 @@ def _section10(b: _Builder, ledger: Ledger) -> Section:
             text += f"，{'增长' if up else '下降'} {r.value}%"
             figs.append(r)
         text += f"，主要原因是{_reason(nf.reason('office_operating'))}。"
-    return Section(
-        "十", "十、机关运行经费支出情况说明", (Paragraph((Sentence(text, tuple(figs)),)),)
-    )
+    return Section("十", "十、机关运行经费支出情况说明", (Paragraph((Sentence(text, tuple(figs)),)),))
 
 
 def _section11(b: _Builder, ledger: Ledger) -> Section:
@@ -812,11 +610,8 @@ def _section11(b: _Builder, ledger: Ledger) -> Section:
     fs = b.amount("procurement.services", p.services, "ledger")
     fm = b.amount("procurement.to_sme", p.to_sme, "ledger")
     fk = b.amount("procurement.to_small_micro", p.to_small_micro, "ledger")
-    s1 = Sentence(
-        f"{y} 年度政府采购支出总额{_sp(ft.value)}万元，其中：政府采购货物支出{_sp(fg.value)}万元、"
-        f"政府采购工程支出{_sp(fw.value)}万元、政府采购服务支出{_sp(fs.value)}万元。",
-        (ft, fg, fw, fs),
-    )
+    s1 = Sentence(f"{y} 年度政府采购支出总额{_sp(ft.value)}万元，其中：政府采购货物支出{_sp(fg.value)}万元、"
+                  f"政府采购工程支出{_sp(fw.value)}万元、政府采购服务支出{_sp(fs.value)}万元。", (ft, fg, fw, fs))
     text = f"授予中小企业合同金额{_sp(fm.value)}万元"
     figs = [fm]
     r = b.rate("procurement.to_sme.share", p.to_sme, p.total, "中小企业 / 总额 × 100")
@@ -825,15 +620,11 @@ def _section11(b: _Builder, ledger: Ledger) -> Section:
         figs.append(r)
     text += f"，其中：授予小微企业合同金额{_sp(fk.value)}万元"
     figs.append(fk)
-    r = b.rate(
-        "procurement.to_small_micro.share", p.to_small_micro, p.to_sme, "小微企业 / 中小企业 × 100"
-    )
+    r = b.rate("procurement.to_small_micro.share", p.to_small_micro, p.to_sme, "小微企业 / 中小企业 × 100")
     if r is not None:
         text += f"，占授予中小企业合同金额的 {r.value}%"
         figs.append(r)
-    return Section(
-        "十一", "十一、政府采购支出情况说明", (Paragraph((s1, Sentence(text + "。", tuple(figs)))),)
-    )
+    return Section("十一", "十一、政府采购支出情况说明", (Paragraph((s1, Sentence(text + "。", tuple(figs)))),))
 
 
 def _section12(ledger: Ledger) -> Section:
@@ -846,46 +637,30 @@ def _section12(ledger: Ledger) -> Section:
         figs.append(_count(f"assets.vehicles.{c}", counts.get(c, 0)))
         pieces.append(f"{c} {counts.get(c, 0)} 辆")
     figs.append(_count("assets.large_equipment", a.large_equipment))
-    text = (
-        f"{y} 年期末，我单位共有车辆 {a.vehicle_total} 辆，其中：{'、'.join(pieces)}；"
-        f"单位价值 100 万元（含）以上设备 {a.large_equipment} 台（套）。"
-    )
-    return Section(
-        "十二", "十二、国有资产占用情况说明", (Paragraph((Sentence(text, tuple(figs)),)),)
-    )
+    text = (f"{y} 年期末，我单位共有车辆 {a.vehicle_total} 辆，其中：{'、'.join(pieces)}；"
+            f"单位价值 100 万元（含）以上设备 {a.large_equipment} 台（套）。")
+    return Section("十二", "十二、国有资产占用情况说明", (Paragraph((Sentence(text, tuple(figs)),)),))
 
 
 def _section13(ledger: Ledger) -> Section:
     y, p = ledger.fiscal_year, ledger.narrative.performance
     ratings = dict(p.self_evaluation_ratings)
-    s1 = Sentence(
-        f"{y} 年我部门对 {p.projects_with_targets} 个项目支出和部门整体支出设置了绩效目标，"
-        f"对 {p.projects_self_evaluated} 个项目和部门整体开展了绩效自评。",
-        (
-            _count("performance.projects_with_targets", p.projects_with_targets),
-            _count("performance.projects_self_evaluated", p.projects_self_evaluated),
-        ),
-    )
-    s2 = Sentence(
-        f"我部门对 {y} 年度部门整体支出进行了绩效自评，自评结果为{p.department_rating or PLACEHOLDER}。"
-    )
+    s1 = Sentence(f"{y} 年我部门对 {p.projects_with_targets} 个项目支出和部门整体支出设置了绩效目标，"
+                  f"对 {p.projects_self_evaluated} 个项目和部门整体开展了绩效自评。",
+                  (_count("performance.projects_with_targets", p.projects_with_targets),
+                   _count("performance.projects_self_evaluated", p.projects_self_evaluated)))
+    s2 = Sentence(f"我部门对 {y} 年度部门整体支出进行了绩效自评，自评结果为{p.department_rating or PLACEHOLDER}。")
     pieces = [f"{ratings.get(r, 0)} 个项目自评结果为{r}" for r in RATINGS]
-    s3 = Sentence(
-        f"我部门对 {y} 年度 {p.projects_self_evaluated} 个项目进行了绩效自评。其中：{'，'.join(pieces)}。",
-        (
-            _count("performance.self_evaluated", p.projects_self_evaluated),
-            *(_count(f"performance.rating.{r}", ratings.get(r, 0)) for r in RATINGS),
-        ),
-    )
+    s3 = Sentence(f"我部门对 {y} 年度 {p.projects_self_evaluated} 个项目进行了绩效自评。其中：{'，'.join(pieces)}。",
+                  (_count("performance.self_evaluated", p.projects_self_evaluated),
+                   *(_count(f"performance.rating.{r}", ratings.get(r, 0)) for r in RATINGS)))
     if p.key_evaluations:
         score = p.key_evaluation_score
         text = f"我部门对 {y} 年度 {p.key_evaluations} 个项目进行了部门评价"
         figs = [_count("performance.key_evaluations", p.key_evaluations)]
         if score is not None:
             text += f"，评价得分 {score} 分"
-            figs.append(
-                Figure("performance.key_evaluation_score", score, FigureKind.SCORE, score, "ledger")
-            )
+            figs.append(Figure("performance.key_evaluation_score", score, FigureKind.SCORE, score, "ledger"))
         text += f"，评价结果为{p.key_evaluation_rating or PLACEHOLDER}。"
         s4 = Sentence(text, tuple(figs))
     else:
@@ -924,60 +699,35 @@ def to_markdown(n: Narrative) -> str:
     head = [f"## 第三部分 {n.fiscal_year} 年度部门决算情况说明", ""]
     body = _lines(n, "### ", "#### ")
     if n.adjustments:
-        body += [
-            "",
-            "> 舍位平衡：" + "；".join(f"{a.key} {a.rounded}% → {a.shown}%" for a in n.adjustments),
-        ]
+        body += ["", "> 舍位平衡：" + "；".join(f"{a.key} {a.rounded}% → {a.shown}%" for a in n.adjustments)]
     return "\n".join(head + body).rstrip() + "\n"
 
 
 def _figure_json(f: Figure) -> dict[str, Any]:
-    return {
-        "key": f.key,
-        "value": str(f.value),
-        "kind": f.kind.name.lower(),
-        "exact": None if f.exact is None else format(f.exact.normalize(), "f"),
-        "derivation": f.derivation,
-    }
+    return {"key": f.key, "value": str(f.value), "kind": f.kind.name.lower(),
+            "exact": None if f.exact is None else format(f.exact.normalize(), "f"), "derivation": f.derivation}
 
 
 def _section_json(s: Section) -> dict[str, Any]:
     return {
-        "id": s.id,
-        "heading": s.heading,
-        "paragraphs": [
-            [
-                {
-                    "text": x.text,
-                    "figures": [_figure_json(f) for f in x.figures],
-                    "lists": {k: list(v) for k, v in x.lists},
-                    "flags": list(x.flags),
-                }
-                for x in p.sentences
-            ]
-            for p in s.paragraphs
-        ],
+        "id": s.id, "heading": s.heading,
+        "paragraphs": [[{"text": x.text, "figures": [_figure_json(f) for f in x.figures],
+                         "lists": {k: list(v) for k, v in x.lists}, "flags": list(x.flags)}
+                        for x in p.sentences] for p in s.paragraphs],
         "subsections": [_section_json(x) for x in s.subsections],
     }
 
 
 def to_json(n: Narrative) -> str:
     """The structured form as JSON (schema ``govbudget/narrative/1``): figures are strings."""
-    data = {
-        "schema": "govbudget/narrative/1",
-        "department": n.department,
-        "fiscal_year": n.fiscal_year,
-        "sections": [_section_json(s) for s in n.sections],
-        "adjustments": [
-            {"key": a.key, "rounded": str(a.rounded), "shown": str(a.shown)} for a in n.adjustments
-        ],
-    }
+    data = {"schema": "govbudget/narrative/1", "department": n.department, "fiscal_year": n.fiscal_year,
+            "sections": [_section_json(s) for s in n.sections],
+            "adjustments": [{"key": a.key, "rounded": str(a.rounded), "shown": str(a.shown)}
+                            for a in n.adjustments]}
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def narrative(
-    ledger: Ledger, *, balance_shares: bool = False, fmt: str | None = None
-) -> Narrative | str:
+def narrative(ledger: Ledger, *, balance_shares: bool = False, fmt: str | None = None) -> Narrative | str:
     """The explanatory text of ``ledger``: the structured :class:`Narrative`, or rendered when
     ``fmt`` is ``"text"``, ``"markdown"`` or ``"json"``."""
     n = build(ledger, balance_shares=balance_shares)
@@ -998,9 +748,8 @@ def replace_figure(n: Narrative, key: str, value: Decimal | None) -> Narrative:
     def fix(s: Sentence) -> Sentence:
         if value is None:
             return attrs.evolve(s, figures=tuple(f for f in s.figures if f.key != key))
-        return attrs.evolve(
-            s, figures=tuple(attrs.evolve(f, value=value) if f.key == key else f for f in s.figures)
-        )
+        return attrs.evolve(s, figures=tuple(attrs.evolve(f, value=value) if f.key == key else f
+                                             for f in s.figures))
 
     def walk(sec: Section) -> Section:
         return attrs.evolve(

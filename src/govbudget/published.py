@@ -21,15 +21,7 @@ from govbudget.money import Unit, convert, display, in_wide_context
 from govbudget.narrative import Figure, FigureKind, Narrative
 from govbudget.tables import Disclosure, Row, Table
 
-__all__ = [
-    "Finding",
-    "Location",
-    "Published",
-    "Quantity",
-    "Severity",
-    "from_disclosure",
-    "half_width",
-]
+__all__ = ["Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width"]
 
 
 class Severity(enum.Enum):
@@ -59,9 +51,7 @@ class Location:
         if self.table:
             parts.append(f"公开{self.table}表")
             if self.row:
-                parts.append(
-                    f"{self.row}{' ' + self.label if self.label and self.label != self.row else ''}"
-                )
+                parts.append(f"{self.row}{' ' + self.label if self.label and self.label != self.row else ''}")
             if self.column:
                 parts.append(f"[{self.column}]")
         elif self.key or self.section:
@@ -153,22 +143,15 @@ class Published:
         value = table.cell(row_key, column_key)
         row = table.get_row(row_key)
         column = next((c.title for c in table.columns if c.key == column_key), column_key)
-        loc = Location(
-            table_id,
-            row_key,
-            column,
-            row.label if row else None,
-            line=self.lines.get((table_id, row_key)),
-        )
+        loc = Location(table_id, row_key, column, row.label if row else None,
+                       line=self.lines.get((table_id, row_key)))
         name = f"公开{table_id}表 {row.label if row and row.label else row_key}·{column}"
         if self.exact:
             return Quantity(convert(value, table.unit, Unit.WAN), Decimal(0), loc, name)
         # A blank cell (read as a plain 0) is an exact zero; a printed 0.00 may hide < 0.005.
         hw = Decimal(0) if is_blank(value) else half_width(value)
         if table.unit is not Unit.WAN:
-            return Quantity(
-                convert(value, table.unit, Unit.WAN), convert(hw, table.unit, Unit.WAN), loc, name
-            )
+            return Quantity(convert(value, table.unit, Unit.WAN), convert(hw, table.unit, Unit.WAN), loc, name)
         return Quantity(value, hw, loc, name)
 
     def figure(self, key: str) -> Quantity | None:
@@ -198,39 +181,24 @@ BLANK = Decimal(0)
 
 def _round_table(table: Table) -> Table:
     # Exact zeros print blank; any other amount prints its 万元 figure (0.00 for a tiny one).
-    rows = tuple(
-        attrs.evolve(r, values=tuple(BLANK if v == 0 else display(v) for v in r.values))
-        for r in table.rows
-    )
+    rows = tuple(attrs.evolve(r, values=tuple(BLANK if v == 0 else display(v) for v in r.values))
+                 for r in table.rows)
     return attrs.evolve(table, rows=rows, unit=Unit.WAN)
 
 
 @in_wide_context
-def from_disclosure(
-    d: Disclosure, narrative: Narrative | None = None, *, rounded: bool = False, source: str = ""
-) -> Published:
+def from_disclosure(d: Disclosure, narrative: Narrative | None = None, *, rounded: bool = False,
+                    source: str = "") -> Published:
     """A derived disclosure as checker input: exact (every identity must hold to the 元), or
     ``rounded`` to the printed 万元 figures (identities hold within the rounding intervals)."""
-    tables = {
-        t.id: (_round_table(t) if rounded and t.unit is Unit.YUAN else t) for t in d.tables.values()
-    }
+    tables = {t.id: (_round_table(t) if rounded and t.unit is Unit.YUAN else t) for t in d.tables.values()}
     statements = {t.id: t.statement for t in d.tables.values() if t.statement}
     exact = not rounded and all(t.unit is Unit.YUAN for t in d.tables.values())
-    return Published(
-        d.department,
-        d.fiscal_year,
-        d.edition,
-        tables,
-        narrative,
-        statements,
-        exact,
-        source or f"{d.department} {d.fiscal_year}",
-    )
+    return Published(d.department, d.fiscal_year, d.edition, tables, narrative, statements, exact,
+                     source or f"{d.department} {d.fiscal_year}")
 
 
-def replace_cell(
-    p: Published, table_id: str, row_key: str, column_key: str, value: Decimal
-) -> Published:
+def replace_cell(p: Published, table_id: str, row_key: str, column_key: str, value: Decimal) -> Published:
     """A copy with one cell replaced (used to test that the rules notice a changed figure)."""
     table = p.tables[table_id]
     row = table.row(row_key)

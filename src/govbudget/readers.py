@@ -79,22 +79,9 @@ class _Reader:
     findings: list[Finding] = attrs.field(factory=list)
     lines: dict[tuple[str, str], int] = attrs.field(factory=dict)
 
-    def note(
-        self,
-        rule: str,
-        severity: Severity,
-        line: int | None,
-        zh: str,
-        en: str,
-        table: str | None = None,
-        section: str | None = None,
-        stated: str | None = None,
-    ) -> None:
-        self.findings.append(
-            Finding(
-                rule, severity, Location(table=table, section=section, line=line), zh, en, stated
-            )
-        )
+    def note(self, rule: str, severity: Severity, line: int | None, zh: str, en: str, table: str | None = None,
+             section: str | None = None, stated: str | None = None) -> None:
+        self.findings.append(Finding(rule, severity, Location(table=table, section=section, line=line), zh, en, stated))
 
     def number(self, cell: str, line: int, table: str) -> Decimal:
         """A printed amount; blank is an exact zero; anything else is a finding and reads 0."""
@@ -107,15 +94,8 @@ class _Reader:
                 return Decimal(text.replace(",", ""))
             except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
                 pass
-        self.note(
-            "reader.cell",
-            Severity.ERROR,
-            line,
-            f"公开{table}表：无法读取的金额“{cell}”，按空白处理。",
-            f"table {table}: cannot read the amount {cell!r}; taken as blank.",
-            table,
-            stated=cell,
-        )
+        self.note("reader.cell", Severity.ERROR, line, f"公开{table}表：无法读取的金额“{cell}”，按空白处理。",
+                  f"table {table}: cannot read the amount {cell!r}; taken as blank.", table, stated=cell)
         return BLANK
 
 
@@ -146,9 +126,7 @@ def _split(lines: Sequence[_Line]) -> tuple[dict[str, list[_Line]], list[_Line],
             current = tables.setdefault(_TITLES[c], [])
             in_text = False
             continue
-        if ln.no == text_start or (
-            re.fullmatch(r"\d{4}年度部门决算情况说明", c) and current is not None
-        ):
+        if ln.no == text_start or (re.fullmatch(r"\d{4}年度部门决算情况说明", c) and current is not None):
             in_text, current = True, None
             continue
         if c.startswith("第四部分") or c.startswith("第五部分"):
@@ -166,33 +144,17 @@ def _split(lines: Sequence[_Line]) -> tuple[dict[str, list[_Line]], list[_Line],
 # -- tables -------------------------------------------------------------------------------------------------
 def _is_header(cells: Sequence[str]) -> bool:
     first = _compact(cells[0]) if cells else ""
-    if first in (
-        "项目",
-        "科目代码",
-        "栏次",
-        "收入",
-        "收入支出",
-        "人员经费",
-        "预算数",
-        "科目代码科目名称",
-    ):
+    if first in ("项目", "科目代码", "栏次", "收入", "收入支出", "人员经费", "预算数", "科目代码科目名称"):
         return True
     # the 栏次 row of 公开09表 (1 … 12) and header rows made only of titles
     nonblank = [c for c in cells if c]
     if nonblank and all(c.isdigit() and int(c) <= 12 for c in nonblank) and len(nonblank) >= 6:
         return True
-    return (
-        bool(nonblank)
-        and not any(_NUMBER.match(c) for c in nonblank)
-        and not re.match(r"^\d{3,7}$", first)
-        and _compact(cells[0]) not in ("合计", "总计")
-        and not _ORDINAL.match(cells[0])
-    )
+    return bool(nonblank) and not any(_NUMBER.match(c) for c in nonblank) and not re.match(r"^\d{3,7}$", first) \
+        and _compact(cells[0]) not in ("合计", "总计") and not _ORDINAL.match(cells[0])
 
 
-def _meta(
-    r: _Reader, tid: str, region: Sequence[_Line], statements: dict[str, str]
-) -> tuple[Unit, list[_Line], str]:
+def _meta(r: _Reader, tid: str, region: Sequence[_Line], statements: dict[str, str]) -> tuple[Unit, list[_Line], str]:
     """The unit, the data lines (with tabs) of a table region, and the department named."""
     unit = Unit.WAN
     department = ""
@@ -210,90 +172,48 @@ def _meta(
             department = m.group(1)
         if c.startswith("说明") and ("无数据" in c or "没有" in c):
             statements[tid] = ln.text.strip()
-        elif re.fullmatch(
-            r"公开\d{2}表|\d{4}年度|部门[：:].*|(?:金额)?单位[：:].*|注[：:].*|说明[：:].*", c
-        ):
+        elif re.fullmatch(r"公开\d{2}表|\d{4}年度|部门[：:].*|(?:金额)?单位[：:].*|注[：:].*|说明[：:].*", c):
             continue
         elif re.search(r"\d+\.\d{2}", c):
-            r.note(
-                "reader.line",
-                Severity.WARNING,
-                ln.no,
-                f"公开{tid}表：无法归入表格的行“{ln.text.strip()[:40]}”。",
-                f"table {tid}: a line that fits no row: {ln.text.strip()[:40]!r}.",
-                tid,
-            )
+            r.note("reader.line", Severity.WARNING, ln.no, f"公开{tid}表：无法归入表格的行“{ln.text.strip()[:40]}”。",
+                   f"table {tid}: a line that fits no row: {ln.text.strip()[:40]!r}.", tid)
     return unit, rows, department
 
 
-def _resolve_code(
-    r: _Reader, edition: int, tid: str, code: str, name: str, line: int
-) -> tuple[str, Level] | None:
+def _resolve_code(r: _Reader, edition: int, tid: str, code: str, name: str, line: int) -> tuple[str, Level] | None:
     scheme = Scheme.ECONOMIC_DEPARTMENT if tid == "06" else Scheme.FUNCTIONAL
     cat = catalog(scheme, edition)
     if code and not re.fullmatch(r"\d{3}|\d{5}|\d{7}", code):
-        r.note(
-            "reader.code",
-            Severity.WARNING,
-            line,
-            f"公开{tid}表：“{code}”不是科目代码，该行未读取。",
-            f"table {tid}: {code!r} is not a subject code; the row was not read.",
-            tid,
-            stated=code,
-        )
+        r.note("reader.code", Severity.WARNING, line, f"公开{tid}表：“{code}”不是科目代码，该行未读取。",
+               f"table {tid}: {code!r} is not a subject code; the row was not read.", tid, stated=code)
         return None
     if code:
         subject = cat.get(code)
         if subject is None:
             hint = cat.suggest(code)
-            r.note(
-                "reader.code",
-                Severity.WARNING,
-                line,
-                f"公开{tid}表：科目代码 {code} 不在{cat.label}中{('；可能是 ' + '、'.join(hint)) if hint else ''}。",
-                f"table {tid}: code {code} is not in {cat.label}"
-                + (f"; did you mean {', '.join(hint)}?" if hint else "."),
-                tid,
-                stated=code,
-            )
+            r.note("reader.code", Severity.WARNING, line,
+                   f"公开{tid}表：科目代码 {code} 不在{cat.label}中{('；可能是 ' + '、'.join(hint)) if hint else ''}。",
+                   f"table {tid}: code {code} is not in {cat.label}" + (f"; did you mean {', '.join(hint)}?" if hint else "."),
+                   tid, stated=code)
             return code, {3: Level.CLASS, 5: Level.SECTION, 7: Level.ITEM}[len(code)]
         if name and not cat.name_matches(code, name):
-            r.note(
-                "reader.name",
-                Severity.WARNING,
-                line,
-                f"公开{tid}表：科目 {code} 的名称应为“{subject.name}”，表中为“{name}”。",
-                f"table {tid}: subject {code} is named {subject.name!r} in the catalog, {name!r} in the table.",
-                tid,
-                stated=name,
-            )
+            r.note("reader.name", Severity.WARNING, line,
+                   f"公开{tid}表：科目 {code} 的名称应为“{subject.name}”，表中为“{name}”。",
+                   f"table {tid}: subject {code} is named {subject.name!r} in the catalog, {name!r} in the table.",
+                   tid, stated=name)
         return subject.code, subject.level
     hits = cat.resolve_name(name)
     if len(hits) == 1:
-        r.note(
-            "reader.name-resolved",
-            Severity.INFO,
-            line,
-            f"公开{tid}表：无代码的“{name}”按名称识别为 {hits[0].code}。",
-            f"table {tid}: {name!r} has no code; resolved by name to {hits[0].code}.",
-            tid,
-        )
+        r.note("reader.name-resolved", Severity.INFO, line, f"公开{tid}表：无代码的“{name}”按名称识别为 {hits[0].code}。",
+               f"table {tid}: {name!r} has no code; resolved by name to {hits[0].code}.", tid)
         return hits[0].code, hits[0].level
-    r.note(
-        "reader.name",
-        Severity.WARNING,
-        line,
-        f"公开{tid}表：无法确定“{name}”的科目代码（{len(hits)} 个候选）。",
-        f"table {tid}: cannot tell the code of {name!r} ({len(hits)} candidates); row not placed.",
-        tid,
-        stated=name,
-    )
+    r.note("reader.name", Severity.WARNING, line,
+           f"公开{tid}表：无法确定“{name}”的科目代码（{len(hits)} 个候选）。",
+           f"table {tid}: cannot tell the code of {name!r} ({len(hits)} candidates); row not placed.", tid, stated=name)
     return None
 
 
-def _functional(
-    r: _Reader, tid: str, rows: Sequence[_Line], template: Table, edition: int
-) -> tuple[Row, ...]:
+def _functional(r: _Reader, tid: str, rows: Sequence[_Line], template: Table, edition: int) -> tuple[Row, ...]:
     n = len(template.columns)
     out: dict[str, Row] = {"total": Row("total", "合计", (BLANK,) * n)}
     placed: set[str] = set()
@@ -305,45 +225,25 @@ def _functional(
         second = cells[1] if len(cells) > 1 else ""
         if first == "合计" or (not first and _compact(second) == "合计"):
             key, code, level, label = "total", None, None, "合计"
-        elif re.fullmatch(r"\d{3}|\d{5}|\d{7}", first) or (
-            not first and second and not _NUMBER.match(second)
-        ):
+        elif re.fullmatch(r"\d{3}|\d{5}|\d{7}", first) or (not first and second and not _NUMBER.match(second)):
             got = _resolve_code(r, edition, tid, first, second, ln.no)
             if got is None:
                 continue
             code, level = got
             key, label = code, second
         else:
-            r.note(
-                "reader.row",
-                Severity.WARNING,
-                ln.no,
-                f"公开{tid}表：无法识别的行“{ln.text.strip()[:40]}”。",
-                f"table {tid}: unrecognised row {ln.text.strip()[:40]!r}.",
-                tid,
-            )
+            r.note("reader.row", Severity.WARNING, ln.no, f"公开{tid}表：无法识别的行“{ln.text.strip()[:40]}”。",
+                   f"table {tid}: unrecognised row {ln.text.strip()[:40]!r}.", tid)
             continue
         cells_v = cells[2:]
         extra = [c for c in cells_v[n:] if c]
         if extra:
-            r.note(
-                "reader.cell",
-                Severity.WARNING,
-                ln.no,
-                f"公开{tid}表：行 {key} 多出的单元格 {extra} 未读取。",
-                f"table {tid}: row {key} has cells beyond the {n} columns: {extra}.",
-                tid,
-            )
+            r.note("reader.cell", Severity.WARNING, ln.no, f"公开{tid}表：行 {key} 多出的单元格 {extra} 未读取。",
+                   f"table {tid}: row {key} has cells beyond the {n} columns: {extra}.", tid)
         values = tuple(r.number(c, ln.no, tid) for c in (cells_v + [""] * n)[:n])
         if key in placed:
-            r.note(
-                "reader.row",
-                Severity.WARNING,
-                ln.no,
-                f"公开{tid}表：行 {key} 重复出现，保留第一次。",
-                f"table {tid}: row {key} appears twice; the first is kept.",
-                tid,
-            )
+            r.note("reader.row", Severity.WARNING, ln.no, f"公开{tid}表：行 {key} 重复出现，保留第一次。",
+                   f"table {tid}: row {key} appears twice; the first is kept.", tid)
             continue
         out[key] = Row(key, label, values, code, level)
         placed.add(key)
@@ -352,44 +252,23 @@ def _functional(
 
 
 _T01_INCOME = {
-    "一般公共预算财政拨款收入": "general_public_budget",
-    "政府性基金预算财政拨款收入": "government_fund",
-    "国有资本经营预算财政拨款收入": "state_capital",
-    "上级补助收入": "superior_subsidy",
-    "事业收入": "business",
-    "经营收入": "operating",
-    "附属单位上缴收入": "affiliates",
-    "其他收入": "other",
-    "本年收入合计": "income_total",
-    "使用非财政拨款结余和专用结余": "use_of_non_fiscal_balance",
-    "使用非财政拨款结余": "use_of_non_fiscal_balance",
-    "年初结转和结余": "opening_balance",
-    "总计": "income_grand_total",
+    "一般公共预算财政拨款收入": "general_public_budget", "政府性基金预算财政拨款收入": "government_fund",
+    "国有资本经营预算财政拨款收入": "state_capital", "上级补助收入": "superior_subsidy", "事业收入": "business",
+    "经营收入": "operating", "附属单位上缴收入": "affiliates", "其他收入": "other", "本年收入合计": "income_total",
+    "使用非财政拨款结余和专用结余": "use_of_non_fiscal_balance", "使用非财政拨款结余": "use_of_non_fiscal_balance",
+    "年初结转和结余": "opening_balance", "总计": "income_grand_total",
 }
-_T01_EXP = {
-    "本年支出合计": "expenditure_total",
-    "结余分配": "balance_distribution",
-    "年末结转和结余": "closing_balance",
-    "总计": "expenditure_grand_total",
-}
+_T01_EXP = {"本年支出合计": "expenditure_total", "结余分配": "balance_distribution",
+            "年末结转和结余": "closing_balance", "总计": "expenditure_grand_total"}
 _T04_INCOME = {
-    "一般公共预算财政拨款": "general_public_budget",
-    "政府性基金预算财政拨款": "government_fund",
-    "国有资本经营预算财政拨款": "state_capital",
-    "本年收入合计": "income_total",
-    "年初财政拨款结转和结余": "opening_fiscal",
-    "总计": "income_grand_total",
+    "一般公共预算财政拨款": "general_public_budget", "政府性基金预算财政拨款": "government_fund",
+    "国有资本经营预算财政拨款": "state_capital", "本年收入合计": "income_total",
+    "年初财政拨款结转和结余": "opening_fiscal", "总计": "income_grand_total",
 }
-_T04_EXP = {
-    "本年支出合计": "expenditure_total",
-    "年末财政拨款结转和结余": "closing_fiscal",
-    "总计": "expenditure_grand_total",
-}
+_T04_EXP = {"本年支出合计": "expenditure_total", "年末财政拨款结转和结余": "closing_fiscal", "总计": "expenditure_grand_total"}
 
 
-def _two_sided(
-    r: _Reader, tid: str, rows: Sequence[_Line], template: Table, edition: int
-) -> tuple[Row, ...]:
+def _two_sided(r: _Reader, tid: str, rows: Sequence[_Line], template: Table, edition: int) -> tuple[Row, ...]:
     inc_w = len(template.columns_for("income"))
     exp_w = len(template.columns_for("expenditure"))
     fc = catalog(Scheme.FUNCTIONAL, edition)
@@ -401,36 +280,23 @@ def _two_sided(
         if _is_header(cells) and not any(_NUMBER.match(c) and "." in c for c in cells):
             continue
         cells = cells + [""] * (2 + inc_w + 2 + exp_w - len(cells))
-        sides = (
-            ("income", cells[: 2 + inc_w], inc_w),
-            ("expenditure", cells[2 + inc_w : 4 + inc_w + exp_w], exp_w),
-        )
+        sides = (("income", cells[: 2 + inc_w], inc_w), ("expenditure", cells[2 + inc_w: 4 + inc_w + exp_w], exp_w))
         for side, part, width in sides:
             label_raw, line_no = part[0], part[1]
             label = _compact(_ORDINAL.sub("", _compact(label_raw)))
-            values_raw = part[2 : 2 + width]
+            values_raw = part[2: 2 + width]
             if not label:
                 if any(values_raw):
-                    r.note(
-                        "reader.row",
-                        Severity.WARNING,
-                        ln.no,
-                        f"公开{tid}表：无项目名称的金额 {values_raw} 未读取。",
-                        f"table {tid}: amounts without a label {values_raw} were not read.",
-                        tid,
-                    )
+                    r.note("reader.row", Severity.WARNING, ln.no, f"公开{tid}表：无项目名称的金额 {values_raw} 未读取。",
+                           f"table {tid}: amounts without a label {values_raw} were not read.", tid)
                 continue
             key: str | None
             code = None
             if side == "income":
                 mapping = _T01_INCOME if tid == "01" else _T04_INCOME
                 key = mapping.get(label)
-                if (
-                    tid == "04"
-                    and key in ("general_public_budget", "government_fund", "state_capital")
-                    and after_opening
-                    and not _ORDINAL.match(_compact(label_raw))
-                ):
+                if tid == "04" and key in ("general_public_budget", "government_fund", "state_capital") and after_opening \
+                        and not _ORDINAL.match(_compact(label_raw)):
                     key = f"opening_{key}"
                 if key == "opening_fiscal":
                     after_opening = True
@@ -440,21 +306,12 @@ def _two_sided(
                     code = classes.get(label) or classes.get(label + "支出")
                     key = code
             if key is None:
-                r.note(
-                    "reader.row",
-                    Severity.WARNING,
-                    ln.no,
-                    f"公开{tid}表：无法识别的项目“{label_raw}”。",
-                    f"table {tid}: unrecognised label {label_raw!r}.",
-                    tid,
-                    stated=label_raw,
-                )
+                r.note("reader.row", Severity.WARNING, ln.no, f"公开{tid}表：无法识别的项目“{label_raw}”。",
+                       f"table {tid}: unrecognised label {label_raw!r}.", tid, stated=label_raw)
                 continue
             values = tuple(r.number(c, ln.no, tid) for c in values_raw)
             line = int(line_no) if line_no.isdigit() else None
-            found[(side, key)] = Row(
-                key, _compact(label_raw), values, code, Level.CLASS if code else None, line, side
-            )
+            found[(side, key)] = Row(key, _compact(label_raw), values, code, Level.CLASS if code else None, line, side)
             r.lines[(tid, key)] = ln.no
     # Keep the template's order; printed rows replace template rows, extra rows are appended.
     out: list[Row] = []
@@ -479,17 +336,11 @@ def _table06(r: _Reader, rows: Sequence[_Line], edition: int) -> tuple[Row, ...]
             # The first figure after each label (人员经费合计's before 公用经费合计's label).
             labels = [_compact(c) for c in cells]
             nums = [(i, c) for i, c in enumerate(cells) if _NUMBER.match(c)]
-            for label, key in (
-                ("人员经费合计", "personnel_total"),
-                ("公用经费合计", "public_total"),
-            ):
+            for label, key in (("人员经费合计", "personnel_total"), ("公用经费合计", "public_total")):
                 if label in joined:
                     at = labels.index(label) if label in labels else 0
-                    stop = (
-                        labels.index("公用经费合计")
-                        if key == "personnel_total" and "公用经费合计" in labels
-                        else len(cells)
-                    )
+                    stop = (labels.index("公用经费合计") if key == "personnel_total" and "公用经费合计" in labels
+                            else len(cells))
                     after = [c for i, c in nums if at < i < stop]
                     totals[key] = r.number(after[0], ln.no, "06") if after else BLANK
                     r.lines[("06", key)] = ln.no
@@ -501,56 +352,37 @@ def _table06(r: _Reader, rows: Sequence[_Line], edition: int) -> tuple[Row, ...]
             code, name, amount = cells[i], cells[i + 1], cells[i + 2]
             if not code and not name:
                 if amount:
-                    r.note(
-                        "reader.row",
-                        Severity.WARNING,
-                        ln.no,
-                        f"公开06表：无科目的金额“{amount}”未读取。",
-                        f"table 06: an amount without a subject {amount!r} was not read.",
-                        "06",
-                    )
+                    r.note("reader.row", Severity.WARNING, ln.no, f"公开06表：无科目的金额“{amount}”未读取。",
+                           f"table 06: an amount without a subject {amount!r} was not read.", "06")
                 continue
             got = _resolve_code(r, edition, "06", _compact(code), name, ln.no)
             if got is None or got[0] in seen:
                 continue
             seen.add(got[0])
             panel = "personnel" if got[0][:3] in ("301", "303") else "public"
-            out.append(
-                Row(got[0], name, (r.number(amount, ln.no, "06"),), got[0], got[1], side=panel)
-            )
+            out.append(Row(got[0], name, (r.number(amount, ln.no, "06"),), got[0], got[1], side=panel))
             r.lines[("06", got[0])] = ln.no
-    out.append(
-        Row("personnel_total", "人员经费合计", (totals["personnel_total"],), side="personnel")
-    )
+    out.append(Row("personnel_total", "人员经费合计", (totals["personnel_total"],), side="personnel"))
     out.append(Row("public_total", "公用经费合计", (totals["public_total"],), side="public"))
     return tuple(out)
 
 
 def _table09(r: _Reader, rows: Sequence[_Line], template: Table) -> tuple[Row, ...]:
     n = len(template.columns)
-    data = [
-        ln for ln in rows if not _is_header(ln.cells) and any(_NUMBER.match(c) for c in ln.cells)
-    ]
+    data = [ln for ln in rows if not _is_header(ln.cells) and any(_NUMBER.match(c) for c in ln.cells)]
     if not data:
         return (Row("three_public", "“三公”经费", (BLANK,) * n),)
     ln = data[0]
     for extra in data[1:]:
-        r.note(
-            "reader.row",
-            Severity.WARNING,
-            extra.no,
-            "公开09表：多出的数据行未读取。",
-            "table 09: an extra data row was not read.",
-            "09",
-        )
+        r.note("reader.row", Severity.WARNING, extra.no, "公开09表：多出的数据行未读取。",
+               "table 09: an extra data row was not read.", "09")
     cells = [c for c in ln.cells] + [""] * n
     r.lines[("09", "three_public")] = ln.no
     return (Row("three_public", "“三公”经费", tuple(r.number(c, ln.no, "09") for c in cells[:n])),)
 
 
-def _read_tables(
-    r: _Reader, regions: dict[str, list[_Line]], edition: int, statements: dict[str, str]
-) -> tuple[dict[str, Table], str]:
+def _read_tables(r: _Reader, regions: dict[str, list[_Line]], edition: int,
+                 statements: dict[str, str]) -> tuple[dict[str, Table], str]:
     template = _template(edition)
     tables: dict[str, Table] = {}
     department = ""
@@ -567,14 +399,8 @@ def _read_tables(
             got = _functional(r, tid, rows, template[tid], edition)
         tables[tid] = _CLASSES[tid](template[tid].columns, got, unit)
     for tid in sorted(set(_CLASSES) - set(tables)):
-        r.note(
-            "reader.table",
-            Severity.WARNING,
-            None,
-            f"未找到公开{tid}表（{_CLASSES[tid].title}）；涉及该表的规则未检查。",
-            f"table {tid} ({_CLASSES[tid].title}) was not found; the rules that need it were not applied.",
-            tid,
-        )
+        r.note("reader.table", Severity.WARNING, None, f"未找到公开{tid}表（{_CLASSES[tid].title}）；涉及该表的规则未检查。",
+               f"table {tid} ({_CLASSES[tid].title}) was not found; the rules that need it were not applied.", tid)
     return tables, department
 
 
@@ -654,18 +480,9 @@ _Q = "[）)]"
 def _change_patterns(prefix: str, subject: str) -> list[tuple[str, _Handler]]:
     return [
         # “各增加”, and the 比上年/较上年 forms some reports use
-        (
-            rf"{subject}(?:比上年度?|较上年度?)?各?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
-            lambda m: [
-                _signed(f"{prefix}.change", m.group(1), m.group(2)),
-                _pct(f"{prefix}.change_rate", m.group(4)),
-                *(
-                    ["verb-mismatch"]
-                    if m.group(3) and (m.group(1) == "增加") != (m.group(3) == "增长")
-                    else []
-                ),
-            ],
-        ),
+        (rf"{subject}(?:比上年度?|较上年度?)?各?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
+         lambda m: [_signed(f"{prefix}.change", m.group(1), m.group(2)), _pct(f"{prefix}.change_rate", m.group(4)),
+                    *(["verb-mismatch"] if m.group(3) and (m.group(1) == "增加") != (m.group(3) == "增长") else [])]),
         (rf"{subject}(?:与上年度?)?持平", lambda m: [Figure(f"{prefix}.change", Decimal(0))]),
     ]
 
@@ -677,18 +494,11 @@ def _income_items(m: re.Match[str]) -> list[_Item]:
 
 def _nature_items(m: re.Match[str]) -> list[_Item]:
     key = dict((label, k) for k, label in NATURE_LABELS)[m.group(1)]
-    return [
-        _amt(f"expenditure.{key}.amount", m.group(2)),
-        _pct(f"expenditure.{key}.share", m.group(3)),
-    ]
+    return [_amt(f"expenditure.{key}.amount", m.group(2)), _pct(f"expenditure.{key}.share", m.group(3))]
 
 
-_TP = {
-    "因公出国（境）费": "abroad",
-    "公务用车购置及运行费": "vehicles",
-    "公务用车购置及运行维护费": "vehicles",
-    "公务接待费": "reception",
-}
+_TP = {"因公出国（境）费": "abroad", "公务用车购置及运行费": "vehicles", "公务用车购置及运行维护费": "vehicles",
+       "公务接待费": "reception"}
 _TP_RE = rf"(因公出国{_P}境{_Q}费|公务用车购置及运行(?:维护)?费|公务接待费)"
 
 
@@ -702,283 +512,106 @@ _VEHICLES = rf"(副部{_P}省级{_Q}领导干部用车|主要负责人用车|机
 def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
     A = _amt
     if top == "一":
-        return [
-            (rf"收、?支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
-            *_change_patterns("total", "收、?支总计"),
-        ]
+        return [(rf"收、?支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
+                *_change_patterns("total", "收、?支总计")]
     if top == "二":
-        return [
-            (rf"收入合计{_NUM}万元", lambda m: [A("income.total", m.group(1))]),
-            (
-                rf"(?<!预算)(财政拨款收入|上级补助收入|事业收入|经营收入|附属单位上缴收入|其他收入){_NUM}万元(?:[，,]占(?:本年收入合计的)?{_NUM}%?)?",
-                _income_items,
-            ),
-        ]
+        return [(rf"收入合计{_NUM}万元", lambda m: [A("income.total", m.group(1))]),
+                (rf"(?<!预算)(财政拨款收入|上级补助收入|事业收入|经营收入|附属单位上缴收入|其他收入){_NUM}万元(?:[，,]占(?:本年收入合计的)?{_NUM}%?)?",
+                 _income_items)]
     if top == "三":
-        return [
-            (rf"支出合计{_NUM}万元", lambda m: [A("expenditure.total", m.group(1))]),
-            (
-                rf"(基本支出|项目支出|上缴上级支出|经营支出|对附属单位补助支出){_NUM}万元(?:[，,]占(?:本年支出合计的)?{_NUM}%?)?",
-                _nature_items,
-            ),
-        ]
+        return [(rf"支出合计{_NUM}万元", lambda m: [A("expenditure.total", m.group(1))]),
+                (rf"(基本支出|项目支出|上缴上级支出|经营支出|对附属单位补助支出){_NUM}万元(?:[，,]占(?:本年支出合计的)?{_NUM}%?)?",
+                 _nature_items)]
     if top == "四":
-        return [
-            (rf"财政拨款收、?支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
-            *_change_patterns("fiscal", "财政拨款收、?支总计"),
-        ]
+        return [(rf"财政拨款收、?支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
+                *_change_patterns("fiscal", "财政拨款收、?支总计")]
     if top == "五":
         return [
-            (
-                rf"年初预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成年初预算的{_NUM}%)?",
-                lambda m: [
-                    A("gpb_budget.total", m.group(1)),
-                    A("gpb_budget.actual", m.group(2)),
-                    _pct("gpb_budget.rate", m.group(3)),
-                ],
-            ),
-            (
-                rf"一般公共预算财政拨款支出{_NUM}万元[，,]主要用于(?:以下方面)?[：:]?"
-                if sub != "（二）"
-                else rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]主要用于(?:以下方面)?[：:]?)?",
-                lambda m: [A("gpb_structure.total", m.group(1))],
-            ),
-            (
-                rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]占(?:本年)?支出合计的{_NUM}%)?",
-                lambda m: [
-                    A("gpb.total", m.group(1)),
-                    _pct("gpb.share_of_expenditure", m.group(2)),
-                ],
-            ),
+            (rf"年初预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成年初预算的{_NUM}%)?",
+             lambda m: [A("gpb_budget.total", m.group(1)), A("gpb_budget.actual", m.group(2)),
+                        _pct("gpb_budget.rate", m.group(3))]),
+            (rf"一般公共预算财政拨款支出{_NUM}万元[，,]主要用于(?:以下方面)?[：:]?" if sub != "（二）" else
+             rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]主要用于(?:以下方面)?[：:]?)?",
+             lambda m: [A("gpb_structure.total", m.group(1))]),
+            (rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]占(?:本年)?支出合计的{_NUM}%)?",
+             lambda m: [A("gpb.total", m.group(1)), _pct("gpb.share_of_expenditure", m.group(2))]),
             *_change_patterns("gpb", "一般公共预算财政拨款支出"),
-            (
-                rf"(\d+)[.．、]([^。：；]*?){_P}类{_Q}(.*?){_P}款{_Q}(.*?){_P}项{_Q}(?:支出)?年初预算数?为{_NUM}万元[，,](?:支出)?决算数?为?{_NUM}万元"
-                rf"(?:[，,]完成年初预算的{_NUM}%)?",
-                lambda m: [
-                    ("item", (m.group(2), m.group(3), m.group(4))),
-                    A("budget", m.group(5)),
-                    A("actual", m.group(6)),
-                    _pct("rate", m.group(7)),
-                ],
-            ),
-            (
-                rf"([^：；。，]+?){_P}类{_Q}支出{_NUM}万元(?:[，,]占{_NUM}%?)?",
-                lambda m: [
-                    ("class", (m.group(1),)),
-                    A("amount", m.group(2)),
-                    _pct("share", m.group(3)),
-                ],
-            ),
+            (rf"(\d+)[.．、]([^。：；]*?){_P}类{_Q}(.*?){_P}款{_Q}(.*?){_P}项{_Q}(?:支出)?年初预算数?为{_NUM}万元[，,](?:支出)?决算数?为?{_NUM}万元"
+             rf"(?:[，,]完成年初预算的{_NUM}%)?", lambda m: [("item", (m.group(2), m.group(3), m.group(4))),
+                                                          A("budget", m.group(5)), A("actual", m.group(6)),
+                                                          _pct("rate", m.group(7))]),
+            (rf"([^：；。，]+?){_P}类{_Q}支出{_NUM}万元(?:[，,]占{_NUM}%?)?",
+             lambda m: [("class", (m.group(1),)), A("amount", m.group(2)), _pct("share", m.group(3))]),
         ]
     if top == "六":
-        return [
-            (rf"基本支出{_NUM}万元", lambda m: [A("basic.total", m.group(1))]),
-            (
-                rf"人员经费{_NUM}万元(?:[，,]主要包括[：:]([^。]*)。?)?",
-                lambda m: [
-                    A("basic.personnel", m.group(1)),
-                    *(
-                        [
-                            (
-                                "basic.personnel.items",
-                                tuple(x for x in re.split("[、,，]", m.group(2)) if x),
-                            )
-                        ]
-                        if m.group(2)
-                        else []
-                    ),
-                ],
-            ),
-            (
-                rf"公用经费{_NUM}万元(?:[，,]主要包括[：:]([^。]*)。?)?",
-                lambda m: [
-                    A("basic.public", m.group(1)),
-                    *(
-                        [
-                            (
-                                "basic.public.items",
-                                tuple(x for x in re.split("[、,，]", m.group(2)) if x),
-                            )
-                        ]
-                        if m.group(2)
-                        else []
-                    ),
-                ],
-            ),
-        ]
+        return [(rf"基本支出{_NUM}万元", lambda m: [A("basic.total", m.group(1))]),
+                (rf"人员经费{_NUM}万元(?:[，,]主要包括[：:]([^。]*)。?)?",
+                 lambda m: [A("basic.personnel", m.group(1)),
+                            *([("basic.personnel.items", tuple(x for x in re.split("[、,，]", m.group(2)) if x))] if m.group(2) else [])]),
+                (rf"公用经费{_NUM}万元(?:[，,]主要包括[：:]([^。]*)。?)?",
+                 lambda m: [A("basic.public", m.group(1)),
+                            *([("basic.public.items", tuple(x for x in re.split("[、,，]", m.group(2)) if x))] if m.group(2) else [])])]
     if top == "七":
-        return [
-            (r"没有政府性基金(?:预算财政拨款)?收入", lambda m: ["government_fund.none"]),
-            (
-                rf"政府性基金预算财政拨款收入{_NUM}万元",
-                lambda m: [A("government_fund.income", m.group(1))],
-            ),
-            (
-                rf"(?:政府性基金预算财政拨款)?支出{_NUM}万元",
-                lambda m: [A("government_fund.expenditure", m.group(1))],
-            ),
-            (rf"年末结转和结余{_NUM}万元", lambda m: [A("government_fund.closing", m.group(1))]),
-        ]
+        return [(r"没有政府性基金(?:预算财政拨款)?收入", lambda m: ["government_fund.none"]),
+                (rf"政府性基金预算财政拨款收入{_NUM}万元", lambda m: [A("government_fund.income", m.group(1))]),
+                (rf"(?:政府性基金预算财政拨款)?支出{_NUM}万元", lambda m: [A("government_fund.expenditure", m.group(1))]),
+                (rf"年末结转和结余{_NUM}万元", lambda m: [A("government_fund.closing", m.group(1))])]
     if top == "八":
-        return [
-            (r"没有国有资本经营(?:预算财政拨款)?收入", lambda m: ["state_capital.none"]),
-            (
-                rf"国有资本经营预算财政拨款支出{_NUM}万元",
-                lambda m: [A("state_capital.expenditure", m.group(1))],
-            ),
-        ]
+        return [(r"没有国有资本经营(?:预算财政拨款)?收入", lambda m: ["state_capital.none"]),
+                (rf"国有资本经营预算财政拨款支出{_NUM}万元", lambda m: [A("state_capital.expenditure", m.group(1))])]
     if top == "九":
         return [
-            (
-                rf"“?三公”?经费财政拨款支出预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成预算的{_NUM}%)?",
-                lambda m: [
-                    A("three_public.budget", m.group(1)),
-                    A("three_public.actual", m.group(2)),
-                    _pct("three_public.rate", m.group(3)),
-                ],
-            ),
-            (
-                rf"\d[.．、]{_TP_RE}预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成预算的{_NUM}%)?",
-                lambda m: [
-                    A(f"three_public.detail.{_tp_key(m.group(1))}.budget", m.group(2)),
-                    A(f"three_public.detail.{_tp_key(m.group(1))}.actual", m.group(3)),
-                    _pct(f"three_public.detail.{_tp_key(m.group(1))}.rate", m.group(4)),
-                ],
-            ),
-            (
-                rf"{_TP_RE}支出决算{_NUM}万元(?:[，,]完成预算的{_NUM}%)?(?:[，,]占{_NUM}%)?",
-                lambda m: [
-                    A(f"three_public.{_tp_key(m.group(1))}.actual", m.group(2)),
-                    _pct(f"three_public.{_tp_key(m.group(1))}.rate", m.group(3)),
-                    _pct(f"three_public.{_tp_key(m.group(1))}.share", m.group(4)),
-                ],
-            ),
-            (
-                rf"团组{_NUM}个[，,]累计{_NUM}人次",
-                lambda m: [
-                    _cnt("three_public.groups_abroad", m.group(1)),
-                    _cnt("three_public.people_abroad", m.group(2)),
-                ],
-            ),
-            (
-                rf"公务用车购置支出{_NUM}万元[，,]购置车辆{_NUM}台",
-                lambda m: [
-                    A("three_public.vehicle_purchase", m.group(1)),
-                    _cnt("three_public.vehicles_purchased", m.group(2)),
-                ],
-            ),
-            (
-                rf"公务用车运行维护支出{_NUM}万元",
-                lambda m: [A("three_public.vehicle_operation", m.group(1))],
-            ),
-            (
-                rf"公务用车保有量为{_NUM}辆",
-                lambda m: [_cnt("three_public.vehicles_held", m.group(1))],
-            ),
-            (
-                rf"外宾接待支出{_NUM}万元",
-                lambda m: [A("three_public.foreign_reception", m.group(1))],
-            ),
-            (
-                rf"来访团组{_NUM}个、来访外宾{_NUM}人次",
-                lambda m: [
-                    _cnt("three_public.foreign_reception_groups", m.group(1)),
-                    _cnt("three_public.foreign_reception_people", m.group(2)),
-                ],
-            ),
-            (
-                rf"国内公务接待支出{_NUM}万元",
-                lambda m: [A("three_public.domestic_reception", m.group(1))],
-            ),
-            (
-                rf"国内来访团组{_NUM}个、来宾{_NUM}人次",
-                lambda m: [
-                    _cnt("three_public.domestic_reception_groups", m.group(1)),
-                    _cnt("three_public.domestic_reception_people", m.group(2)),
-                ],
-            ),
+            (rf"“?三公”?经费财政拨款支出预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成预算的{_NUM}%)?",
+             lambda m: [A("three_public.budget", m.group(1)), A("three_public.actual", m.group(2)),
+                        _pct("three_public.rate", m.group(3))]),
+            (rf"\d[.．、]{_TP_RE}预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成预算的{_NUM}%)?",
+             lambda m: [A(f"three_public.detail.{_tp_key(m.group(1))}.budget", m.group(2)),
+                        A(f"three_public.detail.{_tp_key(m.group(1))}.actual", m.group(3)),
+                        _pct(f"three_public.detail.{_tp_key(m.group(1))}.rate", m.group(4))]),
+            (rf"{_TP_RE}支出决算{_NUM}万元(?:[，,]完成预算的{_NUM}%)?(?:[，,]占{_NUM}%)?",
+             lambda m: [A(f"three_public.{_tp_key(m.group(1))}.actual", m.group(2)),
+                        _pct(f"three_public.{_tp_key(m.group(1))}.rate", m.group(3)),
+                        _pct(f"three_public.{_tp_key(m.group(1))}.share", m.group(4))]),
+            (rf"团组{_NUM}个[，,]累计{_NUM}人次", lambda m: [_cnt("three_public.groups_abroad", m.group(1)),
+                                                      _cnt("three_public.people_abroad", m.group(2))]),
+            (rf"公务用车购置支出{_NUM}万元[，,]购置车辆{_NUM}台", lambda m: [A("three_public.vehicle_purchase", m.group(1)),
+                                                              _cnt("three_public.vehicles_purchased", m.group(2))]),
+            (rf"公务用车运行维护支出{_NUM}万元", lambda m: [A("three_public.vehicle_operation", m.group(1))]),
+            (rf"公务用车保有量为{_NUM}辆", lambda m: [_cnt("three_public.vehicles_held", m.group(1))]),
+            (rf"外宾接待支出{_NUM}万元", lambda m: [A("three_public.foreign_reception", m.group(1))]),
+            (rf"来访团组{_NUM}个、来访外宾{_NUM}人次", lambda m: [_cnt("three_public.foreign_reception_groups", m.group(1)),
+                                                         _cnt("three_public.foreign_reception_people", m.group(2))]),
+            (rf"国内公务接待支出{_NUM}万元", lambda m: [A("three_public.domestic_reception", m.group(1))]),
+            (rf"国内来访团组{_NUM}个、来宾{_NUM}人次", lambda m: [_cnt("three_public.domestic_reception_groups", m.group(1)),
+                                                         _cnt("three_public.domestic_reception_people", m.group(2))]),
         ]
     if top == "十":
-        return [
-            (rf"机关运行经费支出{_NUM}万元", lambda m: [A("office.amount", m.group(1))]),
-            (
-                rf"比\d{{4}}年度?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
-                lambda m: [
-                    _signed("office.change", m.group(1), m.group(2)),
-                    _pct("office.change_rate", m.group(4)),
-                    *(
-                        ["verb-mismatch"]
-                        if m.group(3) and (m.group(1) == "增加") != (m.group(3) == "增长")
-                        else []
-                    ),
-                ],
-            ),
-            (r"与\d{4}年度?持平", lambda m: [Figure("office.change", Decimal(0))]),
-        ]
+        return [(rf"机关运行经费支出{_NUM}万元", lambda m: [A("office.amount", m.group(1))]),
+                (rf"比\d{{4}}年度?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
+                 lambda m: [_signed("office.change", m.group(1), m.group(2)), _pct("office.change_rate", m.group(4)),
+                            *(["verb-mismatch"] if m.group(3) and (m.group(1) == "增加") != (m.group(3) == "增长") else [])]),
+                (r"与\d{4}年度?持平", lambda m: [Figure("office.change", Decimal(0))])]
     if top == "十一":
-        return [
-            (rf"政府采购支出总额{_NUM}万元", lambda m: [A("procurement.total", m.group(1))]),
-            (rf"政府采购货物支出{_NUM}万元", lambda m: [A("procurement.goods", m.group(1))]),
-            (rf"政府采购工程支出{_NUM}万元", lambda m: [A("procurement.works", m.group(1))]),
-            (rf"政府采购服务支出{_NUM}万元", lambda m: [A("procurement.services", m.group(1))]),
-            (
-                rf"授予中小企业合同金额{_NUM}万元(?:[，,]占政府采购支出总额的{_NUM}%)?",
-                lambda m: [
-                    A("procurement.to_sme", m.group(1)),
-                    _pct("procurement.to_sme.share", m.group(2)),
-                ],
-            ),
-            (
-                rf"授予小微企业合同金额{_NUM}万元(?:[，,]占授予中小企业合同金额的{_NUM}%)?",
-                lambda m: [
-                    A("procurement.to_small_micro", m.group(1)),
-                    _pct("procurement.to_small_micro.share", m.group(2)),
-                ],
-            ),
-        ]
+        return [(rf"政府采购支出总额{_NUM}万元", lambda m: [A("procurement.total", m.group(1))]),
+                (rf"政府采购货物支出{_NUM}万元", lambda m: [A("procurement.goods", m.group(1))]),
+                (rf"政府采购工程支出{_NUM}万元", lambda m: [A("procurement.works", m.group(1))]),
+                (rf"政府采购服务支出{_NUM}万元", lambda m: [A("procurement.services", m.group(1))]),
+                (rf"授予中小企业合同金额{_NUM}万元(?:[，,]占政府采购支出总额的{_NUM}%)?",
+                 lambda m: [A("procurement.to_sme", m.group(1)), _pct("procurement.to_sme.share", m.group(2))]),
+                (rf"授予小微企业合同金额{_NUM}万元(?:[，,]占授予中小企业合同金额的{_NUM}%)?",
+                 lambda m: [A("procurement.to_small_micro", m.group(1)), _pct("procurement.to_small_micro.share", m.group(2))])]
     if top == "十二":
-        return [
-            (rf"共有车辆{_NUM}辆", lambda m: [_cnt("assets.vehicles", m.group(1))]),
-            (
-                rf"{_VEHICLES}{_NUM}辆",
-                lambda m: [
-                    _cnt(
-                        f"assets.vehicles.{m.group(1).replace('(', '（').replace(')', '）')}",
-                        m.group(2),
-                    )
-                ],
-            ),
-            (
-                rf"100万元{_P}含{_Q}以上设备{_NUM}台",
-                lambda m: [_cnt("assets.large_equipment", m.group(1))],
-            ),
-        ]
+        return [(rf"共有车辆{_NUM}辆", lambda m: [_cnt("assets.vehicles", m.group(1))]),
+                (rf"{_VEHICLES}{_NUM}辆", lambda m: [_cnt(f"assets.vehicles.{m.group(1).replace('(', '（').replace(')', '）')}", m.group(2))]),
+                (rf"100万元{_P}含{_Q}以上设备{_NUM}台", lambda m: [_cnt("assets.large_equipment", m.group(1))])]
     if top == "十三":
-        return [
-            (
-                rf"对{_NUM}个项目支出和部门整体支出设置了绩效目标",
-                lambda m: [_cnt("performance.projects_with_targets", m.group(1))],
-            ),
-            (
-                rf"对{_NUM}个项目和部门整体开展了绩效自评",
-                lambda m: [_cnt("performance.projects_self_evaluated", m.group(1))],
-            ),
-            (
-                rf"\d{{4}}年度{_NUM}个项目进行了绩效自评",
-                lambda m: [_cnt("performance.self_evaluated", m.group(1))],
-            ),
-            (
-                rf"{_NUM}个项目自评结果为([优良中差])",
-                lambda m: [_cnt(f"performance.rating.{m.group(2)}", m.group(1))],
-            ),
-            (
-                rf"{_NUM}个项目进行了部门评价[，,]评价得分{_NUM}分",
-                lambda m: [
-                    _cnt("performance.key_evaluations", m.group(1)),
-                    Figure("performance.key_evaluation_score", _n(m.group(2)), FigureKind.SCORE),
-                ],
-            ),
-        ]
+        return [(rf"对{_NUM}个项目支出和部门整体支出设置了绩效目标", lambda m: [_cnt("performance.projects_with_targets", m.group(1))]),
+                (rf"对{_NUM}个项目和部门整体开展了绩效自评", lambda m: [_cnt("performance.projects_self_evaluated", m.group(1))]),
+                (rf"\d{{4}}年度{_NUM}个项目进行了绩效自评", lambda m: [_cnt("performance.self_evaluated", m.group(1))]),
+                (rf"{_NUM}个项目自评结果为([优良中差])", lambda m: [_cnt(f"performance.rating.{m.group(2)}", m.group(1))]),
+                (rf"{_NUM}个项目进行了部门评价[，,]评价得分{_NUM}分",
+                 lambda m: [_cnt("performance.key_evaluations", m.group(1)),
+                            Figure("performance.key_evaluation_score", _n(m.group(2)), FigureKind.SCORE)])]
     return []
 
 
@@ -1010,7 +643,7 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
     flags: list[str] = []
     covered: list[tuple[int, int]] = []
     head = top.group(0) if top else ""
-    for pattern, handler in _patterns(head, body.section[len(head) :]):
+    for pattern, handler in _patterns(head, body.section[len(head):]):
         for m in re.finditer(pattern, body.text):
             if any(a <= m.start() < b for a, b in covered):
                 continue
@@ -1022,14 +655,9 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
                     continue
                 if isinstance(item, str):
                     if item == "verb-mismatch":
-                        r.note(
-                            "text.change",
-                            Severity.ERROR,
-                            line,
-                            f"{body.section}：增减额与增减率的方向不一致（“{m.group(0)}”）。",
-                            f"{body.section}: the change and its rate go in opposite directions ({m.group(0)!r}).",
-                            section=body.section,
-                        )
+                        r.note("text.change", Severity.ERROR, line, f"{body.section}：增减额与增减率的方向不一致（“{m.group(0)}”）。",
+                               f"{body.section}: the change and its rate go in opposite directions ({m.group(0)!r}).",
+                               section=body.section)
                     else:
                         flags.append(item)
                     continue
@@ -1045,15 +673,10 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
                         lists.append((kind, names))
                         continue
                     if prefix is None:
-                        r.note(
-                            "reader.text",
-                            Severity.WARNING,
-                            line,
-                            f"{body.section}：无法识别科目“{''.join(names)}”，其数字未读取。",
-                            f"{body.section}: cannot identify the subject {''.join(names)!r}; its figures were not read.",
-                            section=body.section,
-                            stated="".join(names),
-                        )
+                        r.note("reader.text", Severity.WARNING, line,
+                               f"{body.section}：无法识别科目“{''.join(names)}”，其数字未读取。",
+                               f"{body.section}: cannot identify the subject {''.join(names)!r}; its figures were not read.",
+                               section=body.section, stated="".join(names))
                         break
                     continue
                 key = f"{prefix}.{item.key}" if prefix else item.key
@@ -1062,28 +685,16 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
     # Figures the patterns did not place are reported, never skipped silently.
     for m in re.finditer(rf"{_NUM}(万元|%)", body.text):
         if not any(a <= m.start() < b for a, b in covered):
-            r.note(
-                "reader.text",
-                Severity.INFO,
-                body.line_at(m.start()),
-                f"{body.section}：未识别的数字 {m.group(0)}（“{body.text[max(0, m.start() - 12) : m.end() + 4]}”）。",
-                f"{body.section}: figure {m.group(0)} was not placed "
-                f"({body.text[max(0, m.start() - 12) : m.end() + 4]!r}).",
-                section=body.section,
-                stated=m.group(0),
-            )
+            r.note("reader.text", Severity.INFO, body.line_at(m.start()),
+                   f"{body.section}：未识别的数字 {m.group(0)}（“{body.text[max(0, m.start() - 12): m.end() + 4]}”）。",
+                   f"{body.section}: figure {m.group(0)} was not placed "
+                   f"({body.text[max(0, m.start() - 12): m.end() + 4]!r}).", section=body.section, stated=m.group(0))
     seen: set[str] = set()
     unique = []
     for f in figures:
         if f.key in seen:
-            r.note(
-                "reader.text",
-                Severity.INFO,
-                f.line,
-                f"{body.section}：{f.key} 重复出现，保留第一次。",
-                f"{body.section}: {f.key} is stated twice; the first is kept.",
-                section=body.section,
-            )
+            r.note("reader.text", Severity.INFO, f.line, f"{body.section}：{f.key} 重复出现，保留第一次。",
+                   f"{body.section}: {f.key} is stated twice; the first is kept.", section=body.section)
             continue
         seen.add(f.key)
         unique.append(f)
@@ -1091,20 +702,13 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
     return Section(body.section, body.heading, (Paragraph((sentence,)),))
 
 
-def _read_narrative(
-    r: _Reader, lines: Sequence[_Line], department: str, year: int, edition: int
-) -> Narrative | None:
+def _read_narrative(r: _Reader, lines: Sequence[_Line], department: str, year: int, edition: int) -> Narrative | None:
     if not lines:
         return None
     sections = [_read_section(r, body, edition) for body in _sections(lines)]
     if not sections:
-        r.note(
-            "reader.text",
-            Severity.WARNING,
-            lines[0].no,
-            "情况说明中没有可识别的章节。",
-            "no recognisable section in the explanatory text.",
-        )
+        r.note("reader.text", Severity.WARNING, lines[0].no, "情况说明中没有可识别的章节。",
+               "no recognisable section in the explanatory text.")
         return None
     return Narrative(department, year, tuple(sections))
 
@@ -1129,39 +733,18 @@ def read_text(text: str, *, source: str = "text", edition: int | None = None) ->
     if edition not in EDITIONS:
         raise FormatError(f"{source}: no catalog edition {edition}; shipped: {EDITIONS}")
     if not regions and not text_lines:
-        raise FormatError(
-            f"{source}: no 公开 table and no 情况说明 found; is this a 部门决算 report?"
-        )
+        raise FormatError(f"{source}: no 公开 table and no 情况说明 found; is this a 部门决算 report?")
     statements: dict[str, str] = {}
     tables, department = _read_tables(r, regions, edition, statements)
     if not department:
-        m = re.search(
-            r"^(.{2,40}?)(?:\d{4}年度)?部门决算$",
-            "\n".join(_compact(ln.text) for ln in head[:20]),
-            re.M,
-        )
+        m = re.search(r"^(.{2,40}?)(?:\d{4}年度)?部门决算$", "\n".join(_compact(ln.text) for ln in head[:20]), re.M)
         department = m.group(1) if m else ""
     narrative = _read_narrative(r, text_lines, department, year or 0, edition)
     if narrative is None:
-        r.note(
-            "reader.text",
-            Severity.WARNING,
-            None,
-            "未找到情况说明（第三部分）；文字规则未检查。",
-            "no explanatory text (第三部分) found; the text rules were not applied.",
-        )
-    return Published(
-        department,
-        year,
-        edition,
-        tables,
-        narrative,
-        statements,
-        False,
-        source,
-        dict(r.lines),
-        tuple(r.findings),
-    )
+        r.note("reader.text", Severity.WARNING, None, "未找到情况说明（第三部分）；文字规则未检查。",
+               "no explanatory text (第三部分) found; the text rules were not applied.")
+    return Published(department, year, edition, tables, narrative, statements, False, source, dict(r.lines),
+                     tuple(r.findings))
 
 
 @in_wide_context
@@ -1182,18 +765,14 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
     col = {name: i for i, name in enumerate(header)}
     edition = edition or DEFAULT_EDITION
     template = _template(edition)
-    exact = "exact_yuan" in col and all(
-        len(r) > col["exact_yuan"] and r[col["exact_yuan"]] for r in rows[1:] if r
-    )
+    exact = "exact_yuan" in col and all(len(r) > col["exact_yuan"] and r[col["exact_yuan"]] for r in rows[1:] if r)
     cells: dict[str, dict[tuple[str, str], dict[str, Decimal]]] = {}
     meta: dict[tuple[str, str, str], tuple[str, str, str, int | None]] = {}
     for n, row in enumerate(rows[1:], start=2):
         if not row:
             continue
         if len(row) != len(header):
-            raise FormatError(
-                f"{source}:{n}: {len(row)} fields, expected {len(header)} (truncated file?)"
-            )
+            raise FormatError(f"{source}:{n}: {len(row)} fields, expected {len(header)} (truncated file?)")
         tid = row[col["table"]].zfill(2)
         if tid not in _CLASSES:
             raise FormatError(f"{source}:{n}: table: {row[col['table']]!r} is not 01 … 09")
@@ -1217,24 +796,10 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
             cols = t.columns_for(side if side in ("income", "expenditure") else "")
             unknown = set(values) - {c.key for c in cols}
             if unknown:
-                raise FormatError(
-                    f"{source}: table {tid} row {key}: unknown column(s) {sorted(unknown)}"
-                )
+                raise FormatError(f"{source}: table {tid} row {key}: unknown column(s) {sorted(unknown)}")
             code, label, side_, line_no = meta[(tid, side, key)]
-            level = (
-                {3: Level.CLASS, 5: Level.SECTION, 7: Level.ITEM}.get(len(code)) if code else None
-            )
-            out.append(
-                Row(
-                    key,
-                    label,
-                    tuple(values.get(c.key, BLANK) for c in cols),
-                    code or None,
-                    level,
-                    line_no,
-                    side_,
-                )
-            )
+            level = {3: Level.CLASS, 5: Level.SECTION, 7: Level.ITEM}.get(len(code)) if code else None
+            out.append(Row(key, label, tuple(values.get(c.key, BLANK) for c in cols), code or None, level, line_no, side_))
         tables[tid] = _CLASSES[tid](t.columns, tuple(out), unit)
     return Published("", None, edition, tables, None, {}, exact, source, has_statements=False)
 
@@ -1258,9 +823,7 @@ def read_json(text: str, *, source: str = "json") -> Published:
         ledger: Ledger = ledger_from_json(text, source=source)
         d = derive(ledger)
         return from_disclosure(d, build(ledger, d), source=source)
-    raise FormatError(
-        f"{source}: neither a disclosure JSON (schema govbudget/disclosure/1) nor a ledger JSON"
-    )
+    raise FormatError(f"{source}: neither a disclosure JSON (schema govbudget/disclosure/1) nor a ledger JSON")
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -1269,9 +832,7 @@ def _decode(data: bytes, source: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise FormatError(
-        f"{source}: not UTF-8 or GB18030 text"
-    )  # pragma: no cover - gb18030 decodes most bytes
+    raise FormatError(f"{source}: not UTF-8 or GB18030 text")  # pragma: no cover - gb18030 decodes most bytes
 
 
 def read(path: str | Path) -> Published:

@@ -33,15 +33,7 @@ from govbudget.tables import (
     Table09,
 )
 
-__all__ = [
-    "FORMATS",
-    "disclosure_from_json",
-    "render",
-    "to_csv",
-    "to_json",
-    "to_markdown",
-    "to_text",
-]
+__all__ = ["FORMATS", "disclosure_from_json", "render", "to_csv", "to_json", "to_markdown", "to_text"]
 
 FORMATS = ("text", "markdown", "csv", "json")
 JSON_SCHEMA = "govbudget/disclosure/1"
@@ -73,21 +65,15 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return fill + text if right else text + fill
 
 
-def _grid(
-    header: Sequence[Sequence[str]], body: Sequence[Sequence[str]], numeric: Sequence[bool]
-) -> list[str]:
+def _grid(header: Sequence[Sequence[str]], body: Sequence[Sequence[str]], numeric: Sequence[bool]) -> list[str]:
     rows = [*header, *body]
     n = max(len(r) for r in rows)
     rows = [list(r) + [""] * (n - len(r)) for r in rows]
     widths = [max(_width(r[i]) for r in rows) for i in range(n)]
     out = []
     for r in rows:
-        out.append(
-            "  ".join(
-                _pad(c, widths[i], numeric[i] if i < len(numeric) else False)
-                for i, c in enumerate(r)
-            ).rstrip()
-        )
+        out.append("  ".join(_pad(c, widths[i], numeric[i] if i < len(numeric) else False)
+                             for i, c in enumerate(r)).rstrip())
     return out
 
 
@@ -98,37 +84,19 @@ def _table_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bo
         inc = [r for r in table.rows if r.side == "income"]
         exp = [r for r in table.rows if r.side == "expenditure"]
         header = [
-            [
-                "项目",
-                "行次",
-                *(c.title for c in inc_cols),
-                "项目",
-                "行次",
-                *(c.title for c in exp_cols),
-            ],
-            [
-                "栏次",
-                "",
-                *(str(c.number) for c in inc_cols),
-                "栏次",
-                "",
-                *(str(c.number) for c in exp_cols),
-            ],
+            ["项目", "行次", *(c.title for c in inc_cols), "项目", "行次", *(c.title for c in exp_cols)],
+            ["栏次", "", *(str(c.number) for c in inc_cols), "栏次", "", *(str(c.number) for c in exp_cols)],
         ]
         body = []
         for i in range(max(len(inc), len(exp))):
             left = inc[i] if i < len(inc) else Row("", "")
             right = exp[i] if i < len(exp) else Row("", "")
-            body.append(
-                [
-                    left.label,
-                    str(left.line or ""),
-                    *(_cell(table, v) for v in (left.values or (None,) * len(inc_cols))),
-                    right.label,
-                    str(right.line or ""),
-                    *(_cell(table, v) for v in (right.values or (None,) * len(exp_cols))),
-                ]
-            )
+            body.append([
+                left.label, str(left.line or ""),
+                *(_cell(table, v) for v in (left.values or (None,) * len(inc_cols))),
+                right.label, str(right.line or ""),
+                *(_cell(table, v) for v in (right.values or (None,) * len(exp_cols))),
+            ])
         numeric = [False, True, *([True] * len(inc_cols)), False, True, *([True] * len(exp_cols))]
         return header, body, numeric
     if isinstance(table, Table06):
@@ -148,41 +116,23 @@ def _table_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bo
             line: list[str] = []
             for panel in panels:
                 cell_row = panel[i] if i < len(panel) else None
-                line += (
-                    [cell_row.code or "", cell_row.label, _cell(table, cell_row.values[0])]
-                    if cell_row
-                    else ["", "", ""]
-                )
+                line += ([cell_row.code or "", cell_row.label, _cell(table, cell_row.values[0])]
+                         if cell_row else ["", "", ""])
             body.append(line)
-        body.append(
-            [
-                "人员经费合计",
-                "",
-                _cell(table, table.personnel),
-                "公用经费合计",
-                "",
-                "",
-                "",
-                "",
-                _cell(table, table.public),
-            ]
-        )
+        body.append(["人员经费合计", "", _cell(table, table.personnel), "公用经费合计", "", "", "", "",
+                     _cell(table, table.public)])
         return header, body, [False, False, True] * 3
     if isinstance(table, Table09):
         header = [[c.title for c in table.columns], [str(c.number) for c in table.columns]]
         body = [[_cell(table, v) for v in table.rows[0].values]] if not table.is_empty else []
         return header, body, [True] * len(table.columns)
     # functional tables 02, 03, 05, 07, 08
-    header = [
-        ["科目代码", "科目名称", *(c.title for c in table.columns)],
-        ["栏次", "", *(str(c.number) for c in table.columns)],
-    ]
+    header = [["科目代码", "科目名称", *(c.title for c in table.columns)],
+              ["栏次", "", *(str(c.number) for c in table.columns)]]
     rows = table.rows if not table.is_empty else table.rows[:1]
     # The 合计 row prints its label in the code column, as the published tables do.
-    body = [
-        [r.code or r.label, r.label if r.code else "", *(_cell(table, v) for v in r.values)]
-        for r in rows
-    ]
+    body = [[r.code or r.label, r.label if r.code else "", *(_cell(table, v) for v in r.values)]
+            for r in rows]
     return header, body, [False, False, *([True] * len(table.columns))]
 
 
@@ -216,9 +166,7 @@ def to_markdown(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
         header, body, numeric = _table_grid(table)
         out += [f"### {table.label} {table.title}", "", f"部门：{d.department}　金额单位：万元", ""]
         out.append("| " + " | ".join(_md_escape(h) for h in header[0]) + " |")
-        out.append(
-            "| " + " | ".join("---:" if n else "---" for n in numeric[: len(header[0])]) + " |"
-        )
+        out.append("| " + " | ".join("---:" if n else "---" for n in numeric[: len(header[0])]) + " |")
         for r in header[1:] + body:
             out.append("| " + " | ".join(_md_escape(c) for c in r) + " |")
         out += ["", table.note]
@@ -237,23 +185,8 @@ def to_csv(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     and exact value (元).  Prefixed with a UTF-8 BOM when written by :func:`render`."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(
-        [
-            "table",
-            "title",
-            "row_key",
-            "code",
-            "level",
-            "label",
-            "line",
-            "side",
-            "column_key",
-            "column",
-            "column_number",
-            "value_wan",
-            "exact_yuan",
-        ]
-    )
+    w.writerow(["table", "title", "row_key", "code", "level", "label", "line", "side", "column_key",
+                "column", "column_number", "value_wan", "exact_yuan"])
     for table in tables or d.tables.values():
         for r in table.rows:
             if not r.values:
@@ -261,23 +194,9 @@ def to_csv(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
             side = r.side if r.side in ("income", "expenditure") else ""
             for c, v in zip(table.columns_for(side), r.values, strict=True):
                 exact = str(v) if table.unit is Unit.YUAN else ""
-                w.writerow(
-                    [
-                        table.id,
-                        table.title,
-                        r.key,
-                        r.code or "",
-                        _row_level(r),
-                        r.label,
-                        r.line or "",
-                        r.side,
-                        c.key,
-                        c.title,
-                        c.number or "",
-                        f"{shown(table, v):.2f}",
-                        exact,
-                    ]
-                )
+                w.writerow([table.id, table.title, r.key, r.code or "", _row_level(r), r.label,
+                            r.line or "", r.side, c.key, c.title, c.number or "",
+                            f"{shown(table, v):.2f}", exact])
     return buf.getvalue()
 
 
@@ -286,31 +205,17 @@ def _table_json(table: Table) -> dict[str, Any]:
     for r in table.rows:
         side = r.side if r.side in ("income", "expenditure") else ""
         cols = table.columns_for(side) if r.values else ()  # padding rows have no cells
-        rows.append(
-            {
-                "key": r.key,
-                "label": r.label,
-                "code": r.code,
-                "level": _row_level(r) or None,
-                "line": r.line,
-                "side": r.side,
-                "cells": {
-                    c.title: f"{shown(table, v):.2f}" for c, v in zip(cols, r.values, strict=True)
-                },
-                "exact": {c.title: str(v) for c, v in zip(cols, r.values, strict=True)},
-            }
-        )
+        rows.append({
+            "key": r.key, "label": r.label, "code": r.code, "level": _row_level(r) or None,
+            "line": r.line, "side": r.side,
+            "cells": {c.title: f"{shown(table, v):.2f}" for c, v in zip(cols, r.values, strict=True)},
+            "exact": {c.title: str(v) for c, v in zip(cols, r.values, strict=True)},
+        })
     return {
-        "id": table.id,
-        "title": table.title,
-        "label": table.label,
-        "note": table.note,
-        "statement": table.statement,
-        "source_unit": table.unit.value,
-        "columns": [
-            {"key": c.key, "title": c.title, "number": c.number, "side": c.side}
-            for c in table.columns
-        ],
+        "id": table.id, "title": table.title, "label": table.label, "note": table.note,
+        "statement": table.statement, "source_unit": table.unit.value,
+        "columns": [{"key": c.key, "title": c.title, "number": c.number, "side": c.side}
+                    for c in table.columns],
         "rows": rows,
     }
 
@@ -318,11 +223,8 @@ def _table_json(table: Table) -> dict[str, Any]:
 def to_json(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     """The disclosure as JSON (schema ``govbudget/disclosure/1``, see docs/formats.md)."""
     data = {
-        "schema": JSON_SCHEMA,
-        "department": d.department,
-        "fiscal_year": d.fiscal_year,
-        "edition": d.edition,
-        "unit": "万元",
+        "schema": JSON_SCHEMA, "department": d.department, "fiscal_year": d.fiscal_year,
+        "edition": d.edition, "unit": "万元",
         "tables": [_table_json(t) for t in (tables or d.tables.values())],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -340,24 +242,13 @@ def disclosure_from_json(text: str, *, source: str = "disclosure JSON") -> Discl
             t = by_id.get(cls.id)
             if t is None:
                 raise FormatError(f"{source}: table {cls.id} missing")
-            columns = tuple(
-                Column(c["key"], c["title"], c["number"], c["side"]) for c in t["columns"]
-            )
+            columns = tuple(Column(c["key"], c["title"], c["number"], c["side"]) for c in t["columns"])
             rows = []
             for i, r in enumerate(t["rows"]):
                 where = f"{source}: table {cls.id} row {i} ({r.get('key')})"
                 values = tuple(to_decimal(v, where=where) for v in r["exact"].values())
-                rows.append(
-                    Row(
-                        r["key"],
-                        r["label"],
-                        values,
-                        r["code"],
-                        Level(r["level"]) if r["level"] else None,
-                        r["line"],
-                        r["side"],
-                    )
-                )
+                rows.append(Row(r["key"], r["label"], values, r["code"],
+                                Level(r["level"]) if r["level"] else None, r["line"], r["side"]))
             tables[f"t{cls.id}"] = cls(columns, tuple(rows), Unit(t["source_unit"]))
         return Disclosure(data["department"], data["fiscal_year"], data["edition"], **tables)  # type: ignore[arg-type]
     except FormatError:

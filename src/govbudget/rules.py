@@ -116,15 +116,8 @@ class Note:
     holds: bool = False
 
 
-def _note(
-    severity: Severity,
-    location: Location,
-    message_zh: str,
-    message_en: str,
-    stated: str | None = None,
-    expected: str | None = None,
-    holds: bool = False,
-) -> Note:
+def _note(severity: Severity, location: Location, message_zh: str, message_en: str,
+          stated: str | None = None, expected: str | None = None, holds: bool = False) -> Note:
     return Note(Finding("", severity, location, message_zh, message_en, stated, expected), holds)
 
 
@@ -167,41 +160,24 @@ def _interval(lo: Fraction, hi: Fraction, places: int = 4) -> str:
 def _eval_sum(rule: Rule, r: Sum) -> Finding | None:
     expected = sum((s * t.value for s, t in r.terms), Decimal(0))
     diff = r.total.value - expected
-    if (
-        diff == 0
-        or _printed_from(r.total, expected, r.terms)
-        or (
-            len(r.terms) == 1
-            and r.terms[0][0] == 1
-            and _printed_from(r.terms[0][1], r.total.value, ())
-        )
-    ):
+    if diff == 0 or _printed_from(r.total, expected, r.terms) or (
+            len(r.terms) == 1 and r.terms[0][0] == 1 and _printed_from(r.terms[0][1], r.total.value, ())):
         return None
     envelope = r.total.half_width + sum((t.half_width for _, t in r.terms), Decimal(0))
     terms = " ".join(f"{'+' if s > 0 else '−'} {t.name}" for s, t in r.terms).lstrip("+ ")
     what = r.what or f"{r.total.name} = {terms}"
     rounded = sum(1 for q in (r.total, *(t for _, t in r.terms)) if q.half_width)
     if abs(diff) <= envelope:
-        return Finding(
-            rule.id,
-            INFO,
-            r.total.location,
-            f"尾差：{what}，相差 {_fmt(abs(diff))}，在 {rounded} 个舍入数的误差范围 ±{envelope} 之内。",
-            f"rounding tail: {what} differs by {_fmt(abs(diff))}, within the ±{envelope} "
-            f"envelope of {rounded} rounded figures.",
-            str(r.total.value),
-            f"{expected} ± {envelope}",
-        )
-    return Finding(
-        rule.id,
-        rule.severity,
-        r.total.location,
-        f"{what} 不成立：列示 {r.total.value}，各项合计 {expected}，相差 {diff}（超出尾差范围 ±{envelope}）。",
-        f"{what} does not hold: stated {r.total.value}, the terms give {expected}, a difference "
-        f"of {diff} (beyond the ±{envelope} rounding envelope).",
-        str(r.total.value),
-        f"{expected} ± {envelope}" if envelope else str(expected),
-    )
+        return Finding(rule.id, INFO, r.total.location,
+                       f"尾差：{what}，相差 {_fmt(abs(diff))}，在 {rounded} 个舍入数的误差范围 ±{envelope} 之内。",
+                       f"rounding tail: {what} differs by {_fmt(abs(diff))}, within the ±{envelope} "
+                       f"envelope of {rounded} rounded figures.",
+                       str(r.total.value), f"{expected} ± {envelope}")
+    return Finding(rule.id, rule.severity, r.total.location,
+                   f"{what} 不成立：列示 {r.total.value}，各项合计 {expected}，相差 {diff}（超出尾差范围 ±{envelope}）。",
+                   f"{what} does not hold: stated {r.total.value}, the terms give {expected}, a difference "
+                   f"of {diff} (beyond the ±{envelope} rounding envelope).",
+                   str(r.total.value), f"{expected} ± {envelope}" if envelope else str(expected))
 
 
 def _printed_from(printed: Quantity, exact: Decimal, terms: Sequence[tuple[int, Quantity]]) -> bool:
@@ -218,20 +194,13 @@ def _eval_at_most(rule: Rule, r: AtMost) -> Finding | None:
     if r.part.value - r.whole.value <= r.part.half_width + r.whole.half_width:
         return None
     what = r.what or f"{r.part.name} ≤ {r.whole.name}"
-    return Finding(
-        rule.id,
-        rule.severity,
-        r.part.location,
-        f"{what} 不成立：部分 {r.part.value} 大于整体 {r.whole.value}。",
-        f"{what} does not hold: the part {r.part.value} exceeds the whole {r.whole.value}.",
-        str(r.part.value),
-        f"≤ {r.whole.value}",
-    )
+    return Finding(rule.id, rule.severity, r.part.location,
+                   f"{what} 不成立：部分 {r.part.value} 大于整体 {r.whole.value}。",
+                   f"{what} does not hold: the part {r.part.value} exceeds the whole {r.whole.value}.",
+                   str(r.part.value), f"≤ {r.whole.value}")
 
 
-def _corners(
-    f: Callable[[Fraction, Fraction], Fraction], a: Quantity, b: Quantity
-) -> tuple[Fraction, Fraction]:
+def _corners(f: Callable[[Fraction, Fraction], Fraction], a: Quantity, b: Quantity) -> tuple[Fraction, Fraction]:
     values = [f(Fraction(x), Fraction(y)) for x in (a.low, a.high) for y in (b.low, b.high)]
     return min(values), max(values)
 
@@ -241,16 +210,11 @@ def _pct_ok(stated: Quantity, lo: Fraction, hi: Fraction) -> bool:
 
 
 def _zero_base(rule: Rule, stated: Quantity, what: str, base: str) -> Finding:
-    return Finding(
-        rule.id,
-        WARNING,
-        stated.location,
-        f"{what}：基数（{base}）为零，比率无定义，不应列示 {stated.value}%。",
-        f"{what}: the base ({base}) is zero, so the rate is undefined and should not be "
-        f"printed as {stated.value}%.",
-        f"{stated.value}%",
-        "no rate",
-    )
+    return Finding(rule.id, WARNING, stated.location,
+                   f"{what}：基数（{base}）为零，比率无定义，不应列示 {stated.value}%。",
+                   f"{what}: the base ({base}) is zero, so the rate is undefined and should not be "
+                   f"printed as {stated.value}%.",
+                   f"{stated.value}%", "no rate")
 
 
 def _eval_ratio(rule: Rule, r: Ratio) -> tuple[Finding | None, Decimal | None]:
@@ -263,16 +227,11 @@ def _eval_ratio(rule: Rule, r: Ratio) -> tuple[Finding | None, Decimal | None]:
     lo, hi = _corners(lambda a, w: a * 100 / w, r.part, r.whole)
     if _pct_ok(r.stated, lo, hi):
         return None, mid
-    return Finding(
-        rule.id,
-        rule.severity,
-        r.stated.location,
-        f"{what}：列示 {r.stated.value}%，按 {r.part.value} / {r.whole.value} 计算应为 {mid}%。",
-        f"{what}: printed {r.stated.value}%, but {r.part.value} / {r.whole.value} gives {mid}% "
-        f"(any ratio within the rounding intervals lies in {_interval(lo, hi)}%).",
-        f"{r.stated.value}%",
-        f"{mid}% {_interval(lo, hi)}",
-    ), mid
+    return Finding(rule.id, rule.severity, r.stated.location,
+                   f"{what}：列示 {r.stated.value}%，按 {r.part.value} / {r.whole.value} 计算应为 {mid}%。",
+                   f"{what}: printed {r.stated.value}%, but {r.part.value} / {r.whole.value} gives {mid}% "
+                   f"(any ratio within the rounding intervals lies in {_interval(lo, hi)}%).",
+                   f"{r.stated.value}%", f"{mid}% {_interval(lo, hi)}"), mid
 
 
 def _eval_change(rule: Rule, r: Change) -> Finding | None:
@@ -290,16 +249,11 @@ def _eval_change(rule: Rule, r: Change) -> Finding | None:
     if _pct_ok(r.rate, lo, hi):
         return None
     mid = round_half_up(abs(r.change.value) * 100 / prior)
-    return Finding(
-        rule.id,
-        rule.severity,
-        r.rate.location,
-        f"{what}：增减额 {abs(r.change.value)} 万元、上年数 {prior} 万元，增减率应为 {mid}%，列示 {r.rate.value}%。",
-        f"{what}: a change of {abs(r.change.value)} 万元 on a prior-year {prior} 万元 gives "
-        f"{mid}% (interval {_interval(lo, hi)}%), not the printed {r.rate.value}%.",
-        f"{r.rate.value}%",
-        f"{mid}% {_interval(lo, hi)}",
-    )
+    return Finding(rule.id, rule.severity, r.rate.location,
+                   f"{what}：增减额 {abs(r.change.value)} 万元、上年数 {prior} 万元，增减率应为 {mid}%，列示 {r.rate.value}%。",
+                   f"{what}: a change of {abs(r.change.value)} 万元 on a prior-year {prior} 万元 gives "
+                   f"{mid}% (interval {_interval(lo, hi)}%), not the printed {r.rate.value}%.",
+                   f"{r.rate.value}%", f"{mid}% {_interval(lo, hi)}")
 
 
 def _forced(group: list[tuple[Ratio, Decimal | None]]) -> tuple[str, str] | None:
@@ -314,22 +268,16 @@ def _forced(group: list[tuple[Ratio, Decimal | None]]) -> tuple[str, str] | None
         return None
     moved = [(r, m) for r, m in group if m != r.stated.value]
     names = [f"{r.label or r.stated.name} {m}%→{r.stated.value}%" for r, m in moved]
-    zh = (
-        f"列示的占比合计恰为 100.00%，而按金额计算的占比合计为 {total}%：占比被强行凑成 100%（舍位平衡），"
-        f"改动的是 {'、'.join(names)}。"
-    )
-    en = (
-        f"The printed shares add up to exactly 100.00% while the computed ones add up to {total}%: "
-        f"they were forced to 100% (舍位平衡); moved: {', '.join(names)}."
-    )
+    zh = (f"列示的占比合计恰为 100.00%，而按金额计算的占比合计为 {total}%：占比被强行凑成 100%（舍位平衡），"
+          f"改动的是 {'、'.join(names)}。")
+    en = (f"The printed shares add up to exactly 100.00% while the computed ones add up to {total}%: "
+          f"they were forced to 100% (舍位平衡); moved: {', '.join(names)}.")
     # A proper rounding balance moves a share only to the floor or ceiling of its exact value.
     beyond = [r for r, _ in moved if not _floor_or_ceiling(r)]
     if beyond:
         zh += f"其中 {'、'.join(r.label or r.stated.name for r in beyond)} 已超出其精确值的上下舍入，连舍位平衡也不成立。"
-        en += (
-            f" {', '.join(r.label or r.stated.name for r in beyond)} is not even the floor or ceiling of "
-            "its exact share, so this is no valid rounding balance either."
-        )
+        en += (f" {', '.join(r.label or r.stated.name for r in beyond)} is not even the floor or ceiling of "
+               "its exact share, so this is no valid rounding balance either.")
     return zh, en
 
 
@@ -368,11 +316,7 @@ def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
         if note:
             zh, en = note
             for i in failed:
-                out[i] = attrs.evolve(
-                    out[i],
-                    message_zh=out[i].message_zh + zh,
-                    message_en=out[i].message_en + " " + en,
-                )
+                out[i] = attrs.evolve(out[i], message_zh=out[i].message_zh + zh, message_en=out[i].message_en + " " + en)
     return out
 
 
@@ -382,9 +326,7 @@ def _cells(p: Published, tid: str, row: str, *cols: str) -> list[Quantity] | Non
     return None if any(q is None for q in got) else got  # type: ignore[return-value]
 
 
-def _row_sum(
-    tid: str, total: str, parts: Sequence[str], side: str = ""
-) -> Callable[[Published], Iterator[Relation]]:
+def _row_sum(tid: str, total: str, parts: Sequence[str], side: str = "") -> Callable[[Published], Iterator[Relation]]:
     """Every row (of one side): ``total`` column = Σ ``parts`` columns."""
 
     def relations(p: Published) -> Iterator[Relation]:
@@ -396,41 +338,30 @@ def _row_sum(
             q = _cells(p, tid, key, total, *parts)
             if q:
                 yield Sum(q[0], tuple((1, x) for x in q[1:]))
-
     return relations
 
 
-def _equal(
-    *pairs: tuple[tuple[str, str, str], tuple[str, str, str]],
-) -> Callable[[Published], Iterator[Relation]]:
+def _equal(*pairs: tuple[tuple[str, str, str], tuple[str, str, str]]) -> Callable[[Published], Iterator[Relation]]:
     def relations(p: Published) -> Iterator[Relation]:
         for a, b in pairs:
             qa, qb = p.cell(*a), p.cell(*b)
             if qa is not None and qb is not None:
                 yield Sum(qa, ((1, qb),))
-
     return relations
 
 
-def _sum_of(
-    total: tuple[str, str, str], *terms: tuple[int, tuple[str, str, str]]
-) -> Callable[[Published], Iterator[Relation]]:
+def _sum_of(total: tuple[str, str, str], *terms: tuple[int, tuple[str, str, str]]) -> Callable[[Published], Iterator[Relation]]:
     def relations(p: Published) -> Iterator[Relation]:
         qt = p.cell(*total)
         qs = [(s, p.cell(*t)) for s, t in terms]
         if qt is not None and all(q is not None for _, q in qs):
             yield Sum(qt, tuple((s, q) for s, q in qs if q is not None))
-
     return relations
 
 
 def _class_codes(p: Published, tid: str, side: str = "expenditure") -> list[str]:
     table = p.table(tid)
-    return (
-        [r.key for r in table.rows if r.code and len(r.code) == 3 and r.side == side]
-        if table
-        else []
-    )
+    return [r.key for r in table.rows if r.code and len(r.code) == 3 and r.side == side] if table else []
 
 
 def _hierarchy(tid: str) -> Callable[[Published], Iterator[Relation]]:
@@ -445,33 +376,22 @@ def _hierarchy(tid: str) -> Callable[[Published], Iterator[Relation]]:
             parents: list[tuple[str, list[str]]] = [("total", [c for c in codes if len(c) == 3])]
             for c in codes:
                 if len(c) < 7:
-                    parents.append(
-                        (c, [k for k in codes if len(k) == len(c) + 2 and k.startswith(c)])
-                    )
+                    parents.append((c, [k for k in codes if len(k) == len(c) + 2 and k.startswith(c)]))
             for parent, kids in parents:
                 total = p.cell(tid, parent, col.key)
                 if total is None or table.get_row(parent) is None:
                     continue
                 terms = tuple((1, q) for k in kids if (q := p.cell(tid, k, col.key)) is not None)
                 yield Sum(total, terms, f"公开{tid}表 {parent}[{col.title}] = Σ 下级科目")
-
     return relations
 
 
 def _t01_grand(side: str) -> Callable[[Published], Iterator[Relation]]:
     if side == "income":
-        return _sum_of(
-            ("01", "income_grand_total", "amount"),
-            (1, ("01", "income_total", "amount")),
-            (1, ("01", "use_of_non_fiscal_balance", "amount")),
-            (1, ("01", "opening_balance", "amount")),
-        )
-    return _sum_of(
-        ("01", "expenditure_grand_total", "amount"),
-        (1, ("01", "expenditure_total", "amount")),
-        (1, ("01", "balance_distribution", "amount")),
-        (1, ("01", "closing_balance", "amount")),
-    )
+        return _sum_of(("01", "income_grand_total", "amount"), (1, ("01", "income_total", "amount")),
+                       (1, ("01", "use_of_non_fiscal_balance", "amount")), (1, ("01", "opening_balance", "amount")))
+    return _sum_of(("01", "expenditure_grand_total", "amount"), (1, ("01", "expenditure_total", "amount")),
+                   (1, ("01", "balance_distribution", "amount")), (1, ("01", "closing_balance", "amount")))
 
 
 def _classes_total(tid: str, cols: Sequence[str]) -> Callable[[Published], Iterator[Relation]]:
@@ -480,24 +400,13 @@ def _classes_total(tid: str, cols: Sequence[str]) -> Callable[[Published], Itera
             total = p.cell(tid, "expenditure_total", col)
             if total is None:
                 return
-            terms = tuple(
-                (1, q) for c in _class_codes(p, tid) if (q := p.cell(tid, c, col)) is not None
-            )
+            terms = tuple((1, q) for c in _class_codes(p, tid) if (q := p.cell(tid, c, col)) is not None)
             yield Sum(total, terms, f"公开{tid}表 本年支出合计[{col}] = Σ 类")
-
     return relations
 
 
-_INCOME_KEYS = (
-    "general_public_budget",
-    "government_fund",
-    "state_capital",
-    "superior_subsidy",
-    "business",
-    "operating",
-    "affiliates",
-    "other",
-)
+_INCOME_KEYS = ("general_public_budget", "government_fund", "state_capital", "superior_subsidy", "business",
+                "operating", "affiliates", "other")
 _FUNDS = ("general_public_budget", "government_fund", "state_capital")
 
 
@@ -507,11 +416,7 @@ def _t04_grand(p: Published) -> Iterator[Relation]:
         a = p.cell("04", "expenditure_total", col)
         b = p.cell("04", "closing_fiscal", col)
         if q and a is not None and b is not None:
-            yield Sum(
-                q[0],
-                ((1, a), (1, b)),
-                f"公开04表 总计[{col}] = 本年支出合计 + 年末财政拨款结转和结余",
-            )
+            yield Sum(q[0], ((1, a), (1, b)), f"公开04表 总计[{col}] = 本年支出合计 + 年末财政拨款结转和结余")
 
 
 def _t04_fund_balance(p: Published) -> Iterator[Relation]:
@@ -522,11 +427,8 @@ def _t04_fund_balance(p: Published) -> Iterator[Relation]:
         spent = p.cell("04", "expenditure_total", fund)
         if None not in (closing, opening, income, spent):
             assert closing and opening and income and spent
-            yield Sum(
-                closing,
-                ((1, opening), (1, income), (-1, spent)),
-                f"公开04表 {fund}: 年末 = 年初 + 本年收入 − 本年支出",
-            )
+            yield Sum(closing, ((1, opening), (1, income), (-1, spent)),
+                      f"公开04表 {fund}: 年末 = 年初 + 本年收入 − 本年支出")
 
 
 def _t06_class_sum(p: Published) -> Iterator[Relation]:
@@ -538,11 +440,7 @@ def _t06_class_sum(p: Published) -> Iterator[Relation]:
         if len(c) == 3:
             total = p.cell("06", c, "amount")
             assert total is not None
-            terms = tuple(
-                (1, q)
-                for k in codes
-                if len(k) == 5 and k.startswith(c) and (q := p.cell("06", k, "amount"))
-            )
+            terms = tuple((1, q) for k in codes if len(k) == 5 and k.startswith(c) and (q := p.cell("06", k, "amount")))
             yield Sum(total, terms, f"公开06表 {c} = Σ 款")
 
 
@@ -553,20 +451,9 @@ def _t06_panel(panel: str) -> Callable[[Published], Iterator[Relation]]:
             return
         total = p.cell("06", f"{panel}_total", "amount")
         assert total is not None
-        terms = tuple(
-            (1, q)
-            for r in table.rows
-            if r.code
-            and len(r.code) == 3
-            and r.side == panel
-            and (q := p.cell("06", r.key, "amount")) is not None
-        )
-        yield Sum(
-            total,
-            terms,
-            f"公开06表 {'人员经费合计' if panel == 'personnel' else '公用经费合计'} = Σ 类",
-        )
-
+        terms = tuple((1, q) for r in table.rows if r.code and len(r.code) == 3 and r.side == panel
+                      and (q := p.cell("06", r.key, "amount")) is not None)
+        yield Sum(total, terms, f"公开06表 {'人员经费合计' if panel == 'personnel' else '公用经费合计'} = Σ 类")
     return relations
 
 
@@ -575,42 +462,18 @@ def _t07_rows(p: Published) -> Iterator[Relation]:
     if table is None:
         return
     for r in table.rows:
-        q = _cells(
-            p, "07", r.key, "closing", "opening", "income", "expenditure", "basic", "project"
-        )
+        q = _cells(p, "07", r.key, "closing", "opening", "income", "expenditure", "basic", "project")
         if q:
-            yield Sum(
-                q[0],
-                ((1, q[1]), (1, q[2]), (-1, q[3])),
-                f"公开07表 {r.key}: 年末 = 年初 + 收入 − 支出",
-            )
+            yield Sum(q[0], ((1, q[1]), (1, q[2]), (-1, q[3])), f"公开07表 {r.key}: 年末 = 年初 + 收入 − 支出")
             yield Sum(q[3], ((1, q[4]), (1, q[5])), f"公开07表 {r.key}: 本年支出 = 基本 + 项目")
 
 
 def _t09_totals(p: Published) -> Iterator[Relation]:
     for side in ("budget", "actual"):
-        q = _cells(
-            p,
-            "09",
-            "three_public",
-            *(
-                f"{side}_{k}"
-                for k in (
-                    "total",
-                    "abroad",
-                    "vehicles",
-                    "reception",
-                    "vehicle_purchase",
-                    "vehicle_operation",
-                )
-            ),
-        )
+        q = _cells(p, "09", "three_public", *(f"{side}_{k}" for k in
+                   ("total", "abroad", "vehicles", "reception", "vehicle_purchase", "vehicle_operation")))
         if q:
-            yield Sum(
-                q[0],
-                ((1, q[1]), (1, q[2]), (1, q[3])),
-                f"公开09表 {side}: 合计 = 出国 + 车辆 + 接待",
-            )
+            yield Sum(q[0], ((1, q[1]), (1, q[2]), (1, q[3])), f"公开09表 {side}: 合计 = 出国 + 车辆 + 接待")
             yield Sum(q[2], ((1, q[4]), (1, q[5])), f"公开09表 {side}: 车辆小计 = 购置 + 运行维护")
 
 
@@ -618,11 +481,7 @@ def _x_t01_t02_sources(p: Published) -> Iterator[Relation]:
     fiscal = p.cell("02", "total", "fiscal")
     parts = [p.cell("01", k, "amount") for k in _FUNDS]
     if fiscal is not None and all(parts):
-        yield Sum(
-            fiscal,
-            tuple((1, q) for q in parts if q),
-            "公开02表 财政拨款收入 = 公开01表 三项财政拨款收入",
-        )
+        yield Sum(fiscal, tuple((1, q) for q in parts if q), "公开02表 财政拨款收入 = 公开01表 三项财政拨款收入")
     yield from _equal(*((("01", k, "amount"), ("02", "total", k)) for k in _INCOME_KEYS[3:]))(p)
 
 
@@ -640,60 +499,43 @@ def _x_t01_t03(p: Published) -> Iterator[Relation]:
 
 
 def _x_t04_t05(p: Published) -> Iterator[Relation]:
-    yield from _equal(
-        (("04", "expenditure_total", "general_public_budget"), ("05", "total", "total"))
-    )(p)
+    yield from _equal((("04", "expenditure_total", "general_public_budget"), ("05", "total", "total")))(p)
     if p.has("04", "05"):
         t05 = p.table("05")
         assert t05 is not None
-        codes = set(_class_codes(p, "04")) | {
-            r.code for r in t05.rows if r.code and len(r.code) == 3
-        }
+        codes = set(_class_codes(p, "04")) | {r.code for r in t05.rows if r.code and len(r.code) == 3}
         for c in sorted(codes):
             a, b = p.cell("04", c, "general_public_budget"), p.cell("05", c, "total")
             assert a is not None and b is not None
             yield Sum(a, ((1, b),), f"公开04表 {c} 一般公共预算 = 公开05表 {c} 小计")
 
 
-def _x_within_t03(
-    tid: str, pairs: Sequence[tuple[str, str]], level3_only: bool
-) -> Callable[[Published], Iterator[Relation]]:
+def _x_within_t03(tid: str, pairs: Sequence[tuple[str, str]], level3_only: bool) -> Callable[[Published], Iterator[Relation]]:
     def relations(p: Published) -> Iterator[Relation]:
         table = p.table(tid)
         if table is None or not p.has("03"):
             return
         for r in table.rows:
-            if (
-                not r.code
-                or (level3_only and len(r.code) != 3)
-                or r.side not in ("", "expenditure")
-            ):
+            if not r.code or (level3_only and len(r.code) != 3) or r.side not in ("", "expenditure"):
                 continue
             for mine, theirs in pairs:
                 a, b = p.cell(tid, r.key, mine), p.cell("03", r.key, theirs)
                 assert a is not None and b is not None
                 yield AtMost(a, b, f"公开{tid}表 {r.key}[{mine}] ≤ 公开03表 {r.key}[{theirs}]")
-
     return relations
 
 
 def _x_t04_within_t01(p: Published) -> Iterator[Relation]:
-    for mine, theirs in (
-        (("04", "opening_fiscal", "amount"), ("01", "opening_balance", "amount")),
-        (("04", "closing_fiscal", "total"), ("01", "closing_balance", "amount")),
-    ):
+    for mine, theirs in ((("04", "opening_fiscal", "amount"), ("01", "opening_balance", "amount")),
+                         (("04", "closing_fiscal", "total"), ("01", "closing_balance", "amount"))):
         a, b = p.cell(*mine), p.cell(*theirs)
         if a is not None and b is not None:
             yield AtMost(a, b)
 
 
 def _x_t06_within_t09(p: Published) -> Iterator[Relation]:
-    for code, col in (
-        ("30212", "actual_abroad"),
-        ("30217", "actual_reception"),
-        ("30231", "actual_vehicle_operation"),
-        ("31013", "actual_vehicle_purchase"),
-    ):
+    for code, col in (("30212", "actual_abroad"), ("30217", "actual_reception"),
+                      ("30231", "actual_vehicle_operation"), ("31013", "actual_vehicle_purchase")):
         a, b = p.cell("06", code, "amount"), p.cell("09", "three_public", col)
         if a is not None and b is not None:
             yield AtMost(a, b, f"公开06表 {code} ≤ 公开09表 {col}（基本支出是“三公”的一部分）")
@@ -706,28 +548,15 @@ def _empty_statements(p: Published) -> Iterator[Relation]:
             continue
         stated = p.statements.get(tid)
         if stated and not table.is_empty:
-            yield _note(
-                ERROR,
-                Location(tid),
-                f"公开{tid}表有数据，却说明“{stated}”。",
-                f"Table {tid} has figures but states that it has none: “{stated}”.",
-            )
+            yield _note(ERROR, Location(tid), f"公开{tid}表有数据，却说明“{stated}”。",
+                       f"Table {tid} has figures but states that it has none: “{stated}”.")
         elif not stated and table.is_empty and table.empty_statement and p.has_statements:
-            yield _note(
-                INFO,
-                Location(tid),
-                f"公开{tid}表无数据，未附说明（{table.empty_statement}）。",
-                f"Table {tid} is empty and does not say why (expected: {table.empty_statement}).",
-            )
+            yield _note(INFO, Location(tid), f"公开{tid}表无数据，未附说明（{table.empty_statement}）。",
+                       f"Table {tid} is empty and does not say why (expected: {table.empty_statement}).")
         else:
             state = "无数据，并附说明" if stated else ("有数据" if not table.is_empty else "无数据")
-            yield _note(
-                ERROR,
-                Location(tid),
-                f"公开{tid}表{state}。",
-                f"table {tid}: statement and figures agree.",
-                holds=True,
-            )
+            yield _note(ERROR, Location(tid), f"公开{tid}表{state}。", f"table {tid}: statement and figures agree.",
+                       holds=True)
 
 
 # -- text rules -----------------------------------------------------------------------------------------
@@ -790,18 +619,8 @@ def _shares(p: Published) -> Iterator[Relation]:
         return
     groups: list[tuple[str, list[str], str, tuple[str, str, str] | None]] = [
         ("income", [k for k, _ in INCOME_LABELS], "income.total", ("01", "income_total", "amount")),
-        (
-            "expenditure",
-            [k for k, _ in NATURE_LABELS],
-            "expenditure.total",
-            ("01", "expenditure_total", "amount"),
-        ),
-        (
-            "three_public",
-            [k for k, _ in THREE_PUBLIC_ITEMS],
-            "three_public.actual",
-            ("09", "three_public", "actual_total"),
-        ),
+        ("expenditure", [k for k, _ in NATURE_LABELS], "expenditure.total", ("01", "expenditure_total", "amount")),
+        ("three_public", [k for k, _ in THREE_PUBLIC_ITEMS], "three_public.actual", ("09", "three_public", "actual_total")),
     ]
     for prefix, keys, whole_key, whole_cell in groups:
         whole = _fig_or_cell(p, whole_key, whole_cell)
@@ -824,11 +643,7 @@ def _shares(p: Published) -> Iterator[Relation]:
     ):
         stated = p.figure(share)
         part = p.figure(part_key)
-        whole_q = p.figure(whole_key) or (
-            p.cell("01", "expenditure_total", "amount")
-            if whole_key == "expenditure.total"
-            else None
-        )
+        whole_q = p.figure(whole_key) or (p.cell("01", "expenditure_total", "amount") if whole_key == "expenditure.total" else None)
         if stated is not None and part is not None and whole_q is not None:
             yield Ratio(stated, part, whole_q, share)
 
@@ -836,44 +651,27 @@ def _shares(p: Published) -> Iterator[Relation]:
 def _completion(p: Published) -> Iterator[Relation]:
     if p.narrative is None:
         return
-    pairs = [
-        ("gpb_budget.rate", "gpb_budget.actual", "gpb_budget.total"),
-        ("three_public.rate", "three_public.actual", "three_public.budget"),
-    ]
+    pairs = [("gpb_budget.rate", "gpb_budget.actual", "gpb_budget.total"),
+             ("three_public.rate", "three_public.actual", "three_public.budget")]
     for key in p.narrative.figures:
         parts = key.split(".")
         if parts[0] == "gpb_budget" and len(parts) == 3 and parts[2] == "rate":
             pairs.append((key, f"gpb_budget.{parts[1]}.actual", f"gpb_budget.{parts[1]}.budget"))
     for k, _ in THREE_PUBLIC_ITEMS:
-        pairs.append(
-            (
-                f"three_public.detail.{k}.rate",
-                f"three_public.detail.{k}.actual",
-                f"three_public.detail.{k}.budget",
-            )
-        )
+        pairs.append((f"three_public.detail.{k}.rate", f"three_public.detail.{k}.actual", f"three_public.detail.{k}.budget"))
     for rate, actual, budget in pairs:
         stated, a, b = p.figure(rate), p.figure(actual), p.figure(budget)
         if stated is not None and a is not None and b is not None:
             yield Ratio(stated, a, b, rate)
-    for (
-        k,
-        _,
-    ) in THREE_PUBLIC_ITEMS:  # the summary sentence gives no item budget: take it from 公开09表
+    for k, _ in THREE_PUBLIC_ITEMS:  # the summary sentence gives no item budget: take it from 公开09表
         stated, a = p.figure(f"three_public.{k}.rate"), p.figure(f"three_public.{k}.actual")
-        b = p.figure(f"three_public.detail.{k}.budget") or p.cell(
-            "09", "three_public", f"budget_{k}"
-        )
+        b = p.figure(f"three_public.detail.{k}.budget") or p.cell("09", "three_public", f"budget_{k}")
         if stated is not None and a is not None and b is not None:
             yield Ratio(stated, a, b, f"three_public.{k}.rate")
 
 
-_CHANGES = (
-    ("total", "total.amount", "收、支总计"),
-    ("fiscal", "fiscal.total", "财政拨款收、支总计"),
-    ("gpb", "gpb.total", "一般公共预算财政拨款支出"),
-    ("office", "office.amount", "机关运行经费"),
-)
+_CHANGES = (("total", "total.amount", "收、支总计"), ("fiscal", "fiscal.total", "财政拨款收、支总计"),
+            ("gpb", "gpb.total", "一般公共预算财政拨款支出"), ("office", "office.amount", "机关运行经费"))
 
 
 def _changes(p: Published) -> Iterator[Relation]:
@@ -890,18 +688,13 @@ def _change_agreement(p: Published) -> Iterator[Relation]:
         return
     assert fiscal and gpb and fc and gc
     if fiscal.value == gpb.value:
-        yield _note(
-            WARNING,
-            fc.location,
-            f"财政拨款收支总计与一般公共预算财政拨款支出本年相同（{fiscal.value} 万元），但与上年相比的增减额不同："
-            f"{fc.value} 万元与 {gc.value} 万元；上年的结转结余可以解释这一差异，请核实。",
-            f"The 财政拨款 total and the GPB expenditure are equal this year ({fiscal.value} 万元) but their "
-            f"year-on-year changes differ ({fc.value} vs {gc.value} 万元); a prior-year carry-over could "
-            "explain it — please verify.",
-            str(fc.value),
-            str(gc.value),
-            holds=abs(fc.value - gc.value) <= fc.half_width + gc.half_width,
-        )
+        yield _note(WARNING, fc.location,
+                   f"财政拨款收支总计与一般公共预算财政拨款支出本年相同（{fiscal.value} 万元），但与上年相比的增减额不同："
+                   f"{fc.value} 万元与 {gc.value} 万元；上年的结转结余可以解释这一差异，请核实。",
+                   f"The 财政拨款 total and the GPB expenditure are equal this year ({fiscal.value} 万元) but their "
+                   f"year-on-year changes differ ({fc.value} vs {gc.value} 万元); a prior-year carry-over could "
+                   "explain it — please verify.", str(fc.value), str(gc.value),
+                   holds=abs(fc.value - gc.value) <= fc.half_width + gc.half_width)
 
 
 def _budget_total(p: Published) -> Iterator[Relation]:
@@ -935,13 +728,10 @@ def _budget_items(p: Published) -> Iterator[Relation]:
     for r in t05.rows:
         if r.code and len(r.code) == 7 and any(r.values):
             described = p.figure(f"gpb_budget.{r.code}.actual") is not None
-            yield _note(
-                WARNING,
-                Location(section="五（三）", key=f"gpb_budget.{r.code}"),
-                f"公开05表的项 {r.code} {r.label} {'已' if described else '未'}在“具体情况”中说明。",
-                f"项 {r.code} {r.label} of table 05 is {'' if described else 'not '}described under 具体情况.",
-                holds=described,
-            )
+            yield _note(WARNING, Location(section="五（三）", key=f"gpb_budget.{r.code}"),
+                       f"公开05表的项 {r.code} {r.label} {'已' if described else '未'}在“具体情况”中说明。",
+                       f"项 {r.code} {r.label} of table 05 is {'' if described else 'not '}described under 具体情况.",
+                       holds=described)
 
 
 def _basic_names(p: Published) -> Iterator[Relation]:
@@ -954,26 +744,16 @@ def _basic_names(p: Published) -> Iterator[Relation]:
             continue
         stated = set(lists[key])
         # A printed 0.00 stands for a small nonzero amount; only a blank (or exact zero) is none.
-        nonzero = {
-            r.label
-            for r in t06.rows
-            if r.side == panel
-            and r.code
-            and len(r.code) == 5
-            and any(v != 0 or (not p.exact and not is_blank(v)) for v in r.values)
-        }
+        nonzero = {r.label for r in t06.rows if r.side == panel and r.code and len(r.code) == 5
+                   and any(v != 0 or (not p.exact and not is_blank(v)) for v in r.values)}
         named_zero = sorted(stated - nonzero)
         missing = sorted(nonzero - stated)
-        yield _note(
-            WARNING,
-            Location(section="六", key=key),
-            f"“主要包括”所列款与公开06表不符：多列 {('、'.join(named_zero)) or '无'}；漏列 {('、'.join(missing)) or '无'}。"
-            if named_zero or missing
-            else f"“主要包括”所列 {len(stated)} 个款即公开06表的非零款。",
-            f"The 款 named as 主要包括 do not match table 06: named but zero {named_zero or 'none'}; "
-            f"nonzero but not named {missing or 'none'}.",
-            holds=not (named_zero or missing),
-        )
+        yield _note(WARNING, Location(section="六", key=key),
+                   f"“主要包括”所列款与公开06表不符：多列 {('、'.join(named_zero)) or '无'}；漏列 {('、'.join(missing)) or '无'}。"
+                   if named_zero or missing else f"“主要包括”所列 {len(stated)} 个款即公开06表的非零款。",
+                   f"The 款 named as 主要包括 do not match table 06: named but zero {named_zero or 'none'}; "
+                   f"nonzero but not named {missing or 'none'}.",
+                   holds=not (named_zero or missing))
 
 
 def _text_sums(p: Published) -> Iterator[Relation]:
@@ -981,29 +761,13 @@ def _text_sums(p: Published) -> Iterator[Relation]:
         t = p.figure(total)
         qs = [p.figure(x) for x in terms]
         if t is not None and all(q is not None for q in qs):
-            yield Sum(
-                t, tuple((1, q) for q in qs if q is not None), f"{total} = {' + '.join(terms)}"
-            )
+            yield Sum(t, tuple((1, q) for q in qs if q is not None), f"{total} = {' + '.join(terms)}")
 
-    yield from s(
-        "procurement.total", "procurement.goods", "procurement.works", "procurement.services"
-    )
-    yield from s(
-        "three_public.actual", *(f"three_public.{k}.actual" for k, _ in THREE_PUBLIC_ITEMS)
-    )
-    yield from s(
-        "three_public.detail.vehicles.actual",
-        "three_public.vehicle_purchase",
-        "three_public.vehicle_operation",
-    )
-    yield from s(
-        "three_public.detail.reception.actual",
-        "three_public.foreign_reception",
-        "three_public.domestic_reception",
-    )
-    yield from s(
-        "performance.self_evaluated", *(f"performance.rating.{r}" for r in ("优", "良", "中", "差"))
-    )
+    yield from s("procurement.total", "procurement.goods", "procurement.works", "procurement.services")
+    yield from s("three_public.actual", *(f"three_public.{k}.actual" for k, _ in THREE_PUBLIC_ITEMS))
+    yield from s("three_public.detail.vehicles.actual", "three_public.vehicle_purchase", "three_public.vehicle_operation")
+    yield from s("three_public.detail.reception.actual", "three_public.foreign_reception", "three_public.domestic_reception")
+    yield from s("performance.self_evaluated", *(f"performance.rating.{r}" for r in ("优", "良", "中", "差")))
     if p.narrative is not None:
         cats = [k for k in p.narrative.figures if k.startswith("assets.vehicles.")]
         if cats:
@@ -1019,544 +783,165 @@ def _office_within_public(p: Published) -> Iterator[Relation]:
 def _empty_funds(p: Published) -> Iterator[Relation]:
     if p.narrative is None:
         return
-    for flag, tid, name in (
-        ("government_fund.none", "07", "政府性基金"),
-        ("state_capital.none", "08", "国有资本经营"),
-    ):
+    for flag, tid, name in (("government_fund.none", "07", "政府性基金"), ("state_capital.none", "08", "国有资本经营")):
         table = p.table(tid)
         if flag in p.narrative.flags and table is not None:
-            yield _note(
-                ERROR,
-                Location(section="七" if tid == "07" else "八"),
-                f"情况说明称没有{name}收支，{'但' if not table.is_empty else '与'}公开{tid}表"
-                f"{'有数据' if not table.is_empty else '一致'}。",
-                f"The text says there is no {name} income or expenditure, but table {tid} has figures.",
-                holds=table.is_empty,
-            )
+            yield _note(ERROR, Location(section="七" if tid == "07" else "八"),
+                       f"情况说明称没有{name}收支，{'但' if not table.is_empty else '与'}公开{tid}表"
+                       f"{'有数据' if not table.is_empty else '一致'}。",
+                       f"The text says there is no {name} income or expenditure, but table {tid} has figures.",
+                       holds=table.is_empty)
 
 
 # -- the catalogue ----------------------------------------------------------------------------------------
-def _r(
-    id: str,
-    kind: str,
-    severity: Severity,
-    zh: str,
-    en: str,
-    equation: str,
-    relations: Callable[[Published], Iterator[Relation]],
-    spec: str = "",
-) -> Rule:
+def _r(id: str, kind: str, severity: Severity, zh: str, en: str, equation: str,
+       relations: Callable[[Published], Iterator[Relation]], spec: str = "") -> Rule:
     return Rule(id, kind, severity, zh, en, equation, relations, spec)
 
 
 RULES: tuple[Rule, ...] = (
-    _r(
-        "t01.income-total",
-        "in-table sum",
-        ERROR,
-        "公开01表 本年收入合计 = 各项收入之和",
-        "Table 01: income total = sum of the eight sources",
-        "01.本年收入合计 = Σ 01.{一般公共预算, 政府性基金, 国有资本经营, 上级补助, 事业, 经营, 附属单位上缴, 其他}",
-        _sum_of(
-            ("01", "income_total", "amount"), *((1, ("01", k, "amount")) for k in _INCOME_KEYS)
-        ),
-        "I01",
-    ),
-    _r(
-        "t01.expenditure-total",
-        "in-table sum",
-        ERROR,
-        "公开01表 本年支出合计 = 各类支出之和",
-        "Table 01: expenditure total = sum of the 类 rows",
-        "01.本年支出合计 = Σ 01.支出[类]",
-        _classes_total("01", ["amount"]),
-        "I02",
-    ),
-    _r(
-        "t01.income-grand-total",
-        "in-table sum",
-        ERROR,
-        "公开01表 收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余",
-        "Table 01: income grand total",
-        "01.总计(收) = 本年收入合计 + 使用非财政拨款结余和专用结余 + 年初结转和结余",
-        _t01_grand("income"),
-        "I03",
-    ),
-    _r(
-        "t01.expenditure-grand-total",
-        "balance",
-        ERROR,
-        "公开01表 支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余",
-        "Table 01: expenditure grand total",
-        "01.总计(支) = 本年支出合计 + 结余分配 + 年末结转和结余",
-        _t01_grand("expenditure"),
-        "I04",
-    ),
-    _r(
-        "t01.grand-totals",
-        "balance",
-        ERROR,
-        "公开01表 收入总计 = 支出总计",
-        "Table 01: both grand totals are equal",
-        "01.总计(收) = 01.总计(支)",
-        _equal(
-            (("01", "income_grand_total", "amount"), ("01", "expenditure_grand_total", "amount"))
-        ),
-        "I05",
-    ),
-    _r(
-        "t02.row-sources",
-        "in-table sum",
-        ERROR,
-        "公开02表 每行 本年收入合计 = 各来源之和",
-        "Table 02: each row's total = sum of its sources",
-        "02[r].本年收入合计 = 财政拨款 + 上级补助 + 事业 + 经营 + 附属单位上缴 + 其他",
-        _row_sum(
-            "02",
-            "total",
-            ("fiscal", "superior_subsidy", "business", "operating", "affiliates", "other"),
-        ),
-        "I06",
-    ),
+    _r("t01.income-total", "in-table sum", ERROR, "公开01表 本年收入合计 = 各项收入之和",
+       "Table 01: income total = sum of the eight sources",
+       "01.本年收入合计 = Σ 01.{一般公共预算, 政府性基金, 国有资本经营, 上级补助, 事业, 经营, 附属单位上缴, 其他}",
+       _sum_of(("01", "income_total", "amount"), *((1, ("01", k, "amount")) for k in _INCOME_KEYS)), "I01"),
+    _r("t01.expenditure-total", "in-table sum", ERROR, "公开01表 本年支出合计 = 各类支出之和",
+       "Table 01: expenditure total = sum of the 类 rows", "01.本年支出合计 = Σ 01.支出[类]",
+       _classes_total("01", ["amount"]), "I02"),
+    _r("t01.income-grand-total", "in-table sum", ERROR, "公开01表 收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余",
+       "Table 01: income grand total", "01.总计(收) = 本年收入合计 + 使用非财政拨款结余和专用结余 + 年初结转和结余",
+       _t01_grand("income"), "I03"),
+    _r("t01.expenditure-grand-total", "balance", ERROR, "公开01表 支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余",
+       "Table 01: expenditure grand total", "01.总计(支) = 本年支出合计 + 结余分配 + 年末结转和结余",
+       _t01_grand("expenditure"), "I04"),
+    _r("t01.grand-totals", "balance", ERROR, "公开01表 收入总计 = 支出总计", "Table 01: both grand totals are equal",
+       "01.总计(收) = 01.总计(支)",
+       _equal((("01", "income_grand_total", "amount"), ("01", "expenditure_grand_total", "amount"))), "I05"),
+    _r("t02.row-sources", "in-table sum", ERROR, "公开02表 每行 本年收入合计 = 各来源之和",
+       "Table 02: each row's total = sum of its sources", "02[r].本年收入合计 = 财政拨款 + 上级补助 + 事业 + 经营 + 附属单位上缴 + 其他",
+       _row_sum("02", "total", ("fiscal", "superior_subsidy", "business", "operating", "affiliates", "other")), "I06"),
     *(
-        _r(
-            f"t{tid}.hierarchy",
-            "in-table sum",
-            ERROR,
-            f"公开{tid}表 类 = Σ 款, 款 = Σ 项, 合计 = Σ 类（每一栏）",
-            f"Table {tid}: 类 = Σ 款 = Σ 项 and 合计 = Σ 类 in every column",
-            f"{tid}[类] = Σ {tid}[款], {tid}[款] = Σ {tid}[项], {tid}[合计] = Σ {tid}[类]",
-            _hierarchy(tid),
-            "I07",
-        )
+        _r(f"t{tid}.hierarchy", "in-table sum", ERROR, f"公开{tid}表 类 = Σ 款, 款 = Σ 项, 合计 = Σ 类（每一栏）",
+           f"Table {tid}: 类 = Σ 款 = Σ 项 and 合计 = Σ 类 in every column",
+           f"{tid}[类] = Σ {tid}[款], {tid}[款] = Σ {tid}[项], {tid}[合计] = Σ {tid}[类]", _hierarchy(tid), "I07")
         for tid in ("02", "03", "05", "07", "08")
     ),
-    _r(
-        "t03.row-natures",
-        "in-table sum",
-        ERROR,
-        "公开03表 每行 本年支出合计 = 基本 + 项目 + 上缴上级 + 经营 + 对附属单位补助",
-        "Table 03: each row's total = sum of its natures",
-        "03[r].本年支出合计 = 基本支出 + 项目支出 + 上缴上级支出 + 经营支出 + 对附属单位补助支出",
-        _row_sum(
-            "03",
-            "total",
-            ("basic", "project", "remit_to_superior", "operating", "subsidy_to_affiliates"),
-        ),
-        "I08",
-    ),
-    _r(
-        "t04.income-total",
-        "in-table sum",
-        ERROR,
-        "公开04表 本年收入合计 = 三项财政拨款收入之和",
-        "Table 04: fiscal income total",
-        "04.本年收入合计 = 一般公共预算 + 政府性基金 + 国有资本经营",
-        _sum_of(("04", "income_total", "amount"), *((1, ("04", k, "amount")) for k in _FUNDS)),
-        "I09",
-    ),
-    _r(
-        "t04.opening",
-        "in-table sum",
-        ERROR,
-        "公开04表 年初财政拨款结转和结余 = 三项之和",
-        "Table 04: opening fiscal balance",
-        "04.年初财政拨款结转和结余 = Σ 04.年初[一般公共预算, 政府性基金, 国有资本经营]",
-        _sum_of(
-            ("04", "opening_fiscal", "amount"),
-            *((1, ("04", f"opening_{k}", "amount")) for k in _FUNDS),
-        ),
-        "I09",
-    ),
-    _r(
-        "t04.income-grand-total",
-        "in-table sum",
-        ERROR,
-        "公开04表 收入总计 = 本年收入合计 + 年初财政拨款结转和结余",
-        "Table 04: income grand total",
-        "04.总计(收) = 本年收入合计 + 年初财政拨款结转和结余",
-        _sum_of(
-            ("04", "income_grand_total", "amount"),
-            (1, ("04", "income_total", "amount")),
-            (1, ("04", "opening_fiscal", "amount")),
-        ),
-        "I09",
-    ),
-    _r(
-        "t04.row-funds",
-        "in-table sum",
-        ERROR,
-        "公开04表 每行 合计 = 一般公共预算 + 政府性基金 + 国有资本经营",
-        "Table 04: each expenditure row's total = sum of the three funds",
-        "04[r].合计 = 一般公共预算财政拨款 + 政府性基金预算财政拨款 + 国有资本经营预算财政拨款",
-        _row_sum("04", "total", _FUNDS, side="expenditure"),
-        "I10",
-    ),
-    _r(
-        "t04.expenditure-total",
-        "in-table sum",
-        ERROR,
-        "公开04表 本年支出合计 = 各类支出之和（每一栏）",
-        "Table 04: expenditure total = sum of the 类 rows, per column",
-        "04.本年支出合计[k] = Σ 04[类][k]",
-        _classes_total("04", ("total", *_FUNDS)),
-        "I10",
-    ),
-    _r(
-        "t04.expenditure-grand-total",
-        "balance",
-        ERROR,
-        "公开04表 支出总计 = 本年支出合计 + 年末财政拨款结转和结余（每一栏）",
-        "Table 04: expenditure grand total, per column",
-        "04.总计[k] = 本年支出合计[k] + 年末财政拨款结转和结余[k]",
-        _t04_grand,
-        "I10",
-    ),
-    _r(
-        "t04.grand-totals",
-        "balance",
-        ERROR,
-        "公开04表 收入总计 = 支出总计",
-        "Table 04: both grand totals are equal",
-        "04.总计(收) = 04.总计(支)[合计]",
-        _equal(
-            (("04", "income_grand_total", "amount"), ("04", "expenditure_grand_total", "total"))
-        ),
-        "I11",
-    ),
-    _r(
-        "t04.fund-balance",
-        "balance",
-        ERROR,
-        "公开04表 每项资金 年初 + 本年收入 = 本年支出 + 年末",
-        "Table 04: per fund, opening + income = expenditure + closing",
-        "04.年初[k] + 04.本年收入[k] = 04.本年支出合计[k] + 04.年末[k]",
-        _t04_fund_balance,
-        "I12",
-    ),
-    _r(
-        "t05.row-natures",
-        "in-table sum",
-        ERROR,
-        "公开05表 每行 小计 = 基本支出 + 项目支出",
-        "Table 05: each row's total = basic + project",
-        "05[r].小计 = 基本支出 + 项目支出",
-        _row_sum("05", "total", ("basic", "project")),
-        "I13",
-    ),
-    _r(
-        "t06.class-sum",
-        "in-table sum",
-        ERROR,
-        "公开06表 每类 = 其各款之和",
-        "Table 06: each 类 = sum of its 款",
-        "06[类] = Σ 06[款]",
-        _t06_class_sum,
-        "I14",
-    ),
-    _r(
-        "t06.personnel",
-        "in-table sum",
-        ERROR,
-        "公开06表 人员经费合计 = 301 + 303",
-        "Table 06: personnel total = 301 + 303",
-        "06.人员经费合计 = 06[301] + 06[303]",
-        _t06_panel("personnel"),
-        "I14",
-    ),
-    _r(
-        "t06.public",
-        "in-table sum",
-        ERROR,
-        "公开06表 公用经费合计 = 302 + 307 + 310 + 399（及其他类）",
-        "Table 06: public-expense total = the other 类",
-        "06.公用经费合计 = Σ 06[类 ∉ {301, 303}]",
-        _t06_panel("public"),
-        "I14",
-    ),
-    _r(
-        "t07.row-balance",
-        "balance",
-        ERROR,
-        "公开07表 每行 年末 = 年初 + 本年收入 − 本年支出；本年支出 = 基本 + 项目",
-        "Table 07: closing = opening + income − expenditure; expenditure = basic + project",
-        "07[r].年末 = 年初 + 本年收入 − 本年支出; 07[r].本年支出 = 基本 + 项目",
-        _t07_rows,
-        "I15",
-    ),
-    _r(
-        "t08.row-natures",
-        "in-table sum",
-        ERROR,
-        "公开08表 每行 合计 = 基本支出 + 项目支出",
-        "Table 08: each row's total = basic + project",
-        "08[r].合计 = 基本支出 + 项目支出",
-        _row_sum("08", "total", ("basic", "project")),
-        "I15",
-    ),
-    _r(
-        "t09.totals",
-        "in-table sum",
-        ERROR,
-        "公开09表 合计 = 出国 + 车辆 + 接待；车辆小计 = 购置 + 运行维护（预算与决算）",
-        "Table 09: “三公” sums, for budget and actual",
-        "09.合计 = 因公出国(境) + 公务用车小计 + 公务接待; 公务用车小计 = 购置 + 运行维护",
-        _t09_totals,
-        "I16",
-    ),
-    _r(
-        "x.t01-t02-income",
-        "cross-table",
-        ERROR,
-        "公开01表 本年收入合计 = 公开02表 合计",
-        "Table 01 income total = table 02 total",
-        "01.本年收入合计 = 02[合计].本年收入合计",
-        _equal((("01", "income_total", "amount"), ("02", "total", "total"))),
-        "X01",
-    ),
-    _r(
-        "x.t01-t02-sources",
-        "cross-table",
-        ERROR,
-        "公开01表 各来源 = 公开02表 合计行各栏",
-        "Table 01 sources = table 02 columns",
-        "02[合计].财政拨款收入 = 01.(一般公共预算 + 政府性基金 + 国有资本经营); 01.上级补助 = 02[合计].上级补助, …",
-        _x_t01_t02_sources,
-        "X02",
-    ),
-    _r(
-        "x.t01-t03",
-        "cross-table",
-        ERROR,
-        "公开01表 支出（合计及各类）= 公开03表",
-        "Table 01 expenditure (total and 类) = table 03",
-        "01.本年支出合计 = 03[合计].本年支出合计; 01[类] = 03[类].本年支出合计",
-        _x_t01_t03,
-        "X03, X04",
-    ),
-    _r(
-        "x.t01-t04-fiscal-income",
-        "cross-table",
-        ERROR,
-        "公开01表 三项财政拨款收入 = 公开04表",
-        "Table 01 fiscal income = table 04",
-        "01.一般公共预算 = 04.一般公共预算, 01.政府性基金 = 04.政府性基金, 01.国有资本经营 = 04.国有资本经营",
-        _equal(*((("01", k, "amount"), ("04", k, "amount")) for k in _FUNDS)),
-        "X06",
-    ),
-    _r(
-        "x.t04-t05",
-        "cross-table",
-        ERROR,
-        "公开04表 一般公共预算栏 = 公开05表",
-        "Table 04 GPB column = table 05",
-        "04[类].一般公共预算 = 05[类].小计; 04.本年支出合计.一般公共预算 = 05[合计].小计",
-        _x_t04_t05,
-        "X07",
-    ),
-    _r(
-        "x.t05-t06",
-        "cross-table",
-        ERROR,
-        "公开05表 基本支出 = 公开06表 人员经费 + 公用经费",
-        "Table 05 basic = table 06 totals",
-        "05[合计].基本支出 = 06.人员经费合计 + 06.公用经费合计",
-        _sum_of(
-            ("05", "total", "basic"),
-            (1, ("06", "personnel_total", "amount")),
-            (1, ("06", "public_total", "amount")),
-        ),
-        "X08",
-    ),
-    _r(
-        "x.t04-t07",
-        "cross-table",
-        ERROR,
-        "公开04表 政府性基金栏 = 公开07表 合计",
-        "Table 04 government-fund column = table 07",
-        "04.政府性基金 (年初, 本年收入, 本年支出, 年末) = 07[合计] (年初结转和结余, 本年收入, 本年支出, 年末结转和结余)",
-        _equal(
-            (("04", "opening_government_fund", "amount"), ("07", "total", "opening")),
-            (("04", "government_fund", "amount"), ("07", "total", "income")),
-            (("04", "expenditure_total", "government_fund"), ("07", "total", "expenditure")),
-            (("04", "closing_fiscal", "government_fund"), ("07", "total", "closing")),
-        ),
-        "X09",
-    ),
-    _r(
-        "x.t04-t08",
-        "cross-table",
-        ERROR,
-        "公开04表 国有资本经营栏 = 公开08表 合计",
-        "Table 04 state-capital column = table 08",
-        "04.本年支出合计.国有资本经营 = 08[合计].合计",
-        _equal((("04", "expenditure_total", "state_capital"), ("08", "total", "total"))),
-        "X10",
-    ),
-    _r(
-        "x.t05-within-t03",
-        "part of whole",
-        ERROR,
-        "公开05表 每行 ≤ 公开03表 同行（小计、基本、项目）",
-        "Table 05 ≤ table 03, row by row",
-        "05[r].小计 ≤ 03[r].本年支出合计; 05[r].基本 ≤ 03[r].基本; 05[r].项目 ≤ 03[r].项目",
-        _x_within_t03(
-            "05", (("total", "total"), ("basic", "basic"), ("project", "project")), False
-        ),
-        "X11",
-    ),
-    _r(
-        "x.t04-within-t03",
-        "part of whole",
-        ERROR,
-        "公开04表 每类 合计 ≤ 公开03表 同类",
-        "Table 04 ≤ table 03, by 类",
-        "04[类].合计 ≤ 03[类].本年支出合计",
-        _x_within_t03("04", (("total", "total"),), True),
-        "X11",
-    ),
+    _r("t03.row-natures", "in-table sum", ERROR, "公开03表 每行 本年支出合计 = 基本 + 项目 + 上缴上级 + 经营 + 对附属单位补助",
+       "Table 03: each row's total = sum of its natures",
+       "03[r].本年支出合计 = 基本支出 + 项目支出 + 上缴上级支出 + 经营支出 + 对附属单位补助支出",
+       _row_sum("03", "total", ("basic", "project", "remit_to_superior", "operating", "subsidy_to_affiliates")), "I08"),
+    _r("t04.income-total", "in-table sum", ERROR, "公开04表 本年收入合计 = 三项财政拨款收入之和", "Table 04: fiscal income total",
+       "04.本年收入合计 = 一般公共预算 + 政府性基金 + 国有资本经营",
+       _sum_of(("04", "income_total", "amount"), *((1, ("04", k, "amount")) for k in _FUNDS)), "I09"),
+    _r("t04.opening", "in-table sum", ERROR, "公开04表 年初财政拨款结转和结余 = 三项之和", "Table 04: opening fiscal balance",
+       "04.年初财政拨款结转和结余 = Σ 04.年初[一般公共预算, 政府性基金, 国有资本经营]",
+       _sum_of(("04", "opening_fiscal", "amount"), *((1, ("04", f"opening_{k}", "amount")) for k in _FUNDS)), "I09"),
+    _r("t04.income-grand-total", "in-table sum", ERROR, "公开04表 收入总计 = 本年收入合计 + 年初财政拨款结转和结余",
+       "Table 04: income grand total", "04.总计(收) = 本年收入合计 + 年初财政拨款结转和结余",
+       _sum_of(("04", "income_grand_total", "amount"), (1, ("04", "income_total", "amount")),
+               (1, ("04", "opening_fiscal", "amount"))), "I09"),
+    _r("t04.row-funds", "in-table sum", ERROR, "公开04表 每行 合计 = 一般公共预算 + 政府性基金 + 国有资本经营",
+       "Table 04: each expenditure row's total = sum of the three funds",
+       "04[r].合计 = 一般公共预算财政拨款 + 政府性基金预算财政拨款 + 国有资本经营预算财政拨款",
+       _row_sum("04", "total", _FUNDS, side="expenditure"), "I10"),
+    _r("t04.expenditure-total", "in-table sum", ERROR, "公开04表 本年支出合计 = 各类支出之和（每一栏）",
+       "Table 04: expenditure total = sum of the 类 rows, per column", "04.本年支出合计[k] = Σ 04[类][k]",
+       _classes_total("04", ("total", *_FUNDS)), "I10"),
+    _r("t04.expenditure-grand-total", "balance", ERROR, "公开04表 支出总计 = 本年支出合计 + 年末财政拨款结转和结余（每一栏）",
+       "Table 04: expenditure grand total, per column", "04.总计[k] = 本年支出合计[k] + 年末财政拨款结转和结余[k]",
+       _t04_grand, "I10"),
+    _r("t04.grand-totals", "balance", ERROR, "公开04表 收入总计 = 支出总计", "Table 04: both grand totals are equal",
+       "04.总计(收) = 04.总计(支)[合计]",
+       _equal((("04", "income_grand_total", "amount"), ("04", "expenditure_grand_total", "total"))), "I11"),
+    _r("t04.fund-balance", "balance", ERROR, "公开04表 每项资金 年初 + 本年收入 = 本年支出 + 年末",
+       "Table 04: per fund, opening + income = expenditure + closing",
+       "04.年初[k] + 04.本年收入[k] = 04.本年支出合计[k] + 04.年末[k]", _t04_fund_balance, "I12"),
+    _r("t05.row-natures", "in-table sum", ERROR, "公开05表 每行 小计 = 基本支出 + 项目支出", "Table 05: each row's total = basic + project",
+       "05[r].小计 = 基本支出 + 项目支出", _row_sum("05", "total", ("basic", "project")), "I13"),
+    _r("t06.class-sum", "in-table sum", ERROR, "公开06表 每类 = 其各款之和", "Table 06: each 类 = sum of its 款",
+       "06[类] = Σ 06[款]", _t06_class_sum, "I14"),
+    _r("t06.personnel", "in-table sum", ERROR, "公开06表 人员经费合计 = 301 + 303", "Table 06: personnel total = 301 + 303",
+       "06.人员经费合计 = 06[301] + 06[303]", _t06_panel("personnel"), "I14"),
+    _r("t06.public", "in-table sum", ERROR, "公开06表 公用经费合计 = 302 + 307 + 310 + 399（及其他类）",
+       "Table 06: public-expense total = the other 类", "06.公用经费合计 = Σ 06[类 ∉ {301, 303}]",
+       _t06_panel("public"), "I14"),
+    _r("t07.row-balance", "balance", ERROR, "公开07表 每行 年末 = 年初 + 本年收入 − 本年支出；本年支出 = 基本 + 项目",
+       "Table 07: closing = opening + income − expenditure; expenditure = basic + project",
+       "07[r].年末 = 年初 + 本年收入 − 本年支出; 07[r].本年支出 = 基本 + 项目", _t07_rows, "I15"),
+    _r("t08.row-natures", "in-table sum", ERROR, "公开08表 每行 合计 = 基本支出 + 项目支出", "Table 08: each row's total = basic + project",
+       "08[r].合计 = 基本支出 + 项目支出", _row_sum("08", "total", ("basic", "project")), "I15"),
+    _r("t09.totals", "in-table sum", ERROR, "公开09表 合计 = 出国 + 车辆 + 接待；车辆小计 = 购置 + 运行维护（预算与决算）",
+       "Table 09: “三公” sums, for budget and actual",
+       "09.合计 = 因公出国(境) + 公务用车小计 + 公务接待; 公务用车小计 = 购置 + 运行维护", _t09_totals, "I16"),
+    _r("x.t01-t02-income", "cross-table", ERROR, "公开01表 本年收入合计 = 公开02表 合计", "Table 01 income total = table 02 total",
+       "01.本年收入合计 = 02[合计].本年收入合计", _equal((("01", "income_total", "amount"), ("02", "total", "total"))), "X01"),
+    _r("x.t01-t02-sources", "cross-table", ERROR, "公开01表 各来源 = 公开02表 合计行各栏", "Table 01 sources = table 02 columns",
+       "02[合计].财政拨款收入 = 01.(一般公共预算 + 政府性基金 + 国有资本经营); 01.上级补助 = 02[合计].上级补助, …",
+       _x_t01_t02_sources, "X02"),
+    _r("x.t01-t03", "cross-table", ERROR, "公开01表 支出（合计及各类）= 公开03表", "Table 01 expenditure (total and 类) = table 03",
+       "01.本年支出合计 = 03[合计].本年支出合计; 01[类] = 03[类].本年支出合计", _x_t01_t03, "X03, X04"),
+    _r("x.t01-t04-fiscal-income", "cross-table", ERROR, "公开01表 三项财政拨款收入 = 公开04表", "Table 01 fiscal income = table 04",
+       "01.一般公共预算 = 04.一般公共预算, 01.政府性基金 = 04.政府性基金, 01.国有资本经营 = 04.国有资本经营",
+       _equal(*((("01", k, "amount"), ("04", k, "amount")) for k in _FUNDS)), "X06"),
+    _r("x.t04-t05", "cross-table", ERROR, "公开04表 一般公共预算栏 = 公开05表", "Table 04 GPB column = table 05",
+       "04[类].一般公共预算 = 05[类].小计; 04.本年支出合计.一般公共预算 = 05[合计].小计", _x_t04_t05, "X07"),
+    _r("x.t05-t06", "cross-table", ERROR, "公开05表 基本支出 = 公开06表 人员经费 + 公用经费", "Table 05 basic = table 06 totals",
+       "05[合计].基本支出 = 06.人员经费合计 + 06.公用经费合计",
+       _sum_of(("05", "total", "basic"), (1, ("06", "personnel_total", "amount")), (1, ("06", "public_total", "amount"))), "X08"),
+    _r("x.t04-t07", "cross-table", ERROR, "公开04表 政府性基金栏 = 公开07表 合计", "Table 04 government-fund column = table 07",
+       "04.政府性基金 (年初, 本年收入, 本年支出, 年末) = 07[合计] (年初结转和结余, 本年收入, 本年支出, 年末结转和结余)",
+       _equal((("04", "opening_government_fund", "amount"), ("07", "total", "opening")),
+              (("04", "government_fund", "amount"), ("07", "total", "income")),
+              (("04", "expenditure_total", "government_fund"), ("07", "total", "expenditure")),
+              (("04", "closing_fiscal", "government_fund"), ("07", "total", "closing"))), "X09"),
+    _r("x.t04-t08", "cross-table", ERROR, "公开04表 国有资本经营栏 = 公开08表 合计", "Table 04 state-capital column = table 08",
+       "04.本年支出合计.国有资本经营 = 08[合计].合计",
+       _equal((("04", "expenditure_total", "state_capital"), ("08", "total", "total"))), "X10"),
+    _r("x.t05-within-t03", "part of whole", ERROR, "公开05表 每行 ≤ 公开03表 同行（小计、基本、项目）",
+       "Table 05 ≤ table 03, row by row", "05[r].小计 ≤ 03[r].本年支出合计; 05[r].基本 ≤ 03[r].基本; 05[r].项目 ≤ 03[r].项目",
+       _x_within_t03("05", (("total", "total"), ("basic", "basic"), ("project", "project")), False), "X11"),
+    _r("x.t04-within-t03", "part of whole", ERROR, "公开04表 每类 合计 ≤ 公开03表 同类", "Table 04 ≤ table 03, by 类",
+       "04[类].合计 ≤ 03[类].本年支出合计", _x_within_t03("04", (("total", "total"),), True), "X11"),
     # A warning, not an error: 公开01's 年末 also holds the non-fiscal balance, which a unit
     # that overspent its own funds (or distributed more than its surplus) can make negative.
-    _r(
-        "x.t04-within-t01",
-        "part of whole",
-        WARNING,
-        "公开04表 财政拨款结转结余 ≤ 公开01表 结转结余（年初、年末）",
-        "Table 04 fiscal balances ≤ table 01 balances",
-        "04.年初财政拨款结转和结余 ≤ 01.年初结转和结余; 04.年末 ≤ 01.年末结转和结余",
-        _x_t04_within_t01,
-        "X12",
-    ),
-    _r(
-        "x.t06-within-t09",
-        "part of whole",
-        ERROR,
-        "公开06表 三公相关款 ≤ 公开09表 决算数",
-        "Table 06 “三公” 款 ≤ table 09 actuals",
-        "06[30212] ≤ 09.因公出国(境); 06[30217] ≤ 09.公务接待; 06[30231] ≤ 09.运行维护; 06[31013] ≤ 09.购置",
-        _x_t06_within_t09,
-        "X14",
-    ),
-    _r(
-        "tables.empty-statement",
-        "statement",
-        ERROR,
-        "公开07/08/09表 “本表无数据”说明与表内数据一致",
-        "The “no data” statement under tables 07/08/09 agrees with their figures",
-        "statement printed ⇔ table empty",
-        _empty_statements,
-        "",
-    ),
-    _r(
-        "text.table-figures",
-        "text ↔ table",
-        ERROR,
-        "情况说明中的金额 = 所转述的表内数",
-        "Every amount in the text = the table cell it paraphrases",
-        "说明.X = 表.X (e.g. 一.收支总计 = 01.总计; 五（二）.类 = 05[类].小计)",
-        _text_table_figures,
-        "X16",
-    ),
-    _r(
-        "text.shares",
-        "share",
-        ERROR,
-        "情况说明中的占比 = 部分 / 整体（两位小数，四舍五入）",
-        "Every share (占 p%) = part / whole, rounded half up to two decimals",
-        "p = ROUND_HALF_UP(part / whole × 100, 2), for some part and whole within their printed intervals",
-        _shares,
-        "",
-    ),
-    _r(
-        "text.completion",
-        "completion",
-        ERROR,
-        "完成预算的 q% = 决算 / 预算",
-        "Every completion rate = actual / budget",
-        "q = ROUND_HALF_UP(决算 / 年初预算 × 100, 2); no rate for a zero budget",
-        _completion,
-        "",
-    ),
-    _r(
-        "text.change",
-        "year on year",
-        ERROR,
-        "与上年相比的增减率 = |增减额| / 上年数",
-        "Every year-on-year rate fits its amount: r = |Δ| / (current − Δ)",
-        "r = ROUND_HALF_UP(|Δ| / (本年 − Δ) × 100, 2); no rate when the prior year is zero",
-        _changes,
-        "",
-    ),
-    _r(
-        "text.change-agreement",
-        "year on year",
-        WARNING,
-        "四、五（一）的增减额在本年数相同时应一致",
-        "Sections 四 and 五(一) give the same change when their current figures are equal",
-        "四.财政拨款 = 五（一）.一般公共预算 ⇒ Δ四 = Δ五（一） (warning: a carry-over can explain a difference)",
-        _change_agreement,
-        "",
-    ),
-    _r(
-        "text.budget-total",
-        "text sum",
-        ERROR,
-        "五（三）年初预算合计 = 所列各项年初预算之和",
-        "The 年初预算 total = sum of the 项 budgets listed under it",
-        "五（三）.年初预算 = Σ 五（三）[项].年初预算",
-        _budget_total,
-        "",
-    ),
-    _r(
-        "text.budget-items",
-        "coverage",
-        WARNING,
-        "公开05表每个项都在五（三）中说明",
-        "Every 项 of table 05 is described in 五(三)",
-        "{项 of 05} ⊆ {项 of 五（三）}",
-        _budget_items,
-        "",
-    ),
-    _r(
-        "text.basic-names",
-        "names",
-        WARNING,
-        "六 “主要包括”所列款 = 公开06表非零款",
-        "The 款 named in 六 = the nonzero 款 of table 06",
-        "names(六.人员经费) = {06 款 ∈ 301, 303 : ≠ 0}; names(六.公用经费) = {other 06 款 ≠ 0}",
-        _basic_names,
-        "",
-    ),
-    _r(
-        "text.sums",
-        "text sum",
-        ERROR,
-        "情况说明内的合计关系（政府采购、三公、车辆、绩效自评）",
-        "Sums stated in the text (procurement, “三公”, vehicles, self-evaluations)",
-        "采购总额 = 货物 + 工程 + 服务; 三公决算 = Σ 三项; 车辆 = Σ 类别; 自评项目数 = Σ 各等级",
-        _text_sums,
-        "",
-    ),
-    _r(
-        "text.office-within-public",
-        "part of whole",
-        WARNING,
-        "机关运行经费 ≤ 公开06表 公用经费合计",
-        "机关运行经费 ≤ table 06 public-expense total",
-        "十.机关运行经费 ≤ 06.公用经费合计",
-        _office_within_public,
-        "X15",
-    ),
-    _r(
-        "text.empty-funds",
-        "statement",
-        ERROR,
-        "七、八的“没有…收支”与公开07、08表一致",
-        "The “no fund income/expenditure” sentences of 七/八 agree with tables 07/08",
-        "说明“没有政府性基金…” ⇒ 07 empty; “没有国有资本经营…” ⇒ 08 empty",
-        _empty_funds,
-        "",
-    ),
+    _r("x.t04-within-t01", "part of whole", WARNING, "公开04表 财政拨款结转结余 ≤ 公开01表 结转结余（年初、年末）",
+       "Table 04 fiscal balances ≤ table 01 balances",
+       "04.年初财政拨款结转和结余 ≤ 01.年初结转和结余; 04.年末 ≤ 01.年末结转和结余", _x_t04_within_t01, "X12"),
+    _r("x.t06-within-t09", "part of whole", ERROR, "公开06表 三公相关款 ≤ 公开09表 决算数",
+       "Table 06 “三公” 款 ≤ table 09 actuals",
+       "06[30212] ≤ 09.因公出国(境); 06[30217] ≤ 09.公务接待; 06[30231] ≤ 09.运行维护; 06[31013] ≤ 09.购置",
+       _x_t06_within_t09, "X14"),
+    _r("tables.empty-statement", "statement", ERROR, "公开07/08/09表 “本表无数据”说明与表内数据一致",
+       "The “no data” statement under tables 07/08/09 agrees with their figures",
+       "statement printed ⇔ table empty", _empty_statements, ""),
+    _r("text.table-figures", "text ↔ table", ERROR, "情况说明中的金额 = 所转述的表内数", "Every amount in the text = the table cell it paraphrases",
+       "说明.X = 表.X (e.g. 一.收支总计 = 01.总计; 五（二）.类 = 05[类].小计)", _text_table_figures, "X16"),
+    _r("text.shares", "share", ERROR, "情况说明中的占比 = 部分 / 整体（两位小数，四舍五入）",
+       "Every share (占 p%) = part / whole, rounded half up to two decimals",
+       "p = ROUND_HALF_UP(part / whole × 100, 2), for some part and whole within their printed intervals", _shares, ""),
+    _r("text.completion", "completion", ERROR, "完成预算的 q% = 决算 / 预算", "Every completion rate = actual / budget",
+       "q = ROUND_HALF_UP(决算 / 年初预算 × 100, 2); no rate for a zero budget", _completion, ""),
+    _r("text.change", "year on year", ERROR, "与上年相比的增减率 = |增减额| / 上年数",
+       "Every year-on-year rate fits its amount: r = |Δ| / (current − Δ)",
+       "r = ROUND_HALF_UP(|Δ| / (本年 − Δ) × 100, 2); no rate when the prior year is zero", _changes, ""),
+    _r("text.change-agreement", "year on year", WARNING, "四、五（一）的增减额在本年数相同时应一致",
+       "Sections 四 and 五(一) give the same change when their current figures are equal",
+       "四.财政拨款 = 五（一）.一般公共预算 ⇒ Δ四 = Δ五（一） (warning: a carry-over can explain a difference)",
+       _change_agreement, ""),
+    _r("text.budget-total", "text sum", ERROR, "五（三）年初预算合计 = 所列各项年初预算之和",
+       "The 年初预算 total = sum of the 项 budgets listed under it", "五（三）.年初预算 = Σ 五（三）[项].年初预算",
+       _budget_total, ""),
+    _r("text.budget-items", "coverage", WARNING, "公开05表每个项都在五（三）中说明", "Every 项 of table 05 is described in 五(三)",
+       "{项 of 05} ⊆ {项 of 五（三）}", _budget_items, ""),
+    _r("text.basic-names", "names", WARNING, "六 “主要包括”所列款 = 公开06表非零款", "The 款 named in 六 = the nonzero 款 of table 06",
+       "names(六.人员经费) = {06 款 ∈ 301, 303 : ≠ 0}; names(六.公用经费) = {other 06 款 ≠ 0}", _basic_names, ""),
+    _r("text.sums", "text sum", ERROR, "情况说明内的合计关系（政府采购、三公、车辆、绩效自评）",
+       "Sums stated in the text (procurement, “三公”, vehicles, self-evaluations)",
+       "采购总额 = 货物 + 工程 + 服务; 三公决算 = Σ 三项; 车辆 = Σ 类别; 自评项目数 = Σ 各等级", _text_sums, ""),
+    _r("text.office-within-public", "part of whole", WARNING, "机关运行经费 ≤ 公开06表 公用经费合计",
+       "机关运行经费 ≤ table 06 public-expense total", "十.机关运行经费 ≤ 06.公用经费合计", _office_within_public, "X15"),
+    _r("text.empty-funds", "statement", ERROR, "七、八的“没有…收支”与公开07、08表一致",
+       "The “no fund income/expenditure” sentences of 七/八 agree with tables 07/08",
+       "说明“没有政府性基金…” ⇒ 07 empty; “没有国有资本经营…” ⇒ 08 empty", _empty_funds, ""),
 )
 
 _BY_ID = {r.id: r for r in RULES}
@@ -1570,9 +955,7 @@ def rule(rule_id: str) -> Rule:
         import difflib
 
         close = difflib.get_close_matches(rule_id, _BY_ID, 3)
-        raise KeyError(
-            f"no rule {rule_id!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
-        ) from None
+        raise KeyError(f"no rule {rule_id!r}" + (f"; did you mean {', '.join(close)}?" if close else "")) from None
 
 
 def relations_of(p: Published, rules: Iterable[Rule] = RULES) -> Iterator[tuple[Rule, Relation]]:
@@ -1621,41 +1004,21 @@ class Report:
         return "\n".join([*(str(f) for f in self.findings), self.summary()]) + "\n"
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "ok": self.ok,
-            "counts": {s.value: len(self.of(s)) for s in Severity},
-            "findings": [
-                {
-                    "rule": f.rule,
-                    "severity": f.severity.value,
-                    "location": str(f.location),
-                    "table": f.location.table,
-                    "row": f.location.row,
-                    "column": f.location.column,
-                    "section": f.location.section,
-                    "key": f.location.key,
-                    "line": f.location.line,
-                    "stated": f.stated,
-                    "expected": f.expected,
-                    "message_zh": f.message_zh,
-                    "message_en": f.message_en,
-                }
-                for f in self.findings
-            ],
-        }
+        return {"source": self.source, "ok": self.ok,
+                "counts": {s.value: len(self.of(s)) for s in Severity},
+                "findings": [{"rule": f.rule, "severity": f.severity.value, "location": str(f.location),
+                              "table": f.location.table, "row": f.location.row, "column": f.location.column,
+                              "section": f.location.section, "key": f.location.key, "line": f.location.line,
+                              "stated": f.stated, "expected": f.expected,
+                              "message_zh": f.message_zh, "message_en": f.message_en} for f in self.findings]}
 
     def __repr__(self) -> str:
         return f"<Report {self.summary()}>"
 
 
 @in_wide_context
-def check(
-    target: Published | Disclosure | Ledger,
-    *,
-    narrative: Narrative | None = None,
-    rules: Iterable[Rule] = RULES,
-) -> Report:
+def check(target: Published | Disclosure | Ledger, *, narrative: Narrative | None = None,
+          rules: Iterable[Rule] = RULES) -> Report:
     """Apply the rules to a disclosure and report every finding.
 
     ``target`` is a :class:`~govbudget.published.Published` (read from a report), a derived
@@ -1670,9 +1033,7 @@ def check(
     elif isinstance(target, Disclosure):
         target = from_disclosure(target, narrative)
     elif not isinstance(target, Published):
-        raise TypeError(
-            f"cannot check a {type(target).__name__}; give a Published, Disclosure or Ledger"
-        )
+        raise TypeError(f"cannot check a {type(target).__name__}; give a Published, Disclosure or Ledger")
     findings = list(target.reader_findings)
     for r in rules:
         findings += r.check(target)
@@ -1682,11 +1043,5 @@ def check(
 
 def to_json(reports: Sequence[Report]) -> str:
     """Reports as JSON (schema ``govbudget/check/1``)."""
-    return (
-        json.dumps(
-            {"schema": "govbudget/check/1", "reports": [r.to_json() for r in reports]},
-            ensure_ascii=False,
-            indent=1,
-        )
-        + "\n"
-    )
+    return json.dumps({"schema": "govbudget/check/1", "reports": [r.to_json() for r in reports]},
+                      ensure_ascii=False, indent=1) + "\n"

@@ -67,98 +67,19 @@ __all__ = [
 
 #: The 26 类 rows of 公开01/04表 in the 2023 central format, in printed order.
 CLASS_ROWS_2023: tuple[str, ...] = (
-    "201",
-    "202",
-    "203",
-    "204",
-    "205",
-    "206",
-    "207",
-    "208",
-    "210",
-    "211",
-    "212",
-    "213",
-    "214",
-    "215",
-    "216",
-    "217",
-    "219",
-    "220",
-    "221",
-    "222",
-    "223",
-    "224",
-    "229",
-    "231",
-    "232",
-    "234",
+    "201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214",
+    "215", "216", "217", "219", "220", "221", "222", "223", "224", "229", "231", "232", "234",
 )
 
 #: The 款 printed in the three panels of 公开06表 (2023 central format), by 类.
 TABLE06_TEMPLATE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (
-        "personnel",
-        "301",
-        ("01", "02", "03", "06", "07", "08", "09", "10", "11", "12", "13", "14", "99"),
-    ),
+    ("personnel", "301", ("01", "02", "03", "06", "07", "08", "09", "10", "11", "12", "13", "14", "99")),
     ("personnel", "303", ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "99")),
-    (
-        "public",
-        "302",
-        (
-            "01",
-            "02",
-            "03",
-            "04",
-            "05",
-            "06",
-            "07",
-            "08",
-            "09",
-            "11",
-            "12",
-            "13",
-            "14",
-            "15",
-            "16",
-            "17",
-            "18",
-            "24",
-            "25",
-            "26",
-            "27",
-            "28",
-            "29",
-            "31",
-            "39",
-            "40",
-            "99",
-        ),
-    ),
+    ("public", "302", ("01", "02", "03", "04", "05", "06", "07", "08", "09", "11", "12", "13", "14",
+                       "15", "16", "17", "18", "24", "25", "26", "27", "28", "29", "31", "39", "40", "99")),
     ("public", "307", ("01", "02")),
-    (
-        "public",
-        "310",
-        (
-            "01",
-            "02",
-            "03",
-            "05",
-            "06",
-            "07",
-            "08",
-            "09",
-            "10",
-            "11",
-            "12",
-            "13",
-            "19",
-            "21",
-            "22",
-            "99",
-        ),
-    ),
+    ("public", "310", ("01", "02", "03", "05", "06", "07", "08", "09", "10", "11", "12", "13", "19",
+                       "21", "22", "99")),
     ("public", "399", ("07", "08", "09", "10", "99")),
 )
 PERSONNEL_CLASSES = ("301", "303")
@@ -354,9 +275,7 @@ class Table06(Table):
 
     id: ClassVar[str] = "06"
     title: ClassVar[str] = "一般公共预算财政拨款基本支出决算明细表"
-    note: ClassVar[str] = (
-        "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。" + ROUNDING_NOTE
-    )
+    note: ClassVar[str] = "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。" + ROUNDING_NOTE
 
     @property
     def personnel(self) -> Decimal:
@@ -410,23 +329,13 @@ class Table09(Table):
 
 
 TABLE_CLASSES: tuple[type[Table], ...] = (
-    Table01,
-    Table02,
-    Table03,
-    Table04,
-    Table05,
-    Table06,
-    Table07,
-    Table08,
-    Table09,
+    Table01, Table02, Table03, Table04, Table05, Table06, Table07, Table08, Table09,
 )
 
 
 # -- accumulation ----------------------------------------------------------------------
 #: The natures each source may fund: 财政拨款 funds only 基本支出 and 项目支出.
-_NATURES_OF = {
-    s: ((Nature.BASIC, Nature.PROJECT) if s.is_fiscal else tuple(Nature)) for s in IncomeSource
-}
+_NATURES_OF = {s: ((Nature.BASIC, Nature.PROJECT) if s.is_fiscal else tuple(Nature)) for s in IncomeSource}
 
 
 class _Fallback(Exception):
@@ -470,11 +379,8 @@ class Accumulator:
         self.basic_economic: dict[str, Decimal] = {}
         self._count = 0
 
-    def add_lines(
-        self,
-        lines: Iterable[IncomeLine | ExpenditureLine],
-        where: Callable[[int], str] | None = None,
-    ) -> None:
+    def add_lines(self, lines: Iterable[IncomeLine | ExpenditureLine],
+                  where: Callable[[int], str] | None = None) -> None:
         """Add a stream of lines (consumed once).  ``where(i)`` names the i-th line of this
         call in an error message (default: its position in the whole stream)."""
         if isinstance(lines, (list, tuple)):
@@ -490,9 +396,7 @@ class Accumulator:
         finally:  # positions keep counting after a bad line (which counts as read)
             self._count += offset
 
-    def _add_chunk(
-        self, chunk: Sequence[Any], offset: int, where: Callable[[int], str] | None
-    ) -> int:
+    def _add_chunk(self, chunk: Sequence[Any], offset: int, where: Callable[[int], str] | None) -> int:
         """Add the lines of ``chunk`` (the first being line ``offset`` of this call); the number
         of lines read, which is ``len(chunk)`` unless a bad line stops it."""
         lines = iter(chunk)
@@ -503,9 +407,8 @@ class Accumulator:
             raise
         return len(chunk)
 
-    def _add_iterator(
-        self, lines: Iterator[Any], offset: int, size: int, where: Callable[[int], str] | None
-    ) -> None:
+    def _add_iterator(self, lines: Iterator[Any], offset: int, size: int,
+                      where: Callable[[int], str] | None) -> None:
         exp, inc, eco = self.expenditure, self.income, self.basic_economic
         gpb_basic = exp[IncomeSource.GENERAL_PUBLIC_BUDGET][Nature.BASIC]
         kind_e, kind_i = ExpenditureLine, IncomeLine
@@ -534,9 +437,7 @@ class Accumulator:
             except (_Fallback, KeyError, TypeError):
                 # KeyError/TypeError: a new code, or a source or nature that is not one (or
                 # a 财政拨款 funding 上缴上级支出 …): nothing of this line was added yet.
-                self._add_other(
-                    line, self._where(where, offset + size - operator.length_hint(lines) - 1)
-                )
+                self._add_other(line, self._where(where, offset + size - operator.length_hint(lines) - 1))
             except Inexact:
                 i = offset + size - operator.length_hint(lines) - 1
                 raise AmountError(
@@ -619,9 +520,7 @@ def _functional_rows(
     return tuple(rows)
 
 
-def _sum_by_prefix(
-    rows: Mapping[str, Sequence[Decimal]], length: int
-) -> dict[str, Sequence[Decimal]]:
+def _sum_by_prefix(rows: Mapping[str, Sequence[Decimal]], length: int) -> dict[str, Sequence[Decimal]]:
     """Column-wise sums of ``rows`` grouped by the first ``length`` characters of the code."""
     out: dict[str, Sequence[Decimal]] = {}
     for code, values in rows.items():
@@ -657,9 +556,7 @@ _INCOME_LABELS_01 = {
 }
 
 
-def _class_rows(
-    by_class: Mapping[str, Sequence[Decimal]], edition: int, first_line: int, width: int
-) -> list[Row]:
+def _class_rows(by_class: Mapping[str, Sequence[Decimal]], edition: int, first_line: int, width: int) -> list[Row]:
     fc = catalog(Scheme.FUNCTIONAL, edition)
     codes = list(CLASS_ROWS_2023)
     # A class with money that the 2023 layout does not list is appended, never dropped.
@@ -669,58 +566,33 @@ def _class_rows(
         values = by_class.get(code, [ZERO] * width)
         name = fc[code].name if code in fc else code
         rows.append(
-            Row(
-                code,
-                f"{chinese_ordinal(i + 1)}、{name}",
-                tuple(values),
-                code=code,
-                level=Level.CLASS,
-                line=first_line + i,
-                side="expenditure",
-            )
+            Row(code, f"{chinese_ordinal(i + 1)}、{name}", tuple(values), code=code,
+                level=Level.CLASS, line=first_line + i, side="expenditure")
         )
     return rows
 
 
 def _pad(rows: list[Row], first_line: int, count: int, side: str) -> list[Row]:
-    return rows + [
-        Row(f"{side}_blank_{first_line + i}", "", (), line=first_line + i, side=side)
-        for i in range(count)
-    ]
+    return rows + [Row(f"{side}_blank_{first_line + i}", "", (), line=first_line + i, side=side)
+                   for i in range(count)]
 
 
-def _table01(
-    inc: Mapping[IncomeSource, Decimal],
-    exp_class: Mapping[str, Sequence[Decimal]],
-    b: Balances,
-    edition: int,
-) -> Table01:
+def _table01(inc: Mapping[IncomeSource, Decimal], exp_class: Mapping[str, Sequence[Decimal]], b: Balances,
+             edition: int) -> Table01:
     # The income side is padded to the length of the 类 list (行次 continue across sides).
     n_classes = len(_class_rows(exp_class, edition, 0, 1))
     income: list[Row] = []
     for i, source in enumerate(IncomeSource):
-        income.append(
-            Row(
-                _INCOME_KEYS[source],
-                f"{chinese_ordinal(i + 1)}、{_INCOME_LABELS_01[source]}",
-                (inc.get(source, ZERO),),
-                line=i + 1,
-                side="income",
-            )
-        )
+        income.append(Row(_INCOME_KEYS[source], f"{chinese_ordinal(i + 1)}、{_INCOME_LABELS_01[source]}",
+                          (inc.get(source, ZERO),), line=i + 1, side="income"))
     income = _pad(income, 9, n_classes - 8, "income")
     income_total = sum(inc.values(), ZERO)
     line = n_classes + 1
     grand_in = income_total + b.use_of_non_fiscal_balance + b.opening_total
     income += [
         Row("income_total", "本年收入合计", (income_total,), line=line, side="income"),
-        Row(
-            "use_of_non_fiscal_balance",
-            "使用非财政拨款结余和专用结余",
-            (b.use_of_non_fiscal_balance,),
-            line=line + 1,
-            side="income",
-        ),
+        Row("use_of_non_fiscal_balance", "使用非财政拨款结余和专用结余",
+            (b.use_of_non_fiscal_balance,), line=line + 1, side="income"),
         Row("opening_balance", "年初结转和结余", (b.opening_total,), line=line + 2, side="income"),
         Row("income_blank", "", (), line=line + 3, side="income"),
         Row("income_grand_total", "总计", (grand_in,), line=line + 4, side="income"),
@@ -733,43 +605,23 @@ def _table01(
     expenditure = [
         *classes,
         Row("expenditure_total", "本年支出合计", (exp_total,), line=line, side="expenditure"),
-        Row(
-            "balance_distribution",
-            "结余分配",
-            (b.balance_distribution,),
-            line=line + 1,
-            side="expenditure",
-        ),
+        Row("balance_distribution", "结余分配", (b.balance_distribution,), line=line + 1, side="expenditure"),
         Row("closing_balance", "年末结转和结余", (closing,), line=line + 2, side="expenditure"),
         Row("expenditure_blank", "", (), line=line + 3, side="expenditure"),
-        Row(
-            "expenditure_grand_total",
-            "总计",
-            (exp_total + b.balance_distribution + closing,),
-            line=line + 4,
-            side="expenditure",
-        ),
+        Row("expenditure_grand_total", "总计", (exp_total + b.balance_distribution + closing,),
+            line=line + 4, side="expenditure"),
     ]
     cols = (Column("amount", "金额", 1, "income"), Column("amount", "金额", 2, "expenditure"))
     return Table01(cols, tuple(income + expenditure))
 
 
-def _table04(
-    inc: Mapping[IncomeSource, Decimal],
-    exp_class: Mapping[str, Sequence[Decimal]],
-    b: Balances,
-    edition: int,
-) -> Table04:
+def _table04(inc: Mapping[IncomeSource, Decimal], exp_class: Mapping[str, Sequence[Decimal]], b: Balances,
+             edition: int) -> Table04:
     n_classes = len(_class_rows(exp_class, edition, 0, 4))
     labels = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
     income: list[Row] = [
-        Row(
-            _INCOME_KEYS[s],
-            f"{chinese_ordinal(i + 1)}、{labels[i]}",
-            (inc.get(s, ZERO),),
-            line=i + 1,
-            side="income",
-        )
+        Row(_INCOME_KEYS[s], f"{chinese_ordinal(i + 1)}、{labels[i]}", (inc.get(s, ZERO),),
+            line=i + 1, side="income")
         for i, s in enumerate(FISCAL_SOURCES)
     ]
     income = _pad(income, 4, n_classes - 3, "income")
@@ -780,16 +632,8 @@ def _table04(
     income += [
         Row("income_total", "本年收入合计", (income_total,), line=line, side="income"),
         Row("opening_fiscal", "年初财政拨款结转和结余", (opening,), line=line + 1, side="income"),
-        *(
-            Row(
-                f"opening_{_INCOME_KEYS[s]}",
-                labels[i],
-                (openings[i],),
-                line=line + 2 + i,
-                side="income",
-            )
-            for i, s in enumerate(FISCAL_SOURCES)
-        ),
+        *(Row(f"opening_{_INCOME_KEYS[s]}", labels[i], (openings[i],), line=line + 2 + i, side="income")
+          for i, s in enumerate(FISCAL_SOURCES)),
         Row("income_grand_total", "总计", (income_total + opening,), line=line + 5, side="income"),
     ]
     first = line + 6
@@ -805,21 +649,14 @@ def _table04(
         *classes,
         Row("expenditure_total", "本年支出合计", tuple(totals), line=line, side="expenditure"),
         Row("closing_fiscal", "年末财政拨款结转和结余", closing, line=line + 1, side="expenditure"),
-        *(
-            Row(f"expenditure_blank_{line + 2 + i}", "", (), line=line + 2 + i, side="expenditure")
-            for i in range(3)
-        ),
+        *(Row(f"expenditure_blank_{line + 2 + i}", "", (), line=line + 2 + i, side="expenditure")
+          for i in range(3)),
         Row("expenditure_grand_total", "总计", grand, line=line + 5, side="expenditure"),
     ]
     cols = (
         Column("amount", "金额", 1, "income"),
-        *_columns(
-            "expenditure",
-            ("total", "合计"),
-            ("general_public_budget", "一般公共预算财政拨款"),
-            ("government_fund", "政府性基金预算财政拨款"),
-            ("state_capital", "国有资本经营预算财政拨款"),
-        ),
+        *_columns("expenditure", ("total", "合计"), ("general_public_budget", "一般公共预算财政拨款"),
+                  ("government_fund", "政府性基金预算财政拨款"), ("state_capital", "国有资本经营预算财政拨款")),
     )
     # 栏次 of the expenditure side continue from the income side's 1.
     cols = (cols[0], *(attrs.evolve(c, number=(c.number or 0) + 1) for c in cols[1:]))
@@ -828,9 +665,7 @@ def _table04(
 
 def _table06(basic_by_economic: dict[str, Decimal], edition: int) -> Table06:
     ec = catalog(Scheme.ECONOMIC_DEPARTMENT, edition)
-    template = {
-        cls_code: [cls_code + s for s in suffixes] for _, cls_code, suffixes in TABLE06_TEMPLATE
-    }
+    template = {cls_code: [cls_code + s for s in suffixes] for _, cls_code, suffixes in TABLE06_TEMPLATE}
     panels = {cls_code: panel for panel, cls_code, _ in TABLE06_TEMPLATE}
     # Nonzero 款 outside the template are added, never dropped (in their 类, or a new 类).
     for code, amount in basic_by_economic.items():
@@ -847,27 +682,10 @@ def _table06(basic_by_economic: dict[str, Decimal], edition: int) -> Table06:
         panel = panels[cls_code]
         cls_total = sum((basic_by_economic.get(c, ZERO) for c in codes), ZERO)
         totals[panel] += cls_total
-        rows.append(
-            Row(
-                cls_code,
-                ec[cls_code].name,
-                (cls_total,),
-                code=cls_code,
-                level=Level.CLASS,
-                side=panel,
-            )
-        )
+        rows.append(Row(cls_code, ec[cls_code].name, (cls_total,), code=cls_code, level=Level.CLASS, side=panel))
         for code in sorted(codes):
-            rows.append(
-                Row(
-                    code,
-                    ec[code].name,
-                    (basic_by_economic.get(code, ZERO),),
-                    code=code,
-                    level=Level.SECTION,
-                    side=panel,
-                )
-            )
+            rows.append(Row(code, ec[code].name, (basic_by_economic.get(code, ZERO),), code=code,
+                            level=Level.SECTION, side=panel))
     rows.append(Row("personnel_total", "人员经费合计", (totals["personnel"],), side="personnel"))
     rows.append(Row("public_total", "公用经费合计", (totals["public"],), side="public"))
     return Table06((Column("amount", "决算数"),), tuple(rows))
@@ -877,20 +695,13 @@ def _table09(tp: ThreePublicExpenses) -> Table09:
     def six(a: ThreePublicAmounts) -> list[Decimal]:
         return [a.total, a.abroad, a.vehicles, a.vehicle_purchase, a.vehicle_operation, a.reception]
 
-    keys = (
-        ("total", "合计"),
-        ("abroad", "因公出国（境）费"),
-        ("vehicles", "公务用车购置及运行维护费小计"),
-        ("vehicle_purchase", "公务用车购置费"),
-        ("vehicle_operation", "公务用车运行维护费"),
-        ("reception", "公务接待费"),
+    keys = (("total", "合计"), ("abroad", "因公出国（境）费"), ("vehicles", "公务用车购置及运行维护费小计"),
+            ("vehicle_purchase", "公务用车购置费"), ("vehicle_operation", "公务用车运行维护费"),
+            ("reception", "公务接待费"))
+    cols = tuple(Column(f"budget_{k}", f"预算数·{t}", i + 1) for i, (k, t) in enumerate(keys)) + tuple(
+        Column(f"actual_{k}", f"决算数·{t}", i + 7) for i, (k, t) in enumerate(keys)
     )
-    cols = tuple(
-        Column(f"budget_{k}", f"预算数·{t}", i + 1) for i, (k, t) in enumerate(keys)
-    ) + tuple(Column(f"actual_{k}", f"决算数·{t}", i + 7) for i, (k, t) in enumerate(keys))
-    return Table09(
-        cols, (Row("three_public", "“三公”经费", tuple(six(tp.budget) + six(tp.actual))),)
-    )
+    return Table09(cols, (Row("three_public", "“三公”经费", tuple(six(tp.budget) + six(tp.actual))),))
 
 
 @attrs.frozen
@@ -918,20 +729,8 @@ class Disclosure:
     @property
     def tables(self) -> Mapping[str, Table]:
         """The tables by id, in printed order (01 … 09)."""
-        return {
-            t.id: t
-            for t in (
-                self.t01,
-                self.t02,
-                self.t03,
-                self.t04,
-                self.t05,
-                self.t06,
-                self.t07,
-                self.t08,
-                self.t09,
-            )
-        }
+        return {t.id: t for t in (self.t01, self.t02, self.t03, self.t04, self.t05, self.t06,
+                                  self.t07, self.t08, self.t09)}
 
     def table(self, table_id: str) -> Table:
         """A table by id (``"05"``, ``"5"`` or ``"公开05表"``)."""
@@ -948,8 +747,7 @@ class Disclosure:
             return NotImplemented
         summed = {t.id: _add_tables(t, other.table(t.id)) for t in self.tables.values()}
         return attrs.evolve(
-            self,
-            **{f"t{k}": _relayout(v, self.edition) for k, v in summed.items()},  # type: ignore[arg-type]
+            self, **{f"t{k}": _relayout(v, self.edition) for k, v in summed.items()}  # type: ignore[arg-type]
         )
 
 
@@ -961,9 +759,7 @@ def _add_tables(a: Table, b: Table) -> Table:
         if r.key in merged:
             prev = merged[r.key]
             if prev.values and r.values:
-                r = attrs.evolve(
-                    prev, values=tuple(x + y for x, y in zip(prev.values, r.values, strict=True))
-                )
+                r = attrs.evolve(prev, values=tuple(x + y for x, y in zip(prev.values, r.values, strict=True)))
             else:
                 r = prev
         merged[r.key] = r
@@ -980,29 +776,18 @@ def _relayout(table: Table, edition: int) -> Table:
     if table.unit is not Unit.YUAN:
         return table
     if isinstance(table, Table06):
-        return _table06(
-            {r.code: r.values[0] for r in table.rows if r.code and len(r.code) == 5}, edition
-        )
+        return _table06({r.code: r.values[0] for r in table.rows if r.code and len(r.code) == 5}, edition)
     if isinstance(table, (Table01, Table04)):
-        inc = {
-            s: table.cell(_INCOME_KEYS[s], "amount")
-            for s in IncomeSource
-            if table.get_row(_INCOME_KEYS[s]) is not None
-        }
+        inc = {s: table.cell(_INCOME_KEYS[s], "amount") for s in IncomeSource
+               if table.get_row(_INCOME_KEYS[s]) is not None}
         exp = {r.code: list(r.values) for r in table.rows if r.code}
         if isinstance(table, Table01):
-            b = Balances(
-                table.cell("opening_balance", "amount"),
-                (),
-                use_of_non_fiscal_balance=table.cell("use_of_non_fiscal_balance", "amount"),
-                balance_distribution=table.cell("balance_distribution", "amount"),
-            )
+            b = Balances(table.cell("opening_balance", "amount"), (),
+                         use_of_non_fiscal_balance=table.cell("use_of_non_fiscal_balance", "amount"),
+                         balance_distribution=table.cell("balance_distribution", "amount"))
             return _table01(inc, exp, b, edition)
-        b = Balances(
-            opening_fiscal=tuple(
-                (s, table.cell(f"opening_{_INCOME_KEYS[s]}", "amount")) for s in FISCAL_SOURCES
-            )
-        )
+        b = Balances(opening_fiscal=tuple(
+            (s, table.cell(f"opening_{_INCOME_KEYS[s]}", "amount")) for s in FISCAL_SOURCES))
         return _table04(inc, exp, b, edition)
     return table
 
@@ -1018,9 +803,8 @@ def derive_stream(
     """Derive the nine tables from a stream of lines (consumed once, never stored)."""
     acc = Accumulator(edition)
     acc.add_lines(lines)
-    return from_accumulator(
-        department, fiscal_year, acc, balances or Balances(), three_public or ThreePublicExpenses()
-    )
+    return from_accumulator(department, fiscal_year, acc, balances or Balances(),
+                            three_public or ThreePublicExpenses())
 
 
 def derive(ledger: Ledger) -> Disclosure:
@@ -1030,9 +814,8 @@ def derive(ledger: Ledger) -> Disclosure:
     acc.add_lines(ledger.expenditure, lambda i: f"expenditure[{i}]")
     for i, fa in enumerate(ledger.balances.opening_government_fund):
         acc.check_function(fa.function, f"balances.opening_government_fund[{i}]")
-    return from_accumulator(
-        ledger.department, ledger.fiscal_year, acc, ledger.balances, ledger.three_public
-    )
+    return from_accumulator(ledger.department, ledger.fiscal_year, acc, ledger.balances,
+                            ledger.three_public)
 
 
 def from_accumulator(
@@ -1049,18 +832,11 @@ def from_accumulator(
 
 def _add(*columns: Sequence[Decimal]) -> list[Decimal]:
     """Element-wise sum of equally long columns."""
-    return functools.reduce(
-        lambda a, b: list(map(operator.add, a, b)), columns[1:], list(columns[0])
-    )
+    return functools.reduce(lambda a, b: list(map(operator.add, a, b)), columns[1:], list(columns[0]))
 
 
-def _roll_up(
-    department: str,
-    fiscal_year: int,
-    acc: Accumulator,
-    balances: Balances,
-    three_public: ThreePublicExpenses,
-) -> Disclosure:
+def _roll_up(department: str, fiscal_year: int, acc: Accumulator, balances: Balances,
+             three_public: ThreePublicExpenses) -> Disclosure:
     edition = acc.edition
     exp, inc = acc.expenditure, acc.income
     gpb, gf, sc = FISCAL_SOURCES
@@ -1103,55 +879,25 @@ def _roll_up(
     income_by_source = {s: sum(inc[s].values(), ZERO) for s in IncomeSource}
     # 公开01 by 类 (all spending); 公开04 by 类 × the three 财政拨款 sources.
     exp_class_01 = _sum_by_prefix({f: values[:1] for f, values in t03_leaf.items()}, 3)
-    exp_class_04 = _sum_by_prefix(
-        leaves(_add(gpb_total, gf_total, sc_total), gpb_total, gf_total, sc_total), 3
-    )
+    exp_class_04 = _sum_by_prefix(leaves(_add(gpb_total, gf_total, sc_total), gpb_total, gf_total, sc_total), 3)
 
-    t02 = Table02(
-        _columns(
-            "",
-            ("total", "本年收入合计"),
-            ("fiscal", "财政拨款收入"),
-            ("superior_subsidy", "上级补助收入"),
-            ("business", "事业收入"),
-            ("operating", "经营收入"),
-            ("affiliates", "附属单位上缴收入"),
-            ("other", "其他收入"),
-        ),
-        _functional_rows(t02_leaf, 7, edition),
-    )
-    t03 = Table03(
-        _columns(
-            "",
-            ("total", "本年支出合计"),
-            ("basic", "基本支出"),
-            ("project", "项目支出"),
-            ("remit_to_superior", "上缴上级支出"),
-            ("operating", "经营支出"),
-            ("subsidy_to_affiliates", "对附属单位补助支出"),
-        ),
-        _functional_rows(t03_leaf, 6, edition),
-    )
-    t05 = Table05(
-        _columns("", ("total", "小计"), ("basic", "基本支出"), ("project", "项目支出")),
-        _functional_rows(t05_leaf, 3, edition),
-    )
-    t07 = Table07(
-        _columns(
-            "",
-            ("opening", "年初结转和结余"),
-            ("income", "本年收入"),
-            ("expenditure", "本年支出小计"),
-            ("basic", "基本支出"),
-            ("project", "项目支出"),
-            ("closing", "年末结转和结余"),
-        ),
-        _functional_rows(t07_leaf, 6, edition),
-    )
-    t08 = Table08(
-        _columns("", ("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")),
-        _functional_rows(t08_leaf, 3, edition),
-    )
+    t02 = Table02(_columns("", ("total", "本年收入合计"), ("fiscal", "财政拨款收入"),
+                           ("superior_subsidy", "上级补助收入"), ("business", "事业收入"),
+                           ("operating", "经营收入"), ("affiliates", "附属单位上缴收入"),
+                           ("other", "其他收入")),
+                  _functional_rows(t02_leaf, 7, edition))
+    t03 = Table03(_columns("", ("total", "本年支出合计"), ("basic", "基本支出"), ("project", "项目支出"),
+                           ("remit_to_superior", "上缴上级支出"), ("operating", "经营支出"),
+                           ("subsidy_to_affiliates", "对附属单位补助支出")),
+                  _functional_rows(t03_leaf, 6, edition))
+    t05 = Table05(_columns("", ("total", "小计"), ("basic", "基本支出"), ("project", "项目支出")),
+                  _functional_rows(t05_leaf, 3, edition))
+    t07 = Table07(_columns("", ("opening", "年初结转和结余"), ("income", "本年收入"),
+                           ("expenditure", "本年支出小计"), ("basic", "基本支出"), ("project", "项目支出"),
+                           ("closing", "年末结转和结余")),
+                  _functional_rows(t07_leaf, 6, edition))
+    t08 = Table08(_columns("", ("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")),
+                  _functional_rows(t08_leaf, 3, edition))
     return Disclosure(
         department=department,
         fiscal_year=fiscal_year,
@@ -1188,27 +934,19 @@ def consolidate(ledgers: Sequence[Ledger], department: str | None = None) -> Led
     def add_tp(items: Iterator[ThreePublicAmounts]) -> ThreePublicAmounts:
         got = list(items)
         return ThreePublicAmounts(
-            sum((a.abroad for a in got), ZERO),
-            sum((a.vehicle_purchase for a in got), ZERO),
-            sum((a.vehicle_operation for a in got), ZERO),
-            sum((a.reception for a in got), ZERO),
+            sum((a.abroad for a in got), ZERO), sum((a.vehicle_purchase for a in got), ZERO),
+            sum((a.vehicle_operation for a in got), ZERO), sum((a.reception for a in got), ZERO),
         )
 
     openings = _sum_by((s, a) for lg in ledgers for s, a in lg.balances.opening_fiscal)
-    gf_open = _sum_by(
-        (fa.function, fa.amount) for lg in ledgers for fa in lg.balances.opening_government_fund
-    )
+    gf_open = _sum_by((fa.function, fa.amount) for lg in ledgers for fa in lg.balances.opening_government_fund)
     from govbudget.ledger import FunctionAmount
 
     balances = Balances(
         opening_total=sum((lg.balances.opening_total for lg in ledgers), ZERO),
         opening_fiscal=tuple((s, openings[s]) for s in FISCAL_SOURCES if s in openings),
-        opening_government_fund=tuple(
-            FunctionAmount(str(k), v) for k, v in sorted(gf_open.items(), key=lambda kv: str(kv[0]))
-        ),
-        use_of_non_fiscal_balance=sum(
-            (lg.balances.use_of_non_fiscal_balance for lg in ledgers), ZERO
-        ),
+        opening_government_fund=tuple(FunctionAmount(str(k), v) for k, v in sorted(gf_open.items(), key=lambda kv: str(kv[0]))),
+        use_of_non_fiscal_balance=sum((lg.balances.use_of_non_fiscal_balance for lg in ledgers), ZERO),
         balance_distribution=sum((lg.balances.balance_distribution for lg in ledgers), ZERO),
     )
     tp = attrs.evolve(
