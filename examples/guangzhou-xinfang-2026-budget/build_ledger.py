@@ -13,7 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from govbudget.budget.io import dump_budget_ledger
-from govbudget.budget.ledger import Allocation, BudgetLedger, BudgetSource, PriorYearBudget, validate
+from govbudget.budget.ledger import (
+    Allocation,
+    BudgetLedger,
+    BudgetSource,
+    PriorYearBudget,
+    validate,
+)
 from govbudget.ledger import BudgetUnit, Nature, ProcurementFacts, ThreePublicAmounts
 
 HERE = Path(__file__).resolve().parent

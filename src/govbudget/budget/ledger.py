@@ -35,11 +35,11 @@ from govbudget.ledger import (
 from govbudget.money import ZERO, in_wide_context, to_decimal
 
 __all__ = [
+    "THREE_PUBLIC_ECONOMIC",
     "Allocation",
     "BudgetLedger",
     "BudgetSource",
     "PriorYearBudget",
-    "THREE_PUBLIC_ECONOMIC",
     "consolidate",
     "validate",
 ]
@@ -54,9 +54,8 @@ def _nonnegative(_: object, attribute: attrs.Attribute[Decimal], value: Decimal)
         raise LedgerError(f"{attribute.name}: negative amount {value} is not allowed here")
 
 
-def _optional_amount() -> Decimal | None:
-    field: Decimal | None = attrs.field(default=None, converter=attrs.converters.optional(_amount))
-    return field
+def _optional(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value)
 
 
 class BudgetSource(enum.Enum):
@@ -121,12 +120,12 @@ class PriorYearBudget:
     """
 
     basis: str = "上年预算数"
-    total: Decimal | None = _optional_amount()
-    fiscal_total: Decimal | None = _optional_amount()
-    general_public: Decimal | None = _optional_amount()
+    total: Decimal | None = attrs.field(default=None, converter=_optional)
+    fiscal_total: Decimal | None = attrs.field(default=None, converter=_optional)
+    general_public: Decimal | None = attrs.field(default=None, converter=_optional)
     general_public_by_function: tuple[FunctionAmount, ...] = ()
     three_public: ThreePublicAmounts | None = None
-    office_operating: Decimal | None = _optional_amount()
+    office_operating: Decimal | None = attrs.field(default=None, converter=_optional)
 
     @property
     @in_wide_context
@@ -149,7 +148,7 @@ class BudgetLedger:
     prior: PriorYearBudget = PriorYearBudget()
     #: 机关运行经费 (行政经费) as the document states it: its scope differs between places
     #: (some count only 公用经费 of 行政单位, Guangzhou counts more), so it is a fact, not derived.
-    office_operating: Decimal | None = _optional_amount()
+    office_operating: Decimal | None = attrs.field(default=None, converter=_optional)
     procurement: ProcurementFacts | None = None
     #: The reasons (主要原因) the text gives, by figure key (``total``, ``three_public`` …).
     reasons: tuple[tuple[str, str], ...] = ()

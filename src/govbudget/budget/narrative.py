@@ -38,7 +38,6 @@ import attrs
 from govbudget.budget.ledger import BudgetLedger
 from govbudget.budget.tables import BudgetDisclosure, derive
 from govbudget.money import ZERO, in_wide_context
-from govbudget.tables import chinese_ordinal
 from govbudget.narrative import (
     PLACEHOLDER,
     Figure,
@@ -50,6 +49,7 @@ from govbudget.narrative import (
     _lines,
     _sp,
 )
+from govbudget.tables import chinese_ordinal
 
 __all__ = ["SOURCE_LABELS", "THREE_PUBLIC_LABELS", "build", "to_markdown", "to_text"]
 
@@ -201,9 +201,9 @@ def _gpb_section(b: _Builder, ledger: BudgetLedger, d: BudgetDisclosure) -> Sect
     ))
     prior_items = {fa.function: fa.amount for fa in ledger.prior.general_public_by_function}
     prior_by_code: dict[str, Decimal] = {}
-    for code, amount in prior_items.items():
+    for code, prior_amount in prior_items.items():
         for prefix in (code[:3], code[:5], code):
-            prior_by_code[prefix] = prior_by_code.get(prefix, ZERO) + amount
+            prior_by_code[prefix] = prior_by_code.get(prefix, ZERO) + prior_amount
     classes = [r for r in t05.subject_rows() if r.code and len(r.code) == 3]
     shares = b.shares([(f"gpb.{r.code}.share", r.values[0]) for r in classes], total, "类 / 一般公共预算支出 × 100")
     paragraphs = [head]

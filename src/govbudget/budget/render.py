@@ -12,7 +12,8 @@ from typing import Any
 
 from govbudget.budget.tables import BudgetDisclosure, BudgetTable
 from govbudget.errors import FormatError
-from govbudget.render import _cell, _grid, _md_escape, shown, to_csv as _cells_csv
+from govbudget.render import _cell, _grid, _md_escape, shown
+from govbudget.render import to_csv as _cells_csv
 from govbudget.tables import Row
 
 __all__ = ["FORMATS", "render"]

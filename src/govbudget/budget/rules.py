@@ -22,8 +22,8 @@ from govbudget.budget.narrative import NATURE_LABELS, SOURCE_LABELS, THREE_PUBLI
 from govbudget.budget.tables import BudgetDisclosure, derive
 from govbudget.money import Unit, in_wide_context
 from govbudget.narrative import Narrative
-from govbudget.published import Finding, Published, Quantity, Severity, _round_table
-from govbudget.rules import Change, Note, Ratio, Relation, Report, Rule, Sum, _note
+from govbudget.published import Finding, Location, Published, Quantity, Severity, _round_table
+from govbudget.rules import Change, Ratio, Relation, Report, Rule, Sum, _note
 
 __all__ = ["BUDGET_RULES", "check_budget", "published_budget"]
 
@@ -36,10 +36,22 @@ Cell = tuple[str, str, str]
 Relations = Callable[[Published], Iterator[Relation]]
 
 
+def _cell(p: Published, tid: str, row: str, column: str) -> Quantity | None:
+    """A cell with its interval; ``None`` when it was not read: the table, the column, or a
+    fixed row the report does not print (an absent subject row is zero, as printed tables
+    leave out the 科目 without money)."""
+    table = p.table(tid)
+    if table is None or not any(c.key == column for c in table.columns):
+        return None
+    if table.get_row(row) is None and not row.isdigit():
+        return None
+    return p.cell(tid, row, column)
+
+
 def _sum_of(total: Cell, *terms: Cell, what: str = "") -> Relations:
     def relations(p: Published) -> Iterator[Relation]:
-        qt = p.cell(*total)
-        qs = [p.cell(*t) for t in terms]
+        qt = _cell(p, *total)
+        qs = [_cell(p, *t) for t in terms]
         if qt is not None and all(q is not None for q in qs):
             yield Sum(qt, tuple((1, q) for q in qs if q is not None), what)
     return relations
@@ -54,7 +66,7 @@ def _row_sum(tid: str, total: str, parts: Sequence[str]) -> Relations:
         for r in table.rows:
             if not r.values or r.side:
                 continue
-            q = [p.cell(tid, r.key, c) for c in (total, *parts)]
+            q = [_cell(p, tid, r.key, c) for c in (total, *parts)]
             if all(x is not None for x in q):
                 yield Sum(q[0], tuple((1, x) for x in q[1:] if x is not None))  # type: ignore[arg-type]
     return relations
@@ -72,10 +84,10 @@ def _hierarchy(tid: str) -> Relations:
             parents += [(c, [k for k in codes if len(k) == len(c) + 2 and k.startswith(c)])
                         for c in codes if len(c) < 7]
             for parent, kids in parents:
-                total = p.cell(tid, parent, col.key)
+                total = _cell(p, tid, parent, col.key)
                 if total is None or table.get_row(parent) is None or not kids:
                     continue
-                terms = tuple((1, q) for k in kids if (q := p.cell(tid, k, col.key)) is not None)
+                terms = tuple((1, q) for k in kids if (q := _cell(p, tid, k, col.key)) is not None)
                 yield Sum(total, terms, f"{table.label} {parent}[{col.title}] = Σ 下级科目")
     return relations
 
@@ -85,11 +97,13 @@ def _classes_total(tid: str, cols: Sequence[str]) -> Relations:
         table = p.table(tid)
         if table is None:
             return
-        classes = [r.key for r in table.rows if r.code and r.side == "expenditure"]
+        # 类 rows, and the nature rows some places print among them (对附属单位补助, 上缴上级).
+        classes = [r.key for r in table.rows if r.side == "expenditure"
+                   and (r.code or r.key in ("subsidy_to_affiliates", "remit_to_superior"))]
         for col in cols:
-            total = p.cell(tid, "expenditure_total", col)
+            total = _cell(p, tid, "expenditure_total", col)
             if total is not None:
-                yield Sum(total, tuple((1, q) for c in classes if (q := p.cell(tid, c, col)) is not None),
+                yield Sum(total, tuple((1, q) for c in classes if (q := _cell(p, tid, c, col)) is not None),
                           f"{table.label} 本年支出合计[{col}] = Σ 类")
     return relations
 
@@ -102,7 +116,7 @@ def _two_sided_rows(tid: str) -> Relations:
             return
         for r in table.rows:
             if r.side == "expenditure" and r.values:
-                q = [p.cell(tid, r.key, c) for c in ("total", *_FUNDS)]
+                q = [_cell(p, tid, r.key, c) for c in ("total", *_FUNDS)]
                 if all(x is not None for x in q):
                     yield Sum(q[0], tuple((1, x) for x in q[1:] if x is not None))  # type: ignore[arg-type]
     return relations
@@ -114,7 +128,7 @@ def _same_rows(a: tuple[str, str], b: tuple[str, str], codes: Callable[[Publishe
         if not p.has(a[0], b[0]):
             return
         for code in codes(p):
-            qa, qb = p.cell(a[0], code, a[1]), p.cell(b[0], code, b[1])
+            qa, qb = _cell(p, a[0], code, a[1]), _cell(p, b[0], code, b[1])
             if qa is not None and qb is not None:
                 yield Sum(qa, ((1, qb),))
     return relations
@@ -136,8 +150,8 @@ def _three_public_economic(p: Published) -> Iterator[Relation]:
     if not p.has("07", "10"):
         return
     for key, codes in THREE_PUBLIC_ECONOMIC:
-        q = p.cell("07", "three_public", key)
-        terms = [p.cell("10", c, "total") for c in codes]
+        q = _cell(p, "07", "three_public", key)
+        terms = [_cell(p, "10", c, "total") for c in codes]
         if q is not None and all(t is not None for t in terms):
             yield Sum(q, tuple((1, t) for t in terms if t is not None),
                       f"预算07表 {key} = 预算10表 {'+'.join(codes)} 合计")
@@ -173,7 +187,7 @@ def _text_cells(p: Published) -> Iterator[tuple[str, Cell]]:
 
 def _text_figures(p: Published) -> Iterator[Relation]:
     for key, cell in _text_cells(p):
-        f, c = p.figure(key), p.cell(*cell)
+        f, c = p.figure(key), _cell(p, *cell)
         if f is not None and c is not None:
             yield Sum(f, ((1, c),), f"情况说明 {key} = {c.name}")
 
@@ -231,9 +245,7 @@ def _empty_funds(p: Published) -> Iterator[Relation]:
                         holds=table.is_empty)
 
 
-def _loc(p: Published, tid: str) -> Quantity | object:
-    from govbudget.published import Location
-
+def _loc(p: Published, tid: str) -> Location:
     table = p.table(tid)
     return Location(tid, table_label=table.label if table else None)
 
@@ -245,8 +257,11 @@ def _r(id: str, kind: str, zh: str, en: str, equation: str, relations: Relations
 
 
 def _rules() -> tuple[Rule, ...]:
-    inc = lambda k: ("01", k, "amount")  # noqa: E731
-    fin = lambda k: ("04", k, "amount")  # noqa: E731
+    def inc(key: str) -> Cell:
+        return ("01", key, "amount")
+
+    def fin(key: str) -> Cell:
+        return ("04", key, "amount")
     rules = [
         _r("t01.fiscal", "in-table sum", "收支总表 财政拨款收入 = 一般公共预算 + 政府性基金 + 国有资本经营",
            "01: fiscal income = the three funds", "01.财政拨款收入 = Σ 三本预算拨款",
@@ -254,8 +269,9 @@ def _rules() -> tuple[Rule, ...]:
         _r("t01.unit-funds", "in-table sum", "收支总表 单位资金收入 = 事业 + 经营 + 上级补助 + 附属单位上缴 + 其他",
            "01: unit funds = their five sources", "01.单位资金 = Σ 五项", _sum_of(inc("unit_funds"), *(inc(k) for k in _UNIT_FUNDS))),
         _r("t01.income-total", "in-table sum", "收支总表 本年收入合计 = 财政拨款 + 财政专户 + 单位资金",
-           "01: income total", "01.本年收入合计 = 财政拨款 + 财政专户管理资金 + 单位资金",
-           _sum_of(inc("income_total"), inc("fiscal"), inc("special_account"), inc("unit_funds"))),
+           "01: income total", "01.本年收入合计 = 财政拨款 + 财政专户管理资金 + 单位资金（或其五项）",
+           _first(_sum_of(inc("income_total"), inc("fiscal"), inc("special_account"), inc("unit_funds")),
+                  _sum_of(inc("income_total"), inc("fiscal"), inc("special_account"), *(inc(k) for k in _UNIT_FUNDS)))),
         _r("t01.income-grand-total", "in-table sum", "收支总表 收入总计 = 本年收入合计 + 上年结转结余",
            "01: income grand total", "01.收入总计 = 本年收入合计 + 上年结转结余",
            _sum_of(inc("income_grand_total"), inc("income_total"), inc("carryover"))),
@@ -356,6 +372,17 @@ def _rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def _first(*alternatives: Relations) -> Relations:
+    """The relations of the first alternative whose figures were all read."""
+    def relations(p: Published) -> Iterator[Relation]:
+        for alternative in alternatives:
+            got = list(alternative(p))
+            if got:
+                yield from got
+                return
+    return relations
+
+
 def _many(*parts: Relations) -> Relations:
     def relations(p: Published) -> Iterator[Relation]:
         for part in parts:
@@ -371,9 +398,9 @@ def _units_total(p: Published) -> Iterator[Relation]:
     if not units:
         return
     for c in table.columns:
-        total = p.cell("02", "total", c.key)
+        total = _cell(p, "02", "total", c.key)
         if total is not None:
-            yield Sum(total, tuple((1, q) for u in units if (q := p.cell("02", u, c.key)) is not None))
+            yield Sum(total, tuple((1, q) for u in units if (q := _cell(p, "02", u, c.key)) is not None))
 
 
 def _projects_total(p: Published) -> Iterator[Relation]:
@@ -383,14 +410,14 @@ def _projects_total(p: Published) -> Iterator[Relation]:
     projects = [r.key for r in table.rows if r.key.startswith("project:")]
     if not projects:
         return
-    total = p.cell("11", "total", "total")
+    total = _cell(p, "11", "total", "total")
     if total is not None:
-        yield Sum(total, tuple((1, q) for k in projects if (q := p.cell("11", k, "total")) is not None))
+        yield Sum(total, tuple((1, q) for k in projects if (q := _cell(p, "11", k, "total")) is not None))
 
 
 def _x_funds(p: Published) -> Iterator[Relation]:
     for k in _FUNDS:
-        a, b = p.cell("01", k, "amount"), p.cell("04", k, "amount")
+        a, b = _cell(p, "01", k, "amount"), _cell(p, "04", k, "amount")
         if a is not None and b is not None:
             yield Sum(a, ((1, b),))
 
@@ -429,5 +456,3 @@ def check_budget(target: Published | BudgetDisclosure | BudgetLedger, *, narrati
     findings.sort(key=lambda f: _ORDER[f.severity])
     return Report(target.source, tuple(findings))
 
-
-_ = Note

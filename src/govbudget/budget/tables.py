@@ -173,7 +173,9 @@ def _t01(ledger: BudgetLedger, edition: int) -> BudgetTable:
     spec = table_spec("01")
     current = [a for a in ledger.allocations if not a.carried_over]
     by_source = _sum((_SOURCE_KEYS[a.source], a.amount) for a in current)
-    get = lambda key: by_source.get(key, ZERO)  # noqa: E731
+
+    def get(key: str) -> Decimal:
+        return by_source.get(key, ZERO)
     fiscal = sum((get(_SOURCE_KEYS[s]) for s in FISCAL), ZERO)
     unit_funds = sum((get(_SOURCE_KEYS[s]) for s in UNIT_FUNDS), ZERO)
     income_total = fiscal + get("special_account") + unit_funds

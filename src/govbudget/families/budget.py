@@ -53,6 +53,14 @@ class BudgetTableSpec:
     empty_statement: str | None = None
     optional: bool = False
     two_sided: bool = False
+    #: Column orders real reports print, by column key: a key printed twice is summed (广州
+    #: splits 财政专户 into 教育收费 and 其他专户收入拨款), ``""`` is a derivable column skipped.
+    printed_columns: tuple[tuple[str, ...], ...] = ()
+    #: Titles under which a place prints one column of this table, with that column's key
+    #: (广州 prints the 项目支出 column of 经济分类 as its own table).
+    part_titles: tuple[tuple[str, str], ...] = ()
+    #: Rows printed with their columns as rows (广州's 行政经费及“三公”经费 table), by label.
+    transposed_labels: tuple[tuple[str, str], ...] = ()
 
     def column(self, key: str, side: str = "") -> BudgetColumn:
         """The column with this key (of one side)."""
@@ -99,6 +107,9 @@ def budget_tables() -> tuple[BudgetTableSpec, ...]:
         BudgetRow("income_grand_total", "收入总计", ("收 入 总 计",), "income"),
     )
     expenditure_tail = (
+        # 广州 prints these natures among the 类 rows of its 总表 (derived tables do not).
+        BudgetRow("subsidy_to_affiliates", "对附属单位补助支出", (), "expenditure"),
+        BudgetRow("remit_to_superior", "上缴上级支出", (), "expenditure"),
         BudgetRow("expenditure_total", "本年支出合计", ("本年支出", "支出合计"), "expenditure"),
         BudgetRow("carry_forward", "结转下年", ("结转结余下年", "结转下年支出", "年末结转和结余"), "expenditure"),
         BudgetRow("expenditure_grand_total", "支出总计", ("支 出 总 计",), "expenditure"),
@@ -150,7 +161,12 @@ def budget_tables() -> tuple[BudgetTableSpec, ...]:
                   ("other", "其他收入", ()),
                   ("carryover", "上年结转结余", ("上年结转",))),
             (BudgetRow("total", "合计", ("总计",)),), "unit",
-            "注：本表反映部门本年度各单位的收入预算。" + _NOTE),
+            "注：本表反映部门本年度各单位的收入预算。" + _NOTE,
+            printed_columns=(
+                # 广州: 教育收费 and 其他专户收入拨款 make 财政专户; 其他收入 before 附属单位上缴.
+                ("total", "general_public_budget", "government_fund", "state_capital", "special_account",
+                 "special_account", "business", "operating", "superior_subsidy", "other", "affiliates", "carryover"),
+            )),
         BudgetTableSpec(
             "03", "支出总表",
             ("支出总体情况表", "本年支出总体情况表", "部门支出总体情况表", "单位支出总体情况表", "支出预算总表",
@@ -199,7 +215,13 @@ def budget_tables() -> tuple[BudgetTableSpec, ...]:
              "部门“三公”经费和机关运行经费预算表", "市级部门一般公共预算“三公”经费支出表"),
             three_public_cols, (BudgetRow("three_public", "“三公”经费预算数", ("“三公”经费",)),), "",
             "注：本表反映部门本年度一般公共预算财政拨款安排的“三公”经费预算。" + _NOTE,
-            "说明：本部门本年度没有一般公共预算财政拨款安排的“三公”经费，故本表无数据。"),
+            "说明：本部门本年度没有一般公共预算财政拨款安排的“三公”经费，故本表无数据。",
+            transposed_labels=(
+                ("“三公”经费", "total"), ("因公出国（境）支出", "abroad"), ("因公出国（境）费", "abroad"),
+                ("公务用车购置及运行维护支出", "vehicles"), ("公务用车购置及运行维护费", "vehicles"),
+                ("公务用车购置费", "vehicle_purchase"), ("公务用车运行维护费", "vehicle_operation"),
+                ("公务接待费支出", "reception"), ("公务接待费", "reception"),
+            )),
         BudgetTableSpec(
             "08", "政府性基金预算支出表",
             ("本年政府性基金预算支出表", "政府性基金预算支出情况表", "政府性基金预算拨款支出预算表",
@@ -221,7 +243,9 @@ def budget_tables() -> tuple[BudgetTableSpec, ...]:
             _cols("", ("total", "合计", ("预算",)), ("basic", "基本支出", ()), ("project", "项目支出", ())),
             (BudgetRow("total", "合计", ("总计",)),), "economic_department",
             "注：本表反映部门本年度一般公共预算财政拨款支出预算（按部门预算支出经济分类）。" + _NOTE,
-            optional=True),
+            optional=True,
+            part_titles=(("一般公共预算项目支出情况表（按经济分类科目）", "project"),
+                         ("一般公共预算项目支出情况表", "project"))),
         BudgetTableSpec(
             "11", "项目支出表",
             ("项目支出预算表", "市级部门项目支出预算表", "部门预算项目支出及其他支出预算表"),
@@ -229,14 +253,17 @@ def budget_tables() -> tuple[BudgetTableSpec, ...]:
                   ("special_account", "财政专户管理资金", ("财政专户拨款",)),
                   ("unit_funds", "单位资金", ("其他资金",))),
             (BudgetRow("total", "合计", ("总计",)),), "project",
-            "注：本表反映部门本年度各项目的支出预算。" + _NOTE, optional=True),
+            "注：本表反映部门本年度各项目的支出预算。" + _NOTE, optional=True,
+            # 广州: 总计, 财政拨款合计 (derivable), the three funds, 财政专户拨款, 其他资金.
+            printed_columns=(("total", "", "general_public_budget", "government_fund", "state_capital",
+                              "special_account", "unit_funds"),)),
         BudgetTableSpec(
             "12", "机关运行经费预算表",
             ("一般公共预算机关运行经费支出预算表", "机关运行经费支出预算表", "行政经费"),
             _cols("", ("amount", "机关运行经费", ("机关运行经费支出", "行政经费"))),
             (BudgetRow("office_operating", "机关运行经费", ("行政经费", "行政经费（机关运行经费）")),), "",
             "注：机关运行经费指行政单位和参照公务员法管理的事业单位使用一般公共预算安排的基本支出中的公用经费。",
-            optional=True),
+            optional=True, transposed_labels=(("行政经费", "amount"), ("机关运行经费", "amount"))),
         BudgetTableSpec(
             "13", "政府采购预算表",
             ("政府采购预算明细表", "政府采购支出表", "政府采购预算表"),

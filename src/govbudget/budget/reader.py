@@ -1,0 +1,474 @@
+"""Reading a published 部门预算 from its text into the checker's tables and figures.
+
+The reader follows the declarations of :mod:`govbudget.families.budget`: a table is found by
+its title or a title alias (the year, the ``表N`` number and spaces ignored), its rows by
+their subject code or their label variants, its columns by the declared order or one of the
+printed orders.  Figures are kept exactly as printed (万元).  What cannot be placed — a
+line with numbers under no known row, a table printed under a title not declared — is a
+reader finding naming the line; nothing is dropped silently, and a table not read is absent
+(its rules are not applied), never zero.
+
+Scope: layouts whose text extraction keeps one table row per line (广州 and similar); the
+``reader`` module generalises recognition to any layout.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+
+import attrs
+
+from govbudget.budget.tables import BudgetTable, table_class
+from govbudget.classification import EDITIONS, Level, Scheme, catalog, edition_for_year
+from govbudget.errors import FormatError, GovBudgetError
+from govbudget.families.budget import BudgetTableSpec, budget_tables, table_spec
+from govbudget.money import Unit
+from govbudget.narrative import Figure, FigureKind, Narrative, Paragraph, Section, Sentence
+from govbudget.published import Finding, Location, Published, Severity
+from govbudget.tables import Column, Row
+
+__all__ = ["read_budget_text"]
+
+_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+|(?<![\d\w])-?\d+(?![\d\w.])")
+_AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?!\d)")
+_CODE = re.compile(r"^\[?(\d{3}(?:\d{2}){0,2})\]?\s*")
+_TABLE_NUMBER = re.compile(r"^(预算)?表\s*\d+$")
+_ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十]+[、）)]|^\d+[.、]|^其中[:：]")
+
+
+def _norm(text: str) -> str:
+    """Normalised for matching: NFKC, no spaces, straight quotes, no year prefix."""
+    t = unicodedata.normalize("NFKC", text)
+    t = re.sub(r"\s+", "", t)
+    t = t.replace("“", '"').replace("”", '"')
+    return re.sub(r"^20\d{2}年(度)?", "", t)
+
+
+def _label(text: str) -> str:
+    """A row label without its ordinal (一、 （二） 1. 其中：) and spaces."""
+    t = _norm(text)
+    while True:
+        stripped = _ORDINAL.sub("", t)
+        if stripped == t:
+            return t
+        t = stripped
+
+
+@attrs.frozen
+class _Line:
+    number: int
+    text: str
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.findings: list[Finding] = []
+        self.lines: dict[tuple[str, str], int] = {}
+
+    def note(self, line: int | None, zh: str, en: str, severity: Severity = Severity.WARNING,
+             table: str | None = None) -> None:
+        loc = Location(table, line=line, table_label=f"预算{table}表" if table else None)
+        self.findings.append(Finding("budget.reader", severity, loc, zh, en))
+
+
+def _titles() -> dict[str, tuple[str, str | None]]:
+    """Every declared title and alias → (table id, the one column it prints or None)."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for spec in budget_tables():
+        for title in (spec.title, *spec.aliases):
+            out.setdefault(_norm(title), (spec.id, None))
+        for title, column in spec.part_titles:
+            out[_norm(title)] = (spec.id, column)
+    return out
+
+
+def _match_title(text: str, titles: dict[str, tuple[str, str | None]]) -> tuple[str, str | None] | None:
+    t = re.sub(r"^表\d+|^预算表\d+|[（(]预算表\d+[）)]$|^[一二三四五六七八九十]+、", "", _norm(text))
+    t = re.sub(r"[（(]预算表\d+[）)]$", "", t)
+    for candidate in (t, re.sub(r"^(市级)?(部门|单位)", "", t)):
+        if candidate in titles:
+            return titles[candidate]
+    return None
+
+
+def _numbers(text: str) -> tuple[str, list[Decimal]]:
+    """The text before the first amount, and the amounts of the line (as printed)."""
+    found = list(_AMOUNT.finditer(text))
+    if not found:
+        return text, []
+    head = text[: found[0].start()]
+    return head.strip(), [Decimal(m.group().replace(",", "")) for m in found]
+
+
+def _regions(lines: Sequence[_Line]) -> Iterator[tuple[str, str | None, _Line, list[_Line]]]:
+    """(table id, printed column, title line, body lines) for every declared table title
+    found before the 情况说明."""
+    titles = _titles()
+    current: tuple[str, str | None, _Line] | None = None
+    body: list[_Line] = []
+    tables_seen = False  # the table of contents names the 情况说明 before any table
+    for ln in lines:
+        if tables_seen and "情况说明" in ln.text and "第三部分" in ln.text:
+            break
+        tables_seen = tables_seen or bool(current and _AMOUNT.search(ln.text))
+        hit = _match_title(ln.text, titles) if len(ln.text) < 60 else None
+        if hit is None and _TABLE_NUMBER.match(ln.text.strip()):
+            # "表11": a table starts; if its title is not declared, it is not read (and it
+            # must not run into the table before it).
+            if current is not None:
+                yield (*current[:2], current[2], body)
+            current, body = ("", None, ln), []
+            continue
+        if hit is None and current is not None and current[0] == "" and not body and ln.text.strip():
+            yield ("", None, ln, [])
+            current, body = None, []
+            continue
+        if hit is not None and (current is None or hit != current[:2] or body):
+            if current is not None:
+                yield (*current[:2], current[2], body)
+            current, body = (hit[0], hit[1], ln), []
+            continue
+        if current is not None:
+            body.append(ln)
+    if current is not None:
+        yield (*current[:2], current[2], body)
+
+
+def _unit(body: Sequence[_Line]) -> Unit:
+    for ln in body[:3]:
+        m = re.search(r"单位[:：]\s*(万元|元)", ln.text)
+        if m:
+            return Unit.WAN if m.group(1) == "万元" else Unit.YUAN
+    return Unit.WAN
+
+
+def _columns_of(spec: BudgetTableSpec, count: int, side: str = "") -> list[str] | None:
+    """The column keys of a row printing ``count`` amounts: the declared order, a printed
+    order of that length, or the leading declared columns."""
+    declared = [c.key for c in spec.columns if c.side == side]
+    if count == len(declared):
+        return declared
+    for order in spec.printed_columns:
+        if len(order) == count:
+            return list(order)
+    if count < len(declared):
+        return declared[:count]
+    return None
+
+
+def _values(spec: BudgetTableSpec, keys: Sequence[str], numbers: Sequence[Decimal], side: str = "") -> tuple[Decimal, ...]:
+    declared = [c.key for c in spec.columns if c.side == side]
+    out = dict.fromkeys(declared, Decimal(0))
+    for key, value in zip(keys, numbers, strict=True):
+        if key:
+            out[key] = out[key] + value if out.get(key) else value
+    return tuple(out[k] for k in declared)
+
+
+class _Budget:
+    """The tables being read (rows by table) and the columns each printed."""
+
+    def __init__(self, r: _Reader, edition: int) -> None:
+        self.r = r
+        self.edition = edition
+        self.rows: dict[str, dict[str, Row]] = {}
+        #: The units named by the 收入总表 (their rows in the 项目支出表 are subtotals).
+        self.units: set[str] = set()
+        #: (side, column key) of the columns each table printed.
+        self.printed: dict[str, set[tuple[str, str]]] = {}
+
+    def saw(self, tid: str, side: str, keys: Sequence[str]) -> None:
+        self.printed.setdefault(tid, set()).update((side, k) for k in keys if k)
+
+    def put(self, tid: str, row: Row, line: int) -> None:
+        rows = self.rows.setdefault(tid, {})
+        prev = rows.get(row.key)
+        if prev is not None:
+            # The same row printed twice (a part table adds its column): nonzero values win.
+            row = attrs.evolve(prev, values=tuple(b if b else a for a, b in zip(prev.values, row.values, strict=True)))
+        rows[row.key] = row
+        self.r.lines.setdefault((tid, row.key), line)
+
+    def subject(self, spec: BudgetTableSpec, code: str) -> tuple[str, Level] | None:
+        scheme = Scheme.FUNCTIONAL if spec.subjects.startswith("functional") else Scheme.ECONOMIC_DEPARTMENT
+        subject = catalog(scheme, self.edition).get(code)
+        if subject is None:
+            return None
+        return subject.name, subject.level
+
+
+def _read_subject_table(b: _Budget, spec: BudgetTableSpec, column: str | None, body: Sequence[_Line]) -> None:
+    for ln in body:
+        head, numbers = _numbers(ln.text)
+        if not numbers:
+            continue
+        m = _CODE.match(head)
+        keys = [column] if column and len(numbers) == 1 else _columns_of(spec, len(numbers))
+        if keys is None:
+            b.r.note(ln.number, f"{len(numbers)} 个数字，与本表的栏目不符，未读取：{ln.text.strip()}",
+                     f"{len(numbers)} figures do not fit the table's columns; line not read", table=spec.id)
+            continue
+        values = _values(spec, keys, numbers)
+        b.saw(spec.id, "", keys)
+        if m:
+            code = m.group(1)
+            found = b.subject(spec, code)
+            if found is None:
+                b.r.note(ln.number, f"科目编码 {code} 不在 {b.edition} 年版科目中，未读取。",
+                         f"code {code} is not in the {b.edition} catalog; line not read", table=spec.id)
+                continue
+            name, level = found
+            b.put(spec.id, Row(code, name, values, code=code, level=level), ln.number)
+        elif _label(head) in {_label(r.label) for r in spec.rows} | {_label(v) for r in spec.rows for v in r.variants}:
+            b.put(spec.id, Row("total", "合计", values), ln.number)
+        else:
+            b.r.note(ln.number, f"无法归入本表任何一行，未读取：{ln.text.strip()}",
+                     "the line fits no row of the table; not read", table=spec.id)
+
+
+def _fixed_row(spec: BudgetTableSpec, label: str, side: str) -> str | None:
+    lab = _label(label)
+    for r in spec.rows:
+        if r.side == side and lab in {_label(r.label), *(_label(v) for v in r.variants)}:
+            return r.key
+    return None
+
+
+def _class_code(b: _Budget, label: str) -> str | None:
+    lab = _label(label)
+    for s in catalog(Scheme.FUNCTIONAL, b.edition):
+        if s.level is Level.CLASS and _norm(s.name) == lab:
+            return s.code
+    return None
+
+
+_PAIR = re.compile(r"(\D*?)\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})")
+
+
+def _read_two_sided(b: _Budget, spec: BudgetTableSpec, body: Sequence[_Line]) -> None:
+    for ln in body:
+        pairs = [(m.group(1).strip(), Decimal(m.group(2).replace(",", ""))) for m in _PAIR.finditer(ln.text)]
+        if not pairs:
+            continue
+        # A pair without a label continues the previous label's columns (财政拨款收支总表's 合计 / 三本预算).
+        groups: list[tuple[str, list[Decimal]]] = []
+        for label, value in pairs:
+            if label or not groups:
+                groups.append((label, [value]))
+            else:
+                groups[-1][1].append(value)
+        for i, (label, values) in enumerate(groups):
+            income_key = _fixed_row(spec, label, "income")
+            side = "income" if income_key is not None and (i == 0 or len(groups) == 1) else "expenditure"
+            key = income_key if side == "income" else _fixed_row(spec, label, "expenditure")
+            code = None
+            if key is None:
+                code = _class_code(b, label)
+                key = code
+            if key is None:
+                b.r.note(ln.number, f"无法识别的行“{label}”，未读取。", f"unknown row {label!r}; not read", table=spec.id)
+                continue
+            cols = [c.key for c in spec.columns if c.side == side]
+            vals = tuple(values[: len(cols)]) + (Decimal(0),) * max(0, len(cols) - len(values))
+            b.saw(spec.id, side, cols[: len(values)])
+            name = label if code is None else catalog(Scheme.FUNCTIONAL, b.edition)[code].name
+            b.put(spec.id, Row(key, name, vals, code=code, level=Level.CLASS if code else None, side=side), ln.number)
+
+
+def _read_transposed(b: _Budget, body: Sequence[_Line]) -> None:
+    """Rows that are another table's columns (广州 表8: 行政经费 and the “三公” items as rows);
+    the first amount is the 合计 column."""
+    targets = [(t.id, _label(lab), key) for t in budget_tables() for lab, key in t.transposed_labels]
+    found: dict[str, dict[str, Decimal]] = {}
+    lines: dict[str, int] = {}
+    for ln in body:
+        head, numbers = _numbers(ln.text)
+        if not numbers:
+            continue
+        lab = _label(head)
+        hit = next(((tid, key) for tid, label, key in targets if lab == label), None)
+        if hit is None:
+            b.r.note(ln.number, f"无法识别的行“{head}”，未读取。", f"unknown row {head!r}; not read", table="07")
+            continue
+        found.setdefault(hit[0], {})[hit[1]] = numbers[0]
+        lines.setdefault(hit[0], ln.number)
+    for tid, cells in found.items():
+        spec = table_spec(tid)
+        b.saw(tid, "", list(cells))
+        row = spec.rows[0]
+        b.put(tid, Row(row.key, row.label, tuple(cells.get(c.key, Decimal(0)) for c in spec.columns)), lines[tid])
+
+
+def _read_projects(b: _Budget, spec: BudgetTableSpec, body: Sequence[_Line]) -> None:
+    previous = ""
+    for ln in body:
+        head, numbers = _numbers(ln.text)
+        if not numbers:
+            previous = ln.text.strip()
+            continue
+        keys = _columns_of(spec, len(numbers))
+        if keys is None:
+            b.r.note(ln.number, "项目行的数字与栏目不符，未读取。", "project row does not fit the columns", table=spec.id)
+            continue
+        values = _values(spec, keys, numbers)
+        b.saw(spec.id, "", keys)
+        name = head or previous
+        if _label(name) in ("合计", "总计"):
+            b.put(spec.id, Row("total", "合计", values), ln.number)
+        elif _label(name) in b.units:
+            b.put(spec.id, Row(f"unit:{name}", name, values), ln.number)
+        elif name:
+            b.put(spec.id, Row(f"project:{name}", name, values), ln.number)
+        previous = ""
+
+
+def _tables(b: _Budget, lines: Sequence[_Line]) -> dict[str, BudgetTable]:
+    units: dict[str, Unit] = {}
+    for tid, column, title, body in _regions(lines):
+        if not tid:
+            if not _TABLE_NUMBER.match(title.text.strip()):
+                b.r.note(title.number, f"表“{title.text.strip()}”不是已声明的部门预算表，未读取。",
+                         f"table {title.text.strip()!r} is not a declared budget table; not read", Severity.INFO)
+            continue
+        spec = table_spec(tid)
+        units.setdefault(tid, _unit(body))
+        if spec.two_sided:
+            _read_two_sided(b, spec, body)
+        elif spec.transposed_labels and spec.id == "07":
+            _read_transposed(b, body)
+        elif spec.subjects == "project":
+            _read_projects(b, spec, body)
+        elif spec.subjects in ("functional", "economic_department"):
+            _read_subject_table(b, spec, column, body)
+        elif spec.subjects == "unit":
+            _read_units(b, spec, body)
+        del title
+    out: dict[str, BudgetTable] = {}
+    for tid in (t.id for t in budget_tables()):
+        rows = b.rows.get(tid)
+        if rows:
+            spec = table_spec(tid)
+            # Only the columns the report printed: a column not printed is not read, not zero.
+            printed = b.printed.get(tid, set())
+            keep = [i for i, c in enumerate(spec.columns) if (c.side, c.key) in printed]
+            cols = tuple(Column(spec.columns[i].key, spec.columns[i].title, spec.columns[i].number,
+                                spec.columns[i].side) for i in keep)
+            by_side = {side: [i for i, c in enumerate(c for c in spec.columns if c.side == side)
+                              if (side, c.key) in printed] for side in {c.side for c in spec.columns}}
+            kept_rows = tuple(attrs.evolve(r, values=tuple(r.values[i] for i in by_side[r.side]))
+                              for r in rows.values())
+            out[tid] = table_class(tid)(cols, kept_rows, units.get(tid, Unit.WAN))
+    return out
+
+
+def _read_units(b: _Budget, spec: BudgetTableSpec, body: Sequence[_Line]) -> None:
+    for ln in body:
+        head, numbers = _numbers(ln.text)
+        if not numbers:
+            continue
+        keys = _columns_of(spec, len(numbers))
+        if keys is None:
+            b.r.note(ln.number, "数字与栏目不符，未读取。", "figures do not fit the columns", table=spec.id)
+            continue
+        values = _values(spec, keys, numbers)
+        b.saw(spec.id, "", keys)
+        if _label(head) in ("合计", "总计"):
+            b.put(spec.id, Row("total", "合计", values), ln.number)
+        else:
+            b.units.add(_label(head))
+            b.put(spec.id, Row(f"unit:{head}", head, values), ln.number)
+
+
+# -- the 情况说明 -------------------------------------------------------------------------------------------
+_AMT = r"([\d,]+(?:\.\d+)?)"
+_CHANGE = rf"[^。；]*?比上年(?:预算数|执行数|预算)?(增加|减少)?{_AMT}万元(?:，(增长|下降)([\d.]+)%)?"
+#: (figure key prefix, current-figure key, subject as printed).
+_SUBJECTS: tuple[tuple[str, str, str], ...] = (
+    ("total", "total.income", r"收入预算"),
+    ("three_public.total", "three_public.total", r"安排“三公”经费"),
+    ("three_public.abroad", "three_public.abroad", r"因公出国（境）费"),
+    ("three_public.vehicles", "three_public.vehicles", r"公务用车购置及运行维护费"),
+    ("three_public.vehicle_purchase", "three_public.vehicle_purchase", r"公务用车购置费"),
+    ("three_public.vehicle_operation", "three_public.vehicle_operation", r"公务用车运行维护费"),
+    ("three_public.reception", "three_public.reception", r"公务接待费"),
+    ("office", "office.total", r"机关运行经费安排"),
+)
+
+
+def _figure(key: str, value: str, kind: FigureKind = FigureKind.AMOUNT, line: int | None = None) -> Figure:
+    return Figure(key, Decimal(value.replace(",", "")), kind, line=line)
+
+
+def _narrative(lines: Sequence[_Line], department: str, year: int) -> Narrative | None:
+    starts = [i for i, ln in enumerate(lines) if "情况说明" in ln.text and "第三部分" in ln.text]
+    start = starts[-1] if starts else None  # the last: the first is in the table of contents
+    if start is None:
+        return None
+    text = "".join(ln.text.strip() for ln in lines[start:])
+    offsets = []
+    pos = 0
+    for ln in lines[start:]:
+        offsets.append((pos, ln.number))
+        pos += len(ln.text.strip())
+
+    def line_at(i: int) -> int:
+        return max((n for p, n in offsets if p <= i), default=lines[start].number)
+
+    figures: list[Figure] = []
+    seen: set[str] = set()
+    for prefix, current, subject in _SUBJECTS:
+        # A nested （…） (公务用车 breakdown) may stand between the amount and its change.
+        pattern = rf"{subject}{_AMT}万元(?:（[^）]*）)?{_CHANGE}"
+        m = re.search(pattern, text)
+        if m is None or current in seen:
+            continue
+        seen.add(current)
+        at = line_at(m.start())
+        figures.append(_figure(current, m.group(1), line=at))
+        sign = "-" if m.group(2) == "减少" else ""
+        figures.append(_figure(f"{prefix}.change", sign + m.group(3), line=at))
+        if m.group(5) is not None:
+            figures.append(_figure(f"{prefix}.change_rate", m.group(5), FigureKind.PERCENT, line=at))
+    m = re.search(rf"支出预算{_AMT}万元", text)
+    if m:
+        figures.append(_figure("total.expenditure", m.group(1), line=line_at(m.start())))
+    m = re.search(rf"政府采购(?:安排|预算)?{_AMT}万元，其中：货物类采购预算{_AMT}万元，工程类采购预算{_AMT}万元，"
+                  rf"服务类采购预算{_AMT}万元", text)
+    if m:
+        at = line_at(m.start())
+        figures += [_figure(f"procurement.{k}", m.group(i + 1), line=at)
+                    for i, k in enumerate(("total", "goods", "works", "services"))]
+    section = Section("一", "部门预算情况说明", (Paragraph((Sentence(text, tuple(figures)),)),))
+    return Narrative(department, year, (section,))
+
+
+def read_budget_text(text: str, *, source: str = "text", edition: int | None = None) -> Published:
+    """Read a published budget's text (its tables and 情况说明) as stated."""
+    if not isinstance(text, str):
+        raise FormatError(f"{source}: expected text, got {type(text).__name__}")
+    lines = [_Line(i + 1, t) for i, t in enumerate(text.replace("\f", "\n").splitlines())]
+    head = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(ln.text for ln in lines[:8])))
+    m = re.search(r"(20\d{2})年(?:度)?(.{2,40}?)部门预算", head)
+    year = int(m.group(1)) if m else None
+    department = m.group(2) if m else ""
+    if edition is None:
+        try:
+            edition = edition_for_year(year) if year else max(EDITIONS)
+        except GovBudgetError:
+            edition = max(EDITIONS)
+    r = _Reader(source)
+    b = _Budget(r, edition)
+    tables = _tables(b, lines)
+    if not tables:
+        raise FormatError(f"{source}: no 部门预算 table found; is this a budget disclosure?")
+    narrative = _narrative(lines, department, year or 0)
+    if narrative is None:
+        r.note(None, "未找到情况说明；文字规则未检查。", "no explanatory text found; the text rules were not applied.")
+    return Published(department, year, edition, tables, narrative, {}, False, source, dict(r.lines), tuple(r.findings))
+
+
+_ = _NUMBER
