@@ -238,6 +238,9 @@ def test_published_text_is_read_and_checked():
     assert warning.rule == "budget.yoy.rates" and warning.location.key == "three_public.abroad.change_rate"
     tails = [f for f in report.infos if f.rule.endswith("hierarchy")]
     assert len(tails) == 4 and all(f.location.row == "20805" for f in tails)  # 419.35 vs 419.36
+    # What was not read is said: 表11 (not a declared table) and the two nature rows of 表1.
+    not_read = [f for f in report.infos if f.rule == "budget.reader"]
+    assert len(not_read) == 3 and {f.location.line for f in not_read} == {100, 101, 333}
 
 
 def test_a_changed_printed_figure_is_an_error():
@@ -271,7 +274,7 @@ def test_cli_report_narrative_check(capsys):
     assert "比上年预算数增加 286.07 万元" in out and "机关运行经费预算 444.39 万元" in out
     assert main(["check", "--example", "budget"]) == 0
     out = capsys.readouterr().out
-    assert "0 errors, 1 warnings, 5 info" in out
+    assert "0 errors, 1 warnings, 7 info" in out
     # --example alone stays the 决算 seed (its three errors: exit 1).
     assert main(["check", "--example"]) == 1
     assert "3 errors" in capsys.readouterr().out

@@ -64,11 +64,10 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     ledger = _load(args.ledger, args.example)
     if _is_budget(ledger):
         from govbudget.budget import narrative as budget_narrative
-        from govbudget.budget.render import render as render_budget
         from govbudget.budget.tables import derive as derive_budget
 
         bd = derive_budget(ledger)
-        text = render_budget(bd, args.format, args.table or None)
+        text = render(bd, args.format, args.table or None)
         if args.format == "markdown" and not args.table:
             text = text.rstrip("\n") + "\n\n" + budget_narrative.to_markdown(
                 budget_narrative.build(ledger, bd, balance_shares=args.balance_shares))

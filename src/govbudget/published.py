@@ -146,9 +146,13 @@ class Published:
         return all(t in self.tables for t in table_ids)
 
     def cell(self, table_id: str, row_key: str, column_key: str) -> Quantity | None:
-        """A table cell in 万元 with its interval; ``None`` if the table is missing."""
+        """A table cell in 万元 with its interval; ``None`` when it was not read: the table is
+        missing, or the report does not print the column, or (read from a report) the fixed
+        row.  A subject row absent from a table is zero (tables leave out 科目 without money)."""
         table = self.tables.get(table_id)
-        if table is None:
+        if table is None or not any(c.key == column_key for c in table.columns):
+            return None
+        if not self.exact and table.get_row(row_key) is None and not row_key.isdigit():
             return None
         value = table.cell(row_key, column_key)
         row = table.get_row(row_key)

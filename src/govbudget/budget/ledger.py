@@ -24,6 +24,7 @@ from decimal import Decimal
 import attrs
 
 from govbudget.errors import LedgerError
+from govbudget.families.budget import THREE_PUBLIC_ECONOMIC
 from govbudget.ledger import (
     BudgetUnit,
     FunctionAmount,
@@ -83,15 +84,6 @@ FISCAL = (BudgetSource.GENERAL_PUBLIC_BUDGET, BudgetSource.GOVERNMENT_FUND, Budg
 #: 单位资金: the unit's own income (事业收入 … 其他收入).
 UNIT_FUNDS = (BudgetSource.BUSINESS, BudgetSource.OPERATING, BudgetSource.SUPERIOR_SUBSIDY,
               BudgetSource.AFFILIATES, BudgetSource.OTHER)
-
-#: The 经济分类 款 whose 财政拨款 allocations are the “三公”经费, by item.
-THREE_PUBLIC_ECONOMIC: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("abroad", ("30212",)),
-    ("vehicle_purchase", ("31013", "30913")),
-    ("vehicle_operation", ("30231",)),
-    ("reception", ("30217",)),
-)
-
 
 @attrs.frozen
 class Allocation:

@@ -36,7 +36,7 @@ from decimal import Decimal
 import attrs
 
 from govbudget.budget.ledger import BudgetLedger
-from govbudget.budget.tables import BudgetDisclosure, derive
+from govbudget.budget.tables import derive
 from govbudget.money import ZERO, in_wide_context
 from govbudget.narrative import (
     PLACEHOLDER,
@@ -49,7 +49,7 @@ from govbudget.narrative import (
     _lines,
     _sp,
 )
-from govbudget.tables import chinese_ordinal
+from govbudget.tables import Disclosure, chinese_ordinal
 
 __all__ = ["SOURCE_LABELS", "THREE_PUBLIC_LABELS", "build", "to_markdown", "to_text"]
 
@@ -116,7 +116,7 @@ def _reason(ledger: BudgetLedger, key: str) -> Sentence:
 
 
 @in_wide_context
-def build(ledger: BudgetLedger, disclosure: BudgetDisclosure | None = None, *,
+def build(ledger: BudgetLedger, disclosure: Disclosure | None = None, *,
           balance_shares: bool = False) -> Narrative:
     """The structured budget 情况说明 of ``ledger`` (its tables derived unless given)."""
     d = disclosure if disclosure is not None else derive(ledger)
@@ -191,7 +191,7 @@ def build(ledger: BudgetLedger, disclosure: BudgetDisclosure | None = None, *,
     return Narrative(ledger.department, ledger.fiscal_year, numbered, tuple(b.adjustments))
 
 
-def _gpb_section(b: _Builder, ledger: BudgetLedger, d: BudgetDisclosure) -> Section:
+def _gpb_section(b: _Builder, ledger: BudgetLedger, d: Disclosure) -> Section:
     t05 = d.table("05")
     total = t05.cell("total", "total")
     prior_total = ledger.prior.general_public_total
@@ -234,7 +234,7 @@ def _gpb_section(b: _Builder, ledger: BudgetLedger, d: BudgetDisclosure) -> Sect
     return Section("五", "一般公共预算支出预算情况", tuple(paragraphs))
 
 
-def _three_public_section(b: _Builder, ledger: BudgetLedger, d: BudgetDisclosure) -> Section:
+def _three_public_section(b: _Builder, ledger: BudgetLedger, d: Disclosure) -> Section:
     t07 = d.table("07")
     prior = ledger.prior.three_public
     sentences: list[Sentence] = []

@@ -21,14 +21,14 @@ from decimal import Decimal
 
 import attrs
 
-from govbudget.budget.tables import BudgetTable, table_class
 from govbudget.classification import EDITIONS, Level, Scheme, catalog, edition_for_year
 from govbudget.errors import FormatError, GovBudgetError
-from govbudget.families.budget import BudgetTableSpec, budget_tables, table_spec
+from govbudget.families.budget import layout
 from govbudget.money import Unit
 from govbudget.narrative import Figure, FigureKind, Narrative, Paragraph, Section, Sentence
 from govbudget.published import Finding, Location, Published, Severity
-from govbudget.tables import Column, Row
+from govbudget.spec import TableSpec, family, normalise_label
+from govbudget.tables import Row, Table
 
 __all__ = ["read_budget_text"]
 
@@ -76,22 +76,25 @@ class _Reader:
 
 
 def _titles() -> dict[str, tuple[str, str | None]]:
-    """Every declared title and alias → (table id, the one column it prints or None)."""
-    out: dict[str, tuple[str, str | None]] = {}
-    for spec in budget_tables():
-        for title in (spec.title, *spec.aliases):
-            out.setdefault(_norm(title), (spec.id, None))
-        for title, column in spec.part_titles:
-            out[_norm(title)] = (spec.id, column)
-    return out
+    """The titles under which a place prints one column of a table (layout notes) → (table
+    id, column key)."""
+    return {normalise_label(title): (t.id, column) for t in family("budget").tables
+            for title, column in layout(t.id).part_titles}
 
 
-def _match_title(text: str, titles: dict[str, tuple[str, str | None]]) -> tuple[str, str | None] | None:
-    t = re.sub(r"^表\d+|^预算表\d+|[（(]预算表\d+[）)]$|^[一二三四五六七八九十]+、", "", _norm(text))
+def _match_title(text: str, parts: dict[str, tuple[str, str | None]]) -> tuple[str, str | None] | None:
+    """The table (and the one column, for a part table) a printed title names: the year, the
+    表N / 预算表N number and a 市级部门/部门/单位 prefix are not part of the title."""
+    t = re.sub(r"^表\d+|^预算表\d+|^[一二三四五六七八九十]+、", "", _norm(text))
     t = re.sub(r"[（(]预算表\d+[）)]$", "", t)
+    fam = family("budget")
     for candidate in (t, re.sub(r"^(市级)?(部门|单位)", "", t)):
-        if candidate in titles:
-            return titles[candidate]
+        hit = parts.get(normalise_label(candidate))
+        if hit is not None:
+            return hit
+        found = fam.match_title(candidate)
+        if found is not None:
+            return found.id, None
     return None
 
 
@@ -146,13 +149,13 @@ def _unit(body: Sequence[_Line]) -> Unit:
     return Unit.WAN
 
 
-def _columns_of(spec: BudgetTableSpec, count: int, side: str = "") -> list[str] | None:
+def _columns_of(spec: TableSpec, count: int, side: str = "") -> list[str] | None:
     """The column keys of a row printing ``count`` amounts: the declared order, a printed
     order of that length, or the leading declared columns."""
     declared = [c.key for c in spec.columns if c.side == side]
     if count == len(declared):
         return declared
-    for order in spec.printed_columns:
+    for order in layout(spec.id).printed_columns:
         if len(order) == count:
             return list(order)
     if count < len(declared):
@@ -160,7 +163,7 @@ def _columns_of(spec: BudgetTableSpec, count: int, side: str = "") -> list[str] 
     return None
 
 
-def _values(spec: BudgetTableSpec, keys: Sequence[str], numbers: Sequence[Decimal], side: str = "") -> tuple[Decimal, ...]:
+def _values(spec: TableSpec, keys: Sequence[str], numbers: Sequence[Decimal], side: str = "") -> tuple[Decimal, ...]:
     declared = [c.key for c in spec.columns if c.side == side]
     out = dict.fromkeys(declared, Decimal(0))
     for key, value in zip(keys, numbers, strict=True):
@@ -193,15 +196,15 @@ class _Budget:
         rows[row.key] = row
         self.r.lines.setdefault((tid, row.key), line)
 
-    def subject(self, spec: BudgetTableSpec, code: str) -> tuple[str, Level] | None:
-        scheme = Scheme.FUNCTIONAL if spec.subjects.startswith("functional") else Scheme.ECONOMIC_DEPARTMENT
-        subject = catalog(scheme, self.edition).get(code)
+    def subject(self, spec: TableSpec, code: str) -> tuple[str, Level] | None:
+        assert spec.subjects is not None
+        subject = catalog(spec.subjects.scheme, self.edition).get(code)
         if subject is None:
             return None
         return subject.name, subject.level
 
 
-def _read_subject_table(b: _Budget, spec: BudgetTableSpec, column: str | None, body: Sequence[_Line]) -> None:
+def _read_subject_table(b: _Budget, spec: TableSpec, column: str | None, body: Sequence[_Line]) -> None:
     for ln in body:
         head, numbers = _numbers(ln.text)
         if not numbers:
@@ -223,19 +226,18 @@ def _read_subject_table(b: _Budget, spec: BudgetTableSpec, column: str | None, b
                 continue
             name, level = found
             b.put(spec.id, Row(code, name, values, code=code, level=level), ln.number)
-        elif _label(head) in {_label(r.label) for r in spec.rows} | {_label(v) for r in spec.rows for v in r.variants}:
-            b.put(spec.id, Row("total", "合计", values), ln.number)
+        elif spec.match_row(head, "") is not None:
+            row = spec.match_row(head, "")
+            assert row is not None
+            b.put(spec.id, Row(row.key, row.label, values), ln.number)
         else:
             b.r.note(ln.number, f"无法归入本表任何一行，未读取：{ln.text.strip()}",
                      "the line fits no row of the table; not read", table=spec.id)
 
 
-def _fixed_row(spec: BudgetTableSpec, label: str, side: str) -> str | None:
-    lab = _label(label)
-    for r in spec.rows:
-        if r.side == side and lab in {_label(r.label), *(_label(v) for v in r.variants)}:
-            return r.key
-    return None
+def _fixed_row(spec: TableSpec, label: str, side: str) -> str | None:
+    found = spec.match_row(_label(label), side)
+    return found.key if found is not None else None
 
 
 def _class_code(b: _Budget, label: str) -> str | None:
@@ -249,7 +251,7 @@ def _class_code(b: _Budget, label: str) -> str | None:
 _PAIR = re.compile(r"(\D*?)\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})")
 
 
-def _read_two_sided(b: _Budget, spec: BudgetTableSpec, body: Sequence[_Line]) -> None:
+def _read_two_sided(b: _Budget, spec: TableSpec, body: Sequence[_Line]) -> None:
     for ln in body:
         pairs = [(m.group(1).strip(), Decimal(m.group(2).replace(",", ""))) for m in _PAIR.finditer(ln.text)]
         if not pairs:
@@ -270,7 +272,11 @@ def _read_two_sided(b: _Budget, spec: BudgetTableSpec, body: Sequence[_Line]) ->
                 code = _class_code(b, label)
                 key = code
             if key is None:
-                b.r.note(ln.number, f"无法识别的行“{label}”，未读取。", f"unknown row {label!r}; not read", table=spec.id)
+                foreign = _label(label) in {_label(x) for x in layout(spec.id).foreign_rows}
+                b.r.note(ln.number, f"“{label}”不是本表的行，未读取。" if foreign else f"无法识别的行“{label}”，未读取。",
+                         f"{label!r} is no row of the declared table; not read" if foreign
+                         else f"unknown row {label!r}; not read",
+                         Severity.INFO if foreign and not any(values) else Severity.WARNING, table=spec.id)
                 continue
             cols = [c.key for c in spec.columns if c.side == side]
             vals = tuple(values[: len(cols)]) + (Decimal(0),) * max(0, len(cols) - len(values))
@@ -282,7 +288,7 @@ def _read_two_sided(b: _Budget, spec: BudgetTableSpec, body: Sequence[_Line]) ->
 def _read_transposed(b: _Budget, body: Sequence[_Line]) -> None:
     """Rows that are another table's columns (广州 表8: 行政经费 and the “三公” items as rows);
     the first amount is the 合计 column."""
-    targets = [(t.id, _label(lab), key) for t in budget_tables() for lab, key in t.transposed_labels]
+    targets = [(t.id, _label(lab), key) for t in family("budget").tables for lab, key in layout(t.id).transposed]
     found: dict[str, dict[str, Decimal]] = {}
     lines: dict[str, int] = {}
     for ln in body:
@@ -297,13 +303,14 @@ def _read_transposed(b: _Budget, body: Sequence[_Line]) -> None:
         found.setdefault(hit[0], {})[hit[1]] = numbers[0]
         lines.setdefault(hit[0], ln.number)
     for tid, cells in found.items():
-        spec = table_spec(tid)
+        spec = family("budget").table(tid)
         b.saw(tid, "", list(cells))
         row = spec.rows[0]
         b.put(tid, Row(row.key, row.label, tuple(cells.get(c.key, Decimal(0)) for c in spec.columns)), lines[tid])
+        # (the columns not printed are dropped when the table is built: not read, not zero)
 
 
-def _read_projects(b: _Budget, spec: BudgetTableSpec, body: Sequence[_Line]) -> None:
+def _read_projects(b: _Budget, spec: TableSpec, body: Sequence[_Line]) -> None:
     previous = ""
     for ln in body:
         head, numbers = _numbers(ln.text)
@@ -326,7 +333,7 @@ def _read_projects(b: _Budget, spec: BudgetTableSpec, body: Sequence[_Line]) -> 
         previous = ""
 
 
-def _tables(b: _Budget, lines: Sequence[_Line]) -> dict[str, BudgetTable]:
+def _tables(b: _Budget, lines: Sequence[_Line]) -> dict[str, Table]:
     units: dict[str, Unit] = {}
     for tid, column, title, body in _regions(lines):
         if not tid:
@@ -334,38 +341,55 @@ def _tables(b: _Budget, lines: Sequence[_Line]) -> dict[str, BudgetTable]:
                 b.r.note(title.number, f"表“{title.text.strip()}”不是已声明的部门预算表，未读取。",
                          f"table {title.text.strip()!r} is not a declared budget table; not read", Severity.INFO)
             continue
-        spec = table_spec(tid)
+        spec = family("budget").table(tid)
         units.setdefault(tid, _unit(body))
         if spec.two_sided:
             _read_two_sided(b, spec, body)
-        elif spec.transposed_labels and spec.id == "07":
+        elif layout(tid).transposed:
             _read_transposed(b, body)
-        elif spec.subjects == "project":
+        elif tid == "11":
             _read_projects(b, spec, body)
-        elif spec.subjects in ("functional", "economic_department"):
+        elif spec.subjects is not None:
             _read_subject_table(b, spec, column, body)
-        elif spec.subjects == "unit":
+        elif tid == "02":
             _read_units(b, spec, body)
+        else:
+            _read_fixed(b, spec, body)
         del title
-    out: dict[str, BudgetTable] = {}
-    for tid in (t.id for t in budget_tables()):
+    out: dict[str, Table] = {}
+    for spec in family("budget").tables:
+        tid = spec.id
         rows = b.rows.get(tid)
         if rows:
-            spec = table_spec(tid)
             # Only the columns the report printed: a column not printed is not read, not zero.
             printed = b.printed.get(tid, set())
             keep = [i for i, c in enumerate(spec.columns) if (c.side, c.key) in printed]
-            cols = tuple(Column(spec.columns[i].key, spec.columns[i].title, spec.columns[i].number,
-                                spec.columns[i].side) for i in keep)
+            cols = tuple(spec.columns[i] for i in keep)
             by_side = {side: [i for i, c in enumerate(c for c in spec.columns if c.side == side)
                               if (side, c.key) in printed] for side in {c.side for c in spec.columns}}
             kept_rows = tuple(attrs.evolve(r, values=tuple(r.values[i] for i in by_side[r.side]))
                               for r in rows.values())
-            out[tid] = table_class(tid)(cols, kept_rows, units.get(tid, Unit.WAN))
+            out[tid] = Table(spec, cols, kept_rows, units.get(tid, Unit.WAN))
     return out
 
 
-def _read_units(b: _Budget, spec: BudgetTableSpec, body: Sequence[_Line]) -> None:
+def _read_fixed(b: _Budget, spec: TableSpec, body: Sequence[_Line]) -> None:
+    """A table of fixed rows (政府采购预算表): each row by its label, columns in order."""
+    for ln in body:
+        head, numbers = _numbers(ln.text)
+        row = spec.match_row(_label(head), "") if numbers else None
+        keys = _columns_of(spec, len(numbers))
+        if not numbers:
+            continue
+        if row is None or keys is None:
+            b.r.note(ln.number, f"无法归入本表任何一行，未读取：{ln.text.strip()}",
+                     "the line fits no row of the table; not read", table=spec.id)
+            continue
+        b.saw(spec.id, "", keys)
+        b.put(spec.id, Row(row.key, row.label, _values(spec, keys, numbers)), ln.number)
+
+
+def _read_units(b: _Budget, spec: TableSpec, body: Sequence[_Line]) -> None:
     for ln in body:
         head, numbers = _numbers(ln.text)
         if not numbers:
@@ -468,7 +492,8 @@ def read_budget_text(text: str, *, source: str = "text", edition: int | None = N
     narrative = _narrative(lines, department, year or 0)
     if narrative is None:
         r.note(None, "未找到情况说明；文字规则未检查。", "no explanatory text found; the text rules were not applied.")
-    return Published(department, year, edition, tables, narrative, {}, False, source, dict(r.lines), tuple(r.findings))
+    return Published(department, year, edition, tables, narrative, {}, False, source, dict(r.lines), tuple(r.findings),
+                     family="budget")
 
 
 _ = _NUMBER

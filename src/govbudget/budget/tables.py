@@ -1,356 +1,173 @@
 """The 部门预算 tables, derived from a :class:`~govbudget.budget.ledger.BudgetLedger`.
 
-:func:`derive` turns a budget ledger into a :class:`BudgetDisclosure` whose tables agree by
-construction: every total, subtotal and cross-table figure is an exact sum, in 元, of the
-same allocations.  Titles, columns and fixed rows come from the declarations in
-:mod:`govbudget.families.budget`; rounding to 万元 happens only when a table is rendered.
+:func:`derive` turns a budget ledger into a :class:`~govbudget.tables.Disclosure` of family
+``"budget"`` whose tables agree by construction: every total, subtotal and cross-table figure
+is an exact sum, in 元, of the same allocations.  The layout (titles, columns, fixed rows, the
+declared sums) is the family spec's (:mod:`govbudget.families.budget`) and the tables are laid
+out by the builders of :mod:`govbudget.tables`; this module supplies only the facts — the
+allocations summed by 来源, 性质, 功能 项 and 经济 款.  Rounding to 万元 happens when rendered.
 
-Table ids follow the standard (central) order: 01 收支总表, 02 收入总表, 03 支出总表,
-04 财政拨款收支总表, 05 一般公共预算支出表, 06 一般公共预算基本支出表, 07 “三公”经费,
-08 政府性基金, 09 国有资本经营; then the optional tables 10 经济分类, 11 项目支出,
-12 机关运行经费, 13 政府采购, derived when the ledger holds their facts.
+Optional tables are derived when the ledger holds their facts: 10 (经济分类) always, 11 (项目)
+when some allocation names a project, 12 (机关运行经费) and 13 (政府采购) when stated.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import ClassVar
-
-import attrs
 
 from govbudget.budget.ledger import FISCAL, UNIT_FUNDS, Allocation, BudgetLedger, BudgetSource
-from govbudget.classification import Level, Scheme, catalog
-from govbudget.errors import GovBudgetError
-from govbudget.families.budget import BudgetTableSpec, budget_tables, table_spec
 from govbudget.ledger import Nature
-from govbudget.money import ZERO, exact_arithmetic, in_wide_context
-from govbudget.tables import Column, Row, Table, _functional_rows
+from govbudget.money import ZERO, exact_arithmetic
+from govbudget.spec import family
+from govbudget.tables import (
+    Disclosure,
+    Row,
+    Table,
+    _complete,
+    _fixed_table,
+    _subject_table,
+    _two_sided,
+)
 
-__all__ = ["BudgetDisclosure", "BudgetTable", "consolidate_disclosures", "derive"]
+__all__ = ["derive", "source_key"]
 
-#: Personnel (人员经费) 经济分类 类 of 基本支出; every other 类 is 公用经费.
-PERSONNEL_CLASSES = ("301", "303")
-
-_SOURCE_KEYS = {
-    BudgetSource.GENERAL_PUBLIC_BUDGET: "general_public_budget",
-    BudgetSource.GOVERNMENT_FUND: "government_fund",
-    BudgetSource.STATE_CAPITAL: "state_capital",
-    BudgetSource.SPECIAL_ACCOUNT: "special_account",
-    BudgetSource.BUSINESS: "business",
-    BudgetSource.OPERATING: "operating",
-    BudgetSource.SUPERIOR_SUBSIDY: "superior_subsidy",
-    BudgetSource.AFFILIATES: "affiliates",
-    BudgetSource.OTHER: "other",
-}
-_NATURE_KEYS = {
-    Nature.BASIC: "basic",
-    Nature.PROJECT: "project",
-    Nature.OPERATING: "operating",
-    Nature.REMIT_TO_SUPERIOR: "remit_to_superior",
-    Nature.SUBSIDY_TO_AFFILIATES: "subsidy_to_affiliates",
-}
+FAMILY = "budget"
 
 
-@attrs.frozen
-class BudgetTable(Table):
-    """A budget table; its id, title and note come from its declaration (:attr:`spec`)."""
-
-    family: ClassVar[str] = "budget"
-
-    @property
-    def spec(self) -> BudgetTableSpec:
-        """The declaration of this table."""
-        return table_spec(self.id)
-
-    @property
-    def label(self) -> str:
-        """``预算05表`` for table 05."""
-        return f"预算{self.id}表"
+def source_key(source: BudgetSource) -> str:
+    """The spec key of a source (row of 预算01表, column of 预算02/04/11表)."""
+    return source.name.lower()
 
 
-@functools.cache
-def table_class(table_id: str) -> type[BudgetTable]:
-    """The class of one budget table (built once from its declaration)."""
-    spec = table_spec(table_id)
-    namespace = {"id": spec.id, "title": spec.title, "note": spec.note, "empty_statement": spec.empty_statement,
-                 "__doc__": f"{spec.title} (预算{spec.id}表)."}
-    cls = type(f"BudgetTable{table_id}", (BudgetTable,), namespace)
-    return attrs.frozen(cls)
+def _nature_key(nature: Nature) -> str:
+    return nature.name.lower()
 
 
-def _columns(spec: BudgetTableSpec) -> tuple[Column, ...]:
-    return tuple(Column(c.key, c.title, c.number, c.side) for c in spec.columns)
+_Cells = dict[str, Decimal]
 
 
-def _make(table_id: str, rows: Iterable[Row]) -> BudgetTable:
-    spec = table_spec(table_id)
-    return table_class(table_id)(_columns(spec), tuple(rows))
+def _add(target: dict[str, _Cells], code: str, key: str, amount: Decimal) -> None:
+    cells = target.setdefault(code, {})
+    cells[key] = cells.get(key, ZERO) + amount
 
 
-@attrs.frozen
-class BudgetDisclosure:
-    """The tables of one department's 部门预算公开, derived from a budget ledger."""
-
-    department: str
-    fiscal_year: int
-    edition: int
-    tables: Mapping[str, BudgetTable]
-
-    @property
-    def family(self) -> str:
-        """The disclosure family: ``"budget"`` (部门预算)."""
-        return "budget"
-
-    def table(self, table_id: str) -> BudgetTable:
-        """A table by id (``"05"``, ``"5"`` or ``"预算05表"``)."""
-        key = "".join(ch for ch in str(table_id) if ch.isdigit()).zfill(2)
-        found = self.tables.get(key)
-        if found is not None:
-            return found
-        raise GovBudgetError(f"no budget table {table_id!r}; tables are {', '.join(self.tables)}")
-
-
-# -- sums ---------------------------------------------------------------------------------------------
-def _sum(items: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
-    out: dict[str, Decimal] = {}
-    for key, amount in items:
-        out[key] = out.get(key, ZERO) + amount
+def _by(lines: Iterable[Allocation], code: str, key: str) -> dict[str, _Cells]:
+    """Cells by code (``function`` / ``economic`` / function 类) from one attribute's key."""
+    out: dict[str, _Cells] = {}
+    for a in lines:
+        c = a.function[:3] if code == "class" else getattr(a, code)
+        _add(out, c, key if not key.startswith("@") else _key_of(a, key), a.amount)
     return out
 
 
-def _leaves(lines: Sequence[Allocation], key: str, columns: Sequence[tuple[str, object]]) -> dict[str, tuple[Decimal, ...]]:
-    """Per function (or economic) code: the total, then one sum per (attribute, value) column."""
-    out: dict[str, list[Decimal]] = {}
-    for a in lines:
-        code = getattr(a, key)
-        values = out.setdefault(code, [ZERO] * (len(columns) + 1))
-        values[0] += a.amount
-        for i, (attr, value) in enumerate(columns):
-            if getattr(a, attr) is value:
-                values[i + 1] += a.amount
-    return {k: tuple(v) for k, v in out.items()}
+def _key_of(a: Allocation, how: str) -> str:
+    if how == "@nature":
+        return _nature_key(a.nature)
+    if how == "@source":
+        return source_key(a.source)
+    if how == "@panel":
+        return "personnel" if a.economic[:3] in ("301", "303") else "public"
+    raise AssertionError(how)
 
 
-def _economic_rows(leaves: Mapping[str, Sequence[Decimal]], width: int, edition: int) -> tuple[Row, ...]:
-    """Rows 合计, then every 经济分类 类 and 款 with a nonzero value, in code order."""
-    ec = catalog(Scheme.ECONOMIC_DEPARTMENT, edition)
-    items = {code: values for code, values in leaves.items() if any(values)}
-    classes: dict[str, list[Decimal]] = {}
-    for code, values in items.items():
-        acc = classes.setdefault(code[:3], [ZERO] * width)
-        for i, v in enumerate(values):
-            acc[i] += v
-    total = [sum((c[i] for c in classes.values()), ZERO) for i in range(width)]
-    rows = [Row("total", "合计", tuple(total))]
-    sums: dict[str, Sequence[Decimal]] = {**items, **classes}
-    for code in sorted(sums):
-        subject = ec.get(code)
-        rows.append(Row(code, subject.name if subject else code, tuple(sums[code]), code=code,
-                        level=Level.CLASS if len(code) == 3 else Level.SECTION))
-    return tuple(rows)
+def _sum(lines: Iterable[Allocation]) -> Decimal:
+    return sum((a.amount for a in lines), ZERO)
 
 
-def _class_rows(by_class: Mapping[str, Sequence[Decimal]], edition: int, width: int) -> list[Row]:
-    """One expenditure row per 功能分类 类 with money, in code order."""
-    fc = catalog(Scheme.FUNCTIONAL, edition)
-    rows = []
-    for code in sorted(c for c, v in by_class.items() if any(v)):
-        subject = fc.get(code)
-        rows.append(Row(code, subject.name if subject else code, tuple(by_class[code]), code=code,
-                        level=Level.CLASS, side="expenditure"))
-    return rows
-
-
-def _fixed(spec: BudgetTableSpec, key: str, *values: Decimal) -> Row:
-    r = spec.row(key)
-    return Row(key, r.label, tuple(values), side=r.side)
-
-
-# -- the tables -------------------------------------------------------------------------------------
-def _t01(ledger: BudgetLedger, edition: int) -> BudgetTable:
-    spec = table_spec("01")
-    current = [a for a in ledger.allocations if not a.carried_over]
-    by_source = _sum((_SOURCE_KEYS[a.source], a.amount) for a in current)
-
-    def get(key: str) -> Decimal:
-        return by_source.get(key, ZERO)
-    fiscal = sum((get(_SOURCE_KEYS[s]) for s in FISCAL), ZERO)
-    unit_funds = sum((get(_SOURCE_KEYS[s]) for s in UNIT_FUNDS), ZERO)
-    income_total = fiscal + get("special_account") + unit_funds
-    carryover = sum((a.amount for a in ledger.allocations if a.carried_over), ZERO)
-    income = [
-        _fixed(spec, "fiscal", fiscal),
-        *(_fixed(spec, _SOURCE_KEYS[s], get(_SOURCE_KEYS[s])) for s in FISCAL),
-        _fixed(spec, "special_account", get("special_account")),
-        _fixed(spec, "unit_funds", unit_funds),
-        *(_fixed(spec, _SOURCE_KEYS[s], get(_SOURCE_KEYS[s])) for s in UNIT_FUNDS),
-        _fixed(spec, "income_total", income_total),
-        _fixed(spec, "carryover", carryover),
-        _fixed(spec, "income_grand_total", income_total + carryover),
-    ]
-    by_class = _sum((a.function[:3], a.amount) for a in ledger.allocations)
-    classes = _class_rows({k: (v,) for k, v in by_class.items()}, edition, 1)
-    spent = sum(by_class.values(), ZERO)
-    # A budget spends what it receives: nothing is left for 结转下年.
-    carry_forward = income_total + carryover - spent
-    expenditure = [*classes, _fixed(spec, "expenditure_total", spent),
-                   _fixed(spec, "carry_forward", carry_forward),
-                   _fixed(spec, "expenditure_grand_total", spent + carry_forward)]
-    return _make("01", [*income, *expenditure])
-
-
-def _t02(ledger: BudgetLedger) -> BudgetTable:
-    spec = table_spec("02")
-    keys = [c.key for c in spec.columns]
-
-    def values(lines: Iterable[Allocation]) -> tuple[Decimal, ...]:
-        by = _sum(("carryover" if a.carried_over else _SOURCE_KEYS[a.source], a.amount) for a in lines)
-        parts = [by.get(k, ZERO) for k in keys[1:]]
-        return (sum(parts, ZERO), *parts)
-
-    names = {u.id: u.name for u in ledger.units}
-    unit_ids = list(dict.fromkeys([u.id for u in ledger.units] + [a.unit for a in ledger.allocations]))
-    rows = [Row("total", "合计", values(ledger.allocations))]
-    for uid in unit_ids:
-        rows.append(Row(f"unit:{uid}", names.get(uid) or uid or ledger.department,
-                        values(a for a in ledger.allocations if a.unit == uid)))
-    return _make("02", rows)
-
-
-def _functional(table_id: str, lines: Sequence[Allocation], natures: Sequence[Nature], edition: int) -> BudgetTable:
-    leaves = _leaves(lines, "function", [("nature", n) for n in natures])
-    return _make(table_id, _functional_rows(leaves, len(natures) + 1, edition))
-
-
-def _t04(ledger: BudgetLedger, edition: int) -> BudgetTable:
-    spec = table_spec("04")
-    fiscal = [a for a in ledger.allocations if a.source.is_fiscal]
-    current = [a for a in fiscal if not a.carried_over]
-    by_fund = _sum((_SOURCE_KEYS[a.source], a.amount) for a in current)
-    income_total = sum(by_fund.values(), ZERO)
-    carryover = sum((a.amount for a in fiscal if a.carried_over), ZERO)
-    income = [
-        *(_fixed(spec, _SOURCE_KEYS[s], by_fund.get(_SOURCE_KEYS[s], ZERO)) for s in FISCAL),
-        _fixed(spec, "income_total", income_total),
-        _fixed(spec, "carryover", carryover),
-        _fixed(spec, "income_grand_total", income_total + carryover),
-    ]
-    leaves = _leaves(fiscal, "function", [("source", s) for s in FISCAL])
-    by_class: dict[str, list[Decimal]] = {}
-    for code, vals in leaves.items():
-        acc = by_class.setdefault(code[:3], [ZERO] * 4)
-        for i, v in enumerate(vals):
-            acc[i] += v
-    classes = _class_rows(by_class, edition, 4)
-    totals = [sum((r.values[i] for r in classes), ZERO) for i in range(4)]
-    # Each fund spends what it receives; the 合计 column is their sum.
-    forward_by_fund = [by_fund.get(_SOURCE_KEYS[s], ZERO) + sum((a.amount for a in fiscal if a.carried_over
-                                                                  and a.source is s), ZERO) - totals[i + 1]
-                       for i, s in enumerate(FISCAL)]
-    forward = (sum(forward_by_fund, ZERO), *forward_by_fund)
-    expenditure = [*classes, _fixed(spec, "expenditure_total", *totals),
-                   _fixed(spec, "carry_forward", *forward),
-                   _fixed(spec, "expenditure_grand_total", *(t + f for t, f in zip(totals, forward, strict=True)))]
-    return _make("04", [*income, *expenditure])
-
-
-def _t06(gpb_basic: Sequence[Allocation], edition: int) -> BudgetTable:
-    leaves: dict[str, tuple[Decimal, ...]] = {}
-    for code, amount in _sum((a.economic, a.amount) for a in gpb_basic).items():
-        personnel = code[:3] in PERSONNEL_CLASSES
-        leaves[code] = (amount, amount if personnel else ZERO, ZERO if personnel else amount)
-    return _make("06", _economic_rows(leaves, 3, edition))
-
-
-def _t07(ledger: BudgetLedger) -> BudgetTable:
-    tp = ledger.three_public
-    values = (tp.total, tp.abroad, tp.vehicles, tp.vehicle_purchase, tp.vehicle_operation, tp.reception)
-    return _make("07", [Row("three_public", table_spec("07").row("three_public").label, values)])
-
-
-def _t10(gpb: Sequence[Allocation], edition: int) -> BudgetTable:
-    leaves = _leaves(gpb, "economic", [("nature", Nature.BASIC), ("nature", Nature.PROJECT)])
-    return _make("10", _economic_rows(leaves, 3, edition))
-
-
-def _t11(ledger: BudgetLedger) -> BudgetTable:
-    spec = table_spec("11")
-    keys = [c.key for c in spec.columns][1:]
-    projects: dict[str, list[Decimal]] = {}
-    for a in ledger.allocations:
-        if a.nature is not Nature.PROJECT:
-            continue
-        key = "unit_funds" if a.source in UNIT_FUNDS else _SOURCE_KEYS[a.source]
-        values = projects.setdefault(a.project, [ZERO] * (len(keys) + 1))
-        values[0] += a.amount
-        values[keys.index(key) + 1] += a.amount
-    total = [sum((v[i] for v in projects.values()), ZERO) for i in range(len(keys) + 1)]
-    rows = [Row("total", "合计", tuple(total))]
-    rows += [Row(f"project:{name}", name or "未命名项目", tuple(v)) for name, v in projects.items()]
-    return _make("11", rows)
-
-
-def _t12(amount: Decimal) -> BudgetTable:
-    return _make("12", [Row("office_operating", table_spec("12").row("office_operating").label, (amount,))])
-
-
-def _t13(ledger: BudgetLedger) -> BudgetTable:
-    spec = table_spec("13")
-    p = ledger.procurement
-    assert p is not None
-    return _make("13", [_fixed(spec, "goods", p.goods), _fixed(spec, "works", p.works),
-                        _fixed(spec, "services", p.services), _fixed(spec, "total", p.total)])
-
-
-def derive(ledger: BudgetLedger) -> BudgetDisclosure:
+def derive(ledger: BudgetLedger) -> Disclosure:
     """The budget tables of ``ledger``; every total and subtotal computed exactly, in 元."""
     with exact_arithmetic():
         return _derive(ledger)
 
 
-def _derive(ledger: BudgetLedger) -> BudgetDisclosure:
+def _derive(ledger: BudgetLedger) -> Disclosure:
+    fam = family(FAMILY)
     edition = ledger.edition
     lines = ledger.allocations
-    by_source = {s: [a for a in lines if a.source is s] for s in FISCAL}
-    gpb = by_source[BudgetSource.GENERAL_PUBLIC_BUDGET]
-    natures = (Nature.BASIC, Nature.PROJECT)
-    all_natures = (Nature.BASIC, Nature.PROJECT, Nature.OPERATING, Nature.REMIT_TO_SUPERIOR,
-                   Nature.SUBSIDY_TO_AFFILIATES)
-    tables: dict[str, BudgetTable] = {
-        "01": _t01(ledger, edition),
-        "02": _t02(ledger),
-        "03": _functional("03", lines, all_natures, edition),
-        "04": _t04(ledger, edition),
-        "05": _functional("05", gpb, natures, edition),
-        "06": _t06([a for a in gpb if a.nature is Nature.BASIC], edition),
-        "07": _t07(ledger),
-        "08": _functional("08", by_source[BudgetSource.GOVERNMENT_FUND], natures, edition),
-        "09": _functional("09", by_source[BudgetSource.STATE_CAPITAL], natures, edition),
-        "10": _t10(gpb, edition),
-    }
+    current = [a for a in lines if not a.carried_over]
+    carried = [a for a in lines if a.carried_over]
+    gpb = [a for a in lines if a.source is BudgetSource.GENERAL_PUBLIC_BUDGET]
+    fiscal = [a for a in lines if a.source.is_fiscal]
+
+    # 预算01: income by source (what this year's allocations use), 上年结转, spending by 类.
+    given01: dict[tuple[str, str], _Cells] = {
+        ("income", source_key(s)): {"amount": _sum(a for a in current if a.source is s)} for s in BudgetSource}
+    given01[("income", "carryover")] = {"amount": _sum(carried)}
+    # A budget spends what it has: nothing is left for 结转下年.
+    given01[("expenditure", "carry_forward")] = {"amount": ZERO}
+    t01 = _two_sided(fam.table("01"), edition, given01, _by(lines, "class", "amount"))
+
+    # 预算04: the three funds (income, 上年结转), spending by 类 × fund.
+    given04: dict[tuple[str, str], _Cells] = {
+        ("income", source_key(s)): {"amount": _sum(a for a in current if a.source is s)} for s in FISCAL}
+    given04[("income", "carryover")] = {"amount": _sum(a for a in carried if a.source.is_fiscal)}
+    given04[("expenditure", "carry_forward")] = {source_key(s): ZERO for s in FISCAL}
+    t04 = _two_sided(fam.table("04"), edition, given04, _by(fiscal, "class", "@source"))
+
+    def functional(tid: str, subset: Sequence[Allocation]) -> Table:
+        return _subject_table(fam.table(tid), edition, _by(subset, "function", "@nature"))
+
+    tables: list[Table] = [
+        t01,
+        _by_unit(ledger),
+        functional("03", lines),
+        t04,
+        functional("05", gpb),
+        _subject_table(fam.table("06"), edition, _by([a for a in gpb if a.nature is Nature.BASIC], "economic", "@panel")),
+        _fixed_table(fam.table("07"), {"three_public": _three_public(ledger)}),
+        functional("08", [a for a in lines if a.source is BudgetSource.GOVERNMENT_FUND]),
+        functional("09", [a for a in lines if a.source is BudgetSource.STATE_CAPITAL]),
+        _subject_table(fam.table("10"), edition, _by(gpb, "economic", "@nature")),
+    ]
     if any(a.project for a in lines):
-        tables["11"] = _t11(ledger)
+        tables.append(_by_project(ledger))
     if ledger.office_operating is not None:
-        tables["12"] = _t12(ledger.office_operating)
+        tables.append(_fixed_table(fam.table("12"), {"office_operating": {"amount": ledger.office_operating}}))
     if ledger.procurement is not None:
-        tables["13"] = _t13(ledger)
-    order = [t.id for t in budget_tables()]
-    return BudgetDisclosure(ledger.department, ledger.fiscal_year, edition,
-                            {k: tables[k] for k in order if k in tables})
+        p = ledger.procurement
+        tables.append(_fixed_table(fam.table("13"), {k: {"amount": getattr(p, k)} for k in ("goods", "works", "services")}))
+    return Disclosure(family=FAMILY, edition=edition, department=ledger.department,
+                      fiscal_year=ledger.fiscal_year, tables={t.id: t for t in tables})
 
 
-@in_wide_context
-def consolidate_disclosures(a: BudgetDisclosure, b: BudgetDisclosure) -> dict[str, dict[tuple[str, str], Decimal]]:
-    """Cell-wise sum of two disclosures' subject and total cells (table → (row, column) → 元),
-    as the consolidation law compares it with the disclosure of the consolidated ledger."""
-    out: dict[str, dict[tuple[str, str], Decimal]] = {}
-    for d in (a, b):
-        for tid, t in d.tables.items():
-            cells = out.setdefault(tid, {})
-            for r in t.rows:
-                cols = t.columns_for(r.side if r.side in ("income", "expenditure") else "")
-                for c, v in zip(cols, r.values, strict=False):
-                    cells[(r.key, c.key)] = cells.get((r.key, c.key), ZERO) + v
-    return out
+def _three_public(ledger: BudgetLedger) -> _Cells:
+    tp = ledger.three_public
+    return {"abroad": tp.abroad, "vehicle_purchase": tp.vehicle_purchase,
+            "vehicle_operation": tp.vehicle_operation, "reception": tp.reception}
+
+
+def _rows_by(spec_id: str, groups: Mapping[str, tuple[str, _Cells]]) -> Table:
+    """A table of fixed 合计 row and one row per group (unit, project): 合计 = Σ groups."""
+    spec = family(FAMILY).table(spec_id)
+    rows = [Row(key, label, _complete(spec, spec.columns, cells)) for key, (label, cells) in groups.items()]
+    total = tuple(sum((r.values[i] for r in rows), ZERO) for i in range(len(spec.columns)))
+    head = spec.row("total")
+    return Table(spec, spec.columns, (Row(head.key, head.label, total), *rows))
+
+
+def _by_unit(ledger: BudgetLedger) -> Table:
+    """预算02: one row per unit (its income by source, 上年结转), 合计 their sum."""
+    names = {u.id: u.name for u in ledger.units}
+    order = list(dict.fromkeys([u.id for u in ledger.units] + [a.unit for a in ledger.allocations]))
+    groups: dict[str, tuple[str, _Cells]] = {}
+    for uid in order:
+        cells: _Cells = {}
+        for a in ledger.allocations:
+            if a.unit == uid:
+                key = "carryover" if a.carried_over else source_key(a.source)
+                cells[key] = cells.get(key, ZERO) + a.amount
+        groups[f"unit:{uid}"] = (names.get(uid) or uid or ledger.department, cells)
+    return _rows_by("02", groups)
+
+
+def _by_project(ledger: BudgetLedger) -> Table:
+    """预算11: one row per project (项目支出 by source), 合计 their sum."""
+    groups: dict[str, tuple[str, _Cells]] = {}
+    for a in ledger.allocations:
+        if a.nature is not Nature.PROJECT:
+            continue
+        key = "unit_funds" if a.source in UNIT_FUNDS else source_key(a.source)
+        _, cells = groups.setdefault(f"project:{a.project}", (a.project or "未命名项目", {}))
+        cells[key] = cells.get(key, ZERO) + a.amount
+    return _rows_by("11", groups)
