@@ -46,6 +46,7 @@ from govbudget.narrative import (
     Section,
     Sentence,
     _Builder,
+    _change_rate,
     _lines,
     _sp,
 )
@@ -83,7 +84,8 @@ def _change(b: _Builder, prefix: str, current: Decimal, prior: Decimal | None, b
     change = b.amount(f"{prefix}.change", delta, "current − prior")
     text = f"比{basis}{'增加' if up else '减少'}{_sp(abs(change.value))}万元"
     figures = [change]
-    rate = b.rate(f"{prefix}.change_rate", abs(delta), prior, "|current − prior| / prior × 100")
+    # No rate where a reader of the printed figures would find no base (as in the 决算 text).
+    rate = _change_rate(b, f"{prefix}.change_rate", current, prior)
     if rate is not None:
         text += f"，{'增长' if up else '下降'} {rate.value}%"
         figures.append(rate)

@@ -8,7 +8,7 @@ out by the builders of :mod:`govbudget.tables`; this module supplies only the fa
 allocations summed by 来源, 性质, 功能 项 and 经济 款.  Rounding to 万元 happens when rendered.
 
 Optional tables are derived when the ledger holds their facts: 10 (经济分类) always, 11 (项目)
-when some allocation names a project, 12 (机关运行经费) and 13 (政府采购) when stated.
+when there is 项目支出 (unnamed projects in one 未命名项目 row), 12 (机关运行经费) and 13 (政府采购) when stated.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def _derive(ledger: BudgetLedger) -> Disclosure:
         functional("09", [a for a in lines if a.source is BudgetSource.STATE_CAPITAL]),
         _subject_table(fam.table("10"), edition, _by(gpb, "economic", "@nature")),
     ]
-    if any(a.project for a in lines):
+    if any(a.nature is Nature.PROJECT for a in lines):
         tables.append(_by_project(ledger))
     if ledger.office_operating is not None:
         tables.append(_fixed_table(fam.table("12"), {"office_operating": {"amount": ledger.office_operating}}))
