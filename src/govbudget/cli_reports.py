@@ -164,9 +164,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget.rules import RULES
+    from govbudget.rules import family_rules
 
-    for r in RULES:
+    for r in family_rules(args.family):
         print(f"{r.id:28} {r.severity.value:7} {r.title_zh}", file=out)
         if args.verbose:
             print(f"{'':28} {r.title_en}\n{'':28} {r.equation}", file=out)
@@ -231,6 +231,8 @@ def register(sub: Any) -> None:
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
     r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")
+    r.add_argument("--family", choices=EXAMPLES, default="final",
+                   help="the rules of this disclosure family: final (部门决算, default) or budget (部门预算)")
     r.set_defaults(func=cmd_rules)
 
 
