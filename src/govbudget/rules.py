@@ -60,6 +60,7 @@ from govbudget.spec import (
     Identity,
     RowSpec,
     SubjectLink,
+    SubjectRows,
     TableSpec,
     family,
     terms,
@@ -464,6 +465,11 @@ def _identity_text(i: Identity) -> str:
     return f"{i.left} = {_signed((r.sign, str(attrs.evolve(r, sign=1))) for r in i.right)}"
 
 
+def _refs(declarations: Iterable[ColumnSpec | RowSpec | SubjectRows | Identity | SubjectLink]) -> str:
+    """The reference ids (``I01`` …) of the declarations a rule comes from."""
+    return ", ".join(dict.fromkeys(d.ref for d in declarations if d.ref))
+
+
 def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
     """The rules that follow from a family spec: row sums from the column declarations, the
     fixed rows' sums, 类 = Σ 款 = Σ 项, both sides of a 总表 and the cross-table identities.
@@ -487,7 +493,7 @@ def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
             out.append(Rule(f"{prefix}.{name}", "in-table sum", ERROR, f"{t.label} 每行 {eq.replace(f'{t.id}[r].', '')}",
                             f"Table {t.id}: in every row, " + "; ".join(
                                 f"{c.key} = {_sum_text(c.sum_of, str)}" for c in cols),
-                            eq, _column_sums(t, cols)))
+                            eq, _column_sums(t, cols), _refs(cols)))
         rows_by_rule: dict[str, list[RowSpec]] = defaultdict(list)
         for r in t.rows:
             if r.sum_of:
@@ -499,7 +505,7 @@ def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
             eq = "; ".join(f"{t.id}.{r.label} = {_sum_text(r.sum_of, row_title)}" for r in rows)
             out.append(Rule(f"{prefix}.{name}", "in-table sum", ERROR, f"{t.label} {eq.replace(f'{t.id}.', '')}",
                             f"Table {t.id}: " + "; ".join(f"{r.key} = {_sum_text(r.sum_of, str)}" for r in rows)
-                            + " (in every column of its side)", eq, _row_sums(t, rows)))
+                            + " (in every column of its side)", eq, _row_sums(t, rows), _refs(rows)))
         if hierarchy is not None:
             assert t.subjects is not None
             rows = rows_by_rule.get(hierarchy, [])
@@ -517,14 +523,14 @@ def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
                             + "（每一栏）",
                             f"Table {t.id}: " + " = Σ ".join(names) + (" and the total" if rows else "")
                             + " in every column", eq,
-                            both))
+                            both, _refs([t.subjects, *rows])))
         by_id: dict[str, list[Identity]] = defaultdict(list)
         for i in t.identities:
             by_id[i.id].append(i)
         for name, group in by_id.items():
             out.append(Rule(f"{prefix}.{name}", "balance", ERROR, group[0].title, f"Table {t.id}: {name}",
                             "; ".join(_identity_text(i) for i in group),
-                            _identities(group, ())))
+                            _identities(group, ()), _refs(group)))
     ids = list(dict.fromkeys([*(i.id for i in fam.identities), *(link.id for link in fam.links)]))
     for name in ids:
         group = [i for i in fam.identities if i.id == name]
@@ -534,7 +540,7 @@ def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
                         *(f"{lk.left_table}[{lk.level.value}].{lk.left_column} = "
                           f"{lk.right_table}[{lk.level.value}].{lk.right_column}" for lk in links)])
         out.append(Rule(f"{fam.id}.{name}", "cross-table", ERROR, title, f"Across tables: {name}", eq,
-                        _identities(group, links)))
+                        _identities(group, links), _refs([*group, *links])))
     return tuple(out)
 
 
