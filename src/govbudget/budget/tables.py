@@ -140,7 +140,7 @@ def _three_public(ledger: BudgetLedger) -> _Cells:
 def _rows_by(spec_id: str, groups: Mapping[str, tuple[str, _Cells]]) -> Table:
     """A table of fixed 合计 row and one row per group (unit, project): 合计 = Σ groups."""
     spec = family(FAMILY).table(spec_id)
-    rows = [Row(key, label, _complete(spec, spec.columns, cells)) for key, (label, cells) in groups.items()]
+    rows = [Row(key, label, _complete(spec, "", cells)) for key, (label, cells) in groups.items()]
     total = tuple(sum((r.values[i] for r in rows), ZERO) for i in range(len(spec.columns)))
     head = spec.row("total")
     return Table(spec, spec.columns, (Row(head.key, head.label, total), *rows))
