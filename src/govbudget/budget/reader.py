@@ -35,6 +35,7 @@ __all__ = ["read_budget_text"]
 _NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+|(?<![\d\w])-?\d+(?![\d\w.])")
 _AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?!\d)")
 _CODE = re.compile(r"^\[?(\d{3}(?:\d{2}){0,2})\]?\s*")
+_PAGE_FOOTER = re.compile(r"^(?:-\s*\d+\s*-|=+PAGE \d+|第\s*\d+\s*页)$")
 _TABLE_NUMBER = re.compile(r"^(预算)?表\s*\d+$")
 _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十]+[、）)]|^\d+[.、]|^其中[:：]")
 
@@ -158,8 +159,8 @@ def _columns_of(spec: TableSpec, count: int, side: str = "") -> list[str] | None
     for order in layout(spec.id).printed_columns:
         if len(order) == count:
             return list(order)
-    if count < len(declared):
-        return declared[:count]
+    # Fewer amounts than columns: blank cells, or columns not printed — which is not known
+    # here, so the row is not read (never given to the wrong columns).
     return None
 
 
@@ -204,13 +205,32 @@ class _Budget:
         return subject.name, subject.level
 
 
+def _header_keys(spec: TableSpec, body: Sequence[_Line]) -> list[str]:
+    """The columns the header names, in printed order (the lines before the first amount)."""
+    keys: list[str] = []
+    for ln in body:
+        if _AMOUNT.search(ln.text):
+            break
+        for token in ln.text.split():
+            found = spec.match_column(token, "")
+            if found is not None and found.key not in keys:
+                keys.append(found.key)
+    return keys
+
+
 def _read_subject_table(b: _Budget, spec: TableSpec, column: str | None, body: Sequence[_Line]) -> None:
+    header = _header_keys(spec, body)
     for ln in body:
         head, numbers = _numbers(ln.text)
         if not numbers:
             continue
         m = _CODE.match(head)
-        keys = [column] if column and len(numbers) == 1 else _columns_of(spec, len(numbers))
+        if column and len(numbers) == 1:
+            keys: list[str] | None = [column]
+        elif len(header) == len(numbers) and len(numbers) != len(spec.columns):
+            keys = header
+        else:
+            keys = _columns_of(spec, len(numbers))
         if keys is None:
             b.r.note(ln.number, f"{len(numbers)} 个数字，与本表的栏目不符，未读取：{ln.text.strip()}",
                      f"{len(numbers)} figures do not fit the table's columns; line not read", table=spec.id)
@@ -323,13 +343,18 @@ def _read_projects(b: _Budget, spec: TableSpec, body: Sequence[_Line]) -> None:
             continue
         values = _values(spec, keys, numbers)
         b.saw(spec.id, "", keys)
-        name = head or previous
+        # A project whose name is wrapped away from its figures is kept under its line number.
+        name = head or f"（第{ln.number}行的项目）"
         if _label(name) in ("合计", "总计"):
             b.put(spec.id, Row("total", "合计", values), ln.number)
         elif _label(name) in b.units:
             b.put(spec.id, Row(f"unit:{name}", name, values), ln.number)
-        elif name:
-            b.put(spec.id, Row(f"project:{name}", name, values), ln.number)
+        else:
+            # Two projects may share a name (in two units): each line is its own row.
+            key = f"project:{name}"
+            if key in b.rows.get(spec.id, {}):
+                key = f"{key}@{ln.number}"
+            b.put(spec.id, Row(key, name, values), ln.number)
         previous = ""
 
 
@@ -432,10 +457,12 @@ def _narrative(lines: Sequence[_Line], department: str, year: int) -> Narrative 
     start = starts[-1] if starts else None  # the last: the first is in the table of contents
     if start is None:
         return None
-    text = "".join(ln.text.strip() for ln in lines[start:])
+    # Page footers ("- 22 -") break sentences across pages: they are not part of the text.
+    body = [ln for ln in lines[start:] if not _PAGE_FOOTER.match(ln.text.strip())]
+    text = "".join(ln.text.strip() for ln in body)
     offsets = []
     pos = 0
-    for ln in lines[start:]:
+    for ln in body:
         offsets.append((pos, ln.number))
         pos += len(ln.text.strip())
 

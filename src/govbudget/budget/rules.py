@@ -65,7 +65,8 @@ def _groups_total(tid: str, prefix: str) -> Relations:
         if table is None:
             return
         keys = [r.key for r in table.rows if r.key.startswith(prefix)]
-        if not keys:
+        if not keys or (prefix == "project:" and any(r.key.startswith("unit:") for r in table.rows)):
+            # A 项目支出表 with unit subtotal rows among its projects (广州) is not a flat list.
             return
         for c in table.columns:
             total = p.cell(tid, "total", c.key)
