@@ -331,12 +331,10 @@ def _read_transposed(b: _Budget, body: Sequence[_Line]) -> None:
 
 
 def _read_projects(b: _Budget, spec: TableSpec, body: Sequence[_Line]) -> None:
-    previous = ""
     for ln in body:
         head, numbers = _numbers(ln.text)
         if not numbers:
-            previous = ln.text.strip()
-            continue
+            continue  # a project name or 绩效目标 text wrapped over lines
         keys = _columns_of(spec, len(numbers))
         if keys is None:
             b.r.note(ln.number, "项目行的数字与栏目不符，未读取。", "project row does not fit the columns", table=spec.id)
@@ -355,7 +353,6 @@ def _read_projects(b: _Budget, spec: TableSpec, body: Sequence[_Line]) -> None:
             if key in b.rows.get(spec.id, {}):
                 key = f"{key}@{ln.number}"
             b.put(spec.id, Row(key, name, values), ln.number)
-        previous = ""
 
 
 def _tables(b: _Budget, lines: Sequence[_Line]) -> dict[str, Table]:
