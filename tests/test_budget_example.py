@@ -187,6 +187,14 @@ def test_table8_administrative_and_three_public(d):
         assert shown(t7, "three_public", key) == D(wan), key
 
 
+def test_table11_basic_by_unit_and_class(d):
+    # 表11 部门预算基本支出预算表 (not a declared table) prints 基本支出 by 经济分类 类:
+    # 3,204.78 = 工资福利支出 2,577.42 + 商品和服务支出 272.21 + 对个人和家庭的补助 352.35 + 资本性支出 2.80.
+    t6 = d.table("06")
+    assert [shown(t6, c, "total") for c in ("total", "301", "302", "303", "310")] == [
+        D("3204.78"), D("2577.42"), D("272.21"), D("352.35"), D("2.80")]
+
+
 def test_tables9_10_empty(d):
     # 表9 政府性基金, 表10 国有资本经营: 合计 0.00, "本表本年无发生额".
     for tid in ("08", "09"):
