@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import csv
 import io as _io
-import json
 from importlib import resources
 from pathlib import Path
 
 from govbudget.budget.ledger import Allocation, BudgetLedger, BudgetSource, validate
-from govbudget.convert import structure, unstructure
+from govbudget.convert import dumps, parse_json, structure
 from govbudget.errors import FormatError, GovBudgetError
-from govbudget.io import _csv_meta, _parse_enum, _refuse_float, read_bytes
+from govbudget.io import _csv_meta, _parse_enum, read_bytes
 from govbudget.ledger import Nature
 from govbudget.money import to_decimal
 
@@ -51,16 +50,12 @@ EXAMPLE_NAME = "广州市信访局 2026 年部门预算"
 
 def budget_ledger_to_json(ledger: BudgetLedger) -> str:
     """The canonical JSON text of a budget ledger."""
-    return json.dumps(unstructure(ledger), ensure_ascii=False, indent=1) + "\n"
+    return dumps(ledger)
 
 
 def budget_ledger_from_json(text: str, *, source: str = "budget ledger JSON") -> BudgetLedger:
     """Parse and validate a budget ledger; errors name the source and the path."""
-    try:
-        data = json.loads(text, parse_float=_refuse_float(source))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{source}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    return validate(structure(data, BudgetLedger, source=source))
+    return validate(structure(parse_json(text, source=source), BudgetLedger, source=source))
 
 
 BUDGET_CSV_COLUMNS = ("unit", "source", "function", "economic", "nature", "project", "carried_over", "amount")
