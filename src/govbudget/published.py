@@ -21,7 +21,7 @@ from govbudget.money import Unit, convert, display, in_wide_context
 from govbudget.narrative import Figure, FigureKind, Narrative
 from govbudget.tables import Disclosure, Row, Table
 
-__all__ = ["Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width"]
+__all__ = ["Coverage", "Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width"]
 
 
 class Severity(enum.Enum):
@@ -92,6 +92,9 @@ class Quantity:
     half_width: Decimal
     location: Location
     name: str
+    #: False for a cell the reader could not read (its table printed, the cell not placed):
+    #: a relation with such an operand is "not checked", never compared with a zero.
+    read: bool = True
 
     @property
     def low(self) -> Decimal:
@@ -107,6 +110,17 @@ def half_width(value: Decimal) -> Decimal:
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     return Decimal(5).scaleb(exponent - 1)
+
+
+@attrs.frozen
+class Coverage:
+    """What a reader found in a document: the tables it prints and those recognised, the
+    numeric cells on its table pages and those placed in a recognised table."""
+
+    tables_printed: int
+    tables_recognised: int
+    numeric_cells: int
+    cells_placed: int
 
 
 @attrs.frozen
@@ -127,9 +141,24 @@ class Published:
     reader_findings: tuple[Finding, ...] = ()
     #: False when the source format cannot carry the statements under tables (cell CSV).
     has_statements: bool = True
+    #: The family recognised (``final`` 部门决算, ``budget`` 部门预算), when a reader said.
+    family: str | None = None
+    #: Cells of present tables that were not read: (table, row key, column key); a column key
+    #: ``"*"`` stands for every column of the row, a row key ``"*"`` for every row of the column.
+    unread: frozenset[tuple[str, str, str]] = frozenset()
+    #: How much was read (numeric cells seen / placed, tables printed / recognised), when known.
+    coverage: Coverage | None = None
 
     def table(self, table_id: str) -> Table | None:
         return self.tables.get(table_id)
+
+    def is_read(self, table_id: str, row_key: str, column_key: str) -> bool:
+        """False when the cell's table is present but this cell was not read."""
+        if not self.unread:
+            return True
+        u = self.unread
+        return not ((table_id, row_key, column_key) in u or (table_id, row_key, "*") in u
+                    or (table_id, "*", column_key) in u)
 
     def has(self, *table_ids: str) -> bool:
         """True when every named table is present."""
@@ -146,6 +175,8 @@ class Published:
         loc = Location(table_id, row_key, column, row.label if row else None,
                        line=self.lines.get((table_id, row_key)))
         name = f"公开{table_id}表 {row.label if row and row.label else row_key}·{column}"
+        if not self.is_read(table_id, row_key, column_key):
+            return Quantity(Decimal(0), Decimal(0), loc, name, read=False)
         if self.exact:
             return Quantity(convert(value, table.unit, Unit.WAN), Decimal(0), loc, name)
         # A blank cell (read as a plain 0) is an exact zero; a printed 0.00 may hide < 0.005.

@@ -50,7 +50,7 @@ from govbudget.narrative import (
 from govbudget.published import BLANK, Finding, Location, Published, Severity, from_disclosure
 from govbudget.tables import TABLE_CLASSES, Row, Table, derive
 
-__all__ = ["read", "read_csv", "read_json", "read_text"]
+__all__ = ["read", "read_csv", "read_json", "read_pdf", "read_text"]
 
 _TITLES = {cls.title: cls.id for cls in TABLE_CLASSES}
 _CLASSES = {cls.id: cls for cls in TABLE_CLASSES}
@@ -835,13 +835,24 @@ def _decode(data: bytes, source: str) -> str:
     raise FormatError(f"{source}: not UTF-8 or GB18030 text")  # pragma: no cover - gb18030 decodes most bytes
 
 
+def read_pdf(path: str | Path) -> Published:
+    """Read a published PDF (needs the ``pdf`` extra): tables recognised in any layout, the
+    情况说明 from the running text; a document that is no disclosure is refused."""
+    from govbudget._pdfpages import pdf_pages
+    from govbudget.reading import published_from_pages
+
+    return published_from_pages(pdf_pages(path), source=str(path))
+
+
 def read(path: str | Path) -> Published:
     """Read a disclosure file, choosing the reader by suffix (.json, .csv, else text)."""
     from govbudget.io import read_bytes
 
     p = Path(path)
-    text = _decode(read_bytes(p), str(p))
     suffix = p.suffix.lower()
+    if suffix == ".pdf":
+        return read_pdf(p)
+    text = _decode(read_bytes(p), str(p))
     if suffix == ".json":
         return read_json(text, source=str(p))
     if suffix == ".csv":

@@ -287,6 +287,18 @@ def _floor_or_ceiling(r: Ratio) -> bool:
     return math.floor(exact * 100) <= units <= math.ceil(exact * 100)
 
 
+def _operands(r: Relation) -> list[Quantity]:
+    if isinstance(r, Sum):
+        return [r.total, *(q for _, q in r.terms)]
+    if isinstance(r, AtMost):
+        return [r.part, r.whole]
+    if isinstance(r, Ratio):
+        return [r.stated, r.part, r.whole]
+    if isinstance(r, Change):
+        return [r.change, r.current, *([r.rate] if r.rate is not None else [])]
+    return []
+
+
 @in_wide_context
 def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
     """Classify each relation of ``rule``: nothing when it holds, info for a rounding tail,
@@ -294,6 +306,13 @@ def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
     out: list[Finding] = []
     groups: dict[str, list[tuple[Ratio, Decimal | None, int | None]]] = defaultdict(list)
     for r in relations:
+        unread = [q for q in _operands(r) if not q.read]
+        if unread:
+            # A figure that was not read is never compared with a zero: the relation is not checked.
+            names = "、".join(q.name for q in unread)
+            out.append(Finding(rule.id, INFO, unread[0].location, f"未检查：{names} 未读取。",
+                               f"not checked: {', '.join(q.name for q in unread)} was not read."))
+            continue
         if isinstance(r, Sum):
             f = _eval_sum(rule, r)
         elif isinstance(r, AtMost):

@@ -1,0 +1,213 @@
+"""A document's pages → what the checker sees (:class:`~govbudget.published.Published`).
+
+The tables are recognised by :mod:`govbudget.recognize`; this module turns them into the
+checker's tables (for 部门决算, the nine 公开 tables the rules know, with the template's
+columns and fixed rows; for 部门预算, the tables as recognised), reads the 情况说明 from the
+running text, and records what was *not* read: a cell of a recognised table that the document
+does not print (a column or fixed row it lacks) is marked unread, so that a rule needing it
+says "not checked" instead of comparing a figure with zero.
+
+A document in which neither a disclosure table nor a 情况说明 is recognised is refused with
+:class:`NotADisclosureError` (the CLI exits 2 and says so).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import attrs
+
+from govbudget.classification import EDITIONS, edition_for_year
+from govbudget.errors import FormatError
+from govbudget.layouts import norm
+from govbudget.money import in_wide_context
+from govbudget.published import BLANK, Coverage, Finding, Location, Published, Severity
+from govbudget.recognize import Page, Recognition, RecognizedTable, recognize
+from govbudget.tables import Column, Row, Table
+
+__all__ = ["NotADisclosureError", "ReadTable", "published_from_pages"]
+
+
+class NotADisclosureError(FormatError):
+    """The document is no 部门预算 / 部门决算 disclosure (no table and no 情况说明 recognised)."""
+
+
+@attrs.frozen
+class ReadTable(Table):
+    """A table as read from a document whose layout has no derived template (部门预算 today):
+    its id and title are those recognised."""
+
+    table_id: str = ""
+    table_title: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.table_id} {self.table_title}"
+
+
+def _year(pages: Sequence[Page]) -> int | None:
+    text = "".join(norm(ln.text) for p in pages[:3] for ln in p.lines[:30])
+    m = re.search(r"(20\d{2})年", text)
+    return int(m.group(1)) if m else None
+
+
+def _department(pages: Sequence[Page]) -> str:
+    for p in pages[:8]:
+        for ln in p.lines[:12]:
+            m = re.search(r"(?:单位名称|部门名称|预算单位|部门|单位)[：:]\s*([^\s：:]{2,40}?)(?:\s|单位[：:]|$)", ln.text)
+            if m and "万元" not in m.group(1) and m.group(1) != "元":
+                return m.group(1)
+    return ""
+
+
+def _final_table(rt: RecognizedTable, template: Table) -> tuple[Table, set[tuple[str, str, str]]]:
+    """A recognised 决算 table in the checker's form: the template's columns, the rows printed
+    (fixed rows and subject rows), and the cells the document does not print (unread)."""
+    unread: set[tuple[str, str, str]] = set()
+    tid = rt.id
+    present = {(c.side, c.key) for c in rt.columns if c.declared}
+    for c in template.columns:
+        if (c.side, c.key) not in present and ("", c.key) not in present:
+            # A column the document does not print: every cell of it is unread.
+            unread.add((tid, "*", c.key))
+    rows: list[Row] = []
+    by_key: dict[tuple[str, str], Row] = {}
+    for r in rt.rows:
+        side = r.side if template.columns_for(r.side) != template.columns_for("") or r.side in ("income", "expenditure") \
+            else ""
+        if tid == "06":
+            side = "personnel" if (r.code or r.key)[:3] in ("301", "303") or r.key == "personnel_total" else "public"
+        cols = template.columns_for(side if side in ("income", "expenditure") else "")
+        values = dict(r.values)
+        row = Row(r.key, r.label, tuple(values.get(c.key, BLANK) for c in cols), r.code, r.level, r.number, side)
+        if (side, r.key) in by_key:
+            continue
+        by_key[(side, r.key)] = row
+    if tid in ("01", "04", "06", "09"):
+        # Fixed rows the document does not print are unread (not zero); padding rows stay blank.
+        for t in template.rows:
+            got = by_key.pop((t.side, t.key), None)
+            if tid == "09" and got is None:
+                got = next((by_key.pop(k) for k in list(by_key) if k[1] in ("row", "total") or k[1].startswith("label:")),
+                           None)
+                if got is not None:
+                    got = attrs.evolve(got, key=t.key)
+            if got is not None:
+                rows.append(got)
+            elif t.values and not t.key.endswith(tuple(f"blank_{i}" for i in range(100))) and "blank" not in t.key:
+                if t.code is None:
+                    unread.add((tid, t.key, "*"))
+                rows.append(attrs.evolve(t, values=(BLANK,) * len(t.values)))
+            elif t.values:
+                rows.append(attrs.evolve(t, values=(BLANK,) * len(t.values)))
+        rows.extend(by_key.values())
+    else:
+        rows = list(by_key.values())
+        if ("", "total") not in {(r.side, r.key) for r in rows}:
+            unread.add((tid, "total", "*"))
+            rows.insert(0, Row("total", "合计", (BLANK,) * len(template.columns)))
+    return type(template)(template.columns, tuple(rows), rt.unit), unread
+
+
+def _budget_table(rt: RecognizedTable) -> Table:
+    columns = tuple(Column(c.key, c.header, None, c.side) for c in rt.columns)
+    rows = []
+    for r in rt.rows:
+        cols = [c for c in columns if c.side == r.side] or [c for c in columns if not c.side]
+        values = dict(r.values)
+        rows.append(Row(r.key, r.label, tuple(values.get(c.key, BLANK) for c in cols), r.code, r.level, r.number, r.side))
+    return ReadTable(columns, tuple(rows), rt.unit, table_id=rt.id, table_title=rt.title)
+
+
+def _narrative_lines(pages: Sequence[Page]) -> list[tuple[int, int, str]]:
+    """The running text of the 情况说明: from its part heading (the last one, the table of
+    contents names it too) up to the next part."""
+    lines = [(ln.page, ln.no, ln.text) for p in pages for ln in p.lines]
+    starts = [i for i, (_, _, t) in enumerate(lines)
+              if re.match(r"^第[三四二]部分", norm(t)) and "情况说明" in norm(t) or re.fullmatch(r".{0,30}(决算|预算)情况说明", norm(t))]
+    if not starts:
+        return []
+    start = starts[-1] + 1
+    out = []
+    for page, no, text in lines[start:]:
+        c = norm(text)
+        if re.match(r"^第[四五六]部分", c) or c.startswith("名词解释"):
+            break
+        out.append((page, no, text))
+    return out
+
+
+@in_wide_context
+def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: int | None = None) -> Published:
+    """Read a document's pages into checker input (see the module docstring)."""
+    from govbudget.readers import _Line, _read_narrative, _Reader, _template
+
+    year = _year(pages)
+    if edition is None:
+        edition = edition_for_year(year) if year else EDITIONS[-1]
+    rec: Recognition = recognize(pages, source=source, edition=edition)
+    if not any(p.lines or p.grids for p in pages):
+        raise FormatError(f"{source}: no text layer (a scanned document?); nothing could be read")
+    core = [t for t in rec.tables if not t.layout.optional]
+    findings: list[Finding] = list(rec.findings)
+    tables: dict[str, Table] = {}
+    unread: set[tuple[str, str, str]] = set()
+    statements: dict[str, str] = {}
+    family = rec.family
+    template = _template(edition) if family == "final" else {}
+    for rt in rec.tables:
+        key = rt.id
+        if rt.layout.family != family:
+            continue
+        if key in tables:
+            # The same table printed twice (a unit's own table after the department's): kept apart.
+            n = 2
+            while f"{key}#{n}" in tables:
+                n += 1
+            key = f"{key}#{n}"
+            findings.append(Finding("reader.table", Severity.INFO, Location(table=rt.id),
+                                    f"第{rt.pages[0]}页：{rt.title} 再次出现，作为 {key} 另行读取（不参与规则）。",
+                                    f"page {rt.pages[0]}: {rt.title} appears again; read apart as {key} (not checked)."))
+        if family == "final" and key in template:
+            table, cells = _final_table(rt, template[key])
+            unread |= cells
+        else:
+            table = _budget_table(rt)
+        tables[key] = table
+        if rt.statement:
+            statements[key] = rt.statement
+    narrative = None
+    text_lines = _narrative_lines(pages)
+    if family == "final" and text_lines:
+        r = _Reader(source)
+        numbered = [_Line(i + 1, t) for i, (_, _, t) in enumerate(text_lines)]
+        narrative = _read_narrative(r, numbered, _department(pages), year or 0, edition)
+        for f in r.findings:
+            line = f.location.line
+            if line and 0 < line <= len(text_lines):
+                page, no, _ = text_lines[line - 1]
+                f = attrs.evolve(f, message_zh=f"第{page}页第{no}行：{f.message_zh}",
+                                 message_en=f"page {page}, line {no}: {f.message_en}")
+            findings.append(f)
+    if not core and narrative is None and not any(norm(t).endswith("情况说明") for _, _, t in text_lines):
+        what = "、".join(dict.fromkeys(t.title for t in rec.tables)) or "无"
+        raise NotADisclosureError(
+            f"{source}: 不是部门预算或部门决算公开文件：未识别出公开表，也没有情况说明（识别到的表：{what}）。"
+            f" / not a budget or final-accounts disclosure: no disclosure table and no explanatory text recognised.")
+    if family == "final":
+        for tid in sorted(set(template) - set(tables)):
+            findings.append(Finding("reader.table", Severity.WARNING, Location(table=tid),
+                                    f"未找到公开{tid}表（{template[tid].title}）；涉及该表的规则未检查。",
+                                    f"table {tid} ({template[tid].title}) was not found; the rules that need it "
+                                    f"were not applied."))
+    coverage = Coverage(rec.printed_tables, len(rec.tables), rec.numeric_cells, rec.placed_cells)
+    return Published(_department(pages), year, edition, tables, narrative, statements, False, source, {},
+                     tuple(findings), True, family, frozenset(unread), coverage)
+
+
+def amount_cells(pages: Sequence[Page]) -> int:
+    """The money figures printed in the grids of a document (for the corpus report)."""
+    from govbudget.recognize import _is_money
+
+    return sum(1 for p in pages for g in p.grids for r in g.rows for c in r if _is_money(c))
