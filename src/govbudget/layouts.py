@@ -192,6 +192,11 @@ def layouts() -> tuple[TableLayout, ...]:
            shape="two_sided", rows=_BUDGET_T01_ROWS, exclude=("财政拨款",), columns=(
                _c("amount", *_AMOUNT, side="income"),
                _c("amount", *_AMOUNT, side="expenditure"))),
+        _t(B, "B12", "机关运行经费预算表", ("机关运行经费",), optional=True, shape="single_row", columns=(
+            _c("total", "合计", "机关运行经费", "预算数", "金额"),)),
+        _t(B, "B05E", "一般公共预算支出表（经济分类）", ("一般公共预算+经济分类",), scheme="economic", optional=True,
+           columns=(_c("personnel", "人员经费"), _c("public", "公用经费"), _c("basic", "基本支出"),
+                    _c("project", "项目支出"), _c("total", "合计", "小计", "预算数", "金额"))),
         _t(B, "B06", "一般公共预算基本支出表", ("一般公共预算+基本支出",), scheme="economic", columns=(
             _c("personnel", "人员经费"), _c("public", "公用经费"), _c("total", "合计", "小计", "预算数", "金额"))),
         _t(B, "B06P", "一般公共预算项目支出表（经济分类）", ("一般公共预算+项目支出+经济分类",), scheme="economic",
@@ -202,8 +207,6 @@ def layouts() -> tuple[TableLayout, ...]:
         _t(B, "B10", "项目支出表", ("项目支出",), optional=True, columns=budget_exp),
         _t(B, "B11", "政府采购预算表", ("政府采购",), optional=True, columns=(
             _c("total", "合计", "小计", "预算数", "金额"),)),
-        _t(B, "B12", "机关运行经费预算表", ("机关运行经费",), optional=True, shape="single_row", columns=(
-            _c("total", "合计", "机关运行经费", "预算数", "金额"),)),
         _t(B, "B13", "基本支出预算表", ("基本支出",), scheme="economic", optional=True, columns=(
             _c("personnel", "人员经费"), _c("public", "公用经费"), _c("total", "合计", "小计", "预算数", "金额"))),
         _t(B, "B02", "收入总表", ("收入总", "收入预算", "收入总体情况", "收入情况表"), columns=(

@@ -50,7 +50,7 @@ from govbudget.narrative import (
 from govbudget.published import BLANK, Finding, Location, Published, Severity, from_disclosure
 from govbudget.tables import TABLE_CLASSES, Row, Table, derive
 
-__all__ = ["read", "read_csv", "read_json", "read_pdf", "read_text"]
+__all__ = ["read", "read_csv", "read_json", "read_document", "read_text"]
 
 _TITLES = {cls.title: cls.id for cls in TABLE_CLASSES}
 _CLASSES = {cls.id: cls for cls in TABLE_CLASSES}
@@ -835,13 +835,16 @@ def _decode(data: bytes, source: str) -> str:
     raise FormatError(f"{source}: not UTF-8 or GB18030 text")  # pragma: no cover - gb18030 decodes most bytes
 
 
-def read_pdf(path: str | Path) -> Published:
-    """Read a published PDF (needs the ``pdf`` extra): tables recognised in any layout, the
-    情况说明 from the running text; a document that is no disclosure is refused."""
-    from govbudget._pdfpages import pdf_pages
+def read_document(path: str | Path) -> Published:
+    """Read a published PDF (needs the ``pdf`` extra), HTML page or XLSX workbook: tables
+    recognised in any layout, the 情况说明 from the running text; a document that is no
+    disclosure is refused (:class:`~govbudget.reading.NotADisclosureError`)."""
+    from govbudget.extract import extract
     from govbudget.reading import published_from_pages
+    from govbudget.recognize import pages_of
 
-    return published_from_pages(pdf_pages(path), source=str(path))
+    doc = extract(path)
+    return published_from_pages(pages_of(doc), source=str(path))
 
 
 def read(path: str | Path) -> Published:
@@ -850,8 +853,8 @@ def read(path: str | Path) -> Published:
 
     p = Path(path)
     suffix = p.suffix.lower()
-    if suffix == ".pdf":
-        return read_pdf(p)
+    if suffix in (".pdf", ".html", ".htm", ".xlsx"):
+        return read_document(p)
     text = _decode(read_bytes(p), str(p))
     if suffix == ".json":
         return read_json(text, source=str(p))

@@ -30,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 import attrs
 
 from govbudget.classification import Level, Scheme, catalog
+from govbudget.extract.model import Document
 from govbudget.layouts import TableLayout, layouts, match_title, norm
 from govbudget.money import Unit
 from govbudget.published import Finding, Location, Severity
@@ -51,12 +52,22 @@ class TextLine:
 
 @attrs.frozen
 class Grid:
-    """A table grid on a page: rows of cells (``None`` for a cell covered by a merged one)."""
+    """A table grid on a page: rows of cells (``None`` for a cell covered by a merged one);
+    ``row_pages`` and ``row_lines`` say where each row was printed (a grid joined across pages
+    by the extractor has rows on several pages), when known."""
 
     page: int
     rows: tuple[tuple[str | None, ...], ...]
     top: float = 0.0
     bottom: float = 0.0
+    row_pages: tuple[int, ...] = ()
+    row_lines: tuple[int, ...] = ()
+
+    def where(self, i: int) -> tuple[int, int]:
+        """Page and row number (1-based) of row ``i``."""
+        page = self.row_pages[i] if i < len(self.row_pages) else self.page
+        line = self.row_lines[i] if i < len(self.row_lines) else i + 1
+        return page, line
 
 
 @attrs.frozen
@@ -244,6 +255,32 @@ def document_family(pages: Sequence[Page]) -> str | None:
     if not final and not budget:
         return None
     return "final" if final > budget else "budget"
+
+
+def pages_of(doc: Document) -> list[Page]:
+    """The recogniser's pages from an extracted document: a merged cell's covered cells
+    become ``None`` (so header paths follow the merge), rows keep the page they were printed on."""
+    out: list[Page] = []
+    numbers = [p.number for p in doc.pages] or sorted({ln.page for ln in doc.lines} | {t.page for t in doc.tables})
+    for number in numbers:
+        lines = tuple(TextLine(ln.page, ln.line, ln.text, ln.bbox[1] if ln.bbox else float(ln.line))
+                      for ln in doc.page_lines(number) if not ln.furniture)
+        grids = []
+        for t in doc.page_tables(number):
+            covered = {(r, c) for sp in t.spans for r in range(sp.row, sp.row + sp.rows)
+                       for c in range(sp.column, sp.column + sp.columns) if (r, c) != (sp.row, sp.column)}
+            rows = tuple(tuple(None if (ri, ci) in covered else c for ci, c in enumerate(row.cells))
+                         for ri, row in enumerate(t.rows))
+            first = t.rows[0] if t.rows else None
+            if t.bbox is not None:
+                top, bottom = t.bbox[1], t.bbox[3]
+            else:
+                top = float(first.line or 0) if first else 0.0
+                bottom = float(t.rows[-1].line or 0) if t.rows else top
+            grids.append(Grid(number, rows, top, bottom, tuple(r.page for r in t.rows),
+                              tuple((r.line or r.index + 1) for r in t.rows)))
+        out.append(Page(number, lines, tuple(grids)))
+    return out
 
 
 def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024) -> Recognition:
@@ -449,12 +486,12 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
     width = max(len(r) for g in part.grids for r in g.rows)
     nh = _header_rows(first.rows)
     header = first.rows[:nh]
-    rows: list[tuple[int, int, tuple[str | None, ...]]] = [(first.page, i + 1, r) for i, r in enumerate(first.rows[nh:], nh)]
+    rows: list[tuple[int, int, tuple[str | None, ...]]] = [(*first.where(i), r) for i, r in enumerate(first.rows[nh:], nh)]
     head_norm = [tuple(norm(_cell(c)) for c in r) for r in header]
     for g in part.grids[1:]:
         k = _header_rows(g.rows)
         # The repeated header of a continued table is dropped (and only a header).
-        rows.extend((g.page, i + 1, r) for i, r in enumerate(g.rows[k:], k))
+        rows.extend((*g.where(i), r) for i, r in enumerate(g.rows[k:], k))
         for i, r in enumerate(g.rows[:k]):
             if tuple(norm(_cell(c)) for c in r) not in head_norm and any(_cell(c) for c in r):
                 head_norm.append(tuple(norm(_cell(c)) for c in r))
@@ -582,7 +619,8 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
                     f"{lay.title}：科目 {code} 的名称应为“{subject.name}”，表中为“{name}”。",
                     f"{lay.title}: subject {code} is {subject.name!r} in the catalog, {name!r} in the table.",
                     lay.id, stated=name)
-        _remember(parents, code)
+        if subject is not None:
+            _remember(parents, code)
         return code, code, level, name or (subject.name if subject else code)
     if code and re.fullmatch(r"\d{6,}", code):
         # A unit's code (单位编码, 6 digits and more) before its name: a row by unit.
@@ -630,6 +668,8 @@ def _by_name(cat: object, name: str, parents: dict[str, str], level: Level | Non
     tries = (name, name + "支出") if level is Level.CLASS else (name,)
     for q in tries:
         for parent in (parents.get("section"), parents.get("class"), None):
+            if parent is not None and cat.get(parent) is None:
+                continue
             hits = [s for s in cat.resolve_name(q, parent) if level is None or s.level is level]
             if hits:
                 return hits
