@@ -3,7 +3,8 @@ variants of fixed rows, for both families (部门决算 ``final`` and 部门预�
 
 The recogniser (:mod:`govbudget.recognize`) reads only this data; a new layout seen in a real
 report is a new alias here, not new code.  The ids of the 决算 tables are those of the checker
-(``"01"`` … ``"09"``); the budget tables use ``"B01"`` … ``"B09"`` and named optional tables.
+(``"01"`` … ``"09"``); the budget tables use the ids of the budget family (``"01"`` … ``"13"``) and named ids for the
+tables only some places print (``basic-by-unit``, ``performance``, ``fiscal-expenditure``).
 When the family specs (:mod:`govbudget.spec`) carry the same aliases this module becomes a view
 of them.
 
@@ -172,51 +173,51 @@ def layouts() -> tuple[TableLayout, ...]:
                   _c("remit_to_superior", "上缴上级"), _c("subsidy_to_affiliates", "对附属单位补助"),
                   _c("total", "合计", "小计", "总计", "预算数", "金额"))
     budget = (
-        _t(B, "B07", "一般公共预算“三公”经费支出表", ("三公",), shape="single_row", columns=(
+        _t(B, "07", "一般公共预算“三公”经费支出表", ("三公",), shape="single_row", columns=(
             _c("office", "机关运行经费"),
             _c("abroad", "因公出国"), _c("reception", "公务接待"),
             _c("vehicle_purchase", "公务用车购置费", "购置费", "购置", exclude=("运行",)),
             _c("vehicle_operation", "公务用车运行维护费", "运行维护费", "运行费", exclude=("购置",)),
             _c("vehicles", "小计", "公务用车购置及运行"),
             _c("total", "合计", "总计", "三公"))),
-        _t(B, "B04", "财政拨款收支总表", ("财政拨款收支", "财政拨款收入支出"), shape="two_sided",
+        _t(B, "04", "财政拨款收支总表", ("财政拨款收支", "财政拨款收入支出"), shape="two_sided",
            exclude=("政府性基金", "国有资本经营"),
            rows=_BUDGET_T01_ROWS, columns=(
                _c("amount", *_AMOUNT, side="income"),
                _c("general_public_budget", "一般公共预算", side="expenditure"),
                _c("government_fund", "政府性基金", side="expenditure"),
                _c("state_capital", "国有资本经营", side="expenditure"),
-               _c("amount", *_AMOUNT, side="expenditure"))),
-        _t(B, "B15", "财政拨款支出表", ("财政拨款支出表", "财政拨款支出预算表"), optional=True, columns=budget_exp),
-        _t(B, "B01", "收支总表", ("收支总", "收支预算总表", "收入支出预算总表", "财务收支预算总表", "收支总体情况"),
+               _c("total", *_AMOUNT, side="expenditure"))),
+        _t(B, "fiscal-expenditure", "财政拨款支出表", ("财政拨款支出表", "财政拨款支出预算表"), optional=True, columns=budget_exp),
+        _t(B, "01", "收支总表", ("收支总", "收支预算总表", "收入支出预算总表", "财务收支预算总表", "收支总体情况"),
            shape="two_sided", rows=_BUDGET_T01_ROWS, exclude=("财政拨款",), columns=(
                _c("amount", *_AMOUNT, side="income"),
                _c("amount", *_AMOUNT, side="expenditure"))),
-        _t(B, "B12", "机关运行经费预算表", ("机关运行经费",), optional=True, shape="single_row", columns=(
+        _t(B, "12", "机关运行经费预算表", ("机关运行经费",), optional=True, shape="single_row", columns=(
             _c("total", "合计", "机关运行经费", "预算数", "金额"),)),
-        _t(B, "B05E", "一般公共预算支出表（经济分类）", ("一般公共预算+经济分类",), scheme="economic", optional=True,
+        _t(B, "06", "一般公共预算基本支出表", ("一般公共预算+基本支出",), scheme="economic", columns=(
+            _c("personnel", "人员经费"), _c("public", "公用经费"), _c("total", "合计", "小计", "预算数", "金额"))),
+        _t(B, "10", "一般公共预算项目支出表（经济分类）", ("一般公共预算+项目支出+经济分类",), scheme="economic",
+           optional=True, columns=(_c("total", "合计", "小计", "预算数", "金额"),)),
+        _t(B, "10", "一般公共预算支出表（经济分类）", ("一般公共预算+经济分类",), scheme="economic", optional=True,
            columns=(_c("personnel", "人员经费"), _c("public", "公用经费"), _c("basic", "基本支出"),
                     _c("project", "项目支出"), _c("total", "合计", "小计", "预算数", "金额"))),
-        _t(B, "B06", "一般公共预算基本支出表", ("一般公共预算+基本支出",), scheme="economic", columns=(
-            _c("personnel", "人员经费"), _c("public", "公用经费"), _c("total", "合计", "小计", "预算数", "金额"))),
-        _t(B, "B06P", "一般公共预算项目支出表（经济分类）", ("一般公共预算+项目支出+经济分类",), scheme="economic",
-           optional=True, columns=(_c("total", "合计", "小计", "预算数", "金额"),)),
-        _t(B, "B05", "一般公共预算支出表", ("一般公共预算+支出",), columns=budget_exp),
-        _t(B, "B08", "政府性基金预算支出表", ("政府性基金",), columns=budget_exp),
-        _t(B, "B09", "国有资本经营预算支出表", ("国有资本经营",), columns=budget_exp),
-        _t(B, "B10", "项目支出表", ("项目支出",), optional=True, columns=budget_exp),
-        _t(B, "B11", "政府采购预算表", ("政府采购",), optional=True, columns=(
+        _t(B, "05", "一般公共预算支出表", ("一般公共预算+支出",), columns=budget_exp),
+        _t(B, "08", "政府性基金预算支出表", ("政府性基金",), columns=budget_exp),
+        _t(B, "09", "国有资本经营预算支出表", ("国有资本经营",), columns=budget_exp),
+        _t(B, "11", "项目支出表", ("项目支出",), optional=True, columns=budget_exp),
+        _t(B, "13", "政府采购预算表", ("政府采购",), optional=True, columns=(
             _c("total", "合计", "小计", "预算数", "金额"),)),
-        _t(B, "B13", "基本支出预算表", ("基本支出",), scheme="economic", optional=True, columns=(
+        _t(B, "basic-by-unit", "基本支出预算表", ("基本支出",), scheme="economic", optional=True, columns=(
             _c("personnel", "人员经费"), _c("public", "公用经费"), _c("total", "合计", "小计", "预算数", "金额"))),
-        _t(B, "B02", "收入总表", ("收入总", "收入预算", "收入总体情况", "收入情况表"), columns=(
+        _t(B, "02", "收入总表", ("收入总", "收入预算", "收入总体情况", "收入情况表"), columns=(
             _c("general_public_budget", "一般公共预算"), _c("government_fund", "政府性基金"),
             _c("state_capital", "国有资本经营"), _c("special_account", "财政专户"), _c("fiscal", "财政拨款"),
             _c("business", "事业收入"), _c("operating", "经营收入"), _c("superior_subsidy", "上级补助"),
             _c("affiliates", "附属单位"), _c("opening_balance", "上年结转"), _c("other", "其他收入"),
             _c("total", "合计", "总计", "本年收入"))),
-        _t(B, "B03", "支出总表", ("支出总", "支出预算", "支出总体情况", "支出情况表"), columns=budget_exp),
-        _t(B, "B14", "绩效目标表", ("绩效",), optional=True, shape="other"),
+        _t(B, "03", "支出总表", ("支出总", "支出预算", "支出总体情况", "支出情况表"), columns=budget_exp),
+        _t(B, "performance", "绩效目标表", ("绩效",), optional=True, shape="other"),
     )
     return final + budget
 

@@ -24,26 +24,14 @@ from govbudget.layouts import norm
 from govbudget.money import in_wide_context
 from govbudget.published import BLANK, Coverage, Finding, Location, Published, Severity
 from govbudget.recognize import Page, Recognition, RecognizedTable, recognize
-from govbudget.tables import Column, Row, Table
+from govbudget.spec import ColumnSpec, TableSpec
+from govbudget.tables import Row, Table
 
-__all__ = ["NotADisclosureError", "ReadTable", "published_from_pages"]
+__all__ = ["NotADisclosureError", "published_from_pages"]
 
 
 class NotADisclosureError(FormatError):
     """The document is no 部门预算 / 部门决算 disclosure (no table and no 情况说明 recognised)."""
-
-
-@attrs.frozen
-class ReadTable(Table):
-    """A table as read from a document whose layout has no derived template (部门预算 today):
-    its id and title are those recognised."""
-
-    table_id: str = ""
-    table_title: str = ""
-
-    @property
-    def label(self) -> str:
-        return f"{self.table_id} {self.table_title}"
 
 
 def _year(pages: Sequence[Page]) -> int | None:
@@ -107,17 +95,21 @@ def _final_table(rt: RecognizedTable, template: Table) -> tuple[Table, set[tuple
         if ("", "total") not in {(r.side, r.key) for r in rows}:
             unread.add((tid, "total", "*"))
             rows.insert(0, Row("total", "合计", (BLANK,) * len(template.columns)))
-    return type(template)(template.columns, tuple(rows), rt.unit), unread
+    return attrs.evolve(template, rows=tuple(rows), unit=rt.unit), unread
 
 
-def _budget_table(rt: RecognizedTable) -> Table:
-    columns = tuple(Column(c.key, c.header, None, c.side) for c in rt.columns)
+def _table_as_read(rt: RecognizedTable, table_id: str) -> Table:
+    """A table laid out as the document prints it (a family without a derived template, or
+    a table the template does not have): its columns are those recognised."""
+    columns = tuple(ColumnSpec(c.key, c.header, None, (), c.side) for c in rt.columns)
+    spec = TableSpec(table_id, rt.title, columns, two_sided=rt.layout.shape == "two_sided",
+                     optional=rt.layout.optional)
     rows = []
     for r in rt.rows:
         cols = [c for c in columns if c.side == r.side] or [c for c in columns if not c.side]
         values = dict(r.values)
         rows.append(Row(r.key, r.label, tuple(values.get(c.key, BLANK) for c in cols), r.code, r.level, r.number, r.side))
-    return ReadTable(columns, tuple(rows), rt.unit, table_id=rt.id, table_title=rt.title)
+    return Table(spec, columns, tuple(rows), rt.unit)
 
 
 def _narrative_lines(pages: Sequence[Page]) -> list[tuple[int, int, str]]:
@@ -173,7 +165,7 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
             table, cells = _final_table(rt, template[key])
             unread |= cells
         else:
-            table = _budget_table(rt)
+            table = _table_as_read(rt, key)
         tables[key] = table
         if rt.statement:
             statements[key] = rt.statement
@@ -203,7 +195,7 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
                                     f"were not applied."))
     coverage = Coverage(rec.printed_tables, len(rec.tables), rec.numeric_cells, rec.placed_cells)
     return Published(_department(pages), year, edition, tables, narrative, statements, False, source, {},
-                     tuple(findings), True, family, frozenset(unread), coverage)
+                     tuple(findings), True, family or "final", frozenset(unread), coverage)
 
 
 def amount_cells(pages: Sequence[Page]) -> int:
