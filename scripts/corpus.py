@@ -31,8 +31,8 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 
 def _row(path: Path, corpus: Path) -> tuple[str, dict[str, object]]:
     from govbudget.errors import GovBudgetError
-    from govbudget.reading import NotADisclosureError
     from govbudget.readers import read
+    from govbudget.reading import NotADisclosureError
     from govbudget.rules import check
 
     name = str(path.relative_to(corpus))
@@ -90,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(line)
         stats.append(st)
     read = [s for s in stats if "family" in s]
-    refused_ok = sum(1 for s, p in zip(stats, paths) if s.get("refused") and "not-a-disclosure" in str(p))
-    refused_bad = sum(1 for s, p in zip(stats, paths) if s.get("refused") and "not-a-disclosure" not in str(p))
+    refused_ok = sum(1 for s, p in zip(stats, paths, strict=False) if s.get("refused") and "not-a-disclosure" in str(p))
+    refused_bad = sum(1 for s, p in zip(stats, paths, strict=False) if s.get("refused") and "not-a-disclosure" not in str(p))
     should_refuse = sum(1 for p in paths if "not-a-disclosure" in str(p))
     accepted_bad = sum(1 for s in read if s["expected_refusal"])
     printed = sum(int(s["printed"]) for s in read)  # type: ignore[call-overload]

@@ -20,7 +20,7 @@ import unicodedata
 
 import attrs
 
-__all__ = ["ColumnLayout", "TableLayout", "layouts", "norm", "match_title"]
+__all__ = ["ColumnLayout", "TableLayout", "layouts", "match_title", "norm"]
 
 
 def norm(text: str) -> str:

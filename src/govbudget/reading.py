@@ -117,7 +117,7 @@ def _narrative_lines(pages: Sequence[Page]) -> list[tuple[int, int, str]]:
     contents names it too) up to the next part."""
     lines = [(ln.page, ln.no, ln.text) for p in pages for ln in p.lines]
     starts = [i for i, (_, _, t) in enumerate(lines)
-              if re.match(r"^第[三四二]部分", norm(t)) and "情况说明" in norm(t) or re.fullmatch(r".{0,30}(决算|预算)情况说明", norm(t))]
+              if (re.match(r"^第[三四二]部分", norm(t)) and "情况说明" in norm(t)) or re.fullmatch(r".{0,30}(决算|预算)情况说明", norm(t))]
     if not starts:
         return []
     start = starts[-1] + 1

@@ -373,7 +373,7 @@ def _paths(header: Sequence[tuple[str | None, ...]], width: int) -> list[str]:
                     r[j] = c  # a span over several columns passes on
                 else:
                     continue
-            t = norm(c)
+            t = norm(c or "")
             if t and (not paths[j] or paths[j][-1] != t):
                 paths[j].append(t)
     return ["/".join(p) for p in paths]
@@ -470,7 +470,7 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
                 values.append((j, key, paths[j], True))
         # Two columns recognised as one key: the second keeps its header text.
         seen: set[str] = set()
-        for i, (j, key, hdr, dec) in enumerate(values):
+        for i, (j, key, hdr, _dec) in enumerate(values):
             if key in seen:
                 values[i] = (j, hdr or f"col{j + 1}", hdr, False)
             seen.add(values[i][1])
@@ -492,7 +492,7 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
         k = _header_rows(g.rows)
         # The repeated header of a continued table is dropped (and only a header).
         rows.extend((*g.where(i), r) for i, r in enumerate(g.rows[k:], k))
-        for i, r in enumerate(g.rows[:k]):
+        for _i, r in enumerate(g.rows[:k]):
             if tuple(norm(_cell(c)) for c in r) not in head_norm and any(_cell(c) for c in r):
                 head_norm.append(tuple(norm(_cell(c)) for c in r))
     data = [r for _, _, r in rows]
@@ -512,7 +512,7 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             if joined.startswith("支出") or (joined.startswith("项目") and active == 0 and out):
                 active = 1
             continue
-        for si, side in enumerate(sides):
+        for _si, side in enumerate(sides):
             side_name = side.name or (("income", "expenditure")[active] if lay.shape == "two_sided" else "")
             values = [(key, cells[j], j) for j, key, _, _ in side.value_cols]
             nums = [(key, c, j) for key, c, j in values if _is_amount(c)]
@@ -538,15 +538,15 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
                 continue
             key, code, level, shown = got
             parsed: list[tuple[str, Decimal]] = []
-            for k, c, _ in values:
+            for col, c, _ in values:
                 v = parse_amount(c)
                 if v is None:
                     st.note("reader.cell", Severity.WARNING, page, line,
-                            f"{part.title}：行“{shown}”栏“{k}”无法读取的金额“{_cell(c)}”。",
-                            f"{part.title}: row {shown!r} column {k!r}: cannot read the amount {_cell(c)!r}.",
+                            f"{part.title}：行“{shown}”栏“{col}”无法读取的金额“{_cell(c)}”。",
+                            f"{part.title}: row {shown!r} column {col!r}: cannot read the amount {_cell(c)!r}.",
                             lay.id, stated=_cell(c))
                     continue
-                parsed.append((k, v))
+                parsed.append((col, v))
             st.placed += len(nums)
             number = texts[side.number_col] if side.number_col is not None else ""
             out.append(RecognizedRow(key, shown, code, level, side_name, tuple(parsed), page, line,
@@ -583,7 +583,7 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
         parts = [re.sub(r"\s", "", texts[j]) for j in code_cols]
         if len(parts) >= 2 and all(re.fullmatch(r"\d{0,3}", p) for p in parts):
             # Split over 类/款/项: a part left blank repeats the row above's.
-            cls, sec, item = (parts + ["", ""])[:3]
+            cls, sec, item = ([*parts, "", ""])[:3]
             if cls and not sec and not item:
                 code = cls
             elif sec and not cls:
