@@ -27,7 +27,7 @@ from govbudget.recognize import Page, Recognition, RecognizedTable, recognize
 from govbudget.spec import ColumnSpec, TableSpec
 from govbudget.tables import Row, Table
 
-__all__ = ["NotADisclosureError", "published_from_pages"]
+__all__ = ["NotADisclosureError", "combine", "published_from_pages"]
 
 
 class NotADisclosureError(FormatError):
@@ -203,3 +203,44 @@ def amount_cells(pages: Sequence[Page]) -> int:
     from govbudget.recognize import _is_money
 
     return sum(1 for p in pages for g in p.grids for r in g.rows for c in r if _is_money(c))
+
+
+def combine(parts: Sequence[Published]) -> Published:
+    """Several documents of one disclosure read as one (``check a.pdf b.pdf --as-one``): the
+    tables of all (a table printed in two documents: the first kept, the second reported),
+    the 情况说明 of the first that has one, every reader finding, the coverage summed."""
+    if not parts:
+        raise FormatError("nothing to combine")
+    first = parts[0]
+    tables: dict[str, Table] = {}
+    findings: list[Finding] = []
+    statements: dict[str, str] = {}
+    unread: set[tuple[str, str, str]] = set()
+    with_tables = [p for p in parts if p.tables]
+    family = with_tables[0].family if with_tables else first.family
+    for p in parts:
+        findings.extend(p.reader_findings)
+        if p.tables and p.family != family:
+            raise FormatError(f"{p.source}: a {p.family} disclosure cannot be read as one with a {family} one")
+        for tid, t in p.tables.items():
+            if tid in tables:
+                findings.append(Finding("reader.table", Severity.WARNING, Location(table=tid),
+                                        f"{p.source}：公开{tid}表 已在前一文件中，未再读取。",
+                                        f"{p.source}: table {tid} is in an earlier document too; not read again."))
+                continue
+            tables[tid] = t
+        for k, v in p.statements.items():
+            statements.setdefault(k, v)
+        unread |= p.unread
+    # A table found in one part is no longer "not found": drop those findings of the others.
+    findings = [f for f in findings
+                if not (f.rule == "reader.table" and f.location.table in tables and "未找到" in f.message_zh)]
+    narrative = next((p.narrative for p in parts if p.narrative is not None), None)
+    covs = [p.coverage for p in parts if p.coverage is not None]
+    coverage = Coverage(*(sum(getattr(c, f) for c in covs) for f in
+                          ("tables_printed", "tables_recognised", "numeric_cells", "cells_placed"))) if covs else None
+    return Published(next((p.department for p in parts if p.department), ""),
+                     next((p.fiscal_year for p in parts if p.fiscal_year), None), first.edition, tables, narrative,
+                     statements, all(p.exact for p in parts), " + ".join(p.source for p in parts),
+                     {k: v for p in parts for k, v in p.lines.items()}, tuple(findings),
+                     all(p.has_statements for p in parts), family, frozenset(unread), coverage)
