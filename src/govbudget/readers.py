@@ -51,7 +51,7 @@ from govbudget.published import BLANK, Finding, Location, Published, Severity, f
 from govbudget.spec import family
 from govbudget.tables import Row, Table, derive
 
-__all__ = ["read", "read_csv", "read_document", "read_json", "read_text"]
+__all__ = ["read", "read_csv", "read_document", "read_plain", "read_json", "read_text"]
 
 _FINAL = family("final")
 _TITLES = {t.title: t.id for t in _FINAL.tables}
@@ -849,6 +849,68 @@ def read_document(path: str | Path) -> Published:
     return published_from_pages(pages_of(doc), source=str(path))
 
 
+def _markdown_to_tabs(text: str) -> str:
+    """Markdown tables as tab-separated rows (their ``| --- |`` rules dropped), headings as plain lines."""
+    out = []
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("|") and s.endswith("|"):
+            cells = [c.strip() for c in s[1:-1].split("|")]
+            if all(re.fullmatch(r":?-{3,}:?", c) for c in cells if c):
+                continue
+            out.append("\t".join(cells))
+        else:
+            out.append(re.sub(r"^#{1,6}\s+", "", line).replace("**", ""))
+    return "\n".join(out)
+
+
+def _is_markdown(text: str) -> bool:
+    return bool(re.search(r"^\|.*\|\s*\n\|(?:\s*:?-{3,}:?\s*\|)+", text, re.M))
+
+
+def read_plain(text: str, *, source: str = "text") -> Published:
+    """A report as plain text, in any of the forms it comes in: the text of a PDF or a web
+    page with tab-separated cells (the seed), text aligned with spaces (``govbudget report``'s
+    default output, pdftotext -layout), or Markdown (``govbudget report --format markdown``)."""
+    from govbudget.extract.text import parse_text
+    from govbudget.reading import published_from_pages
+    from govbudget.recognize import pages_of
+
+    if _is_markdown(text):
+        text = _markdown_to_tabs(text)
+    elif "\t" in text:
+        return read_text(text, source=source)
+    aligned = published_from_pages(pages_of(parse_text(text, source=source)), source=source)
+    expanded = _tabs_from_spaces(text)
+    if expanded is None:
+        return aligned
+    # Tabs turned into spaces (a copy, an editor): read as tab-separated too, keep the better.
+    try:
+        tabbed = read_text(expanded, source=source)
+    except GovBudgetError:
+        return aligned
+    return min((aligned, tabbed), key=_read_badness)
+
+
+def _read_badness(p: Published) -> tuple[int, int]:
+    left = sum(1 for f in p.reader_findings if f.severity is not Severity.INFO)
+    return (-len(p.tables), left)
+
+
+def _tabs_from_spaces(text: str) -> str | None:
+    """Text whose tabs were expanded to a fixed width of spaces, with the tabs restored
+    (a run of ``k × width`` spaces is ``k`` tabs, so blank cells keep their place); ``None``
+    when the runs of spaces show no fixed width (the text is aligned in columns instead)."""
+    runs = [len(m.group(0)) for m in re.finditer(r"(?:(?<=\S)|^) {2,}(?=\S)", text, re.M)]
+    if len(runs) < 10:
+        return None
+    width = max(set(runs), key=runs.count)
+    if sum(1 for r in runs if r % width == 0) < 0.9 * len(runs):
+        return None
+    return re.sub(r"(?:(?<=\S)|^) {2,}(?=\S)", lambda m: "\t" * max(1, round(len(m.group(0)) / width)), text,
+                  flags=re.M)
+
+
 def read(path: str | Path) -> Published:
     """Read a disclosure file, choosing the reader by suffix (.json, .csv, else text)."""
     from govbudget.io import read_bytes
@@ -862,4 +924,4 @@ def read(path: str | Path) -> Published:
         return read_json(text, source=str(p))
     if suffix == ".csv":
         return read_csv(text, source=str(p))
-    return read_text(text, source=str(p))
+    return read_plain(text, source=str(p))

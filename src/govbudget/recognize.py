@@ -249,12 +249,16 @@ def _title_in(texts: Sequence[str], family: str | None) -> tuple[TableLayout, st
 
 
 def document_family(pages: Sequence[Page]) -> str | None:
-    """决算 (``final``) or 预算 (``budget``), by what the first pages say of themselves."""
-    text = "".join(norm(ln.text) for p in pages[:4] for ln in p.lines[:40])
-    final, budget = text.count("决算"), text.count("预算")
+    """决算 (``final``) or 预算 (``budget``), by what the first pages say of themselves
+    (部门决算 / 单位预算 / 决算表 …; the fund names 一般公共预算 … say nothing)."""
+    text = "".join(norm(ln.text) for p in pages[:4] for ln in p.lines[:60])
+    text += "".join(norm(c or "") for p in pages[:4] for g in p.grids for r in g.rows[:3] for c in r)
+    pattern = r"(?:部门|单位|年度?)(决算|预算)|(决算|预算)(?:表|公开|情况说明|总表)"
+    votes = [a or b for a, b in re.findall(pattern, text)]
+    final, budget = votes.count("决算"), votes.count("预算")
     if not final and not budget:
         return None
-    return "final" if final > budget else "budget"
+    return "final" if final >= budget else "budget"
 
 
 def pages_of(doc: Document) -> list[Page]:
@@ -287,6 +291,10 @@ def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024) -
     """Recognise the disclosure tables in a document's pages (see the module docstring)."""
     st = _State(source, edition)
     family = document_family(pages)
+    if family is None:
+        titles = [match_title(ln.text) for p in pages for ln in p.lines]
+        fams = [t.family for t in titles if t is not None]
+        family = max(set(fams), key=fams.count) if fams else None
     parts: list[_Part] = []
     unrecognised: list[Grid] = []
     current: _Part | None = None
@@ -512,7 +520,8 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             if joined.startswith("支出") or (joined.startswith("项目") and active == 0 and out):
                 active = 1
             continue
-        for _si, side in enumerate(sides):
+        pending: int | None = None
+        for side in sides:
             side_name = side.name or (("income", "expenditure")[active] if lay.shape == "two_sided" else "")
             values = [(key, cells[j], j) for j, key, _, _ in side.value_cols]
             nums = [(key, c, j) for key, c, j in values if _is_amount(c)]
@@ -521,6 +530,16 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             code_txt = "".join(texts[j] for j in side.code_cols)
             if not label and not code_txt and lay.shape == "single_row" and nums:
                 label = "row"
+            if not label and not code_txt and nums and pending is not None:
+                # A footer label spanning panels (公用经费合计 over 公用经费's two panels): its
+                # figure is printed under the last panel.
+                prev = out[pending]
+                out[pending] = attrs.evolve(prev, values=tuple((k, v) for k, v in
+                                                               ((k, parse_amount(c)) for k, c, _ in values)
+                                                               if v is not None))
+                st.placed += len(nums)
+                pending = None
+                continue
             if not label and not code_txt:
                 if nums:
                     st.note("reader.cell", Severity.WARNING, page, line,
@@ -551,6 +570,7 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             number = texts[side.number_col] if side.number_col is not None else ""
             out.append(RecognizedRow(key, shown, code, level, side_name, tuple(parsed), page, line,
                                      int(number) if number.isdigit() else None))
+            pending = len(out) - 1 if lay.shape == "panels" and code is None and not nums else None
     columns = tuple(RecognizedColumn(key, hdr, s.name, dec) for s in sides for _, key, hdr, dec in s.value_cols)
     return RecognizedTable(lay, part.title, part.unit, columns, tuple(out),
                            tuple(dict.fromkeys(g.page for g in part.grids)), part.statement)
@@ -576,8 +596,9 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
     cat = catalog(scheme, st.edition)
     name = label
     code = ""
-    if norm(code_txt) in _TOTAL_LABELS and not norm(label):
-        label = name = norm(code_txt)
+    if code_txt and not re.search(r"\d", code_txt):
+        # Words in a code column (合计, 人员经费合计 in a 06 footer): the row's label.
+        label = name = f"{code_txt} {label}".strip()
         code_cols = ()
     if code_cols:
         parts = [re.sub(r"\s", "", texts[j]) for j in code_cols]
