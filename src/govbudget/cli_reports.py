@@ -65,8 +65,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
     from govbudget.errors import GovBudgetError
-    from govbudget.reading import NotADisclosureError, combine
     from govbudget.readers import read, read_text
+    from govbudget.reading import NotADisclosureError, combine
     from govbudget.rules import Report, check, to_json
 
     targets: list[str] = list(args.files)

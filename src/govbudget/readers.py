@@ -51,7 +51,7 @@ from govbudget.published import BLANK, Finding, Location, Published, Severity, f
 from govbudget.spec import family
 from govbudget.tables import Row, Table, derive
 
-__all__ = ["read", "read_csv", "read_document", "read_plain", "read_json", "read_text"]
+__all__ = ["read", "read_csv", "read_document", "read_json", "read_plain", "read_text"]
 
 _FINAL = family("final")
 _TITLES = {t.title: t.id for t in _FINAL.tables}
