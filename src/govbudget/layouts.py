@@ -93,6 +93,10 @@ _FINAL_T04_ROWS = (
     ("state_capital", ("国有资本经营预算财政拨款", "国有资本经营预算财政拨款收入")),
     ("income_total", ("本年收入合计",)),
     ("opening_fiscal", ("年初财政拨款结转和结余",)),
+    # the fund rows again, under 年初财政拨款结转和结余 (the first unused key is taken)
+    ("opening_general_public_budget", ("一般公共预算财政拨款", "一般公共预算财政拨款收入")),
+    ("opening_government_fund", ("政府性基金预算财政拨款", "政府性基金预算财政拨款收入")),
+    ("opening_state_capital", ("国有资本经营预算财政拨款", "国有资本经营预算财政拨款收入")),
     ("income_grand_total", ("总计", "收入总计")),
     ("expenditure_total", ("本年支出合计",)),
     ("closing_fiscal", ("年末财政拨款结转和结余",)),

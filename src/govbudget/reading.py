@@ -84,7 +84,8 @@ def _final_table(rt: RecognizedTable, template: Table) -> tuple[Table, set[tuple
             if got is not None:
                 rows.append(got)
             elif t.values and not t.key.endswith(tuple(f"blank_{i}" for i in range(100))) and "blank" not in t.key:
-                if t.code is None:
+                if t.code is None and not (rt.statement and not rt.rows):
+                    # (an empty table printed with its statement 本表无数据 has exact zeros)
                     unread.add((tid, t.key, "*"))
                 rows.append(attrs.evolve(t, values=(BLANK,) * len(t.values)))
             elif t.values:
@@ -93,7 +94,8 @@ def _final_table(rt: RecognizedTable, template: Table) -> tuple[Table, set[tuple
     else:
         rows = list(by_key.values())
         if ("", "total") not in {(r.side, r.key) for r in rows}:
-            unread.add((tid, "total", "*"))
+            if not (rt.statement and not rt.rows):
+                unread.add((tid, "total", "*"))
             rows.insert(0, Row("total", "合计", (BLANK,) * len(template.columns)))
     return attrs.evolve(template, rows=tuple(rows), unit=rt.unit), unread
 

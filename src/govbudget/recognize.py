@@ -235,6 +235,8 @@ def _title_in(texts: Sequence[str], family: str | None) -> tuple[TableLayout, st
     """The last title among the lines (a title can wrap over two lines)."""
     found = None
     for i, t in enumerate(texts):
+        if re.search(r"单位[：:]|部门[：:]", t):
+            continue  # the unit line under a title (单位：万元) is no part of it
         for cand in (t, texts[i - 1] + t if i else t):
             c = norm(cand)
             if len(c) > 60 or not c:
@@ -301,7 +303,15 @@ def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024) -
     last_unit = Unit.WAN
     for page in pages:
         prev_bottom = -1.0
-        for grid in page.grids:
+        for gi, grid in enumerate(page.grids):
+            below_next = page.grids[gi + 1].top if gi + 1 < len(page.grids) else float("inf")
+            tail = [ln for ln in page.lines if grid.bottom < ln.top < below_next]
+            if tail and norm(tail[0].text) in _TOTAL_LABELS:
+                # A 合计 row whose cells are all blank, left out of the grid by the extractor.
+                width = max((len(r) for r in grid.rows), default=1)
+                grid = attrs.evolve(grid, rows=(*grid.rows, (tail[0].text.strip(), *([""] * (width - 1)))),
+                                    row_pages=(*grid.row_pages, page.number) if grid.row_pages else (),
+                                    row_lines=(*grid.row_lines, tail[0].no) if grid.row_lines else ())
             above = [ln.text for ln in page.lines if prev_bottom <= ln.top < grid.top] if grid.top else \
                 [ln.text for ln in page.lines]
             # A title printed inside the grid (first rows with one non-empty cell).
@@ -324,13 +334,14 @@ def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024) -
             else:
                 current = None
                 unrecognised.append(grid)
-        # Statements under an empty table (本表无数据 …) belong to the table on this page.
-        if current is not None:
-            for ln in page.lines:
-                c = norm(ln.text)
-                if ("无数据" in c or "空表" in c or "没有" in c or "不涉及" in c) and len(c) < 80 \
-                        and current.grids[-1].page == page.number:
-                    current.statement = ln.text.strip()
+            if current is not None and current.grids[-1] is grid:
+                # The statement under an empty table (本表无数据 …): between it and the next grid.
+                below = page.grids[gi + 1].top if gi + 1 < len(page.grids) else float("inf")
+                for ln in page.lines:
+                    c = norm(ln.text)
+                    if grid.bottom <= ln.top < below and len(c) < 120 and \
+                            any(w in c for w in ("无数据", "空表", "没有", "不涉及", "无此项")):
+                        current.statement = ln.text.strip()
     tables = [_assemble(st, p) for p in parts]
     for g in unrecognised:
         n = sum(1 for r in g.rows for c in r if _is_money(c))
@@ -359,9 +370,11 @@ def _header_rows(rows: Sequence[tuple[str | None, ...]]) -> int:
     for i, r in enumerate(rows):
         if any(_is_money(c) for c in r):
             return i
-        # A data row whose amounts are all blank: its first cell is a total or a code.
+        # A data row whose amounts are all blank: its first cell is a total, a code or a
+        # numbered label (一、…).
         first = _cell(r[0]) if r else ""
-        if i and first and (norm(first) in _TOTAL_LABELS or re.match(r"^\[?\d{3}(?:\D|$)", first)):
+        if i and first and (norm(first) in _TOTAL_LABELS or re.match(r"^\[?\d{3}(?:\D|$)", first)
+                            or re.match(r"^[一二三四五六七八九十]+[、.．]", first)):
             return i
     return len(rows)
 
@@ -439,7 +452,8 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
                 or (codes[j] and codes[j] >= money[j] and not texty[j] and codes[j] * 2 >= sum(
                     1 for r in data if j < len(r) and _cell(r[j]))):
             kinds.append("code")
-        elif money[j] or (not texty[j] and _match_column(lay, p, "") is not None and j > 0):
+        elif money[j] or (not texty[j] and _match_column(lay, p, "") is not None
+                          and (j > 0 or lay.shape == "single_row")):
             kinds.append("value")
         elif texty[j] or j == 0:
             kinds.append("label")
@@ -507,6 +521,7 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
     sides = _layout_columns(st, part, header, data, width)
     out: list[RecognizedRow] = []
     parents: dict[str, str] = {}
+    used: set[tuple[str, str]] = set()
     active = 0
     scheme = Scheme.ECONOMIC_DEPARTMENT if lay.scheme == "economic" else Scheme.FUNCTIONAL
     for page, line, r in rows:
@@ -547,7 +562,7 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
                             f"{part.title}: amounts without a label {[c for _, c, _ in nums]} were not read.", lay.id)
                 continue
             got = _identify(st, lay, scheme, side_name, label, code_txt, side.code_cols, texts,
-                            parents if lay.shape != "panels" else {}, page, line)
+                            parents if lay.shape != "panels" else {}, page, line, used)
             if got is None:
                 if nums:
                     st.note("reader.row", Severity.WARNING, page, line,
@@ -556,6 +571,8 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
                             lay.id, stated=label or code_txt)
                 continue
             key, code, level, shown = got
+            if code is None:
+                used.add((side_name, key))
             parsed: list[tuple[str, Decimal]] = []
             for col, c, _ in values:
                 v = parse_amount(c)
@@ -576,10 +593,14 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
                            tuple(dict.fromkeys(g.page for g in part.grids)), part.statement)
 
 
-def _fixed_key(lay: TableLayout, label: str, side: str) -> str | None:
+def _fixed_key(lay: TableLayout, label: str, side: str, used: set[tuple[str, str]] | None = None) -> str | None:
+    """The fixed row a label names: the first of the layout's rows with that label not yet
+    placed on this side (公开04's fund rows come twice: 本年收入, then 年初结转和结余)."""
     t = _strip_ordinal(label)
     t = re.sub(r"^其中[：:]?", "", t)
     for key, variants in lay.rows:
+        if used is not None and (side, key) in used:
+            continue
         if side == "income" and key.startswith("expenditure"):
             continue
         if side == "expenditure" and (key.startswith("income") or key in ("use_of_non_fiscal_balance", "opening_balance")):
@@ -591,13 +612,14 @@ def _fixed_key(lay: TableLayout, label: str, side: str) -> str | None:
 
 def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: str, code_txt: str,
               code_cols: tuple[int, ...], texts: list[str], parents: dict[str, str], page: int,
-              line: int) -> tuple[str, str | None, Level | None, str] | None:
+              line: int, used: set[tuple[str, str]]) -> tuple[str, str | None, Level | None, str] | None:
     """The key, code and level of a row, and its label as shown."""
     cat = catalog(scheme, st.edition)
     name = label
     code = ""
-    if code_txt and not re.search(r"\d", code_txt):
-        # Words in a code column (合计, 人员经费合计 in a 06 footer): the row's label.
+    if code_txt and not re.fullmatch(r"[\d\s]+", code_txt):
+        # Words in a code column (合计, 人员经费合计 in a 06 footer, a code joined to its name):
+        # the row's label, where a joined code is found below.
         label = name = f"{code_txt} {label}".strip()
         code_cols = ()
     if code_cols:
@@ -651,11 +673,11 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
                 f"{lay.title}: {code!r} is not a subject code.", lay.id, stated=code)
     if n in _TOTAL_LABELS or _strip_ordinal(n) in _TOTAL_LABELS:
         if lay.shape == "two_sided":
-            fixed = _fixed_key(lay, n, side)
+            fixed = _fixed_key(lay, n, side, used)
             if fixed:
                 return fixed, None, None, name
         return "total", None, None, name
-    fixed = _fixed_key(lay, n, side) if lay.rows else None
+    fixed = _fixed_key(lay, n, side, used) if lay.rows else None
     if fixed:
         return fixed, None, None, name
     bare = _strip_ordinal(n)
