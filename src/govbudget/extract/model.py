@@ -68,6 +68,9 @@ class TableRow:
     one table have different pages); ``index`` is the row's index in the table's part on that
     page, counting from 0 and including any header rows printed there; ``line`` is the source
     line for text and HTML input (1-based) or the sheet row for XLSX, else ``None``.
+    ``indents`` gives, per cell, how far (points) its text starts right of the cell's left
+    edge (``None`` for an empty cell): names printed without a code show their level (类/款/项)
+    only by indentation.  It is ``()`` when the format has no geometry.
     """
 
     cells: tuple[str, ...]
@@ -75,6 +78,7 @@ class TableRow:
     index: int
     bbox: BBox | None = None
     line: int | None = None
+    indents: tuple[float | None, ...] = ()
 
     def __len__(self) -> int:
         return len(self.cells)
@@ -162,7 +166,8 @@ class Page:
     """A page (页) of the document, or a sheet of a workbook (``name`` is then the sheet name).
 
     ``chars`` counts the characters of the page's text layer (``None`` when the format has no
-    such notion); a PDF page with ``chars == 0`` has no text layer (a scan?).
+    such notion, or the page could not be parsed: see the document's problems); a PDF page
+    with ``chars == 0`` has no text layer (a scan?).
     """
 
     number: int
@@ -243,10 +248,10 @@ class Document:
 
     @property
     def text(self) -> str:
-        """The running text, one line per line, pages separated by a form feed."""
+        """The running text in reading order, one line per line, a form feed between pages."""
         out: list[str] = []
         page = None
-        for line in self.lines:
+        for line in (item for item in self.flow() if isinstance(item, TextLine)):
             if page is not None and line.page != page:
                 out.append("\f")
             page = line.page

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import re
 import time
@@ -27,7 +28,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
 from attrs import evolve, frozen
 
@@ -46,9 +47,10 @@ from govbudget.extract.model import (
 )
 from govbudget.extract.text_utils import clean_cell, clean_line
 
-if TYPE_CHECKING:
-    from pdfplumber.page import Page as PlumberPage
-    from pdfplumber.table import Table as PlumberTable
+# pdfplumber's page and table objects; typed loosely so that type checking does not need the
+# optional extra installed.
+PlumberPage = Any
+PlumberTable = Any
 
 _TEXT_SETTINGS: dict[str, Any] = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 # Coordinates closer than this (points) are the same ruling: pdfplumber snaps edges by 3 pt.
@@ -124,6 +126,9 @@ def _head(path: str | os.PathLike[str], label: str) -> bytes:
 
 
 def _why(exc: BaseException) -> str:
+    # pdfplumber wraps pdfminer's exception as the first argument of a PdfminerException
+    while exc.args and isinstance(exc.args[0], BaseException):
+        exc = exc.args[0]
     kind = type(exc).__name__
     text = str(exc) or kind
     if "password" in text.lower() or "encrypt" in kind.lower() or "Password" in kind:
@@ -173,7 +178,7 @@ def _extract(pdf: Any, label: str, limits: Limits) -> Document:
         except Exception as exc:
             failures.append(ExtractError(label, _why(exc), page=number))
             problems.append(Problem(f"cannot be read: {_why(exc)}", number))
-            pages.append(Page(number, chars=0))
+            pages.append(Page(number))  # chars unknown: the page could not be parsed
             continue
         finally:
             _release(ppage)
@@ -184,7 +189,7 @@ def _extract(pdf: Any, label: str, limits: Limits) -> Document:
         lines.extend(page_lines)
     if failures and len(failures) == len(pages):
         raise failures[0]
-    lines = _mark_furniture(lines, pages)
+    lines = _mark_furniture(lines, pages, parts)
     tables, lines = _join(parts, lines)
     return Document(label, "pdf", tuple(pages), tuple(tables), tuple(lines), tuple(problems))
 
@@ -195,9 +200,11 @@ def _release(ppage: Any) -> None:
         ppage.close()
 
 
-@frozen
-class _Glyph:
-    """A character reduced to what grouping needs; ``mid`` and ``base`` are top-down points."""
+class _Glyph(NamedTuple):
+    """A character reduced to what grouping needs; ``mid`` and ``base`` are top-down points.
+
+    A named tuple, not an attrs class: one is made per character, and tuples are cheap.
+    """
 
     text: str
     x0: float
@@ -241,7 +248,7 @@ def _page(ppage: PlumberPage, number: int) -> tuple[Page, list[_Part], list[Text
     glyphs = [_glyph(ch, height) for ch in chars]
     found = ppage.find_tables()
     strategy: Strategy = "lines"
-    if not found and not ppage.edges:
+    if not found and not ppage.edges and _aligned_rows(glyphs) >= 3:
         found = ppage.find_tables(_TEXT_SETTINGS)
         strategy = "text"
     grids = [g for g in (_Grid.of(t) for t in found) if g is not None]
@@ -255,15 +262,41 @@ def _page(ppage: PlumberPage, number: int) -> tuple[Page, list[_Part], list[Text
     parts = []
     for grid in grids:
         part = grid.part(number, strategy)
-        if strategy == "text" and not _looks_tabular(part.table):
-            rest.extend(grid.glyphs())
-            continue
+        if strategy == "text":
+            trimmed, released = _trim(grid, part)
+            if trimmed is None or not _looks_tabular(trimmed.table):
+                rest.extend(grid.glyphs())
+                continue
+            rest.extend(released)
+            part = trimmed
         parts.append(part)
     return (
         page,
         parts,
         [TextLine(number, n, text, box) for n, (text, box) in enumerate(_group(rest), start=1)],
     )
+
+
+def _trim(grid: _Grid, part: _Part) -> tuple[_Part | None, list[_Glyph]]:
+    """A table found by text alignment without its blank rows and without the rows of a single
+    cell around it (a title or a unit line above, a note below: running text)."""
+    rows = part.table.rows
+    filled = [sum(1 for c in r.cells if c) for r in rows]
+    multi = [i for i, n in enumerate(filled) if n >= 2]
+    if not multi:
+        return None, []
+    keep = [i for i in range(multi[0], multi[-1] + 1) if filled[i]]
+    released = [g for (r, _), gs in grid.content.items() if r not in keep for g in gs]
+    kept = tuple(evolve(rows[i], index=k) for k, i in enumerate(keep))
+    x0, _, x1, _ = part.table.bbox or (0.0, 0.0, 0.0, 0.0)
+    bbox = (
+        x0,
+        kept[0].bbox[1] if kept[0].bbox else 0.0,
+        x1,
+        kept[-1].bbox[3] if kept[-1].bbox else 0.0,
+    )
+    table = evolve(part.table, rows=kept, bbox=bbox, parts=((part.table.page, bbox),))
+    return _Part(table, part.xs), released
 
 
 def _looks_tabular(table: ExtractedTable) -> bool:
@@ -335,12 +368,23 @@ class _Grid:
     def part(self, page: int, strategy: Strategy) -> _Part:
         width = len(self.xs)
         grid = [[""] * width for _ in self.tops]
+        indents: list[list[float | None]] = [[None] * width for _ in self.tops]
         for (r, c), glyphs in self.content.items():
             grid[r][c] = _cell_text(glyphs)
+            if grid[r][c]:
+                # from the first inked glyph: indentation is often printed as leading blanks
+                left = min(g.x0 for g in glyphs if g.text.strip())
+                indents[r][c] = round(max(0.0, left - self.xs[c]), 1)
         edges = [*self.tops[1:], self.bottom]
         rows = tuple(
-            TableRow(tuple(cells), page, i, (self.xs[0], top, self.right, edges[i]))
-            for i, (top, cells) in enumerate(zip(self.tops, grid, strict=True))
+            TableRow(
+                tuple(grid[i]),
+                page,
+                i,
+                (self.xs[0], top, self.right, edges[i]),
+                indents=tuple(indents[i]),
+            )
+            for i, top in enumerate(self.tops)
         )
         bbox = (self.xs[0], self.tops[0], self.right, self.bottom)
         table = ExtractedTable(
@@ -373,8 +417,8 @@ def _cell_text(glyphs: Sequence[_Glyph]) -> str:
     return clean_cell("\n".join(text for text, _ in _group(glyphs)))
 
 
-def _group(glyphs: Sequence[_Glyph]) -> list[tuple[str, BBox]]:
-    """Group glyphs into printed lines by baseline, order each by x, put a space at gaps."""
+def _bands(glyphs: Sequence[_Glyph]) -> list[list[_Glyph]]:
+    """Glyphs grouped into printed lines by baseline, each ordered by x."""
     bands: list[tuple[float, float, list[_Glyph]]] = []
     for g in sorted(glyphs, key=lambda g: (g.base, g.x0)):
         if bands:
@@ -383,9 +427,29 @@ def _group(glyphs: Sequence[_Glyph]) -> list[tuple[str, BBox]]:
                 members.append(g)
                 continue
         bands.append((g.base, g.size, [g]))
-    out: list[tuple[str, BBox]] = []
     for _, _, members in bands:
         members.sort(key=lambda g: g.x0)
+    return [members for _, _, members in bands]
+
+
+def _aligned_rows(glyphs: Sequence[_Glyph]) -> int:
+    """How many printed lines have a number after a wide gap (> 1.5 em): rows of figures.
+
+    A cheap test run before pdfplumber's text strategy, which is slow on pages of prose.
+    """
+    count = 0
+    for members in _bands(glyphs):
+        for prev, g in itertools.pairwise(members):
+            if g.x0 - prev.x1 > 1.5 * max(g.size, prev.size, 4.0) and g.text.isdigit():
+                count += 1
+                break
+    return count
+
+
+def _group(glyphs: Sequence[_Glyph]) -> list[tuple[str, BBox]]:
+    """Group glyphs into printed lines by baseline, order each by x, put a space at gaps."""
+    out: list[tuple[str, BBox]] = []
+    for members in _bands(glyphs):
         pieces: list[str] = []
         last: _Glyph | None = None
         for g in members:
@@ -408,9 +472,28 @@ def _group(glyphs: Sequence[_Glyph]) -> list[tuple[str, BBox]]:
     return out
 
 
-def _mark_furniture(lines: list[TextLine], pages: Sequence[Page]) -> list[TextLine]:
-    """Mark running headers, footers and page numbers (页眉页脚) in the margin bands."""
+def _mark_furniture(
+    lines: list[TextLine], pages: Sequence[Page], parts: Sequence[_Part]
+) -> list[TextLine]:
+    """Mark running headers, footers and page numbers (页眉页脚).
+
+    Furniture is a line in the top or bottom margin band that is a page number or is printed
+    identically on many pages, or a page number printed as the first or last line of its page
+    with no table above or below it (footers sit higher than the band on some pages).
+    """
     heights = {p.number: p.height or 0.0 for p in pages}
+    tops: dict[int, float] = {}
+    bottoms: dict[int, float] = {}
+    for part in parts:
+        if part.table.bbox is not None:
+            page = part.table.page
+            tops[page] = min(tops.get(page, part.table.bbox[1]), part.table.bbox[1])
+            bottoms[page] = max(bottoms.get(page, 0.0), part.table.bbox[3])
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for line in lines:
+        first.setdefault(line.page, line.line)
+        last[line.page] = line.line
 
     def in_margin(line: TextLine) -> bool:
         h = heights.get(line.page) or 0.0
@@ -418,11 +501,23 @@ def _mark_furniture(lines: list[TextLine], pages: Sequence[Page]) -> list[TextLi
             return False
         return line.bbox[3] <= _MARGIN * h or line.bbox[1] >= (1 - _MARGIN) * h
 
+    def at_edge(line: TextLine) -> bool:
+        if line.bbox is None:
+            return False
+        if line.line == last[line.page]:
+            return line.bbox[1] >= bottoms.get(line.page, 0.0)
+        if line.line == first[line.page]:
+            return line.bbox[3] <= tops.get(line.page, line.bbox[3])
+        return False
+
     counts = Counter(text for _, text in {(ln.page, ln.text) for ln in lines if in_margin(ln)})
     threshold = max(3, int(0.4 * len(pages) + 0.999))
     out = []
     for line in lines:
-        if in_margin(line) and (_PAGE_NUMBER.match(line.text) or counts[line.text] >= threshold):
+        number = _PAGE_NUMBER.match(line.text) is not None
+        if (in_margin(line) and (number or counts[line.text] >= threshold)) or (
+            number and at_edge(line)
+        ):
             line = evolve(line, furniture=True)
         out.append(line)
     return out

@@ -77,7 +77,7 @@ def extract_xlsx(
         raise ExtractError(label, f"inflates to {inflated} bytes, over the limit of {budget}")
     try:
         values = openpyxl.load_workbook(BytesIO(data), data_only=True)
-        formulas = openpyxl.load_workbook(BytesIO(data), data_only=False, read_only=True)
+        formulas = openpyxl.load_workbook(BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl raises KeyError, ValueError, XML errors … for broken files
         raise ExtractError(
             label, f"is not a readable XLSX workbook: {type(exc).__name__}: {exc}"[:300]
@@ -86,24 +86,20 @@ def extract_xlsx(
     tables: list[ExtractedTable] = []
     lines: list[TextLine] = []
     problems: list[Problem] = []
-    try:
-        for number, sheet in enumerate(values.worksheets, start=1):
-            if limits.max_pages is not None and number > limits.max_pages:
-                problems.append(
-                    Problem(
-                        f"sheets from {sheet.title!r} on not read: over the limit "
-                        f"of {limits.max_pages}",
-                        number,
-                    )
+    for number, sheet in enumerate(values.worksheets, start=1):
+        if limits.max_pages is not None and number > limits.max_pages:
+            problems.append(
+                Problem(
+                    f"sheets from {sheet.title!r} on not read: over the limit of {limits.max_pages}",
+                    number,
                 )
-                break
-            pages.append(Page(number, name=sheet.title))
-            grid = _values(sheet, number, formulas[sheet.title], problems)
-            t, ln = _cut(grid, _merged(sheet), number)
-            tables.extend(t)
-            lines.extend(ln)
-    finally:
-        formulas.close()
+            )
+            break
+        pages.append(Page(number, name=sheet.title))
+        grid = _values(sheet, number, formulas[sheet.title], problems)
+        t, ln = _cut(grid, _merged(sheet), number)
+        tables.extend(t)
+        lines.extend(ln)
     return Document(label, "xlsx", tuple(pages), tuple(tables), tuple(lines), tuple(problems))
 
 
@@ -128,28 +124,35 @@ def _values(
 ) -> dict[tuple[int, int], str]:
     """The non-empty cells of ``sheet`` as text, by (row, column), 1-based."""
     out: dict[tuple[int, int], str] = {}
-    for row in sheet.iter_rows():
-        for cell in row:
-            text = _text(cell.value)
-            if text:
-                out[(cell.row, cell.column)] = text
-    for row in formulas.iter_rows():
-        for cell in row:
-            value = getattr(cell, "value", None)
-            if (
-                isinstance(value, str)
-                and value.startswith("=")
-                and (cell.row, cell.column) not in out
-            ):
-                problems.append(
-                    Problem(
-                        f"sheet {sheet.title!r}, cell {cell.coordinate}: a formula without a cached "
-                        "value (never calculated): not read; open and save the workbook in a "
-                        "spreadsheet program",
-                        page,
-                    )
+    for cell in _stored(sheet):
+        text = _text(cell.value)
+        if text:
+            out[(cell.row, cell.column)] = text
+    for cell in _stored(formulas):
+        value = cell.value
+        if isinstance(value, str) and value.startswith("=") and (cell.row, cell.column) not in out:
+            problems.append(
+                Problem(
+                    f"sheet {sheet.title!r}, cell {cell.coordinate}: a formula without a cached "
+                    "value (never calculated): not read; open and save the workbook in a "
+                    "spreadsheet program",
+                    page,
                 )
+            )
     return out
+
+
+def _stored(sheet: Any) -> list[Any]:
+    """The cells the file stores, in row order.
+
+    ``iter_rows()`` walks the whole rectangle up to the farthest stored cell: one stray cell at
+    XFD1048576 would make it create 17 billion cells.  The worksheet's cell map holds only the
+    stored ones (``_cells``: private, but openpyxl's storage since its first releases).
+    """
+    cells = getattr(sheet, "_cells", None)
+    if isinstance(cells, dict):
+        return [cells[key] for key in sorted(cells)]
+    return [cell for row in sheet.iter_rows() for cell in row]
 
 
 def _merged(sheet: Any) -> list[tuple[int, int, int, int]]:
