@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal as D
 
 import pytest
@@ -10,8 +11,9 @@ import govbudget.tables as tables_module
 from govbudget.classification import Catalog, Level, Scheme, catalog
 from govbudget.io import example_ledger
 from govbudget.ledger import ExpenditureLine, IncomeLine, IncomeSource, Ledger, Nature
+from govbudget.published import Published, Severity
 from govbudget.render import disclosure_from_json, render
-from govbudget.rules import check
+from govbudget.rules import Rule, check
 from govbudget.spec import family
 from govbudget.tables import derive
 
@@ -84,3 +86,44 @@ def test_rendering_follows_the_spec() -> None:
     assert t06.title in text and t06.note in text
     for row in t06.rows:
         assert row.label in text  # 人员经费合计, 公用经费合计
+
+
+def _errors_of(rules: Sequence[Rule], p: Published, rule_id: str) -> int:
+    return sum(len([f for f in r.check(p) if f.severity is Severity.ERROR]) for r in rules if r.id == rule_id)
+
+
+def test_generated_rules_follow_the_declarations() -> None:
+    import attrs
+
+    from govbudget.published import from_disclosure, replace_cell
+    from govbudget.rules import generated_rules, rule
+
+    fam = family("final")
+    p = replace_cell(from_disclosure(derive(example_ledger())), "09", "three_public", "actual_total", D("5"))
+    # As declared, 决算数·合计 = 出国 + 车辆 + 接待: the changed total is an error.
+    assert _errors_of(generated_rules(fam), p, "final.t09.totals") == 1
+    # Declare 决算数·合计 as no sum, and the generated rule no longer asserts it.
+    t09 = fam.table("09")
+    columns = tuple(attrs.evolve(c, sum_of=()) if c.key == "actual_total" else c for c in t09.columns)
+    loose = attrs.evolve(fam, tables=tuple(attrs.evolve(t, columns=columns) if t.id == "09" else t
+                                           for t in fam.tables))
+    assert _errors_of(generated_rules(loose), p, "final.t09.totals") == 0
+    assert rule("t05.row-natures") is rule("final.t05.row-natures")
+
+
+def test_every_declared_sum_has_its_generated_rule() -> None:
+    from govbudget.rules import RULES
+
+    fam = family("final")
+    ids = {r.id for r in RULES}
+    for t in fam.tables:
+        for c in t.columns:
+            if c.sum_of:
+                assert f"final.t{t.id}.{c.rule or 'row-' + c.key.replace('_', '-')}" in ids
+        for row in t.rows:
+            if row.sum_of:
+                assert f"final.t{t.id}.{row.rule or row.key.replace('_', '-')}" in ids
+        for i in t.identities:
+            assert f"final.t{t.id}.{i.id}" in ids
+    assert {f"final.{i.id}" for i in fam.identities} | {f"final.{lk.id}" for lk in fam.links} <= ids
+    assert all(r.id.startswith("final.") for r in RULES)

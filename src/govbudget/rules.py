@@ -60,6 +60,7 @@ from govbudget.spec import (
     Identity,
     RowSpec,
     SubjectLink,
+    SubjectRows,
     TableSpec,
     family,
     family_ids,
@@ -442,7 +443,8 @@ def _subject_hierarchy(t: TableSpec) -> Callable[[Published], Iterator[Relation]
                     if len(c) != parent.digits:
                         continue
                     total = p.cell(t.id, c, col.key)
-                    assert total is not None
+                    if total is None:  # a column the report does not print: not read
+                        continue
                     kids = tuple((1, q) for k in codes if len(k) == child.digits and k.startswith(c)
                                  and (q := p.cell(t.id, k, col.key)) is not None)
                     yield Sum(total, kids, f"{t.label} {c}[{col.title}] = Σ 下级科目")
@@ -464,8 +466,8 @@ def _identities(identities: Sequence[Identity], links: Sequence[SubjectLink]) ->
             codes = {r.code for t in (a, b) for r in t.rows if r.code and r.level is link.level}
             for c in sorted(codes):
                 qa, qb = p.cell(link.left_table, c, link.left_column), p.cell(link.right_table, c, link.right_column)
-                assert qa is not None and qb is not None
-                yield Sum(qa, ((1, qb),), f"公开{link.left_table}表 {c} = 公开{link.right_table}表 {c}")
+                if qa is not None and qb is not None:  # else a column not printed: not read
+                    yield Sum(qa, ((1, qb),), f"{a.label} {c} = {b.label} {c}")
     return relations
 
 
@@ -481,6 +483,11 @@ def _sum_text(keys: tuple[str, ...], name: Callable[[str], str]) -> str:
 
 def _identity_text(i: Identity) -> str:
     return f"{i.left} = {_signed((r.sign, str(attrs.evolve(r, sign=1))) for r in i.right)}"
+
+
+def _refs(declarations: Iterable[ColumnSpec | RowSpec | SubjectRows | Identity | SubjectLink]) -> str:
+    """The reference ids (``I01`` …) of the declarations a rule comes from."""
+    return ", ".join(dict.fromkeys(d.ref for d in declarations if d.ref))
 
 
 def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
@@ -506,7 +513,7 @@ def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
             out.append(Rule(f"{prefix}.{name}", "in-table sum", ERROR, f"{t.label} 每行 {eq.replace(f'{t.id}[r].', '')}",
                             f"Table {t.id}: in every row, " + "; ".join(
                                 f"{c.key} = {_sum_text(c.sum_of, str)}" for c in cols),
-                            eq, _column_sums(t, cols)))
+                            eq, _column_sums(t, cols), _refs(cols)))
         rows_by_rule: dict[str, list[RowSpec]] = defaultdict(list)
         for r in t.rows:
             if r.sum_of:
@@ -518,7 +525,7 @@ def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
             eq = "; ".join(f"{t.id}.{r.label} = {_sum_text(r.sum_of, row_title)}" for r in rows)
             out.append(Rule(f"{prefix}.{name}", "in-table sum", ERROR, f"{t.label} {eq.replace(f'{t.id}.', '')}",
                             f"Table {t.id}: " + "; ".join(f"{r.key} = {_sum_text(r.sum_of, str)}" for r in rows)
-                            + " (in every column of its side)", eq, _row_sums(t, rows)))
+                            + " (in every column of its side)", eq, _row_sums(t, rows), _refs(rows)))
         if hierarchy is not None:
             assert t.subjects is not None
             rows = rows_by_rule.get(hierarchy, [])
@@ -536,14 +543,14 @@ def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
                             + "（每一栏）",
                             f"Table {t.id}: " + " = Σ ".join(names) + (" and the total" if rows else "")
                             + " in every column", eq,
-                            both))
+                            both, _refs([t.subjects, *rows])))
         by_id: dict[str, list[Identity]] = defaultdict(list)
         for i in t.identities:
             by_id[i.id].append(i)
         for name, group in by_id.items():
             out.append(Rule(f"{prefix}.{name}", "balance", ERROR, group[0].title, f"Table {t.id}: {name}",
                             "; ".join(_identity_text(i) for i in group),
-                            _identities(group, ())))
+                            _identities(group, ()), _refs(group)))
     ids = list(dict.fromkeys([*(i.id for i in fam.identities), *(link.id for link in fam.links)]))
     for name in ids:
         group = [i for i in fam.identities if i.id == name]
@@ -553,7 +560,7 @@ def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
                         *(f"{lk.left_table}[{lk.level.value}].{lk.left_column} = "
                           f"{lk.right_table}[{lk.level.value}].{lk.right_column}" for lk in links)])
         out.append(Rule(f"{fam.id}.{name}", "cross-table", ERROR, title, f"Across tables: {name}", eq,
-                        _identities(group, links)))
+                        _identities(group, links), _refs([*group, *links])))
     return tuple(out)
 
 
@@ -908,7 +915,14 @@ def _hand_written_final() -> tuple[Rule, ...]:
 
 
 #: Rules a family adds by hand to those generated from its spec.
-_HAND_WRITTEN: Mapping[str, Callable[[], tuple[Rule, ...]]] = {"final": _hand_written_final}
+def _hand_written_budget() -> tuple[Rule, ...]:
+    from govbudget.budget.rules import hand_written  # the budget family's own module
+
+    return hand_written()
+
+
+_HAND_WRITTEN: Mapping[str, Callable[[], tuple[Rule, ...]]] = {
+    "final": _hand_written_final, "budget": _hand_written_budget}
 
 
 @functools.cache

@@ -14,9 +14,13 @@ form, independently of any department's money:
 - the identities that hold by construction (:attr:`ColumnSpec.sum_of`, :attr:`RowSpec.sum_of`,
   :class:`Identity`), from which the checker generates its rules.
 
-Derivation, rendering, reading and checking all follow the spec: nothing in them restates a
-title, a column or a fixed row.  Families are found by id (:func:`family`) and built once,
+Derivation, rendering and checking follow the spec: nothing in them restates a title, a
+column or a fixed row (the readers use its titles, and match labels and headers through
+:meth:`TableSpec.match_row` / :meth:`TableSpec.match_column` as they move onto it).  Families are found by id (:func:`family`) and built once,
 lazily (each is a module ``govbudget.families.<id>`` with a ``spec()`` function).
+
+Every declaration that yields a rule may carry ``ref``: the id of the rule in the reference
+(``../shared/spec/disclosure-tables.md`` §3, e.g. ``I01``), shown in ``docs/rules.md``.
 
 Printed text is matched after :func:`normalise`: full-width forms folded (NFKC), spaces and
 quotes dropped, brackets unified; labels also lose a leading ordinal (``一、``, ``（一）``).
@@ -103,6 +107,7 @@ class ColumnSpec:
     group: str = ""
     sum_of: tuple[str, ...] = ()
     rule: str = ""
+    ref: str = ""
 
     @functools.cached_property
     def _texts(self) -> frozenset[str]:
@@ -132,6 +137,7 @@ class RowSpec:
     parent: str | None = None
     sum_of: tuple[str, ...] = ()
     rule: str = ""
+    ref: str = ""
 
     @property
     def is_blank(self) -> bool:
@@ -179,6 +185,7 @@ class SubjectRows:
     omit: tuple[str, ...] = ()
     ordinal: bool = False
     rule: str = "hierarchy"
+    ref: str = ""
 
 
 @attrs.frozen
@@ -208,6 +215,7 @@ class Identity:
     title: str
     left: CellRef
     right: tuple[CellRef, ...]
+    ref: str = ""
 
 
 @attrs.frozen
@@ -222,6 +230,7 @@ class SubjectLink:
     right_table: str
     right_column: str
     level: Level = Level.CLASS
+    ref: str = ""
 
 
 @attrs.frozen
@@ -242,11 +251,13 @@ class TableSpec:
     panels: tuple[PanelSpec, ...] = ()
     identities: tuple[Identity, ...] = ()
     optional: bool = False
+    #: How the family names its tables: ``公开05表`` (部门决算), ``预算05表`` (部门预算).
+    label_prefix: str = "公开"
 
     @property
     def label(self) -> str:
         """``公开05表`` for table 05."""
-        return f"公开{self.id}表"
+        return f"{self.label_prefix}{self.id}表"
 
     @functools.cached_property
     def _titles(self) -> frozenset[str]:
@@ -267,8 +278,16 @@ class TableSpec:
 
     def columns_for(self, side: str = "") -> tuple[ColumnSpec, ...]:
         """The columns of one side (all columns of a one-sided or paneled table)."""
-        own = tuple(c for c in self.columns if c.side == side)
-        return own or tuple(c for c in self.columns if not c.side)
+        found = self._columns_by_side.get(side)
+        if found is None:
+            found = tuple(c for c in self.columns if not c.side)
+        return found
+
+    @functools.cached_property
+    def _columns_by_side(self) -> Mapping[str, tuple[ColumnSpec, ...]]:
+        # Asked for once per derived row: computed once per spec.
+        return {side: tuple(c for c in self.columns if c.side == side)
+                for side in dict.fromkeys(c.side for c in self.columns)}
 
     def column(self, key: str, side: str | None = None) -> ColumnSpec:
         """The column with this key (on ``side`` when given); an error naming the table."""
@@ -276,6 +295,31 @@ class TableSpec:
             if c.key == key:
                 return c
         raise GovBudgetError(f"{self.label}: no column {key!r}" + (f" on side {side!r}" if side else ""))
+
+    def column_sums(self, side: str = "") -> tuple[tuple[str, tuple[tuple[int, str], ...]], ...]:
+        """The declared column sums of one side as ``(key, signed terms)``, each after the
+        columns it sums (the order derivation computes them in)."""
+        return self._column_sums[side if self.two_sided else ""]
+
+    @functools.cached_property
+    def _column_sums(self) -> Mapping[str, tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]:
+        out = {}
+        for side in (self.sides if self.two_sided else ("",)):
+            columns = self.columns_for(side)
+            pending = [c for c in columns if c.sum_of]
+            done = {c.key for c in columns} - {c.key for c in pending}
+            plan: list[tuple[str, tuple[tuple[int, str], ...]]] = []
+            while pending:
+                ready = [c for c in pending if all(k in done for _, k in terms(c.sum_of))]
+                if not ready:
+                    raise GovBudgetError(f"{self.label}: columns {[c.key for c in pending]} sum columns "
+                                         "the side lacks, or each other")
+                for c in ready:
+                    plan.append((c.key, tuple(terms(c.sum_of))))
+                    done.add(c.key)
+                    pending.remove(c)
+            out[side] = tuple(plan)
+        return out
 
     def has_column(self, key: str) -> bool:
         """Whether some side has a column ``key``."""
@@ -388,13 +432,12 @@ class FamilySpec:
         """A cell named through the spec, checked to exist: the table, its column, and a
         fixed row (a subject code is accepted for a table with subject rows)."""
         t = self.table(table_id)
-        side: str | None = None
         if any(r.key == row for r in t.rows):
             side = t.row(row).side
-        elif t.subjects is None or not row.isdigit():
+        elif t.subjects is not None and row.isdigit():
+            side = t.subjects.side
+        else:
             raise GovBudgetError(f"{t.label}: no row {row!r}")
-        elif t.subjects is not None:
-            side = t.subjects.side if not t.panels else None
         t.column(column, side if t.two_sided else None)
         return CellRef(t.id, row, column)
 

@@ -96,8 +96,9 @@ class Table:
     """One disclosure table laid out by its ``spec``.  Values are exact 元 when ``unit`` is
     元 (derived), or figures as printed when read from a published report (``unit`` 万元)."""
 
-    spec: TableSpec
-    columns: tuple[Column, ...]
+    # The repr names the spec only: the whole declaration would drown the figures.
+    spec: TableSpec = attrs.field(repr=lambda spec: f"<{spec.label} {spec.title}>")
+    columns: tuple[Column, ...] = attrs.field(repr=False)
     rows: tuple[Row, ...]
     unit: Unit = Unit.YUAN
 
@@ -256,6 +257,10 @@ def _relayout(table: Table, edition: int) -> Table:
     if spec.subjects is not None:
         leaves = {c: v for c, v in subjects.items() if _is_leaf(spec, c)}
         return _subject_table(spec, edition, leaves)
+    if any(r.key not in {f.key for f in spec.rows} for r in table.rows):
+        # Rows beyond the fixed ones (a 部门预算 收入总表's units, 项目支出表's projects) are
+        # already summed cell by cell, united by key: nothing to lay out again.
+        return table
     return _fixed_table(spec, {key: v for (_, key), v in values.items()})
 
 
@@ -453,22 +458,21 @@ def _add(*columns: Sequence[Decimal]) -> list[Decimal]:
 _Cells = Mapping[str, Decimal]
 
 
-def _complete(spec: TableSpec, columns: Sequence[ColumnSpec], given: _Cells) -> tuple[Decimal, ...]:
-    """One row's values in column order: the given cells, each declared column sum
-    (``sum_of``) computed from them, and zero for a column with neither (no such money)."""
+def _complete(spec: TableSpec, side: str, given: _Cells) -> tuple[Decimal, ...]:
+    """One row's values in the column order of ``side``: the given cells, each declared
+    column sum computed from them, and zero for a column with neither (no such money)."""
+    plan, columns = spec.column_sums(side), spec.columns_for(side)
+    if not plan:
+        return tuple([given.get(c.key, ZERO) for c in columns])
     got = dict(given)
-    for c in columns:
-        if c.key not in got and not c.sum_of:
-            got[c.key] = ZERO
-    pending = [c for c in columns if c.key not in got]
-    while pending:
-        ready = [c for c in pending if all(k in got for _, k in terms(c.sum_of))]
-        if not ready:  # sums in a cycle, or over a column the side lacks: a defect of the spec
-            raise GovBudgetError(f"{spec.label}: columns {[c.key for c in pending]} cannot be summed")
-        for c in ready:
-            got[c.key] = sum((got[k] if sign > 0 else -got[k] for sign, k in terms(c.sum_of)), ZERO)
-            pending.remove(c)
-    return tuple(got[c.key] for c in columns)
+    for key, parts in plan:
+        if key not in got:
+            total = ZERO
+            for sign, k in parts:
+                value = got.get(k, ZERO)
+                total = total + value if sign > 0 else total - value
+            got[key] = total
+    return tuple([got.get(c.key, ZERO) for c in columns])
 
 
 class _Side:
@@ -480,7 +484,7 @@ class _Side:
         self.spec, self.side, self.top = spec, side, top
         self.columns = spec.columns_for(side)
         self.values: dict[str, tuple[Decimal, ...]] = {
-            key: _complete(spec, self.columns, cells) for key, cells in given.items()}
+            key: _complete(spec, side, cells) for key, cells in given.items()}
 
     def __call__(self, key: str) -> tuple[Decimal, ...]:
         found = self.values.get(key)
@@ -515,8 +519,16 @@ def _fixed_codes(spec: TableSpec, edition: int, level: Level, within: Sequence[s
     assert subj is not None
     if not subj.fixed:
         return set()
-    return {s.code for s in catalog(subj.scheme, edition) if s.level is level and s.code not in subj.omit
-            and (within is None or s.code[:3] in within)}
+    return set(_catalog_codes(catalog(subj.scheme, edition), level, subj.omit,
+                              None if within is None else tuple(within)))
+
+
+@functools.lru_cache(maxsize=64)
+def _catalog_codes(cat: Catalog, level: Level, omit: tuple[str, ...], within: tuple[str, ...] | None) -> frozenset[str]:
+    # Keyed by the catalog object (itself cached per edition): a scan of a whole catalog per
+    # table was most of the time of deriving a small ledger.
+    return frozenset(s.code for s in cat if s.level is level and s.code not in omit
+                     and (within is None or s.code[:3] in within))
 
 
 def _two_sided(spec: TableSpec, edition: int, given: Mapping[tuple[str, str], _Cells],
@@ -532,8 +544,7 @@ def _two_sided(spec: TableSpec, edition: int, given: Mapping[tuple[str, str], _C
     lines = spec.lines(len(codes))
     rows: list[Row] = []
     for side in spec.sides:
-        columns = spec.columns_for(side)
-        top = [_complete(spec, columns, subjects.get(c, {})) for c in codes] if side == subj.side else []
+        top = [_complete(spec, side, subjects.get(c, {})) for c in codes] if side == subj.side else []
         values = _Side(spec, side, {k: v for (s, k), v in given.items() if s == side}, top)
         rows += _fixed_rows(spec, side, "head", values, lines)
         if side == subj.side:
@@ -570,7 +581,7 @@ def _subject_table(spec: TableSpec, edition: int, leaves: Mapping[str, _Cells]) 
     subj = spec.subjects
     assert subj is not None
     cat = catalog(subj.scheme, edition)
-    full = {code: _complete(spec, spec.columns, cells) for code, cells in leaves.items()}
+    full = {code: _complete(spec, "", cells) for code, cells in leaves.items()}
     sums = _hierarchy(spec, {c: v for c, v in full.items() if any(v)})
     top_digits = subj.levels[0].digits
     top = [v for c, v in sorted(sums.items()) if len(c) == top_digits]
@@ -600,7 +611,7 @@ def _paneled(spec: TableSpec, edition: int, leaves: Mapping[str, _Cells]) -> Tab
         panel = spec.panel_of(cls)
         if panel is None:
             raise GovBudgetError(f"{spec.label}: no panel takes 类 {cls}")
-        items = {c: _complete(spec, spec.columns, leaves.get(c, {})) for c in by_class[cls]}
+        items = {c: _complete(spec, "", leaves.get(c, {})) for c in by_class[cls]}
         total = _add([ZERO] * len(spec.columns), *items.values())
         tops[panel.key].append(total)
         rows.append(Row(cls, _name(cat, cls), tuple(total), code=cls, level=top_level, side=panel.key))
