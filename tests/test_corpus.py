@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from scripts.corpus import DEFAULT_CORPUS, main
 
 pytest.importorskip("pdfplumber")

@@ -117,12 +117,14 @@ _BUDGET_T01_ROWS = (
     ("affiliates", ("附属单位上缴收入",)),
     ("other", ("其他收入", "其他资金收入")),
     ("unit_funds", ("单位资金",)),
-    ("income_total", ("本年收入合计", "收入合计")),
+    ("income_total", ("本年收入合计", "收入合计", "本年收入")),
     ("use_of_non_fiscal_balance", ("使用非财政拨款结余", "用事业基金弥补收支差额")),
-    ("opening_balance", ("上年结转结余", "上年结转", "上年结转和结余", "年初结转和结余", "上年结余")),
+    ("carryover", ("上年结转结余", "上年结转", "上年结转和结余", "年初结转和结余", "上年结余", "上年财政拨款结转")),
     ("income_grand_total", ("收入总计", "总计")),
-    ("expenditure_total", ("本年支出合计", "支出合计")),
-    ("closing_balance", ("结转结余下年", "结转下年", "年末结转和结余", "结转下年支出")),
+    ("subsidy_to_affiliates", ("对附属单位补助支出",)),
+    ("remit_to_superior", ("上缴上级支出",)),
+    ("expenditure_total", ("本年支出合计", "支出合计", "本年支出")),
+    ("carry_forward", ("结转结余下年", "结转下年", "年末结转和结余", "结转下年支出")),
     ("expenditure_grand_total", ("支出总计", "总计")),
 )
 
@@ -175,7 +177,8 @@ def layouts() -> tuple[TableLayout, ...]:
     )
     budget_exp = (_c("basic", "基本支出"), _c("project", "项目支出"), _c("operating", "经营支出"),
                   _c("remit_to_superior", "上缴上级"), _c("subsidy_to_affiliates", "对附属单位补助"),
-                  _c("total", "合计", "小计", "总计", "预算数", "金额"))
+                  _c("total", "合计", "小计", "总计", "预算数", "金额", "本年预算", "一般公共预算支出",
+                     "政府性基金预算支出", "国有资本经营预算支出"))
     budget = (
         _t(B, "07", "一般公共预算“三公”经费支出表", ("三公",), shape="single_row", columns=(
             _c("office", "机关运行经费"),
@@ -198,7 +201,7 @@ def layouts() -> tuple[TableLayout, ...]:
                _c("amount", *_AMOUNT, side="income"),
                _c("amount", *_AMOUNT, side="expenditure"))),
         _t(B, "12", "机关运行经费预算表", ("机关运行经费",), optional=True, shape="single_row", columns=(
-            _c("total", "合计", "机关运行经费", "预算数", "金额"),)),
+            _c("amount", "合计", "机关运行经费", "预算数", "金额"),)),
         _t(B, "06", "一般公共预算基本支出表", ("一般公共预算+基本支出",), scheme="economic", columns=(
             _c("personnel", "人员经费"), _c("public", "公用经费"), _c("total", "合计", "小计", "预算数", "金额"))),
         _t(B, "10", "一般公共预算项目支出表（经济分类）", ("一般公共预算+项目支出+经济分类",), scheme="economic",
@@ -210,15 +213,17 @@ def layouts() -> tuple[TableLayout, ...]:
         _t(B, "08", "政府性基金预算支出表", ("政府性基金",), columns=budget_exp),
         _t(B, "09", "国有资本经营预算支出表", ("国有资本经营",), columns=budget_exp),
         _t(B, "11", "项目支出表", ("项目支出",), optional=True, columns=budget_exp),
-        _t(B, "13", "政府采购预算表", ("政府采购",), optional=True, columns=(
-            _c("total", "合计", "小计", "预算数", "金额"),)),
+        _t(B, "13", "政府采购预算表", ("政府采购",), optional=True, shape="single_row", columns=(
+            _c("amount", "合计", "小计", "预算数", "金额"),),
+           rows=(("goods", ("货物", "货物类")), ("works", ("工程", "工程类")), ("services", ("服务", "服务类")),
+                 ("total", ("合计", "总计")))),
         _t(B, "basic-by-unit", "基本支出预算表", ("基本支出",), scheme="economic", optional=True, columns=(
             _c("personnel", "人员经费"), _c("public", "公用经费"), _c("total", "合计", "小计", "预算数", "金额"))),
         _t(B, "02", "收入总表", ("收入总", "收入预算", "收入总体情况", "收入情况表"), columns=(
             _c("general_public_budget", "一般公共预算"), _c("government_fund", "政府性基金"),
             _c("state_capital", "国有资本经营"), _c("special_account", "财政专户"), _c("fiscal", "财政拨款"),
             _c("business", "事业收入"), _c("operating", "经营收入"), _c("superior_subsidy", "上级补助"),
-            _c("affiliates", "附属单位"), _c("opening_balance", "上年结转"), _c("other", "其他收入"),
+            _c("affiliates", "附属单位"), _c("carryover", "上年结转"), _c("other", "其他收入"),
             _c("total", "合计", "总计", "本年收入"))),
         _t(B, "03", "支出总表", ("支出总", "支出预算", "支出总体情况", "支出情况表"), columns=budget_exp),
         _t(B, "performance", "绩效目标表", ("绩效",), optional=True, shape="other"),

@@ -187,7 +187,10 @@ class Published:
         loc = Location(table_id, row_key, column, row.label if row else None,
                        line=self.lines.get((table_id, row_key)), table_label=table.label)
         name = f"{table.label} {row.label if row and row.label else row_key}·{column}"
-        if not self.is_read(table_id, row_key, column_key):
+        if not self.is_read(table_id, row_key, column_key) or (
+                row is None and not self.exact and _level_not_printed(table, row_key)):
+            # (a subject row absent from a printed table that prints no row of its level — 类
+            # rows of a table printing only 项 — is not printed, not zero)
             return Quantity(Decimal(0), Decimal(0), loc, name, read=False)
         if self.exact:
             return Quantity(convert(value, table.unit, Unit.WAN), Decimal(0), loc, name)
@@ -205,6 +208,12 @@ class Published:
         if f is None:
             return None
         return figure_quantity(f, self.narrative.section_of(key))
+
+
+def _level_not_printed(table: Table, row_key: str) -> bool:
+    if not (row_key.isdigit() and len(row_key) in (3, 5, 7)):
+        return False
+    return bool(table.rows) and not any(r.code and len(r.code) == len(row_key) for r in table.rows)
 
 
 def figure_quantity(f: Figure, section: str | None) -> Quantity:

@@ -24,7 +24,7 @@ from govbudget.layouts import norm
 from govbudget.money import in_wide_context
 from govbudget.published import BLANK, Coverage, Finding, Location, Published, Severity
 from govbudget.recognize import Page, Recognition, RecognizedTable, recognize
-from govbudget.spec import ColumnSpec, TableSpec
+from govbudget.spec import ColumnSpec, TableSpec, family, family_ids
 from govbudget.tables import Row, Table
 
 __all__ = ["NotADisclosureError", "combine", "published_from_pages"]
@@ -49,52 +49,68 @@ def _department(pages: Sequence[Page]) -> str:
     return ""
 
 
-def _final_table(rt: RecognizedTable, template: Table) -> tuple[Table, set[tuple[str, str, str]]]:
-    """A recognised 决算 table in the checker's form: the template's columns, the rows printed
+def _templates(family_id: str, edition: int) -> dict[str, Table]:
+    """Empty tables of a family: its columns and fixed rows (for 部门决算, an empty derivation:
+    the edition's 类 rows and the 公开06 template too)."""
+    from govbudget.readers import _template
+
+    if family_id == "final":
+        return _template(edition)
+    if family_id not in family_ids():
+        return {}
+    out = {}
+    for t in family(family_id).tables:
+        rows = tuple(Row(r.key, r.label, (BLANK,) * len([c for c in t.columns if c.side == r.side] or t.columns),
+                         side=r.side) for r in t.rows)
+        out[t.id] = Table(t, t.columns, rows, t.unit)
+    return out
+
+
+def _template_table(rt: RecognizedTable, template: Table) -> tuple[Table, set[tuple[str, str, str]]]:
+    """A recognised table in its family's form: the template's columns, the rows printed
     (fixed rows and subject rows), and the cells the document does not print (unread)."""
     unread: set[tuple[str, str, str]] = set()
     tid = rt.id
+    spec = template.spec
+    empty = bool(rt.statement) and not rt.rows  # printed empty with its statement: exact zeros
     present = {(c.side, c.key) for c in rt.columns if c.declared}
     for c in template.columns:
-        if (c.side, c.key) not in present and ("", c.key) not in present:
+        if (c.side, c.key) not in present and ("", c.key) not in present and not empty:
             # A column the document does not print: every cell of it is unread.
             unread.add((tid, "*", c.key))
     rows: list[Row] = []
     by_key: dict[tuple[str, str], Row] = {}
     for r in rt.rows:
-        side = r.side if template.columns_for(r.side) != template.columns_for("") or r.side in ("income", "expenditure") \
-            else ""
-        if tid == "06":
+        side = r.side if spec.two_sided else ""
+        if spec.panels:
             side = "personnel" if (r.code or r.key)[:3] in ("301", "303") or r.key == "personnel_total" else "public"
-        cols = template.columns_for(side if side in ("income", "expenditure") else "")
+        cols = template.columns_for(side if spec.two_sided else "")
         values = dict(r.values)
         row = Row(r.key, r.label, tuple(values.get(c.key, BLANK) for c in cols), r.code, r.level, r.number, side)
-        if (side, r.key) in by_key:
-            continue
-        by_key[(side, r.key)] = row
-    if tid in ("01", "04", "06", "09"):
+        if (side, r.key) not in by_key:
+            by_key[(side, r.key)] = row
+    fixed = [t for t in template.rows if t.code is None and t.values and "blank" not in t.key]
+    if spec.two_sided or spec.panels or spec.subjects is None:
         # Fixed rows the document does not print are unread (not zero); padding rows stay blank.
         for t in template.rows:
             got = by_key.pop((t.side, t.key), None)
-            if tid == "09" and got is None:
+            if got is None and len(fixed) == 1 and spec.subjects is None:
+                # A one-row table (三公): its data row, whatever its label.
                 got = next((by_key.pop(k) for k in list(by_key) if k[1] in ("row", "total") or k[1].startswith("label:")),
                            None)
                 if got is not None:
                     got = attrs.evolve(got, key=t.key)
             if got is not None:
                 rows.append(got)
-            elif t.values and not t.key.endswith(tuple(f"blank_{i}" for i in range(100))) and "blank" not in t.key:
-                if t.code is None and not (rt.statement and not rt.rows):
-                    # (an empty table printed with its statement 本表无数据 has exact zeros)
-                    unread.add((tid, t.key, "*"))
-                rows.append(attrs.evolve(t, values=(BLANK,) * len(t.values)))
             elif t.values:
+                if t in fixed and not empty:
+                    unread.add((tid, t.key, "*"))
                 rows.append(attrs.evolve(t, values=(BLANK,) * len(t.values)))
         rows.extend(by_key.values())
     else:
         rows = list(by_key.values())
         if ("", "total") not in {(r.side, r.key) for r in rows}:
-            if not (rt.statement and not rt.rows):
+            if not empty:
                 unread.add((tid, "total", "*"))
             rows.insert(0, Row("total", "合计", (BLANK,) * len(template.columns)))
     return attrs.evolve(template, rows=tuple(rows), unit=rt.unit), unread
@@ -135,12 +151,12 @@ def _narrative_lines(pages: Sequence[Page]) -> list[tuple[int, int, str]]:
 @in_wide_context
 def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: int | None = None) -> Published:
     """Read a document's pages into checker input (see the module docstring)."""
-    from govbudget.readers import _Line, _read_narrative, _Reader, _template
+    from govbudget.readers import _Line, _read_narrative, _Reader
 
     year = _year(pages)
     if edition is None:
         edition = edition_for_year(year) if year else EDITIONS[-1]
-    rec: Recognition = recognize(pages, source=source, edition=edition)
+    rec: Recognition = recognize(pages, source=source, edition=edition, year=year)
     if not any(p.lines or p.grids for p in pages):
         raise FormatError(f"{source}: no text layer (a scanned document?); nothing could be read")
     core = [t for t in rec.tables if not t.layout.optional]
@@ -148,11 +164,11 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
     tables: dict[str, Table] = {}
     unread: set[tuple[str, str, str]] = set()
     statements: dict[str, str] = {}
-    family = rec.family
-    template = _template(edition) if family == "final" else {}
+    family_id = rec.family
+    template = _templates(family_id or "final", edition)
     for rt in rec.tables:
         key = rt.id
-        if rt.layout.family != family:
+        if rt.layout.family != family_id:
             continue
         if key in tables:
             # The same table printed twice (a unit's own table after the department's): kept apart.
@@ -163,8 +179,8 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
             findings.append(Finding("reader.table", Severity.INFO, Location(table=rt.id),
                                     f"第{rt.pages[0]}页：{rt.title} 再次出现，作为 {key} 另行读取（不参与规则）。",
                                     f"page {rt.pages[0]}: {rt.title} appears again; read apart as {key} (not checked)."))
-        if family == "final" and key in template:
-            table, cells = _final_table(rt, template[key])
+        if key in template:
+            table, cells = _template_table(rt, template[key])
             unread |= cells
         else:
             table = _table_as_read(rt, key)
@@ -173,7 +189,7 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
             statements[key] = rt.statement
     narrative = None
     text_lines = _narrative_lines(pages)
-    if family == "final" and text_lines:
+    if family_id == "final" and text_lines:
         r = _Reader(source)
         numbered = [_Line(i + 1, t) for i, (_, _, t) in enumerate(text_lines)]
         narrative = _read_narrative(r, numbered, _department(pages), year or 0, edition)
@@ -189,7 +205,7 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
         raise NotADisclosureError(
             f"{source}: 不是部门预算或部门决算公开文件：未识别出公开表，也没有情况说明（识别到的表：{what}）。"
             f" / not a budget or final-accounts disclosure: no disclosure table and no explanatory text recognised.")
-    if family == "final":
+    if family_id == "final":
         for tid in sorted(set(template) - set(tables)):
             findings.append(Finding("reader.table", Severity.WARNING, Location(table=tid),
                                     f"未找到公开{tid}表（{template[tid].title}）；涉及该表的规则未检查。",
@@ -197,7 +213,7 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
                                     f"were not applied."))
     coverage = Coverage(rec.printed_tables, len(rec.tables), rec.numeric_cells, rec.placed_cells)
     return Published(_department(pages), year, edition, tables, narrative, statements, False, source, {},
-                     tuple(findings), True, family or "final", frozenset(unread), coverage)
+                     tuple(findings), True, family_id or "final", frozenset(unread), coverage)
 
 
 def amount_cells(pages: Sequence[Page]) -> int:

@@ -189,7 +189,10 @@ _CODE_HEAD = ("编码", "代码", "科目编码", "科目代码")
 
 
 def _strip_ordinal(label: str) -> str:
-    return _ORDINAL.sub("", norm(label))
+    # Before norm() drops the brackets of （一）.
+    t = re.sub(r"\s", "", unicodedata.normalize("NFKC", label))
+    t = re.sub(r"^(?:[(（][一二三四五六七八九十\d]+[)）]|(?:[一二三四五六七八九十]+|\d{1,2})[、.．])+", "", t)
+    return _ORDINAL.sub("", norm(t))
 
 
 def _cell(text: str | None) -> str:
@@ -211,6 +214,7 @@ class _Part:
 class _State:
     source: str
     edition: int
+    year: int | None = None
     findings: list[Finding] = attrs.field(factory=list)
     numeric: int = 0
     placed: int = 0
@@ -289,9 +293,12 @@ def pages_of(doc: Document) -> list[Page]:
     return out
 
 
-def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024) -> Recognition:
-    """Recognise the disclosure tables in a document's pages (see the module docstring)."""
-    st = _State(source, edition)
+def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024,
+              year: int | None = None) -> Recognition:
+    """Recognise the disclosure tables in a document's pages (see the module docstring).
+    ``year`` is the document's year: a column headed with another year (2025年预算数 in a 2026
+    budget) or 上年 is the prior year's, kept under its header, never taken for this year's."""
+    st = _State(source, edition, year)
     family = document_family(pages)
     if family is None:
         titles = [match_title(ln.text) for p in pages for ln in p.lines]
@@ -404,8 +411,25 @@ def _vmerged(grid: list[list[str | None]], ri: int, j: int) -> bool:
     return ri > 0 and grid[ri][j] is None and grid[ri - 1][j] is not None
 
 
+_SUBTOTAL = ("小计", "合计", "计")
+
+
 def _match_column(lay: TableLayout, path: str, side: str) -> str | None:
-    best: tuple[int, str] | None = None
+    """The column key a header path names (see :func:`_match_column_own`)."""
+    got = _match_column_own(lay, path, side)
+    return got[0] if got else None
+
+
+def _match_column_own(lay: TableLayout, path: str, side: str) -> tuple[str, bool] | None:
+    """The column key a header path names, and whether the column's own (lowest) header cell
+    names it (else only a group header above it does); the own cell's alias wins.  A 小计
+    under a group header is that group's total (基本支出/小计 is 基本支出)."""
+    parts = path.split("/")
+    while len(parts) > 1 and parts[-1] in _SUBTOTAL:
+        parts = parts[:-1]
+    path = "/".join(parts)
+    last = parts[-1]
+    best: tuple[int, str, bool] | None = None
     for col in lay.columns:
         if col.side and side and col.side != side:
             continue
@@ -413,14 +437,14 @@ def _match_column(lay: TableLayout, path: str, side: str) -> str | None:
             continue
         for alias in col.aliases:
             if all(w in path for w in alias):
-                score = sum(len(w) for w in alias)
-                # The alias matched in the last header cell is the column's own name.
-                last = path.rsplit("/", 1)[-1]
-                if all(w in last for w in alias):
-                    score += 100
+                own = all(w in last for w in alias)
+                score = sum(len(w) for w in alias) + (100 if own else 0)
                 if best is None or score > best[0]:
-                    best = (score, col.key)
-    return best[1] if best else None
+                    best = (score, col.key, own)
+    return (best[1], best[2]) if best else None
+
+
+_PRIOR = re.compile(r"上年(?:预算|执行|决算)|上年数")
 
 
 @attrs.frozen
@@ -477,10 +501,16 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
             if "支出" in text.split("/")[0] and gi == 0:
                 name = "expenditure"
         values: list[tuple[int, str, str, bool]] = []
+        owns: dict[int, bool] = {}
         for j in cols:
             if kinds[j] != "value":
                 continue
-            key = _match_column(lay, paths[j], name)
+            years = [int(y) for y in re.findall(r"(20\d{2})年", paths[j])]
+            prior = bool(_PRIOR.search(paths[j])) or bool(st.year and years and st.year not in years)
+            got = None if prior else _match_column_own(lay, paths[j], name)
+            key = got[0] if got else None
+            if got:
+                owns[j] = got[1]
             if key is None:
                 key = paths[j] or f"col{j + 1}"
                 st.note("reader.column", Severity.INFO, part.grids[0].page, None,
@@ -490,12 +520,22 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
                 values.append((j, key, paths[j], False))
             else:
                 values.append((j, key, paths[j], True))
-        # Two columns recognised as one key: the second keeps its header text.
-        seen: set[str] = set()
-        for i, (j, key, hdr, _dec) in enumerate(values):
-            if key in seen:
-                values[i] = (j, hdr or f"col{j + 1}", hdr, False)
-            seen.add(values[i][1])
+        # Columns recognised as one key: the one whose own header cell names it; when only a
+        # group header does (基本支出 over 人员经费 | 公用经费, no 小计), the group's figure is
+        # not printed and none of them takes the key.  The others keep their header text.
+        by_key: dict[str, list[int]] = {}
+        for i, (_j, key, _hdr, dec) in enumerate(values):
+            if dec:
+                by_key.setdefault(key, []).append(i)
+        for idx in by_key.values():
+            if len(idx) < 2:
+                continue
+            own = [i for i in idx if owns.get(values[i][0])]
+            keep = own[0] if own else None
+            for i in idx:
+                if i != keep:
+                    j, _, hdr, _ = values[i]
+                    values[i] = (j, hdr or f"col{j + 1}", hdr, False)
         sides.append(_Side(name, tuple(j for j in cols if kinds[j] == "label"),
                            tuple(j for j in cols if kinds[j] == "code"),
                            next((j for j in cols if kinds[j] == "number"), None), tuple(values)))
@@ -671,16 +711,16 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
     if code:
         st.note("reader.code", Severity.WARNING, page, line, f"{lay.title}：“{code}”不是科目代码。",
                 f"{lay.title}: {code!r} is not a subject code.", lay.id, stated=code)
-    if n in _TOTAL_LABELS or _strip_ordinal(n) in _TOTAL_LABELS:
+    if n in _TOTAL_LABELS or _strip_ordinal(name) in _TOTAL_LABELS:
         if lay.shape == "two_sided":
-            fixed = _fixed_key(lay, n, side, used)
+            fixed = _fixed_key(lay, name, side, used)
             if fixed:
                 return fixed, None, None, name
         return "total", None, None, name
-    fixed = _fixed_key(lay, n, side, used) if lay.rows else None
+    fixed = _fixed_key(lay, name, side, used) if lay.rows else None
     if fixed:
         return fixed, None, None, name
-    bare = _strip_ordinal(n)
+    bare = _strip_ordinal(name)
     if not bare:
         return None
     if lay.shape == "two_sided" and side == "income":

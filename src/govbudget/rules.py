@@ -383,8 +383,11 @@ def _top_rows(t: TableSpec, table: Table, side: str) -> list[str]:
     """Keys of the top-level subject rows of one side (or panel) of a printed table."""
     if t.subjects is None:
         return []
-    top = t.subjects.levels[0]
-    return [r.key for r in table.rows if r.code and r.level is top and r.side == side]
+    # The rows whose parent is not printed: the 类 rows, or the 项 rows of a table printing
+    # only 项 (泉州), so that the total is never compared with the sum of rows not printed.
+    rows = [r for r in table.rows if r.code and r.side == side]
+    codes = {r.code for r in rows}
+    return [r.key for r in rows if r.code and not any(r.code[:n] in codes for n in (3, 5) if n < len(r.code))]
 
 
 def _column_sums(t: TableSpec, columns: Sequence[ColumnSpec]) -> Callable[[Published], Iterator[Relation]]:
@@ -437,8 +440,11 @@ def _subject_hierarchy(t: TableSpec) -> Callable[[Published], Iterator[Relation]
         if table is None:
             return
         codes = [r.code for r in table.rows if r.code]
+        printed = {len(c) for c in codes}
         for col in t.columns_for(""):
             for parent, child in itertools.pairwise(levels):
+                if child.digits not in printed:
+                    continue  # a table printing no row of that level (类 only): nothing to sum
                 for c in codes:
                     if len(c) != parent.digits:
                         continue
