@@ -226,7 +226,7 @@ def amount_cells(pages: Sequence[Page]) -> int:
 def combine(parts: Sequence[Published]) -> Published:
     """Several documents of one disclosure read as one (``check a.pdf b.pdf --as-one``): the
     tables of all (a table printed in two documents: the first kept, the second reported),
-    the 情况说明 of the first that has one, every reader finding, the coverage summed."""
+    the 情况说明 of the part stating most figures, every reader finding, the coverage summed."""
     if not parts:
         raise FormatError("nothing to combine")
     first = parts[0]
@@ -251,9 +251,12 @@ def combine(parts: Sequence[Published]) -> Published:
             statements.setdefault(k, v)
         unread |= p.unread
     # A table found in one part is no longer "not found": drop those findings of the others.
+    # The 情况说明 is the part's that states most figures (a table of contents names it too).
+    texts = [p.narrative for p in parts if p.narrative is not None]
+    narrative = max(texts, key=lambda n: len(n.figures)) if texts else None
     findings = [f for f in findings
-                if not (f.rule == "reader.table" and f.location.table in tables and "未找到" in f.message_zh)]
-    narrative = next((p.narrative for p in parts if p.narrative is not None), None)
+                if not (f.rule == "reader.table" and f.location.table in tables and "未找到" in f.message_zh)
+                and not (narrative is not None and f.rule == "reader.text" and "未找到情况说明" in f.message_zh)]
     covs = [p.coverage for p in parts if p.coverage is not None]
     coverage = Coverage(*(sum(getattr(c, f) for c in covs) for f in
                           ("tables_printed", "tables_recognised", "numeric_cells", "cells_placed"))) if covs else None
