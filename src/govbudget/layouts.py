@@ -58,6 +58,9 @@ class TableLayout:
     rows: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     optional: bool = False
+    #: The key prefix of rows that are neither subjects nor fixed rows (收入总表's rows by unit
+    #: ``unit:``, 项目支出表's projects ``project:``); ``label:`` when the layout says nothing.
+    group: str = "label:"
 
 
 def _c(key: str, *aliases: str, side: str = "", exclude: tuple[str, ...] = ()) -> ColumnLayout:
@@ -212,9 +215,12 @@ def layouts() -> tuple[TableLayout, ...]:
         _t(B, "05", "一般公共预算支出表", ("一般公共预算+支出",), columns=budget_exp),
         _t(B, "08", "政府性基金预算支出表", ("政府性基金",), columns=budget_exp),
         _t(B, "09", "国有资本经营预算支出表", ("国有资本经营",), columns=budget_exp),
-        _t(B, "11", "项目支出表", ("项目支出",), optional=True, columns=budget_exp),
+        _t(B, "11", "项目支出表", ("项目支出",), optional=True, group="project:", columns=(
+            _c("general_public_budget", "一般公共预算"), _c("government_fund", "政府性基金"),
+            _c("state_capital", "国有资本经营"), _c("special_account", "财政专户"), _c("unit_funds", "单位资金"),
+            _c("total", "合计", "总计", "小计", "金额", "预算数"))),
         _t(B, "13", "政府采购预算表", ("政府采购",), optional=True, shape="single_row", columns=(
-            _c("amount", "合计", "小计", "预算数", "金额"),),
+            _c("amount", "合计", "小计", "预算数", "金额", "政府采购预算", "预算"),),
            rows=(("goods", ("货物", "货物类")), ("works", ("工程", "工程类")), ("services", ("服务", "服务类")),
                  ("total", ("合计", "总计")))),
         _t(B, "basic-by-unit", "基本支出预算表", ("基本支出",), scheme="economic", optional=True, columns=(
@@ -224,7 +230,7 @@ def layouts() -> tuple[TableLayout, ...]:
             _c("state_capital", "国有资本经营"), _c("special_account", "财政专户"), _c("fiscal", "财政拨款"),
             _c("business", "事业收入"), _c("operating", "经营收入"), _c("superior_subsidy", "上级补助"),
             _c("affiliates", "附属单位"), _c("carryover", "上年结转"), _c("other", "其他收入"),
-            _c("total", "合计", "总计", "本年收入"))),
+            _c("total", "合计", "总计", "本年收入")), group="unit:"),
         _t(B, "03", "支出总表", ("支出总", "支出预算", "支出总体情况", "支出情况表"), columns=budget_exp),
         _t(B, "performance", "绩效目标表", ("绩效",), optional=True, shape="other"),
     )

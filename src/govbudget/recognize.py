@@ -358,6 +358,16 @@ def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024,
                     f"未识别的表格（{n} 个数字未读取；首行“{' '.join(_cell(c) for c in g.rows[0] if c)[:40]}”）。",
                     f"a table that is no recognised disclosure table ({n} figures not read; first row "
                     f"{' '.join(_cell(c) for c in g.rows[0] if c)[:40]!r}).")
+    # Lines of running text made only of figures (a one-column table the extractor left as
+    # text): their figures are reported, never dropped silently.
+    for p in pages:
+        for ln in p.lines:
+            cells = ln.text.split()
+            if cells and all(_is_money(c) for c in cells):
+                st.numeric += len(cells)
+                st.note("reader.line", Severity.WARNING, p.number, ln.no,
+                        f"正文中的数字“{ln.text.strip()[:40]}”不在任何表格中，未读取。",
+                        f"figures {ln.text.strip()[:40]!r} stand in no table; not read.", stated=ln.text.strip())
     text_lines = tuple(ln for p in pages for ln in p.lines)
     printed = len(parts) + sum(1 for g in unrecognised if any(_is_money(c) for r in g.rows for c in r))
     return Recognition(family, tuple(tables), tuple(st.findings), st.numeric, st.placed, printed, text_lines)
@@ -724,7 +734,7 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
     if not bare:
         return None
     if lay.shape == "two_sided" and side == "income":
-        return f"label:{bare}", None, None, name
+        return f"{lay.group}{bare}", None, None, name
     # No code: the name in the catalog, under the row above it where that row is a subject.
     level_hint = Level.CLASS if lay.shape == "two_sided" else None
     hits = _by_name(cat, bare, parents, level_hint)
@@ -740,8 +750,8 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
                 f"{lay.title}：“{name}”有 {len(hits)} 个同名科目（{'、'.join(h.code for h in hits[:5])}），无法确定。",
                 f"{lay.title}: {name!r} names {len(hits)} subjects ({', '.join(h.code for h in hits[:5])}); ambiguous.",
                 lay.id, stated=name)
-        return f"label:{bare}", None, None, name
-    return f"label:{bare}", None, None, name
+        return f"{lay.group}{bare}", None, None, name
+    return f"{lay.group}{bare}", None, None, name
 
 
 def _by_name(cat: object, name: str, parents: dict[str, str], level: Level | None) -> list:  # type: ignore[type-arg]
