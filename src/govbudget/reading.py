@@ -66,9 +66,11 @@ def _templates(family_id: str, edition: int) -> dict[str, Table]:
     return out
 
 
-def _template_table(rt: RecognizedTable, template: Table) -> tuple[Table, set[tuple[str, str, str]]]:
+def _template_table(rt: RecognizedTable, template: Table,
+                    findings: list[Finding]) -> tuple[Table, set[tuple[str, str, str]]]:
     """A recognised table in its family's form: the template's columns, the rows printed
-    (fixed rows and subject rows), and the cells the document does not print (unread)."""
+    (fixed rows and subject rows), and the cells the document does not print (unread).  A
+    row printed twice under one key (a code printed for two subjects) is reported."""
     unread: set[tuple[str, str, str]] = set()
     tid = rt.id
     spec = template.spec
@@ -89,6 +91,14 @@ def _template_table(rt: RecognizedTable, template: Table) -> tuple[Table, set[tu
         row = Row(r.key, r.label, tuple(values.get(c.key, BLANK) for c in cols), r.code, r.level, r.number, side)
         if (side, r.key) not in by_key:
             by_key[(side, r.key)] = row
+        else:
+            # Which of the two the key stands for cannot be told: neither is checked.
+            unread.add((tid, r.key, "*"))
+            findings.append(Finding(
+                "reader.row", Severity.WARNING, Location(table=tid, row=r.key, label=r.label),
+                f"第{r.page}页第{r.line}行：{rt.title}：{r.key} 再次出现（“{r.label}”），涉及 {r.key} 的规则未检查。",
+                f"page {r.page}, row {r.line}: {rt.title}: {r.key} appears again ({r.label!r}); the rules on "
+                f"{r.key} are not checked.", stated=r.label))
     fixed = [t for t in template.rows if t.code is None and t.values and "blank" not in t.key]
     if spec.two_sided or spec.panels or spec.subjects is None:
         # Fixed rows the document does not print are unread (not zero); padding rows stay blank.
@@ -180,7 +190,7 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
                                     f"第{rt.pages[0]}页：{rt.title} 再次出现，作为 {key} 另行读取（不参与规则）。",
                                     f"page {rt.pages[0]}: {rt.title} appears again; read apart as {key} (not checked)."))
         if key in template:
-            table, cells = _template_table(rt, template[key])
+            table, cells = _template_table(rt, template[key], findings)
             unread |= cells
         else:
             table = _table_as_read(rt, key)
