@@ -168,3 +168,30 @@ def test_a_column_the_document_does_not_print_is_not_checked_never_zero() -> Non
     # 10.00 ≠ 4.00 + 5.00 + (unread): never an error against a zero
     assert row_rule and all(f.severity is Severity.INFO and "未读取" in f.message_zh for f in row_rule)
     assert not report.errors
+
+
+def test_an_html_page_with_merged_header_cells(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from govbudget.readers import read
+
+    page = tmp_path / "t.html"
+    page.write_text("""<html><body>
+<p>某某局2026年部门预算</p>
+<h3>表5 一般公共预算支出情况表</h3><p>单位：元</p>
+<table>
+<tr><td rowspan="2">科目编码</td><td rowspan="2">科目名称</td><td colspan="3">一般公共预算支出</td></tr>
+<tr><td>小计</td><td>基本支出</td><td>项目支出</td></tr>
+<tr><td></td><td>合计</td><td>1,500.00</td><td>1,000.00</td><td>500.00</td></tr>
+<tr><td>201</td><td>一般公共服务支出</td><td>1,500.00</td><td>1,000.00</td><td>500.00</td></tr>
+<tr><td>20103</td><td>政府办公厅（室）及相关机构事务</td><td>1,500.00</td><td>1,000.00</td><td>500.00</td></tr>
+<tr><td>2010301</td><td>行政运行</td><td>1,000.00</td><td>1,000.00</td><td>-</td></tr>
+<tr><td>2010302</td><td>一般行政管理事务</td><td>500.00</td><td></td><td>500.00</td></tr>
+</table></body></html>""", encoding="utf-8")
+    p = read(page)
+    assert p.family == "budget"
+    t = p.tables["05"]
+    assert t.unit is Unit.YUAN
+    # 小计 under 一般公共预算支出 is the table's total; 基本支出 and 项目支出 by their own cells
+    assert t.cell("total", "total") == Decimal("1500.00")
+    assert t.cell("2010301", "basic") == Decimal("1000.00") and t.cell("2010301", "project") == 0
+    assert t.cell("2010302", "project") == Decimal("500.00")
+    assert not check(p).errors
