@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from govbudget.classification import Level, catalog
 from govbudget.errors import GovBudgetError
@@ -159,3 +161,27 @@ def test_declared_sums_name_existing_rows_and_columns() -> None:
             for _, key in terms(r.sum_of):
                 if key != SUBJECTS:
                     assert t.row(key).side == r.side
+
+
+# -- invariants ------------------------------------------------------------------------------------------
+@given(st.text())
+def test_normalisation_is_idempotent(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+    assert not any(ch.isspace() for ch in once)
+
+
+@given(st.sampled_from(["01", "04"]), st.integers(min_value=0, max_value=60))
+def test_lines_number_every_printed_row_once_and_the_foot_rows_face_each_other(table_id: str, n: int) -> None:
+    t = family("final").table(table_id)
+    lines = t.lines(n)
+    numbers = sorted(lines.values())
+    assert numbers == list(range(1, len(numbers) + 1))  # consecutive, none twice
+    income, expenditure = t.rows_for("income", "foot"), t.rows_for("expenditure", "foot")
+    assert len(income) == len(expenditure)
+    head = len(t.rows_for("income", "head"))
+    # Both sides are as long as the longer of the head and the subject rows, plus the foot.
+    side = max(n, head) + len(income)
+    assert len(numbers) == 2 * side
+    for a, b in zip(income, expenditure, strict=True):
+        assert lines[("expenditure", b.key)] - lines[("income", a.key)] == side

@@ -72,7 +72,8 @@ def normalise(text: str) -> str:
     no whitespace, no quotes (“”""), brackets unified to ASCII ``()``."""
     folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     folded = folded.replace("【", "(").replace("】", ")").replace("〔", "(").replace("〕", ")")
-    return _SPACES.sub("", folded)
+    # Composed again: dropping a space can leave a combining mark next to a letter.
+    return unicodedata.normalize("NFKC", _SPACES.sub("", folded))
 
 
 def normalise_label(text: str) -> str:
@@ -361,27 +362,28 @@ class TableSpec:
         """The 行次 of every fixed row (by ``(side, key)``) and of the ``n``-th subject row
         (``(side, "#n")``) when ``subject_count`` subject rows are printed.
 
-        Sides are numbered one after the other; a side without subject rows has its head
-        padded with blank numbered rows (``(side, "pad#n")``) to the subject count, so that
-        both sides' foot rows face each other (the seed's 1–31 | 32–62)."""
+        Sides are numbered one after the other.  Before its foot rows each side is padded
+        with blank numbered rows (``(side, "pad#n")``) to the longest side's head and subject
+        rows, so that the sides' foot rows face each other (the seed's 1–31 | 32–62)."""
         if not self.numbered:
             return {}
+        subject_side = self.subjects.side if self.subjects else None
+        body = {side: len(self.rows_for(side, "head")) + (subject_count if side == subject_side else 0)
+                for side in self.sides}
+        longest = max(body.values(), default=0)
         out: dict[tuple[str, str], int] = {}
         line = 1
-        subject_side = self.subjects.side if self.subjects else None
         for side in self.sides:
-            head = self.rows_for(side, "head")
-            for r in head:
+            for r in self.rows_for(side, "head"):
                 out[(side, r.key)] = line
                 line += 1
             if side == subject_side:
                 for n in range(subject_count):
                     out[(side, f"#{n}")] = line
                     line += 1
-            elif subject_side is not None:
-                for n in range(max(0, subject_count - len(head))):
-                    out[(side, f"pad#{n}")] = line
-                    line += 1
+            for n in range(longest - body[side]):
+                out[(side, f"pad#{n}")] = line
+                line += 1
             for r in self.rows_for(side, "foot"):
                 out[(side, r.key)] = line
                 line += 1

@@ -550,9 +550,8 @@ def _two_sided(spec: TableSpec, edition: int, given: Mapping[tuple[str, str], _C
         if side == subj.side:
             rows += [Row(code, _subject_label(_name(cat, code), subj.ordinal, i), top[i], code=code, level=level,
                          line=lines.get((side, f"#{i}")), side=side) for i, code in enumerate(codes)]
-        else:
-            pads = sorted(line for (s, k), line in lines.items() if s == side and k.startswith("pad#"))
-            rows += [Row(f"{side}_blank_{line}", "", (), line=line, side=side) for line in pads]
+        pads = sorted(line for (s, k), line in lines.items() if s == side and k.startswith("pad#"))
+        rows += [Row(f"{side}_blank_{line}", "", (), line=line, side=side) for line in pads]
         rows += _fixed_rows(spec, side, "foot", values, lines)
     return Table(spec, spec.columns, tuple(rows))
 
