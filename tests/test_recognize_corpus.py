@@ -68,6 +68,17 @@ def test_foshan_final_accounts_with_row_numbers_and_tables_over_pages() -> None:
     assert _cell(p, "02", "2210201", "total") == Decimal("60.87")
     # p.19 表6: panels side by side (人员经费 | 公用经费)
     assert _cell(p, "06", "31002", "amount") == Decimal("2.54")
+    # p.21 表9 三公: 预算数 | 决算数 groups, each with 合计 and the items; the header row starts with 合计
+    assert _cell(p, "09", "three_public", "actual_total") == Decimal("0.16")
+    assert _cell(p, "09", "three_public", "actual_reception") == Decimal("0.16")
+    assert _cell(p, "09", "three_public", "budget_total") == Decimal("0.00")
+    assert not any(u[0] == "09" for u in p.unread)
+    # the 2019 layout has no 国有资本经营预算财政拨款收入 row nor column: not read, never zero
+    assert ("01", "state_capital", "*") in p.unread and ("04", "*", "state_capital") in p.unread
+    # p.26 四（一）: the 情况说明 section is read by what its heading is about (机关运行经费), not
+    # by its number (四 here, 十 in the central layout)
+    assert p.narrative is not None
+    assert p.narrative.figures["office.amount"].value == Decimal("97.19")
 
 
 def test_changchun_wrapped_figures_and_title_inside_the_grid() -> None:

@@ -413,6 +413,7 @@ class _Body:
     heading: str
     text: str
     lines: tuple[int, ...]  # source line of each character of ``text``
+    top_heading: str = ""
 
     def line_at(self, pos: int) -> int | None:
         return self.lines[pos] if 0 <= pos < len(self.lines) else None
@@ -420,23 +421,23 @@ class _Body:
 
 def _sections(lines: Sequence[_Line]) -> list[_Body]:
     bodies: list[_Body] = []
-    top, sub, heading = "", "", ""
+    top, sub, heading, top_heading = "", "", "", ""
     chars: list[str] = []
     where: list[int] = []
 
     def flush() -> None:
         if top:
-            bodies.append(_Body(top + sub, heading, "".join(chars), tuple(where)))
+            bodies.append(_Body(top + sub, heading, "".join(chars), tuple(where), top_heading))
 
     for ln in lines:
         c = _compact(ln.text)
         if not c:
             continue
-        m = re.match(rf"^([{_CN}]+)、(.{{2,30}}(?:说明|情况))$", c)
+        m = re.match(rf"^([{_CN}]+)、(.{{2,50}}(?:说明|情况))[。.]?$", c)
         s = re.match(rf"^[（(]([{_CN}]+)[）)](.{{2,40}})$", c)
         if m:
             flush()
-            top, sub, heading = m.group(1), "", c
+            top, sub, heading, top_heading = m.group(1), "", c, c
             chars, where = [], []
             continue
         if s and top and len(c) <= 40 and not re.search(r"\d", c):
@@ -638,6 +639,21 @@ def _resolve_class(edition: int, name: str) -> str | None:
     return None
 
 
+#: What a 情况说明 heading is about, by its words (first match), as the number of the section
+#: of the central layout whose grammar reads it.
+_TOPICS = (
+    ("三公", "九"), ("机关运行经费", "十"), ("政府采购", "十一"), ("国有资产", "十二"), ("资产占用", "十二"),
+    ("绩效", "十三"), ("政府性基金", "七"), ("国有资本经营", "八"), ("基本支出", "六"),
+    ("一般公共预算财政拨款支出", "五"), ("财政拨款收入支出", "四"), ("财政拨款收支", "四"),
+    ("收入支出决算总体", "一"), ("收支决算总体", "一"), ("收入决算", "二"), ("支出决算", "三"),
+)
+
+
+def _topic(heading: str) -> str | None:
+    h = _compact(heading).replace("“", "").replace("”", "").replace('"', "")
+    return next((n for words, n in _TOPICS if words in h), None)
+
+
 def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
     top = re.match(rf"[{_CN}]+", body.section)
     figures: list[Figure] = []
@@ -645,7 +661,12 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
     flags: list[str] = []
     covered: list[tuple[int, int]] = []
     head = top.group(0) if top else ""
-    for pattern, handler in _patterns(head, body.section[len(head):]):
+    # The grammar of a section follows what its heading is about, not its number (三公 is 九
+    # in the central layout, 七 in Shanghai's, 三 in Foshan's).
+    topic = _topic(body.heading) or _topic(body.top_heading)
+    grammar = topic or head
+    sub = body.section[len(head):] if not topic or topic == _topic(body.top_heading) else ""
+    for pattern, handler in _patterns(grammar, sub):
         for m in re.finditer(pattern, body.text):
             if any(a <= m.start() < b for a, b in covered):
                 continue

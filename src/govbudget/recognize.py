@@ -390,8 +390,10 @@ def _header_rows(rows: Sequence[tuple[str | None, ...]]) -> int:
         # A data row whose amounts are all blank: its first cell is a total, a code or a
         # numbered label (一、…).
         first = _cell(r[0]) if r else ""
-        if i and first and (norm(first) in _TOTAL_LABELS or re.match(r"^\[?\d{3}(?:\D|$)", first)
-                            or re.match(r"^[一二三四五六七八九十]+[、.．]", first)):
+        words = sum(1 for c in r[1:] if _cell(c) and parse_amount(c) is None)
+        # (a header row may start with 合计 too — 三公's 合计 | 因公出国 … — but has more words)
+        if i and first and (re.match(r"^\[?\d{3}(?:\D|$)", first) or (words <= 1 and (
+                norm(first) in _TOTAL_LABELS or re.match(r"^[一二三四五六七八九十]+[、.．]", first)))):
             return i
     return len(rows)
 
@@ -435,9 +437,11 @@ def _match_column_own(lay: TableLayout, path: str, side: str) -> tuple[str, bool
     names it (else only a group header above it does); the own cell's alias wins.  A 小计
     under a group header is that group's total (基本支出/小计 is 基本支出)."""
     parts = path.split("/")
-    while len(parts) > 1 and parts[-1] in _SUBTOTAL:
-        parts = parts[:-1]
-    path = "/".join(parts)
+    if len(parts) > 1 and parts[-1] in _SUBTOTAL:
+        # 基本支出/小计 is 基本支出; but 预算数/合计 (三公) is the 预算数 total, found on the full path
+        got = _match_column_own(lay, "/".join(p for p in parts if p not in _SUBTOTAL), side)
+        if got is not None:
+            return got
     last = parts[-1]
     best: tuple[int, str, bool] | None = None
     for col in lay.columns:
