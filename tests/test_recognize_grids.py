@@ -195,3 +195,22 @@ def test_an_html_page_with_merged_header_cells(tmp_path) -> None:  # type: ignor
     assert t.cell("2010301", "basic") == Decimal("1000.00") and t.cell("2010301", "project") == 0
     assert t.cell("2010302", "project") == Decimal("500.00")
     assert not check(p).errors
+
+
+@pytest.mark.parametrize("wording", [
+    "本年度收、支总计均为100.00万元，比上年增加10.00万元，增长11.11%。",
+    "本年度收、支总计均为100.00万元，较上年度增加10.00万元，增长11.11%。",
+    "本年度收、支总计均为100.00万元，同比增加10.00万元，增长11.11%。",
+    "本年度收、支总计均为100.00万元，比上年决算数增加10.00万元，增长11.11%。",
+    "本年度收、支总计均为100.00万元，与上年相比，增加10.00万元，增长11.11%。",
+])
+def test_changes_in_any_wording(wording: str) -> None:
+    from govbudget.readers import read_text
+
+    text = f"2023年度部门决算\n第三部分 2023年度部门决算情况说明\n一、收入支出决算总体情况说明\n{wording}\n"
+    p = read_text(text, source="t")
+    assert p.narrative is not None
+    figures = p.narrative.figures
+    assert figures["total.amount"].value == Decimal("100.00")
+    assert figures["total.change"].value == Decimal("10.00")
+    assert figures["total.change_rate"].value == Decimal("11.11")

@@ -480,10 +480,23 @@ _P = "[（(]"
 _Q = "[）)]"
 
 
+_COMPARED = r"(?:(?:比|较|与)上年度?(?:预算|执行|决算)?数?(?:相比)?|同比)"
+
+
+def _amount_and_change(amount_key: str, prefix: str, subject: str) -> tuple[str, _Handler]:
+    """``X总计均为 A 万元，比上年增加 Δ 万元，增长 r%`` in one sentence (the amount, then its
+    change, whatever the comparison is worded: 比上年 / 较上年 / 同比 / 比上年决算数 …)."""
+    return (rf"{subject}均为{_NUM}万元[，,]?{_COMPARED}[，,]?各?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
+            lambda m: [_amt(amount_key, m.group(1)), _signed(f"{prefix}.change", m.group(2), m.group(3)),
+                       _pct(f"{prefix}.change_rate", m.group(5)),
+                       *(["verb-mismatch"] if m.group(4) and (m.group(2) == "增加") != (m.group(4) == "增长") else [])])
+
+
 def _change_patterns(prefix: str, subject: str) -> list[tuple[str, _Handler]]:
     return [
-        # “各增加”, and the 比上年/较上年 forms some reports use
-        (rf"{subject}(?:比上年度?|较上年度?)?各?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
+        # “各增加”, and the 比上年 / 较上年 / 同比 / 比上年预算(执行、决算)数 / 与上年相比 forms
+        (rf"{subject}{_COMPARED}?[，,]?各?(增加|减少){_NUM}万元[，,]?"
+         rf"(?:(增长|下降){_NUM}%)?",
          lambda m: [_signed(f"{prefix}.change", m.group(1), m.group(2)), _pct(f"{prefix}.change_rate", m.group(4)),
                     *(["verb-mismatch"] if m.group(3) and (m.group(1) == "增加") != (m.group(3) == "增长") else [])]),
         (rf"{subject}(?:与上年度?)?持平", lambda m: [Figure(f"{prefix}.change", Decimal(0))]),
@@ -515,7 +528,8 @@ _VEHICLES = rf"(副部{_P}省级{_Q}领导干部用车|主要负责人用车|机
 def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
     A = _amt
     if top == "一":
-        return [(rf"收、?支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
+        return [_amount_and_change("total.amount", "total", "收、?支总计"),
+                (rf"收、?支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
                 *_change_patterns("total", "收、?支总计")]
     if top == "二":
         return [(rf"收入合计{_NUM}万元", lambda m: [A("income.total", m.group(1))]),
@@ -526,7 +540,8 @@ def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
                 (rf"(基本支出|项目支出|上缴上级支出|经营支出|对附属单位补助支出){_NUM}万元(?:[，,]占(?:本年支出合计的)?{_NUM}%?)?",
                  _nature_items)]
     if top == "四":
-        return [(rf"财政拨款收、?支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
+        return [_amount_and_change("fiscal.total", "fiscal", "财政拨款收、?支总计"),
+                (rf"财政拨款收、?支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
                 *_change_patterns("fiscal", "财政拨款收、?支总计")]
     if top == "五":
         return [
