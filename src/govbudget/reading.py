@@ -221,6 +221,10 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
                                     f"未找到公开{tid}表（{template[tid].title}）；涉及该表的规则未检查。",
                                     f"table {tid} ({template[tid].title}) was not found; the rules that need it "
                                     f"were not applied."))
+    # Findings name a table as the family labels it (预算05表 for a budget, 公开05表 for 决算).
+    labels = {tid: t.label for tid, t in tables.items()}
+    findings = [attrs.evolve(f, location=attrs.evolve(f.location, table_label=labels[f.location.table]))
+                if f.location.table in labels and f.location.table_label is None else f for f in findings]
     coverage = Coverage(rec.printed_tables, len(rec.tables), rec.numeric_cells, rec.placed_cells)
     return Published(_department(pages), year, edition, tables, narrative, statements, False, source, {},
                      tuple(findings), True, family_id or "final", frozenset(unread), coverage)
