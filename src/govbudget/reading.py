@@ -126,6 +126,24 @@ def _template_table(rt: RecognizedTable, template: Table,
     return attrs.evolve(template, rows=tuple(rows), unit=rt.unit), unread
 
 
+def _department_row(rt: RecognizedTable, findings: list[Finding]) -> RecognizedTable:
+    """In a table by unit (or project), the department's own row printed first, equal to the
+    合计 in every column and followed by its units (湖州 收入总表), is their subtotal: keyed
+    ``subtotal:`` so that it is not summed with them, and said."""
+    total = next((r for r in rt.rows if r.key == "total"), None)
+    groups = [r for r in rt.rows if r.key.startswith(rt.layout.group)]
+    if total is None or len(groups) < 2 or groups[0].values != total.values:
+        return rt
+    first = groups[0]
+    findings.append(Finding("reader.row", Severity.INFO, Location(table=rt.id, row=first.key, label=first.label),
+                            f"第{first.page}页第{first.line}行：{rt.title}：“{first.label}”与合计行相同，其后为其下属单位，"
+                            f"按小计读取（不与下属单位相加）。",
+                            f"page {first.page}, row {first.line}: {rt.title}: {first.label!r} equals the 合计 row and "
+                            f"its units follow; read as their subtotal (not added to them)."))
+    renamed = attrs.evolve(first, key="subtotal:" + first.key.split(":", 1)[1])
+    return attrs.evolve(rt, rows=tuple(renamed if r is first else r for r in rt.rows))
+
+
 def _table_as_read(rt: RecognizedTable, table_id: str) -> Table:
     """A table laid out as the document prints it (a family without a derived template, or
     a table the template does not have): its columns are those recognised."""
@@ -176,6 +194,18 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
     statements: dict[str, str] = {}
     family_id = rec.family
     template = _templates(family_id or "final", edition)
+    # Units named in the table of income by unit (收入总表): in a table of projects, a row
+    # naming a unit is that unit's subtotal, not a project (广州 项目支出表).
+    units = {norm(r.label) for rt in rec.tables for r in rt.rows if r.key.startswith("unit:")}
+    for i, rt in enumerate(rec.tables):
+        if rt.layout.group == "project:" and units:
+            rows = tuple(attrs.evolve(r, key="unit:" + r.key.split(":", 1)[1])
+                         if r.key.startswith("project:") and norm(r.label) in units else r for r in rt.rows)
+            rec = attrs.evolve(rec, tables=(*rec.tables[:i], attrs.evolve(rt, rows=rows), *rec.tables[i + 1:]))
+    extra: list[Finding] = []
+    for i, rt in enumerate(rec.tables):
+        if rt.layout.group in ("unit:", "project:"):
+            rec = attrs.evolve(rec, tables=(*rec.tables[:i], _department_row(rt, extra), *rec.tables[i + 1:]))
     for rt in rec.tables:
         key = rt.id
         if rt.layout.family != family_id:
@@ -221,6 +251,7 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
                                     f"未找到公开{tid}表（{template[tid].title}）；涉及该表的规则未检查。",
                                     f"table {tid} ({template[tid].title}) was not found; the rules that need it "
                                     f"were not applied."))
+    findings.extend(extra)
     # Findings name a table as the family labels it (预算05表 for a budget, 公开05表 for 决算).
     labels = {tid: t.label for tid, t in tables.items()}
     findings = [attrs.evolve(f, location=attrs.evolve(f.location, table_label=labels[f.location.table]))
