@@ -61,6 +61,8 @@ class TableLayout:
     #: The key prefix of rows that are neither subjects nor fixed rows (收入总表's rows by unit
     #: ``unit:``, 项目支出表's projects ``project:``); ``label:`` when the layout says nothing.
     group: str = "label:"
+    #: Word sets that recognise the table by its header when no title is printed above it.
+    header_words: tuple[tuple[str, ...], ...] = ()
 
 
 def _c(key: str, *aliases: str, side: str = "", exclude: tuple[str, ...] = ()) -> ColumnLayout:
@@ -232,7 +234,8 @@ def layouts() -> tuple[TableLayout, ...]:
             _c("affiliates", "附属单位"), _c("carryover", "上年结转"), _c("other", "其他收入"),
             _c("total", "合计", "总计", "本年收入")), group="unit:"),
         _t(B, "03", "支出总表", ("支出总", "支出预算", "支出总体情况", "支出情况表"), columns=budget_exp),
-        _t(B, "performance", "绩效目标表", ("绩效",), optional=True, shape="other"),
+        _t(B, "performance", "绩效目标表", ("绩效",), optional=True, shape="other",
+           header_words=(("项目", "绩效目标"), ("绩效指标",))),
     )
     return final + budget
 
@@ -251,5 +254,16 @@ def match_title(text: str, family: str | None = None) -> TableLayout | None:
         if any(w in t for w in lay.exclude):
             continue
         if any(all(w in t for w in words) for words in lay.title_words):
+            return lay
+    return None
+
+
+def match_header(text: str, family: str | None = None) -> TableLayout | None:
+    """The layout a grid's header names when no title is printed above it (``None`` if none)."""
+    t = norm(text)
+    for lay in layouts():
+        if family and lay.family != family:
+            continue
+        if any(all(w in t for w in words) for words in lay.header_words):
             return lay
     return None

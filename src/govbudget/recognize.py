@@ -31,7 +31,7 @@ import attrs
 
 from govbudget.classification import Level, Scheme, catalog
 from govbudget.extract.model import Document
-from govbudget.layouts import TableLayout, layouts, match_title, norm
+from govbudget.layouts import TableLayout, layouts, match_header, match_title, norm
 from govbudget.money import Unit
 from govbudget.published import Finding, Location, Severity
 
@@ -338,6 +338,10 @@ def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024,
                 parts.append(current)
             elif current is not None and _continues(current, grid):
                 current.grids.append(grid)
+            elif (by_header := match_header(" ".join(_cell(c) for r in grid.rows[:2] for c in r), family)) is not None:
+                # No title above it: recognised by its header's content.
+                current = _Part(by_header, by_header.title, unit or last_unit, [grid])
+                parts.append(current)
             else:
                 current = None
                 unrecognised.append(grid)
