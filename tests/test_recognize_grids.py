@@ -214,3 +214,10 @@ def test_changes_in_any_wording(wording: str) -> None:
     assert figures["total.amount"].value == Decimal("100.00")
     assert figures["total.change"].value == Decimal("10.00")
     assert figures["total.change_rate"].value == Decimal("11.11")
+
+
+def test_a_table_without_a_title_is_recognised_by_its_header() -> None:
+    grid = [["项目", "预算数(单位:万元)", "绩效目标"], ["信息化运维", "40.41", "系统可用率不低于99%"]]
+    rec = recognize([_page(7, ["2026年部门预算", "七、重点项目预算绩效目标情况"], grid)])
+    (t,) = rec.tables
+    assert t.id == "performance" and rec.numeric_cells == rec.placed_cells == 1
