@@ -97,3 +97,31 @@ def test_missing_prior_year_is_a_visible_placeholder():
     lg = ledger(Allocation("2010101", "30101", BASIC, BUSINESS, D(100000)))
     text = to_text(build(lg))
     assert "〔待补充〕" in text and "事业收入 10.00 万元，占 100.00%" in text
+
+
+def test_csv_round_trip_and_errors(tmp_path, capsys):
+    from govbudget.budget.io import (
+        budget_ledger_from_csv,
+        budget_ledger_to_csv,
+        example_budget_ledger,
+        load_budget_ledger,
+    )
+    from govbudget.cli import main
+
+    example = example_budget_ledger()
+    text = budget_ledger_to_csv(example)
+    back = budget_ledger_from_csv(text)
+    assert back.allocations == example.allocations and back.department == "广州市信访局"
+    path = tmp_path / "b.csv"
+    path.write_text(text, encoding="utf-8")
+    assert load_budget_ledger(path).allocations == example.allocations
+    assert main(["report", str(path), "--table", "05", "--format", "csv"]) == 0
+    assert "1859.41" in capsys.readouterr().out
+    lines = text.splitlines()
+    lines[5] = lines[5].replace("基本支出", "基本")  # line 6 of the file
+    with pytest.raises(FormatError, match=r"b\.csv:6: field nature"):
+        budget_ledger_from_csv("\n".join(lines), source="b.csv")
+    lines = text.splitlines()
+    lines[4] = lines[4].replace(",3748620.00", ",1e3")  # line 5
+    with pytest.raises(FormatError, match=r"b\.csv:5: .*'1e3' is not an amount"):
+        budget_ledger_from_csv("\n".join(lines), source="b.csv")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import sys
 
-from govbudget.errors import ExtractError
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govbudget.errors import ExtractError, GovBudgetError, MissingExtraError
 from govbudget.extract import (
     Document,
     ExtractedTable,
@@ -14,8 +18,10 @@ from govbudget.extract import (
     TableRow,
     TextLine,
     detect,
+    extract,
 )
 from govbudget.extract.text_utils import clean_cell, clean_line
+from tests.pdfmaker import Sheet, Text, make_pdf
 
 
 def _table(page: int, top: float) -> ExtractedTable:
@@ -78,6 +84,8 @@ def test_clean_cell_joins_wrapped_lines_and_keeps_numbers() -> None:
         (b"a\tb\n", "x.html", "html"),
         (b"a\tb\n", "x.txt", "text"),
         (b"plain", "x", "text"),
+        (b"<html><table>%PDF-", "x", "html"),
+        (b"\x00junk\n%PDF-1.4", "x", "pdf"),
     ],
 )
 def test_detect(head: bytes, name: str, kind: str) -> None:
@@ -89,3 +97,40 @@ def test_detect_refuses_word_and_legacy_office() -> None:
         detect(b"PK\x03\x04 word/document.xml", "a.docx")
     with pytest.raises(ExtractError, match="legacy"):
         detect(b"\xd0\xcf\x11\xe0", "a.xls")
+
+
+# Run with and without the extras installed: the import fails either way.
+def test_without_pdfplumber_the_message_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "pdfplumber", None)  # import fails as if not installed
+    with pytest.raises(MissingExtraError) as info:
+        extract(make_pdf([Sheet(texts=[Text(50, 100, "x")])]), name="r.pdf")
+    assert str(info.value).startswith("r.pdf: reading PDF files needs pdfplumber")
+    assert "pip install 'govbudget[pdf]'" in str(info.value)
+    assert "uv sync --extra pdf" in str(info.value)
+
+
+def test_without_openpyxl_the_message_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(MissingExtraError, match=r"b\.xlsx: .*pip install 'govbudget\[excel\]'"):
+        extract(b"PK\x03\x04 xl/workbook.xml", name="b.xlsx")
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=500).map(lambda t: t.encode("utf-8")),
+        st.binary(max_size=500).map(lambda b: b"PK\x03\x04" + b),
+    ),
+    st.sampled_from(["x.txt", "x.html", "x.xlsx", "x.pdf", "x"]),
+)
+def test_any_bytes_give_a_document_or_a_govbudget_error(data: bytes, name: str) -> None:
+    try:
+        doc = extract(data, name=name)
+    except GovBudgetError as exc:
+        assert str(exc).startswith(name)
+    else:
+        for table in doc.tables:
+            assert all(len(r.cells) == table.width for r in table.rows)
+        assert all(line.text == line.text.strip() and line.text for line in doc.lines)

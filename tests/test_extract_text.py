@@ -102,3 +102,57 @@ def test_space_aligned_grid_round_trips(grid: list[list[str]]) -> None:
     lines = ["   ".join(c + " " * (widths[j] - width(c)) for j, c in enumerate(r)) for r in grid]
     (table,) = parse_text("\n".join(lines)).tables
     assert table.grid == tuple(tuple(r) for r in grid)
+
+
+def test_blocks_broken_by_blank_lines_are_one_table_with_the_repeated_header_dropped() -> None:
+    text = "项目\t金额\n合计\t3.00\n\n项目\t金额\n甲\t1.00\n乙\t2.00\n\n注：x\n\n项目\t金额\n丙\t9.00\n"
+    doc = parse_text(text)
+    first, second = doc.tables  # the note separates the second table
+    assert first.grid == (("项目", "金额"), ("合计", "3.00"), ("甲", "1.00"), ("乙", "2.00"))
+    assert first.dropped_rows == 1
+    assert [r.line for r in first.rows] == [1, 2, 5, 6]
+    assert second.grid == (("项目", "金额"), ("丙", "9.00"))
+
+
+def test_seed_report_text_gives_its_nine_tables(seed_text: str) -> None:
+    doc = parse_text(seed_text, source="seed.txt")
+    # 公开01 is printed with a blank line where the PDF page broke: one table of 34 rows
+    t01 = doc.tables[0]
+    assert len(t01.rows) == 34 and t01.width == 6
+    assert t01.rows[3].cells[:3] == ("一、一般公共预算财政拨款收入", "1", "3,881.84")
+    assert t01.rows[-1].cells[0] == "总计"
+    heads = [t.rows[0].cells[0] for t in doc.tables[:9]]
+    assert heads == ["收入", "项目", "项目", "收入", "项目", "人员经费", "项目", "项目", "预算数"]
+
+
+def test_markdown_pipe_tables() -> None:
+    text = "### 公开09表\n\n| 项目 | 金额 |\n| --- | ---: |\n| 合计 | 1,234.56 |\n| a \\| b |  |\n"
+    doc = parse_text(text)
+    (table,) = doc.tables
+    assert table.grid == (("项目", "金额"), ("合计", "1,234.56"), ("a | b", ""))
+    assert [r.line for r in table.rows] == [3, 5, 6]
+    assert [ln.text for ln in doc.lines] == ["### 公开09表"]
+
+
+def test_our_own_markdown_report_reads_back_as_its_tables() -> None:
+    disclosure = derive(example_ledger())
+    doc = parse_text(render(disclosure, "markdown"), source="report.md")
+    assert len(doc.tables) == len(disclosure.tables)
+    for (tid, table), extracted in zip(disclosure.tables.items(), doc.tables, strict=True):
+        if tid in ("02", "03", "05"):
+            codes = {r.code for r in table.rows if r.code}
+            assert codes <= {r.cells[0] for r in extracted.rows}, tid
+    t01 = doc.tables[0]
+    assert t01.rows[2].cells[:3] == ("一、一般公共预算财政拨款收入", "1", "3,881.84")
+
+
+@given(st.text(alphabet="ab 一二\t|-:\n\f1.,", max_size=400))
+def test_every_line_goes_to_one_place(text: str) -> None:
+    doc = parse_text(text)
+    in_tables = [(r.page, r.line) for t in doc.tables for r in t.rows]
+    in_text = [(ln.page, ln.line) for ln in doc.lines]
+    assert len(set(in_tables)) == len(in_tables)
+    assert not set(in_tables) & set(in_text)
+    for table in doc.tables:
+        assert all(len(r.cells) == table.width for r in table.rows)
+    assert all(ln.text for ln in doc.lines)

@@ -31,14 +31,17 @@ def _load(path: str | None, example: str | None = None) -> Any:
 
 
 def _is_budget_file(path: str) -> bool:
-    if not path.lower().endswith(".json"):
+    """A 部门预算 ledger: JSON with ``allocations``, or CSV with the budget header."""
+    if not path.lower().endswith((".json", ".csv")):
         return False
     try:
         with open(path, "rb") as f:
             head = f.read(4096)
     except OSError:
         return False  # the ledger loader reports the unreadable file
-    return b'"allocations"' in head
+    if path.lower().endswith(".json"):
+        return b'"allocations"' in head
+    return b"carried_over" in head
 
 
 def _is_budget(ledger: Any) -> bool:

@@ -67,10 +67,12 @@ class MissingExtraError(GovBudgetError, ImportError):
     The message says how to install it.
     """
 
-    def __init__(self, extra: str, package: str, what: str) -> None:
+    def __init__(self, extra: str, package: str, what: str, source: str | None = None) -> None:
         self.extra = extra
         self.package = package
+        self.source = source
+        where = f"{source}: " if source else ""
         super().__init__(
-            f"reading {what} needs {package}: pip install 'govbudget[{extra}]' "
+            f"{where}reading {what} needs {package}: pip install 'govbudget[{extra}]' "
             f"(or, in a checkout, uv sync --extra {extra})"
         )

@@ -18,9 +18,9 @@ from decimal import Decimal
 import attrs
 
 from govbudget.money import Unit, convert, display, in_wide_context
-from govbudget.narrative import Figure, FigureKind, Narrative
 from govbudget.spec import FamilySpec, family
 from govbudget.tables import Disclosure, Row, Table
+from govbudget.text import Figure, FigureKind, Narrative
 
 __all__ = ["Coverage", "Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width"]
 

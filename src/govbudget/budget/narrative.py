@@ -124,7 +124,7 @@ def build(ledger: BudgetLedger, disclosure: Disclosure | None = None, *,
     d = disclosure if disclosure is not None else derive(ledger)
     b = _Builder(balance_shares)
     basis = ledger.prior.basis
-    t01, t04, t05, t06 = d.table("01"), d.table("04"), d.table("05"), d.table("06")
+    t01, t04, t06 = d.table("01"), d.table("04"), d.table("06")
     income = t01.cell("income_total", "amount") + t01.cell("carryover", "amount")
     spent = t01.cell("expenditure_total", "amount")
     sections = [
@@ -186,7 +186,6 @@ def build(ledger: BudgetLedger, disclosure: Disclosure | None = None, *,
             key = "government_fund.total" if table is gf else "state_capital.total"
             fund_sentences.append(_amount_sentence(b, key, f"本部门{name}拨款支出预算", table.cell("total", "total"), "。"))
     sections.append(Section("十", "政府性基金和国有资本经营预算情况", (Paragraph(tuple(fund_sentences)),)))
-    del t05
     # Sections are numbered as printed: an optional section left out closes the gap.
     numbered = tuple(attrs.evolve(s, id=chinese_ordinal(i + 1), heading=f"{chinese_ordinal(i + 1)}、{s.heading}")
                      for i, s in enumerate(sections))

@@ -12,6 +12,7 @@ PDF needs the optional extra ``govbudget[pdf]`` (pdfplumber); XLSX needs ``govbu
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from govbudget.errors import ExtractError
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 
+_MARKUP = re.compile(rb"<[A-Za-z!?/]")
 _SUFFIXES: dict[str, Kind] = {
     ".pdf": "pdf",
     ".html": "html",
@@ -70,7 +72,9 @@ def detect(head: bytes, name: str = "") -> Kind:
     :class:`~govbudget.errors.ExtractError` for formats that are known but not read (legacy
     ``.xls``/``.doc``, ``.docx``).
     """
-    if b"%PDF-" in head[:1024]:
+    at = head.find(b"%PDF-", 0, 1024)
+    # the header may follow a little junk, but not markup: "<html>…%PDF-" is a web page
+    if at >= 0 and not _MARKUP.search(head[:at]):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         if b"word/" in head[:2048] or name.lower().endswith(".docx"):

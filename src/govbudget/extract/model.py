@@ -193,6 +193,19 @@ class Problem:
         return self.message if self.page is None else f"page {self.page}: {self.message}"
 
 
+def repeated_rows(first: ExtractedTable, continuation: ExtractedTable, limit: int = 8) -> int:
+    """How many leading rows of ``continuation`` repeat the leading rows of ``first``.
+
+    These are the header rows a table printed again where it continues (on the next page, or
+    after a blank line in text); at most ``limit``.
+    """
+    k = 0
+    top = min(len(first.rows), len(continuation.rows), limit)
+    while k < top and continuation.rows[k].cells == first.rows[k].cells:
+        k += 1
+    return k
+
+
 Item = ExtractedTable | TextLine
 """An element of the reading flow."""
 
@@ -275,10 +288,13 @@ class Limits:
 
     ``max_bytes``: a larger file is refused before it is parsed; ``max_pages``: pages past it are
     not read (a :class:`Problem` says so); ``seconds``: a time budget per document, checked
-    between pages (a single page is not interrupted), the pages after it are not read.
+    between pages (a single page is not interrupted), the pages after it are not read;
+    ``max_rulings``: a PDF page drawn with more ruling edges than this is read as text only
+    (finding tables grows with the square of the rulings; a real table page has hundreds).
     ``None`` lifts a bound.
     """
 
     max_bytes: int | None = 100 * 1024 * 1024
     max_pages: int | None = 2000
     seconds: float | None = 300.0
+    max_rulings: int | None = 20_000

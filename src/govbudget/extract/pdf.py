@@ -4,8 +4,11 @@ Per page, tables come from the page's ruling lines (pdfplumber's ``lines`` strat
 takes the edges of rectangles and curves); a page without any ruling falls back to the alignment
 of its words (``text`` strategy), and keeps only what looks like a table of figures (several
 rows with two or more cells and numbers beside the first column), so prose is not cut into
-columns.  The running text is built from the characters outside every table, as lines grouped
-by vertical overlap (characters of one printed line in different fonts have different tops).
+columns.  Characters are dealt into the cells under them; each cell's text and the running text
+(the characters outside every table) are built as printed lines grouped by **baseline**, taken
+from the text matrix: some fonts report glyph boxes shifted by most of a line, and grouping by
+box tops (what pdfplumber's ``extract_text`` does) then moves 、 and digits to a line of their
+own, or a figure into the row below.
 
 After all pages: running headers, footers and page numbers are marked as furniture, and a table
 continuing on the next page is joined to its first part (see :func:`_join`), its repeated header
@@ -19,6 +22,7 @@ before parsing, the time budget between pages; parser failures become
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import itertools
 import os
@@ -44,13 +48,14 @@ from govbudget.extract.model import (
     Strategy,
     TableRow,
     TextLine,
+    repeated_rows,
 )
 from govbudget.extract.text_utils import clean_cell, clean_line
 
 # pdfplumber's page and table objects; typed loosely so that type checking does not need the
 # optional extra installed.
-PlumberPage = Any
-PlumberTable = Any
+_PlumberPage = Any
+_PlumberTable = Any
 
 _TEXT_SETTINGS: dict[str, Any] = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 # Coordinates closer than this (points) are the same ruling: pdfplumber snaps edges by 3 pt.
@@ -63,12 +68,12 @@ _PAGE_NUMBER = re.compile(
 _MARGIN = 0.12
 
 
-def _pdfplumber() -> Any:
+def _pdfplumber(label: str) -> Any:
     try:
-        import pdfplumber
+        # imported by name, so that type checking does not need the optional extra installed
+        return importlib.import_module("pdfplumber")
     except ImportError as exc:  # the optional extra is not installed
-        raise MissingExtraError("pdf", "pdfplumber", "PDF files") from exc
-    return pdfplumber
+        raise MissingExtraError("pdf", "pdfplumber", "PDF files", source=label) from exc
 
 
 def extract_pdf(
@@ -104,7 +109,7 @@ def extract_pdf(
     head = data[:1024] if data is not None else _head(source, label)  # type: ignore[arg-type]
     if b"%PDF-" not in head:
         raise ExtractError(label, "is not a PDF (no %PDF- header)")
-    plumber = _pdfplumber()
+    plumber = _pdfplumber(label)
     stream: Any = io.BytesIO(data) if data is not None else os.fspath(source)
     try:
         pdf = plumber.open(stream)
@@ -174,7 +179,7 @@ def _extract(pdf: Any, label: str, limits: Limits) -> Document:
             )
             break
         try:
-            page, page_parts, page_lines = _page(ppage, number)
+            page, page_parts, page_lines = _page(ppage, number, limits.max_rulings, problems)
         except Exception as exc:
             failures.append(ExtractError(label, _why(exc), page=number))
             problems.append(Problem(f"cannot be read: {_why(exc)}", number))
@@ -239,16 +244,28 @@ def _glyph(ch: dict[str, Any], height: float) -> _Glyph:
     )
 
 
-def _page(ppage: PlumberPage, number: int) -> tuple[Page, list[_Part], list[TextLine]]:
+def _page(
+    ppage: _PlumberPage, number: int, max_rulings: int | None, problems: list[Problem]
+) -> tuple[Page, list[_Part], list[TextLine]]:
     chars = ppage.chars
     height = float(ppage.height)
     page = Page(number, float(ppage.width), height, len(chars))
     if not chars:
         return page, [], []
     glyphs = [_glyph(ch, height) for ch in chars]
+    edges = ppage.edges
+    if max_rulings is not None and len(edges) > max_rulings:
+        problems.append(
+            Problem(
+                f"{len(edges)} ruling edges, over the limit of {max_rulings}: "
+                "no table looked for, the page is read as running text",
+                number,
+            )
+        )
+        return page, [], _text_lines(glyphs, number)
     found = ppage.find_tables()
     strategy: Strategy = "lines"
-    if not found and not ppage.edges and _aligned_rows(glyphs) >= 3:
+    if not found and not edges and _aligned_rows(glyphs) >= 3:
         found = ppage.find_tables(_TEXT_SETTINGS)
         strategy = "text"
     grids = [g for g in (_Grid.of(t) for t in found) if g is not None]
@@ -270,11 +287,11 @@ def _page(ppage: PlumberPage, number: int) -> tuple[Page, list[_Part], list[Text
             rest.extend(released)
             part = trimmed
         parts.append(part)
-    return (
-        page,
-        parts,
-        [TextLine(number, n, text, box) for n, (text, box) in enumerate(_group(rest), start=1)],
-    )
+    return page, parts, _text_lines(rest, number)
+
+
+def _text_lines(glyphs: Sequence[_Glyph], page: int) -> list[TextLine]:
+    return [TextLine(page, n, text, box) for n, (text, box) in enumerate(_group(glyphs), start=1)]
 
 
 def _trim(grid: _Grid, part: _Part) -> tuple[_Part | None, list[_Glyph]]:
@@ -286,7 +303,8 @@ def _trim(grid: _Grid, part: _Part) -> tuple[_Part | None, list[_Glyph]]:
     if not multi:
         return None, []
     keep = [i for i in range(multi[0], multi[-1] + 1) if filled[i]]
-    released = [g for (r, _), gs in grid.content.items() if r not in keep for g in gs]
+    kept_rows = set(keep)
+    released = [g for (r, _), gs in grid.content.items() if r not in kept_rows for g in gs]
     kept = tuple(evolve(rows[i], index=k) for k, i in enumerate(keep))
     x0, _, x1, _ = part.table.bbox or (0.0, 0.0, 0.0, 0.0)
     bbox = (
@@ -342,7 +360,7 @@ class _Grid:
         self.content: dict[tuple[int, int], list[_Glyph]] = {}
 
     @classmethod
-    def of(cls, found: PlumberTable) -> _Grid | None:
+    def of(cls, found: _PlumberTable) -> _Grid | None:
         cells = list(found.cells)
         if not cells:
             return None
@@ -529,7 +547,8 @@ def _join(parts: list[_Part], lines: list[TextLine]) -> tuple[list[ExtractedTabl
     ``B`` continues ``A`` when ``B`` is the first table on the page after ``A``'s last page,
     ``A`` is the last table there, nothing but furniture follows ``A`` or precedes ``B`` —
     except a repeat of the lines printed just above ``A`` (the title printed again) — and
-    both have the same columns (same count, positions within 2% of the page width).
+    both have the same columns (same count, positions within 2% of the page width).  When
+    the title is printed again, the header must be too.
     """
     by_page: dict[int, list[TextLine]] = {}
     for line in lines:
@@ -549,7 +568,9 @@ def _join(parts: list[_Part], lines: list[TextLine]) -> tuple[list[ExtractedTabl
             a, xs = joined[-1]
             last_page = a.rows[-1].page if a.rows else a.page
             repeated = _continues(a, xs, last_page, part, n, first_on, last_on, parts, by_page)
-            if repeated is not None:
+            # A title printed again over a table whose header is not printed again is a new
+            # copy of a form (绩效目标表 one per project), not a continuation.
+            if repeated is not None and not (repeated and repeated_rows(a, b) == 0):
                 joined[-1] = (_merge(a, b, repeated), xs)
                 dropped.update((ln.page, ln.line) for ln in repeated)
                 continue
@@ -599,10 +620,7 @@ def _continues(
 
 
 def _merge(a: ExtractedTable, b: ExtractedTable, repeated: tuple[TextLine, ...]) -> ExtractedTable:
-    limit = min(len(b.rows), len(a.rows), 8)
-    k = 0
-    while k < limit and b.rows[k].cells == a.rows[k].cells:
-        k += 1
+    k = repeated_rows(a, b)
     offset = len(a.rows) - k
     spans = a.spans + tuple(evolve(s, row=s.row + offset) for s in b.spans if s.row >= k)
     return evolve(

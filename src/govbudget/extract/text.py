@@ -5,7 +5,10 @@ a single cell inside it (a ``其中：`` label row) kept as rows.  Cells are spl
 the block has any; otherwise by the gutters of the block, the display columns (CJK characters
 counting two) that are blank on every line of it, at least two wide — so a blank cell in a
 space-aligned table stays a blank cell instead of shifting the cells after it.  A block needs
-two rows of two or more cells to be a table; any other line is running text.
+two rows of two or more cells to be a table; any other line is running text.  Blocks of the same width
+separated only by blank lines (a page break in extracted text) are one table, header rows
+printed again dropped.  A Markdown pipe table (lines ``| a | b |``) is a block of its own, its
+alignment row (``| --- | ---: |``) dropped.
 
 The whole text is page 1, unless it has form feeds (``\\f``, pdftotext's page break), which
 start pages 2, 3, …; :attr:`TextLine.line` and :attr:`TableRow.line` are 1-based source lines.
@@ -19,8 +22,18 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from attrs import evolve
+
 from govbudget.errors import ExtractError
-from govbudget.extract.model import Document, ExtractedTable, Limits, Page, TableRow, TextLine
+from govbudget.extract.model import (
+    Document,
+    ExtractedTable,
+    Limits,
+    Page,
+    TableRow,
+    TextLine,
+    repeated_rows,
+)
 from govbudget.extract.text_utils import clean_cell, clean_line, decode
 
 _FIELD_GAP = re.compile(r"\t|[ \u3000]{2,}")
@@ -74,29 +87,68 @@ def parse_text(text: str, *, source: str = "text") -> Document:
         numbered.append((page, n, line))
     tables: list[ExtractedTable] = []
     lines: list[TextLine] = []
+    text_since_table = True
     i = 0
     while i < len(numbered):
         block = _block(numbered, i)
         if block:
-            tables.append(_table(numbered[i : i + block]))
+            table = _table(numbered[i : i + block])
+            if not text_since_table and tables[-1].width == table.width:
+                tables[-1] = _join(tables[-1], table)
+            else:
+                tables.append(table)
+            text_since_table = False
             i += block
             continue
         p, n, line = numbered[i]
         cleaned = clean_line(line)
         if cleaned:
             lines.append(TextLine(p, n, cleaned))
+            text_since_table = True
         i += 1
     pages = tuple(Page(k) for k in range(1, page + 1))
     return Document(source, "text", pages, tuple(tables), tuple(lines))
+
+
+def _join(first: ExtractedTable, more: ExtractedTable) -> ExtractedTable:
+    """A table broken by blank lines (a page break in extracted text), its repeated header
+    rows dropped."""
+    k = repeated_rows(first, more)
+    return evolve(
+        first,
+        rows=first.rows + more.rows[k:],
+        header_rows=first.header_rows or k,
+        dropped_rows=first.dropped_rows + k,
+    )
 
 
 def _fields(line: str) -> list[str]:
     return [f for f in _FIELD_GAP.split(line.strip()) if f.strip()]
 
 
+def _is_pipe(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped) >= 2 and stripped.startswith("|") and stripped.endswith("|")
+
+
+def _pipe_cells(line: str) -> list[str]:
+    # "| a | b |" → ["a", "b"]; "\|" is a literal bar inside a cell
+    inner = line.strip()[1:-1]
+    cells = re.split(r"(?<!\\)\|", inner)
+    return [clean_cell(c.replace("\\|", "|")) for c in cells]
+
+
+_ALIGNMENT = re.compile(r"^:?-{3,}:?$")
+
+
 def _block(numbered: Sequence[tuple[int, int, str]], start: int) -> int:
     """The length of the table block starting at ``start`` (0: no table starts there)."""
     page = numbered[start][0]
+    if _is_pipe(numbered[start][2]):
+        j = start
+        while j < len(numbered) and numbered[j][0] == page and _is_pipe(numbered[j][2]):
+            j += 1
+        return j - start
     multi = 0
     end = start  # one past the last line of two or more cells
     j = start
@@ -129,7 +181,17 @@ def _columns(line: str) -> list[tuple[int, str]]:
 
 
 def _table(block: Sequence[tuple[int, int, str]]) -> ExtractedTable:
-    if any("\t" in text for _, _, text in block):
+    if _is_pipe(block[0][2]):
+        # a Markdown pipe table: the alignment row under the header is layout, not a row
+        kept = [
+            (entry, cells)
+            for entry in block
+            for cells in [_pipe_cells(entry[2])]
+            if not all(_ALIGNMENT.match(c.replace(" ", "")) for c in cells)
+        ]
+        block = [entry for entry, _ in kept] or list(block[:1])
+        grid = [cells for _, cells in kept] or [_pipe_cells(block[0][2])]
+    elif any("\t" in text for _, _, text in block):
         grid = [[clean_cell(c) for c in text.strip("\n").split("\t")] for _, _, text in block]
     else:
         grid = _by_gutters([text for _, _, text in block])

@@ -46,12 +46,12 @@ from govbudget.extract.text_utils import clean_cell, clean_line
 _INFLATION = 50
 
 
-def _openpyxl() -> Any:
+def _openpyxl(label: str) -> Any:
     try:
         # imported by name: openpyxl ships no type information
         return importlib.import_module("openpyxl")
     except ImportError as exc:
-        raise MissingExtraError("excel", "openpyxl", "XLSX workbooks") from exc
+        raise MissingExtraError("excel", "openpyxl", "XLSX workbooks", source=label) from exc
 
 
 def extract_xlsx(
@@ -66,7 +66,7 @@ def extract_xlsx(
     :class:`~govbudget.errors.MissingExtraError` without openpyxl.
     """
     label, data = _read(source, name, limits)
-    openpyxl = _openpyxl()
+    openpyxl = _openpyxl(label)
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())

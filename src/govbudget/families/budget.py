@@ -4,7 +4,7 @@ Declared from the 2026 budgets of seven cities in the corpus (长春, 重庆, �
 无锡, 珠海; see ``docs/budget.md``).  Every place prints the nine standard tables under its own
 titles, in its own order and numbering; what differs between places is here: title aliases,
 header texts and label variants in the specs (:mod:`govbudget.spec`), the optional tables some
-places add, and in :data:`LAYOUTS` the printed column orders, the tables printed in parts and
+places add, and in :func:`layouts` the printed column orders, the tables printed in parts and
 the rows a place prints that the standard tables do not carry.  This module is the one place
 any of them is written.
 
@@ -33,7 +33,7 @@ from govbudget.spec import (
     TableSpec,
 )
 
-__all__ = ["LAYOUTS", "THREE_PUBLIC_ECONOMIC", "Layout", "layout", "spec"]
+__all__ = ["THREE_PUBLIC_ECONOMIC", "Layout", "layout", "layouts", "spec"]
 
 _NOTE = "本表金额转换为万元时，因四舍五入可能存在尾差。"
 
@@ -373,8 +373,6 @@ def layouts() -> dict[str, Layout]:
         "12": Layout(transposed=(("行政经费", "amount"), ("机关运行经费", "amount"))),
     }
 
-
-LAYOUTS = layouts
 
 
 def layout(table_id: str) -> Layout:
