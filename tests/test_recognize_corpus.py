@@ -95,3 +95,27 @@ def test_non_disclosures_are_refused(name: str) -> None:
         pytest.skip(f"{path} not found")
     with pytest.raises(NotADisclosureError, match="not a budget or final-accounts disclosure"):
         read(path)
+
+
+def test_the_budget_example_source_pdf_reads_as_the_example_derives() -> None:
+    """广州市信访局 2026 (guangzhou-13) is the document the budget example was rebuilt from: its
+    tables read from the PDF agree with the example ledger's derived and rounded tables, and
+    what the PDF does not print is unread (never a zero to compare)."""
+    from govbudget.budget.io import example_budget_ledger
+    from govbudget.budget.tables import derive as derive_budget
+    from govbudget.published import from_disclosure
+
+    p = _read("budget-2026/guangzhou-13.pdf")
+    want = from_disclosure(derive_budget(example_budget_ledger()), rounded=True)
+    for tid in ("03", "05", "08"):
+        got_t, want_t = p.tables[tid], want.tables[tid]
+        for r in want_t.rows:
+            for c, v in zip(want_t.columns_of(r), r.values, strict=True):
+                q = p.cell(tid, r.key, c.key)
+                assert q is not None and q.read and q.value == v, (tid, r.key, c.key, q, v)
+        assert {r.key for r in got_t.rows} >= {r.key for r in want_t.rows if any(r.values)}
+    # 表1 prints 一、预算拨款 but no 一般公共预算拨款收入 row: not read, not zero
+    assert p.cell("01", "fiscal", "amount").value == Decimal("3944.08")  # type: ignore[union-attr]
+    assert not p.cell("01", "general_public_budget", "amount").read  # type: ignore[union-attr]
+    # 表7 prints 三公 with its items as rows (行政经费, 三公经费, …): not guessed into the one row
+    assert not p.cell("07", "three_public", "total").read  # type: ignore[union-attr]

@@ -208,7 +208,7 @@ def layouts() -> tuple[TableLayout, ...]:
         _t(B, "12", "机关运行经费预算表", ("机关运行经费",), optional=True, shape="single_row", columns=(
             _c("amount", "合计", "机关运行经费", "预算数", "金额"),)),
         _t(B, "06", "一般公共预算基本支出表", ("一般公共预算+基本支出",), scheme="economic", columns=(
-            _c("personnel", "人员经费"), _c("public", "公用经费"), _c("total", "合计", "小计", "预算数", "金额"))),
+            _c("personnel", "人员经费"), _c("public", "公用经费"), _c("total", "合计", "小计", "预算数", "金额", "预算"))),
         _t(B, "10", "一般公共预算项目支出表（经济分类）", ("一般公共预算+项目支出+经济分类",), scheme="economic",
            optional=True, columns=(_c("total", "合计", "小计", "预算数", "金额"),)),
         _t(B, "10", "一般公共预算支出表（经济分类）", ("一般公共预算+经济分类",), scheme="economic", optional=True,

@@ -104,12 +104,11 @@ def _template_table(rt: RecognizedTable, template: Table,
         # Fixed rows the document does not print are unread (not zero); padding rows stay blank.
         for t in template.rows:
             got = by_key.pop((t.side, t.key), None)
-            if got is None and len(fixed) == 1 and spec.subjects is None:
-                # A one-row table (三公): its data row, whatever its label.
-                got = next((by_key.pop(k) for k in list(by_key) if k[1] in ("row", "total") or k[1].startswith("label:")),
-                           None)
-                if got is not None:
-                    got = attrs.evolve(got, key=t.key)
+            loose = [k for k in by_key if k[1] in ("row", "total") or k[1].startswith("label:")]
+            if got is None and len(fixed) == 1 and spec.subjects is None and len(loose) == 1:
+                # A one-row table (三公): its one data row, whatever its label.  Several labelled
+                # rows (广州 prints 三公 with its items as rows): which is which is not guessed.
+                got = attrs.evolve(by_key.pop(loose[0]), key=t.key)
             if got is not None:
                 rows.append(got)
             elif t.values:
