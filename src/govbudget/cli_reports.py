@@ -105,9 +105,21 @@ def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _status(published: Any) -> str:
+    """``read`` when every figure was placed and no line was left over, else ``partly read``."""
+    cov = published.coverage
+    left = any(f.rule.startswith("reader.") and f.severity.value != "info" for f in published.reader_findings)
+    if left or (cov is not None and cov.cells_placed < cov.numeric_cells):
+        return "partly read"
+    return "read"
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
     from govbudget.errors import GovBudgetError
     from govbudget.readers import read, read_text
+    from govbudget.reading import NotADisclosureError, combine
     from govbudget.rules import Report, check, to_json
 
     targets: list[str] = list(args.files)
@@ -123,29 +135,57 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_UNREADABLE
     show_progress = len(targets) > 1 and sys.stderr.isatty() and args.format == "text"
     reports: list[Report] = []
+    inputs: list[dict[str, Any]] = []
+    read_ok: list[Any] = []
     status = EXIT_OK
     for i, target in enumerate(targets, 1):
         if show_progress:
             print(f"\r[{i}/{len(targets)}] {target[-60:]}", end="", file=sys.stderr, flush=True)
+        entry: dict[str, Any] = {"file": target}
         try:
             if target == "<example:budget>":
                 from govbudget.budget.io import EXAMPLE_NAME, example_budget_published_text
                 from govbudget.budget.reader import read_budget_text
-                from govbudget.budget.rules import check_budget
 
-                report = check_budget(read_budget_text(example_budget_published_text(),
-                                                       source=f"example: {EXAMPLE_NAME} (published)"))
+                published = read_budget_text(example_budget_published_text(),
+                                             source=f"example: {EXAMPLE_NAME} (published)")
             elif target == "<example:final>":
                 from govbudget.io import example_published_text
 
                 published = read_text(example_published_text(), source="example: 三门峡市政务服务和大数据管理局 2023 (published)")
-                report = check(published)
             else:
-                report = check(read(target))
+                published = read(target)
+        except NotADisclosureError as exc:
+            entry.update(status="not a disclosure", message=str(exc))
+            inputs.append(entry)
+            if show_progress:
+                print(file=sys.stderr)
+            print(f"govbudget check: {exc}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+            continue
         except GovBudgetError as exc:
+            entry.update(status="unreadable", message=str(exc))
+            inputs.append(entry)
             if show_progress:
                 print(file=sys.stderr)
             print(f"{target}: cannot read: {exc}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+            continue
+        entry.update(status=_status(published), family=published.family)
+        if published.coverage is not None:
+            c = published.coverage
+            entry.update(tables_printed=c.tables_printed, tables_recognised=c.tables_recognised,
+                         figures=c.numeric_cells, figures_placed=c.cells_placed)
+        inputs.append(entry)
+        read_ok.append(published)
+    if args.as_one and read_ok:
+        # One disclosure published as several documents (附件1 tables + 附件2 情况说明).
+        read_ok = [combine(read_ok)]
+    for published in read_ok:
+        try:
+            report = check(published)
+        except GovBudgetError as exc:
+            print(f"{published.source}: cannot check: {exc}", file=sys.stderr)
             status = EXIT_UNREADABLE
             continue
         reports.append(report)
@@ -154,7 +194,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if show_progress:
         print(file=sys.stderr)
     if args.format == "json":
-        out.write(to_json(reports))
+        data = json.loads(to_json(reports))
+        data["inputs"] = inputs
+        out.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         return status
     levels = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[args.level]
     for report in reports:
@@ -216,11 +258,13 @@ def register(sub: Any) -> None:
 
     c = sub.add_parser(
         "check",
-        help="check published disclosures (text, CSV or JSON) against the consistency rules",
-        description="Read each FILE (a report's plain text, a CSV, a disclosure or ledger JSON), "
+        help="check published disclosures (PDF, HTML, XLSX, text, CSV or JSON) against the consistency rules",
+        description="Read each FILE (a published PDF, HTML page or XLSX workbook — tables recognised in any "
+        "layout —, a report's plain text, a CSV, a disclosure or ledger JSON), "
         "apply the rules and print the findings: rule id, severity, location, stated and "
         "expected values, message. Exit 0 when no file has an error, 1 when some has, 2 when "
-        "a file cannot be read.",
+        "a file cannot be read or is no disclosure. --format json lists every input with its status "
+        "(read / partly read / not a disclosure / unreadable).",
     )
     c.add_argument("files", nargs="*", metavar="FILE")
     c.add_argument("--example", nargs="?", const="final", default=None, metavar="{final,budget}",
@@ -230,6 +274,9 @@ def register(sub: Any) -> None:
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
                    help="lowest severity to print (text format; default: info)")
     c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")
+    c.add_argument("--as-one", action="store_true",
+                   help="the FILEs are parts of one disclosure (e.g. tables and 情况说明 published apart): "
+                        "read them together and check them as one")
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")

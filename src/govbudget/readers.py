@@ -54,7 +54,7 @@ from govbudget.text import (
     topic_of,
 )
 
-__all__ = ["read", "read_csv", "read_json", "read_text"]
+__all__ = ["read", "read_csv", "read_document", "read_json", "read_plain", "read_text"]
 
 _FINAL = family("final")
 _TITLES = {t.title: t.id for t in _FINAL.tables}
@@ -438,7 +438,7 @@ def _sections(lines: Sequence[_Line]) -> list[_Body]:
         c = _compact(ln.text)
         if not c:
             continue
-        m = re.match(rf"^([{_CN}]+)、(.{{2,30}}(?:说明|情况))$", c)
+        m = re.match(rf"^([{_CN}]+)、(.{{2,50}}(?:说明|情况))[。.]?$", c)
         s = re.match(rf"^[（(]([{_CN}]+)[）)](.{{2,40}})$", c)
         if m:
             flush()
@@ -487,10 +487,23 @@ _P = "[（(]"
 _Q = "[）)]"
 
 
+_COMPARED = r"(?:(?:比|较|与)上年度?(?:预算|执行|决算)?数?(?:相比)?|同比)"
+
+
+def _amount_and_change(amount_key: str, prefix: str, subject: str) -> tuple[str, _Handler]:
+    """``X总计均为 A 万元，比上年增加 Δ 万元，增长 r%`` in one sentence (the amount, then its
+    change, whatever the comparison is worded: 比上年 / 较上年 / 同比 / 比上年决算数 …)."""
+    return (rf"{subject}均为{_NUM}万元[，,]?{_COMPARED}[，,]?各?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
+            lambda m: [_amt(amount_key, m.group(1)), _signed(f"{prefix}.change", m.group(2), m.group(3)),
+                       _pct(f"{prefix}.change_rate", m.group(5)),
+                       *(["verb-mismatch"] if m.group(4) and (m.group(2) == "增加") != (m.group(4) == "增长") else [])])
+
+
 def _change_patterns(prefix: str, subject: str) -> list[tuple[str, _Handler]]:
     return [
-        # “各增加”, and the 比上年/较上年 forms some reports use
-        (rf"{subject}(?:比上年度?|较上年度?)?各?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
+        # “各增加”, and the 比上年 / 较上年 / 同比 / 比上年预算(执行、决算)数 / 与上年相比 forms
+        (rf"{subject}{_COMPARED}?[，,]?各?(增加|减少){_NUM}万元[，,]?"
+         rf"(?:(增长|下降){_NUM}%)?",
          lambda m: [_signed(f"{prefix}.change", m.group(1), m.group(2)), _pct(f"{prefix}.change_rate", m.group(4)),
                     *(["verb-mismatch"] if m.group(3) and (m.group(1) == "增加") != (m.group(3) == "增长") else [])]),
         (rf"{subject}(?:与上年度?)?持平", lambda m: [Figure(f"{prefix}.change", Decimal(0))]),
@@ -524,7 +537,8 @@ def _patterns(topic: SectionTopic | None, heading: str = "") -> list[tuple[str, 
     # Shanghai); ``heading`` tells the 结构情况 sub-section of 一般公共预算支出.
     A = _amt
     if topic is SectionTopic.OVERVIEW:
-        return [(rf"收、?支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
+        return [_amount_and_change("total.amount", "total", "收、?支总计"),
+                (rf"收、?支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
                 *_change_patterns("total", "收、?支总计")]
     if topic is SectionTopic.INCOME:
         return [(rf"收入合计{_NUM}万元", lambda m: [A("income.total", m.group(1))]),
@@ -535,7 +549,8 @@ def _patterns(topic: SectionTopic | None, heading: str = "") -> list[tuple[str, 
                 (rf"(基本支出|项目支出|上缴上级支出|经营支出|对附属单位补助支出){_NUM}万元(?:[，,]占(?:本年支出合计的)?{_NUM}%?)?",
                  _nature_items)]
     if topic is SectionTopic.FISCAL_OVERVIEW:
-        return [(rf"财政拨款收、?支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
+        return [_amount_and_change("fiscal.total", "fiscal", "财政拨款收、?支总计"),
+                (rf"财政拨款收、?支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
                 *_change_patterns("fiscal", "财政拨款收、?支总计")]
     if topic is SectionTopic.GENERAL_PUBLIC:
         return [
@@ -850,15 +865,91 @@ def _decode(data: bytes, source: str) -> str:
     raise FormatError(f"{source}: not UTF-8 or GB18030 text")  # pragma: no cover - gb18030 decodes most bytes
 
 
+def read_document(path: str | Path) -> Published:
+    """Read a published PDF (needs the ``pdf`` extra), HTML page or XLSX workbook: tables
+    recognised in any layout, the 情况说明 from the running text; a document that is no
+    disclosure is refused (:class:`~govbudget.reading.NotADisclosureError`)."""
+    from govbudget.extract import extract
+    from govbudget.reading import published_from_pages
+    from govbudget.recognize import pages_of
+
+    doc = extract(path)
+    return published_from_pages(pages_of(doc), source=str(path))
+
+
+def _markdown_to_tabs(text: str) -> str:
+    """Markdown tables as tab-separated rows (their ``| --- |`` rules dropped), headings as plain lines."""
+    out = []
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("|") and s.endswith("|"):
+            cells = [c.strip() for c in s[1:-1].split("|")]
+            if all(re.fullmatch(r":?-{3,}:?", c) for c in cells if c):
+                continue
+            out.append("\t".join(cells))
+        else:
+            out.append(re.sub(r"^#{1,6}\s+", "", line).replace("**", ""))
+    return "\n".join(out)
+
+
+def _is_markdown(text: str) -> bool:
+    return bool(re.search(r"^\|.*\|\s*\n\|(?:\s*:?-{3,}:?\s*\|)+", text, re.M))
+
+
+def read_plain(text: str, *, source: str = "text") -> Published:
+    """A report as plain text, in any of the forms it comes in: the text of a PDF or a web
+    page with tab-separated cells (the seed), text aligned with spaces (``govbudget report``'s
+    default output, pdftotext -layout), or Markdown (``govbudget report --format markdown``)."""
+    from govbudget.extract.text import parse_text
+    from govbudget.reading import published_from_pages
+    from govbudget.recognize import pages_of
+
+    if _is_markdown(text):
+        text = _markdown_to_tabs(text)
+    elif "\t" in text:
+        return read_text(text, source=source)
+    aligned = published_from_pages(pages_of(parse_text(text, source=source)), source=source)
+    expanded = _tabs_from_spaces(text)
+    if expanded is None:
+        return aligned
+    # Tabs turned into spaces (a copy, an editor): read as tab-separated too, keep the better.
+    try:
+        tabbed = read_text(expanded, source=source)
+    except GovBudgetError:
+        return aligned
+    return min((aligned, tabbed), key=_read_badness)
+
+
+def _read_badness(p: Published) -> tuple[int, int]:
+    left = sum(1 for f in p.reader_findings if f.severity is not Severity.INFO)
+    return (-len(p.tables), left)
+
+
+def _tabs_from_spaces(text: str) -> str | None:
+    """Text whose tabs were expanded to a fixed width of spaces, with the tabs restored
+    (a run of ``k × width`` spaces is ``k`` tabs, so blank cells keep their place); ``None``
+    when the runs of spaces show no fixed width (the text is aligned in columns instead)."""
+    runs = [len(m.group(0)) for m in re.finditer(r"(?:(?<=\S)|^) {2,}(?=\S)", text, re.M)]
+    if len(runs) < 10:
+        return None
+    width = max(set(runs), key=runs.count)
+    if sum(1 for r in runs if r % width == 0) < 0.9 * len(runs):
+        return None
+    return re.sub(r"(?:(?<=\S)|^) {2,}(?=\S)", lambda m: "\t" * max(1, round(len(m.group(0)) / width)), text,
+                  flags=re.M)
+
+
 def read(path: str | Path) -> Published:
     """Read a disclosure file, choosing the reader by suffix (.json, .csv, else text)."""
     from govbudget.io import read_bytes
 
     p = Path(path)
-    text = _decode(read_bytes(p), str(p))
     suffix = p.suffix.lower()
+    if suffix in (".pdf", ".html", ".htm", ".xlsx"):
+        return read_document(p)
+    text = _decode(read_bytes(p), str(p))
     if suffix == ".json":
         return read_json(text, source=str(p))
     if suffix == ".csv":
         return read_csv(text, source=str(p))
-    return read_text(text, source=str(p))
+    return read_plain(text, source=str(p))
