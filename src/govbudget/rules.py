@@ -1033,7 +1033,9 @@ def check(target: Published | Disclosure | Ledger, *, narrative: Narrative | Non
     elif isinstance(target, Disclosure):
         target = from_disclosure(target, narrative)
     elif not isinstance(target, Published):
-        raise TypeError(f"cannot check a {type(target).__name__}; give a Published, Disclosure or Ledger")
+        from govbudget.errors import ArgumentError
+
+        raise ArgumentError(f"check(): cannot check a {type(target).__name__}; give a Published, Disclosure or Ledger")
     findings = list(target.reader_findings)
     for r in rules:
         findings += r.check(target)
