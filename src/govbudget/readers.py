@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -808,21 +807,25 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
 def read_json(text: str, *, source: str = "json") -> Published:
     """Read the library's disclosure JSON (checked exactly) or a ledger JSON (derived, with
     its text generated)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{source}: line {exc.lineno}: {exc.msg}") from None
-    if isinstance(data, dict) and data.get("schema", "").startswith("govbudget/disclosure"):
+    from govbudget.io import load_json
+
+    data = load_json(text, source=source)  # bounded: size, depth, integer digits
+    schema = data.get("schema", "") if isinstance(data, dict) else None
+    if schema is not None and not isinstance(schema, str):
+        raise FormatError(f"{source}: $.schema: must be a string such as 'govbudget/disclosure/1', not {schema!r}")
+    if isinstance(schema, str) and schema.startswith("govbudget/disclosure"):
         from govbudget.render import disclosure_from_json
 
         return from_disclosure(disclosure_from_json(text, source=source), source=source)
     if isinstance(data, dict) and "expenditure" in data and "department" in data:
         from govbudget.io import ledger_from_json
         from govbudget.narrative import build
+        from govbudget.validate import ledger_findings
 
         ledger: Ledger = ledger_from_json(text, source=source)
         d = derive(ledger)
-        return from_disclosure(d, build(ledger, d), source=source)
+        return attrs.evolve(from_disclosure(d, build(ledger, d), source=source),
+                            reader_findings=ledger_findings(ledger, d))
     raise FormatError(f"{source}: neither a disclosure JSON (schema govbudget/disclosure/1) nor a ledger JSON")
 
 
@@ -840,7 +843,7 @@ def read(path: str | Path) -> Published:
     from govbudget.io import read_bytes
 
     p = Path(path)
-    text = _decode(read_bytes(p), str(p))
+    text = _decode(read_bytes(p), str(p))  # read_bytes is bounded (io.Limits)
     suffix = p.suffix.lower()
     if suffix == ".json":
         return read_json(text, source=str(p))

@@ -232,10 +232,15 @@ def to_json(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
 
 def disclosure_from_json(text: str, *, source: str = "disclosure JSON") -> Disclosure:
     """Read back :func:`to_json` output (all nine tables) exactly, from the ``exact`` values."""
+    from govbudget.io import load_json
+    from govbudget.validate import check_disclosure_data
+
     try:
-        data = json.loads(text)
-        if data.get("schema") != JSON_SCHEMA:
-            raise FormatError(f"{source}: schema {data.get('schema')!r}, expected {JSON_SCHEMA!r}")
+        data = load_json(text, source=source)  # bounded: size, depth, integer digits
+        if not isinstance(data, dict) or data.get("schema") != JSON_SCHEMA:
+            schema = data.get("schema") if isinstance(data, dict) else None
+            raise FormatError(f"{source}: schema {schema!r}, expected {JSON_SCHEMA!r}")
+        check_disclosure_data(data, source)  # strict keys and types; printed cells = exact
         by_id = {t["id"]: t for t in data["tables"]}
         tables: dict[str, Table] = {}
         for cls in TABLE_CLASSES:

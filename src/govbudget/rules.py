@@ -1025,10 +1025,13 @@ def check(target: Published | Disclosure | Ledger, *, narrative: Narrative | Non
     :class:`~govbudget.tables.Disclosure` (checked exactly), or a :class:`~govbudget.ledger.Ledger`
     (its tables are derived and its explanatory text generated, then both are checked).
     """
+    ledger_findings: tuple[Finding, ...] = ()
     if isinstance(target, Ledger):
         from govbudget.narrative import build
+        from govbudget.validate import ledger_findings as of_ledger
 
         d = derive(target)
+        ledger_findings = of_ledger(target, d)  # impossible or missing facts (govbudget.validate)
         target = from_disclosure(d, narrative if narrative is not None else build(target, d))
     elif isinstance(target, Disclosure):
         target = from_disclosure(target, narrative)
@@ -1036,7 +1039,7 @@ def check(target: Published | Disclosure | Ledger, *, narrative: Narrative | Non
         from govbudget.errors import ArgumentError
 
         raise ArgumentError(f"check(): cannot check a {type(target).__name__}; give a Published, Disclosure or Ledger")
-    findings = list(target.reader_findings)
+    findings = [*target.reader_findings, *ledger_findings]
     for r in rules:
         findings += r.check(target)
     findings.sort(key=lambda f: _ORDER[f.severity])
