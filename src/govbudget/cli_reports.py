@@ -1,10 +1,10 @@
-"""The reporting commands of the CLI: ``report``, ``narrative``, ``check`` and ``rules``."""
+"""The reporting commands of the CLI: ``report``, ``narrative``, ``validate``, ``check`` and
+``rules``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any, TextIO
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -16,33 +16,91 @@ def _load(path: str | None) -> Any:
     return example_ledger() if path is None else load_ledger(path)
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse a bad ``-o`` before any work: a missing directory, a directory, or an input."""
+    if args.output:
+        from govbudget.safeio import check_output_path
+
+        check_output_path(args.output, [args.ledger] if args.ledger else [])
+
+
 def _write(args: argparse.Namespace, text: str, out: TextIO) -> None:
     if args.output:
-        # CSV keeps its BOM for Excel; every format is written as UTF-8.
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        from govbudget.safeio import atomic_write_text
+
+        # CSV keeps its BOM for Excel; every format is written as UTF-8, atomically, and
+        # never over an input.
+        atomic_write_text(args.output, text, inputs=[args.ledger] if args.ledger else [])
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         out.write(text.lstrip("\ufeff") if out is not sys.stdout or args.format != "csv" else text)
 
 
-def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget.narrative import build, to_markdown
-    from govbudget.render import render
-    from govbudget.tables import derive
+def _table_ids(requested: list[str] | None) -> list[str] | None:
+    """The ``--table`` ids, canonical (``5`` → ``05``) and each once, in the order given."""
+    if not requested:
+        return None
+    from govbudget.errors import FormatError
 
-    ledger = _load(args.ledger)
-    disclosure = derive(ledger)
-    text = render(disclosure, args.format, args.table or None)
-    if args.format == "markdown" and not args.table:
-        # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
-        text = text.rstrip("\n") + "\n\n" + to_markdown(build(ledger, disclosure, balance_shares=args.balance_shares))
+    ids: list[str] = []
+    for t in requested:
+        digits = "".join(ch for ch in t if ch.isdigit())
+        canonical = digits.zfill(2) if digits else ""
+        if canonical not in {f"{n:02d}" for n in range(1, 10)} or len(digits) > 2:
+            raise FormatError(f"--table {t!r}: tables are 01 … 09")
+        if canonical not in ids:
+            ids.append(canonical)
+    return ids
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget.render import render
+
+    _check_output(args)
+    tables = _table_ids(args.table)
+    whole_document = args.format == "markdown" and not tables
+    if args.ledger and args.ledger.lower().endswith(".csv") and not whole_document:
+        # A CSV ledger is streamed: memory is bounded by the subjects, not the file size.
+        from govbudget.io import derive_csv
+
+        text = render(derive_csv(args.ledger), args.format, tables)
+    else:
+        from govbudget.narrative import build, to_markdown
+        from govbudget.tables import derive
+
+        ledger = _load(args.ledger)
+        disclosure = derive(ledger)
+        text = render(disclosure, args.format, tables)
+        if whole_document:
+            # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
+            text = text.rstrip("\n") + "\n\n" + to_markdown(build(ledger, disclosure, balance_shares=args.balance_shares))
     _write(args, text, out)
     return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget.validate import ledger_findings
+
+    ledger = _load(args.ledger)
+    findings = ledger_findings(ledger)
+    levels = _LEVELS[args.level]
+    shown = [f for f in findings if f.severity.value in levels]
+    for f in shown:
+        print(f, file=out)
+    errors = sum(f.severity.value == "error" for f in findings)
+    warnings = sum(f.severity.value == "warning" for f in findings)
+    name = args.ledger or "<example>"
+    print(f"{name}: {errors} errors, {warnings} warnings", file=out)
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+_LEVELS = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}
 
 
 def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_json, to_markdown, to_text
 
+    _check_output(args)
     n = build(_load(args.ledger), balance_shares=args.balance_shares)
     text = {"text": to_text, "markdown": to_markdown, "json": to_json}[args.format](n)
     _write(args, text, out)
@@ -65,6 +123,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_UNREADABLE
     show_progress = len(targets) > 1 and sys.stderr.isatty() and args.format == "text"
     reports: list[Report] = []
+    unreadable: list[tuple[str, str]] = []
     status = EXIT_OK
     for i, target in enumerate(targets, 1):
         if show_progress:
@@ -81,6 +140,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             if show_progress:
                 print(file=sys.stderr)
             print(f"{target}: cannot read: {exc}", file=sys.stderr)
+            unreadable.append((target, str(exc)))
             status = EXIT_UNREADABLE
             continue
         reports.append(report)
@@ -88,10 +148,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             status = EXIT_ERRORS
     if show_progress:
         print(file=sys.stderr)
+    levels = _LEVELS[args.level]
     if args.format == "json":
-        out.write(to_json(reports))
+        out.write(_check_json(to_json(reports), levels, args.summary_only, unreadable))
         return status
-    levels = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[args.level]
     for report in reports:
         shown = [f for f in report.findings if f.severity.value in levels]
         if not args.summary_only:
@@ -99,6 +159,22 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 print(f, file=out)
         print(report.summary(), file=out)
     return status
+
+
+def _check_json(text: str, levels: tuple[str, ...], summary_only: bool,
+                unreadable: list[tuple[str, str]]) -> str:
+    """The check JSON as --level and --summary-only ask (counts stay whole), with the files
+    that could not be read (``"unreadable"``: source and message)."""
+    import json
+
+    data = json.loads(text)
+    for report in data["reports"]:
+        if summary_only:
+            del report["findings"]
+        else:
+            report["findings"] = [f for f in report["findings"] if f["severity"] in levels]
+    data["unreadable"] = [{"source": source, "error": message} for source, message in unreadable]
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -156,9 +232,22 @@ def register(sub: Any) -> None:
                    help="also check the shipped seed report (三门峡 2023, as published)")
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
-                   help="lowest severity to print (text format; default: info)")
+                   help="lowest severity to print (default: info)")
     c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")
     c.set_defaults(func=cmd_check)
+
+    v = sub.add_parser(
+        "validate",
+        help="check a ledger for impossible, duplicated or missing facts",
+        description="Load a ledger (.json or .csv; without LEDGER, the embedded example) and report "
+        "what cannot be right (a negative 年末结转和结余, spending without income, a fact stated "
+        "twice, contradicting counts) or is missing (三公, 政府采购, 国有资产). Exit 0 when there is "
+        "no error, 1 when there is one, 2 when the ledger cannot be read.",
+    )
+    v.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
+    v.add_argument("--level", choices=["error", "warning", "info"], default="info",
+                   help="lowest severity to print (default: info)")
+    v.set_defaults(func=cmd_validate)
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
     r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")

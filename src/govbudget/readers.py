@@ -53,7 +53,9 @@ __all__ = ["read", "read_csv", "read_json", "read_text"]
 
 _TITLES = {cls.title: cls.id for cls in TABLE_CLASSES}
 _CLASSES = {cls.id: cls for cls in TABLE_CLASSES}
-_NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
+# The look-behind lets a number match only where it begins: without it, a run of 100,000
+# digits is re-scanned from each of its digits (quadratic time).
+_NUM = r"(?<![\d,])(-?\d[\d,]*(?:\.\d+)?)"
 _NUMBER = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^[-−]?\d+(?:\.\d+)?$")
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _CN = "一二三四五六七八九十"
@@ -535,11 +537,12 @@ def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
             (rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]占(?:本年)?支出合计的{_NUM}%)?",
              lambda m: [A("gpb.total", m.group(1)), _pct("gpb.share_of_expenditure", m.group(2))]),
             *_change_patterns("gpb", "一般公共预算财政拨款支出"),
-            (rf"(\d+)[.．、]([^。：；]*?){_P}类{_Q}(.*?){_P}款{_Q}(.*?){_P}项{_Q}(?:支出)?年初预算数?为{_NUM}万元[，,](?:支出)?决算数?为?{_NUM}万元"
+            # Names are bounded ({0,60}): an unbounded lazy span rescans the text from each start.
+            (rf"(?<!\d)(\d+)[.．、]([^。：；]{{0,60}}?){_P}类{_Q}(.{{0,60}}?){_P}款{_Q}(.{{0,60}}?){_P}项{_Q}(?:支出)?年初预算数?为{_NUM}万元[，,](?:支出)?决算数?为?{_NUM}万元"
              rf"(?:[，,]完成年初预算的{_NUM}%)?", lambda m: [("item", (m.group(2), m.group(3), m.group(4))),
                                                           A("budget", m.group(5)), A("actual", m.group(6)),
                                                           _pct("rate", m.group(7))]),
-            (rf"([^：；。，]+?){_P}类{_Q}支出{_NUM}万元(?:[，,]占{_NUM}%?)?",
+            (rf"([^：；。，]{{1,60}}?){_P}类{_Q}支出{_NUM}万元(?:[，,]占{_NUM}%?)?",
              lambda m: [("class", (m.group(1),)), A("amount", m.group(2)), _pct("share", m.group(3))]),
         ]
     if top == "六":
@@ -640,11 +643,13 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
     figures: list[Figure] = []
     lists: list[tuple[str, tuple[str, ...]]] = []
     flags: list[str] = []
-    covered: list[tuple[int, int]] = []
+    # Positions already read, as a mask: the check is O(1) per match (a list of spans was
+    # quadratic in the number of matches).
+    covered = bytearray(len(body.text) + 1)
     head = top.group(0) if top else ""
     for pattern, handler in _patterns(head, body.section[len(head):]):
         for m in re.finditer(pattern, body.text):
-            if any(a <= m.start() < b for a, b in covered):
+            if covered[m.start()]:
                 continue
             line = body.line_at(m.start())
             got = handler(m)
@@ -680,10 +685,10 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
                     continue
                 key = f"{prefix}.{item.key}" if prefix else item.key
                 figures.append(attrs.evolve(item, key=key, line=line))
-            covered.append((m.start(), m.end()))
+            covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     # Figures the patterns did not place are reported, never skipped silently.
     for m in re.finditer(rf"{_NUM}(万元|%)", body.text):
-        if not any(a <= m.start() < b for a, b in covered):
+        if not covered[m.start()]:
             r.note("reader.text", Severity.INFO, body.line_at(m.start()),
                    f"{body.section}：未识别的数字 {m.group(0)}（“{body.text[max(0, m.start() - 12): m.end() + 4]}”）。",
                    f"{body.section}: figure {m.group(0)} was not placed "
