@@ -35,7 +35,7 @@ from govbudget.classification import (
 )
 from govbudget.errors import FormatError, GovBudgetError
 from govbudget.ledger import Ledger
-from govbudget.money import Unit, in_wide_context
+from govbudget.money import Unit, display, in_wide_context
 from govbudget.narrative import (
     INCOME_LABELS,
     NATURE_LABELS,
@@ -784,10 +784,18 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
         raw = row[col[field]]
         if not _NUMBER.match(raw):
             raise FormatError(f"{source}:{n}: {field}: {raw!r} is not an amount")
+        if exact and "value_wan" in col:
+            # Both given: the printed 万元 figure must be the exact 元 amount as printed.
+            printed, wan = row[col["value_wan"]], display(Decimal(raw))
+            if not _NUMBER.match(printed) or Decimal(printed.replace(",", "")) != wan:
+                raise FormatError(f"{source}:{n}: value_wan {printed!r} does not match exact_yuan {raw} "
+                                  f"(printed as {wan:.2f} 万元)")
         side = row[col["side"]] if "side" in col else ""
         key = row[col["row_key"]]
         cells.setdefault(tid, {}).setdefault((side, key), {})[row[col["column_key"]]] = Decimal(raw)
-        code = row[col["code"]] if "code" in col else ""
+        # Without a code column (the minimal table,row_key,column_key,value_wan shape), a
+        # subject row's key is its code: 3, 5 or 7 digits.
+        code = row[col["code"]] if "code" in col else (key if len(key) in (3, 5, 7) and key.isdigit() else "")
         label = row[col["label"]] if "label" in col else key
         line = row[col["line"]] if "line" in col else ""
         meta[(tid, side, key)] = (code, label, side, int(line) if line.isdigit() else None)
