@@ -31,12 +31,31 @@ def _make_json_converter() -> cattrs.Converter:
         # JSON numbers arrive as int or float; floats are refused like everywhere else.
         return to_decimal(value)
 
+    def structure_str(value: Any, _: type) -> str:
+        # cattrs would call str(): null would become the department "None".
+        if not isinstance(value, str):
+            raise FormatError(f"expected text, not {_json_type(value)} {value!r}")
+        return value
+
+    def structure_int(value: Any, _: type) -> int:
+        # cattrs would call int(): "2023", true and 3.7 would pass as counts or years.
+        if type(value) is not int:
+            raise FormatError(f"expected an integer, not {_json_type(value)} {value!r}")
+        return value
+
     conv.register_structure_hook(Decimal, structure_decimal)
+    conv.register_structure_hook(str, structure_str)
+    conv.register_structure_hook(int, structure_int)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_unstructure_hook_factory(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda _: lambda e: e.value
     )
     return conv
+
+
+def _json_type(value: Any) -> str:
+    return {bool: "true/false", type(None): "null", str: "a string", int: "a number", float: "a number",
+            list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
 
 
 json_converter = _make_json_converter()

@@ -36,6 +36,7 @@ from govbudget.convert import structure, unstructure
 from govbudget.errors import FormatError, GovBudgetError, InvalidCodeError, LimitError
 from govbudget.ledger import (
     Balances,
+    BudgetUnit,
     ExpenditureLine,
     FunctionAmount,
     IncomeLine,
@@ -368,6 +369,9 @@ def _csv_rows(
         if kind.startswith(_FACT_PREFIXES):
             yield where, (kind, _field(row, i_source), _field(row, i_function), _field(row, i_amount))
             continue
+        if kind == "unit":  # a budget unit: unit = id, source = 本级/所属单位, amount = its name
+            yield where, ("unit", _field(row, i_source), _field(row, i_unit), _field(row, i_amount))
+            continue
         field = "amount"
         try:
             amount = to_decimal(row[i_amount].strip(), where="field amount")
@@ -437,11 +441,17 @@ class _SideRows:
         self.facts: dict[str, Any] = {}
         self.lists: dict[str, list[tuple[str, str]]] = {}
         self.places: dict[str, str] = {}
+        self.units: list[BudgetUnit] = []
 
     def add(self, where: str, fact: tuple[str, str, str, Any]) -> None:
         kind, src, function, amount = fact
         if kind.startswith(_FACT_PREFIXES):
             self._fact(where, kind, src, function, amount)
+        elif kind == "unit":
+            try:
+                self.units.append(BudgetUnit(function, amount, src or "本级"))
+            except GovBudgetError as exc:
+                raise FormatError(f"{where}: unit: {exc}") from None
         elif kind == "opening_fiscal":
             self.fiscal.append((_parse_enum(IncomeSource, src, f"{where}: field source"), amount))
         elif kind == "opening_government_fund":
@@ -547,7 +557,8 @@ def _ledger_from_csv(text: str, source: str) -> Ledger:
             side.add(where, fact)
     tp, nf = side.structured()
     try:
-        ledger = Ledger(department, year, edition, (), tuple(income), tuple(expenditure), side.balances(), tp, nf)
+        ledger = Ledger(department, year, edition, tuple(side.units), tuple(income), tuple(expenditure),
+                        side.balances(), tp, nf)
     except GovBudgetError as exc:
         raise FormatError(f"{source}: header: {exc}") from None
     return validate(ledger)
@@ -643,12 +654,15 @@ def _flat_facts(prefix: str, data: Any) -> Iterator[tuple[str, str]]:
 
 
 def ledger_to_csv(ledger: Ledger) -> str:
-    """``ledger`` as CSV: lines, balances, and every “三公” and narrative fact as a fact row."""
+    """``ledger`` as CSV: units, lines, balances, and every “三公” and narrative fact as a fact
+    row: :func:`load_ledger` reads back the same ledger."""
     out = _io.StringIO()
     out.write(f"# department: {ledger.department}\n# fiscal_year: {ledger.fiscal_year}\n")
     out.write(f"# edition: {ledger.edition}\n")
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
+    for u in ledger.units:
+        w.writerow(["unit", u.id, u.kind, "", "", "", u.name])
     for i in ledger.income:
         w.writerow(["income", i.unit, i.source.value, i.function, "", "", str(i.amount)])
     for e in ledger.expenditure:

@@ -74,6 +74,23 @@ def code(value: object) -> str:
     return normalize_code(value)
 
 
+def _code_in(field: str, value: object) -> str:
+    try:
+        return code(value)
+    except InvalidCodeError as exc:
+        raise InvalidCodeError(f"{field}: {exc}") from None
+
+
+def _function_code(value: object) -> str:
+    """The converter of a 功能分类 code field: :func:`code`, its error naming the field."""
+    return _code_in("function", value)
+
+
+def _economic_code(value: object) -> str:
+    """The converter of an 经济分类 code field: :func:`code`, its error naming the field."""
+    return _code_in("economic", value)
+
+
 #: Plausible bounds of a fiscal year (会计年度): the classification exists since 2007.
 YEAR_RANGE = (2000, 2100)
 
@@ -201,7 +218,7 @@ class IncomeLine:
     ``function``, received by ``unit``."""
 
     source: IncomeSource
-    function: str = attrs.field(converter=code)
+    function: str = attrs.field(converter=_function_code)
     amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
     unit: str = ""
 
@@ -211,8 +228,8 @@ class ExpenditureLine:
     """One expenditure fact (支出): ``amount`` 元 spent under 功能分类 项 ``function`` and
     部门预算经济分类 款 ``economic``, as ``nature`` (基本/项目/…), funded by ``source``."""
 
-    function: str = attrs.field(converter=code)
-    economic: str = attrs.field(converter=code)
+    function: str = attrs.field(converter=_function_code)
+    economic: str = attrs.field(converter=_economic_code)
     nature: Nature = attrs.field()
     source: IncomeSource
     amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
@@ -223,7 +240,7 @@ class ExpenditureLine:
 class FunctionAmount:
     """An amount attached to a 功能分类 项 (e.g. 政府性基金 年初结转 by 项)."""
 
-    function: str = attrs.field(converter=code)
+    function: str = attrs.field(converter=_function_code)
     amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
 
 
@@ -312,7 +329,7 @@ class BudgetLine:
     """年初预算 of one 功能分类 项 (一般公共预算财政拨款), with the reason (主要原因) the text
     gives for the difference between budget and actual."""
 
-    function: str = attrs.field(converter=code)
+    function: str = attrs.field(converter=_function_code)
     amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
     reason: str | None = attrs.field(default=None, validator=_optional_text)
 
