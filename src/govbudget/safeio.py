@@ -3,7 +3,8 @@
 A report is written to a temporary file beside the target, flushed to disk, then renamed over
 the target (``os.replace``, atomic on POSIX and Windows): a reader never sees half a file, and
 a failure (full disk, no permission) leaves the old file as it was.  A target that is one of
-the command's inputs is refused before anything is written.
+the command's inputs is refused before anything is written.  A target that is a device or a
+pipe (``/dev/stdout``) is written in place, never replaced.
 """
 
 from __future__ import annotations
@@ -65,6 +66,16 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, inputs: Iterable[str | 
     naming the path, and the temporary file is removed, so nothing half-written is left.
     """
     p = check_output_path(path, inputs)
+    if p.exists() and not p.is_file():
+        # A device or a pipe (/dev/stdout, /dev/null, /dev/full) is written in place: renaming
+        # a temporary file over it would replace the device itself.
+        try:
+            with p.open("wb") as f:
+                f.write(data)
+                f.flush()
+        except OSError as exc:
+            raise OutputError(f"{p}: cannot write ({_describe(exc)})") from None
+        return p
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     except OSError as exc:

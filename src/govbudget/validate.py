@@ -251,7 +251,7 @@ def check_disclosure_data(data: Any, source: str) -> None:
             cells = _typed(r["cells"], dict, f"{rw}.cells")
             side = r["side"] if r["side"] in ("income", "expenditure") else ""
             titles = [c["title"] for c in columns if c["side"] == side] or [c["title"] for c in columns if not c["side"]]
-            if exact and list(exact) != titles:
+            if (exact or r["label"]) and list(exact) != titles:  # only padding rows have no cells
                 raise FormatError(f"{rw}.exact: columns {list(exact)}, expected one value for each of {titles}")
             if list(cells) != list(exact):
                 raise FormatError(f"{rw}.cells: columns {list(cells)}, expected the columns of exact {list(exact)}")
