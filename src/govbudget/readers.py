@@ -175,7 +175,7 @@ def _meta(r: _Reader, tid: str, region: Sequence[_Line], statements: dict[str, s
             statements[tid] = ln.text.strip()
         elif re.fullmatch(r"公开\d{2}表|\d{4}年度|部门[：:].*|(?:金额)?单位[：:].*|注[：:].*|说明[：:].*", c):
             continue
-        elif re.search(r"\d+\.\d{2}", c):
+        elif re.search(r"\d\.\d{2}", c):  # not \d+: it would rescan a long digit run from each digit
             r.note("reader.line", Severity.WARNING, ln.no, f"公开{tid}表：无法归入表格的行“{ln.text.strip()[:40]}”。",
                    f"table {tid}: a line that fits no row: {ln.text.strip()[:40]!r}.", tid)
     return unit, rows, department
