@@ -842,21 +842,12 @@ def read_json(text: str, *, source: str = "json") -> Published:
     raise FormatError(f"{source}: neither a disclosure JSON (schema govbudget/disclosure/1) nor a ledger JSON")
 
 
-def _decode(data: bytes, source: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FormatError(f"{source}: not UTF-8 or GB18030 text")  # pragma: no cover - gb18030 decodes most bytes
-
-
 def read(path: str | Path) -> Published:
     """Read a disclosure file, choosing the reader by suffix (.json, .csv, else text)."""
-    from govbudget.io import read_bytes
+    from govbudget.io import decode_text, read_bytes
 
     p = Path(path)
-    text = _decode(read_bytes(p), str(p))  # read_bytes is bounded (io.Limits)
+    text = decode_text(read_bytes(p), str(p))  # bounded (io.Limits); UTF-8, UTF-16, GB18030
     suffix = p.suffix.lower()
     if suffix == ".json":
         return read_json(text, source=str(p))
