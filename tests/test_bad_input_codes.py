@@ -106,3 +106,15 @@ def test_malformed_code_in_a_json_ledger_names_the_path(tmp_path, example):
     text = ledger_to_json(example).replace('"function": "2010301"', '"function": "201 0"', 1)
     with pytest.raises(GovBudgetError, match=r"l\.json: function: code .201 0. has 4 digits.* @ \$\.income\[0\]"):
         load_ledger(_write(tmp_path, "l.json", text))
+
+
+def test_full_width_codes_in_a_published_text_read_as_the_same_rows():
+    from govbudget.io import example_published_text
+    from govbudget.readers import read_text
+
+    text = example_published_text()
+    lenient = "\n".join(
+        re.sub(r"^(\s*)(\d{7}|\d{5}|\d{3})(\s)", lambda m: m.group(1) + m.group(2).translate(FULL) + m.group(3), line)
+        for line in text.split("\n"))
+    assert lenient.count("２０１") > 5
+    assert read_text(lenient).tables == read_text(text).tables

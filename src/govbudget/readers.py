@@ -15,6 +15,7 @@ generated).  :func:`read` picks the reader by file suffix.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -32,6 +33,7 @@ from govbudget.classification import (
     Scheme,
     catalog,
     edition_for_year,
+    normalize_code,
 )
 from govbudget.errors import FormatError, GovBudgetError
 from govbudget.ledger import Ledger
@@ -184,7 +186,12 @@ def _meta(r: _Reader, tid: str, region: Sequence[_Line], statements: dict[str, s
 def _resolve_code(r: _Reader, edition: int, tid: str, code: str, name: str, line: int) -> tuple[str, Level] | None:
     scheme = Scheme.ECONOMIC_DEPARTMENT if tid == "06" else Scheme.FUNCTIONAL
     cat = catalog(scheme, edition)
-    if code and not re.fullmatch(r"\d{3}|\d{5}|\d{7}", code):
+    if code:
+        # The catalog's lenient normalisation (full-width digits, spaces, dashes), as for a
+        # ledger; a code it refuses (other scripts' digits, 4 or 6 digits) is reported.
+        with contextlib.suppress(GovBudgetError):
+            code = normalize_code(code)
+    if code and not re.fullmatch(r"[0-9]{3}|[0-9]{5}|[0-9]{7}", code):
         r.note("reader.code", Severity.WARNING, line, f"公开{tid}表：“{code}”不是科目代码，该行未读取。",
                f"table {tid}: {code!r} is not a subject code; the row was not read.", tid, stated=code)
         return None
