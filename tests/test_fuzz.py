@@ -337,3 +337,20 @@ if __name__ == "__main__":  # pragma: no cover - by hand
     parser.add_argument("--texts", type=Path, default=None, help="folder of .txt texts extracted from the corpus")
     args = parser.parse_args()
     sys.exit(thorough(args.cases, args.log, args.seed, args.texts))
+
+
+@given(st.lists(st.sampled_from(["report", "narrative", "validate", "check", "rules", "--table", "5", "05", "10", "x",
+                                 "--format", "json", "csv", "markdown", "text", "xlsx", "-o", "--level", "error",
+                                 "--summary-only", "--example", "--balance-shares", "/dev/null", "/nonexistent",
+                                 "/tmp", "-", "--limit", "-1"]), min_size=1, max_size=6))
+def test_the_reporting_commands_never_crash(argv):
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), tempfile.TemporaryDirectory() as tmp:
+        # "-o" targets stay inside a temporary directory (never over a real file)
+        argv = [str(Path(tmp) / "out") if a == "-" else a for a in argv]
+        if "-o" in argv:
+            i = argv.index("-o")
+            argv = argv[: i + 1] + [str(Path(tmp) / "o.txt")] + argv[i + 2:]
+        status = main(argv, out=io.StringIO())
+    assert status in (0, 1, 2), status
+    assert "Traceback" not in err.getvalue()
