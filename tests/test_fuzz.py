@@ -350,7 +350,7 @@ def test_the_reporting_commands_never_crash(argv):
         argv = [str(Path(tmp) / "out") if a == "-" else a for a in argv]
         if "-o" in argv:
             i = argv.index("-o")
-            argv = argv[: i + 1] + [str(Path(tmp) / "o.txt")] + argv[i + 2:]
+            argv = [*argv[: i + 1], str(Path(tmp) / "o.txt"), *argv[i + 2:]]
         status = main(argv, out=io.StringIO())
     assert status in (0, 1, 2), status
     assert "Traceback" not in err.getvalue()
