@@ -33,7 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from govbudget.convert import structure, unstructure
-from govbudget.errors import FormatError, GovBudgetError, InvalidCodeError, LimitError
+from govbudget.errors import AmountError, FormatError, GovBudgetError, InvalidCodeError, LimitError
 from govbudget.ledger import (
     Balances,
     BudgetUnit,
@@ -45,7 +45,7 @@ from govbudget.ledger import (
     NarrativeFacts,
     Nature,
     ThreePublicExpenses,
-    code,
+    _function_code,
     validate,
 )
 from govbudget.money import to_decimal
@@ -366,43 +366,43 @@ def _csv_rows(
         if len(row) != width:
             raise FormatError(f"{where}: wrong number of fields ({len(row)}, expected {width}; truncated or extra commas)")
         kind = row[i_kind].strip()
-        if kind.startswith(_FACT_PREFIXES):
-            yield where, (kind, _field(row, i_source), _field(row, i_function), _field(row, i_amount))
-            continue
-        if kind == "unit":  # a budget unit: unit = id, source = 本级/所属单位, amount = its name
-            yield where, ("unit", _field(row, i_source), _field(row, i_unit), _field(row, i_amount))
-            continue
-        field = "amount"
         try:
-            amount = to_decimal(row[i_amount].strip(), where="field amount")
+            # The two line kinds first (they are nearly every row); the constructors normalise
+            # the codes and parse the amount, once.
             if kind == "expenditure":
-                nature = _parse_enum(Nature, row[i_nature].strip(), f"{where}: field nature")
-                src = _parse_enum(IncomeSource, row[i_source].strip(), f"{where}: field source")
-                field = "function"
-                function = code(row[i_function])
-                field = "economic"
-                economic = code(row[i_economic])
-                yield where, ExpenditureLine(function, economic, nature, src, amount, row[i_unit].strip())
+                yield where, ExpenditureLine(
+                    row[i_function], row[i_economic],
+                    _parse_enum(Nature, row[i_nature].strip(), f"{where}: field nature"),
+                    _parse_enum(IncomeSource, row[i_source].strip(), f"{where}: field source"),
+                    row[i_amount].strip(), row[i_unit].strip(),
+                )
             elif kind == "income":
-                src = _parse_enum(IncomeSource, row[i_source].strip(), f"{where}: field source")
-                field = "function"
-                function = code(row[i_function])
-                yield where, IncomeLine(src, function, amount, row[i_unit].strip())
+                yield where, IncomeLine(
+                    _parse_enum(IncomeSource, row[i_source].strip(), f"{where}: field source"),
+                    row[i_function], row[i_amount].strip(), row[i_unit].strip(),
+                )
             elif kind in _BALANCE_KINDS:
+                amount = to_decimal(row[i_amount].strip(), where="field amount")
                 function = row[i_function].strip()
                 if kind == "opening_government_fund":
-                    field = "function"
-                    function = code(function)
+                    function = _function_code(function)
                 yield where, (kind, row[i_source].strip(), function, amount)
+            elif kind.startswith(_FACT_PREFIXES):
+                yield where, (kind, _field(row, i_source), _field(row, i_function), _field(row, i_amount))
+            elif kind == "unit":  # a budget unit: unit = id, source = 本级/所属单位, amount = its name
+                yield where, ("unit", _field(row, i_source), _field(row, i_unit), _field(row, i_amount))
             else:
                 raise FormatError(
-                    f"{where}: field kind: unknown kind {kind!r} (income, expenditure, "
+                    f"{where}: field kind: unknown kind {kind!r} (income, expenditure, unit, "
                     f"{', '.join(_BALANCE_KINDS)}, or a fact path three_public.… / narrative.…)"
                 )
         except FormatError:
             raise
-        except InvalidCodeError as exc:
-            raise FormatError(f"{where}: field {field}: {exc}") from None
+        except InvalidCodeError as exc:  # its message starts with the field: "function: …"
+            raise FormatError(f"{where}: field {exc}") from None
+        except AmountError as exc:  # the converter names it "amount: …"
+            message = str(exc)
+            raise FormatError(f"{where}: field {message if message.startswith('amount') else 'amount: ' + message}") from None
         except GovBudgetError as exc:
             raise FormatError(f"{where}: {exc}") from None
 

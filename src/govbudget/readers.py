@@ -186,9 +186,9 @@ def _meta(r: _Reader, tid: str, region: Sequence[_Line], statements: dict[str, s
 def _resolve_code(r: _Reader, edition: int, tid: str, code: str, name: str, line: int) -> tuple[str, Level] | None:
     scheme = Scheme.ECONOMIC_DEPARTMENT if tid == "06" else Scheme.FUNCTIONAL
     cat = catalog(scheme, edition)
-    if code:
+    if code and re.fullmatch(r"[0-9０-９][0-9０-９ -]*", code):
         # The catalog's lenient normalisation (full-width digits, spaces, dashes), as for a
-        # ledger; a code it refuses (other scripts' digits, 4 or 6 digits) is reported.
+        # ledger; not dots, which in a table cell make an amount (0.10), not a code.
         with contextlib.suppress(GovBudgetError):
             code = normalize_code(code)
     if code and not re.fullmatch(r"[0-9]{3}|[0-9]{5}|[0-9]{7}", code):
