@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import random
 import signal
 import sys
@@ -123,6 +124,39 @@ def mutate(rng: random.Random, text: str, rounds: int | None = None) -> str:
         elif rng.random() < 0.1:  # rarely: a huge run (the linear-time readers are checked on it)
             text = text[:a] + rng.choice(("9" * 100_000, "1." * 20_000, "（类）" * 5_000, "万元" * 10_000))[:rng.choice((1_000, 100_000))] + text[b:]
     return text
+
+
+_JSON_JUNK: tuple[object, ...] = (None, True, 0, -1, 10**17, "", "x", "２０１０３０１", "1e400", "NaN", [], {}, [None],
+                                  {"x": 1}, "-5", "美元", "0.005")
+
+
+def mutate_json(rng: random.Random, text: str, rounds: int = 1) -> str:
+    """Structural edits of a JSON document: a value at a random path replaced by junk of
+    another type, a key removed or added, a list entry duplicated or dropped."""
+    data = json.loads(text)
+    for _ in range(rounds):
+        node: object = data
+        path: list[object] = []
+        while isinstance(node, (dict, list)) and node and rng.random() < 0.8:
+            key: object = rng.choice(list(node)) if isinstance(node, dict) else rng.randrange(len(node))
+            path.append(key)
+            node = node[key]  # type: ignore[index]
+        if not path:
+            continue
+        parent: object = data
+        for key in path[:-1]:
+            parent = parent[key]  # type: ignore[index]
+        last = path[-1]
+        op = rng.randrange(4)
+        if op == 0:
+            parent[last] = rng.choice(_JSON_JUNK)  # type: ignore[index]
+        elif op == 1:
+            del parent[last]  # type: ignore[attr-defined]
+        elif op == 2 and isinstance(parent, dict):
+            parent[rng.choice(("extra", "schema", "unit", "id", "exact"))] = rng.choice(_JSON_JUNK)
+        elif isinstance(parent, list):
+            parent.insert(int(last), parent[int(last)])  # type: ignore[call-overload]
+    return json.dumps(data, ensure_ascii=False)
 
 
 # -- the entry points ------------------------------------------------------------------------------
@@ -233,6 +267,14 @@ def test_mutated_documents_give_a_result_or_a_library_error(kind, rng):
         assert failure is None, f"{name} on a mutated {kind}: {type(failure).__name__}: {failure}"
 
 
+@given(st.sampled_from(("ledger_json", "disclosure_json")), st.randoms(use_true_random=False), st.integers(1, 4))
+def test_structurally_mutated_json_gives_a_result_or_a_library_error(kind, rng, rounds):
+    text = mutate_json(rng, _docs()[kind], rounds)
+    for name, call in entry_points(kind, text):
+        failure = run_case(call)
+        assert failure is None, f"{name} on a structurally mutated {kind}: {type(failure).__name__}: {failure}"
+
+
 @given(st.sampled_from(KINDS), st.text(max_size=300))
 def test_arbitrary_text_gives_a_result_or_a_library_error(kind, text):
     for name, call in entry_points(kind, text):
@@ -296,7 +338,10 @@ def thorough(cases: int, log: Path, seed: int, texts: Path | None) -> int:  # pr
         for n in range(1, cases + 1):
             kind = rng.choice(KINDS + (("corpus",) * 2 if corpus else ()))
             base = rng.choice(corpus) if kind == "corpus" else docs[kind]
-            text = mutate(rng, base)
+            if kind in ("ledger_json", "disclosure_json") and rng.random() < 0.5:
+                text = mutate_json(rng, base, rng.randint(1, 4))
+            else:
+                text = mutate(rng, base)
             run_kind = "text" if kind == "corpus" else kind
             by_kind[kind] = by_kind.get(kind, 0) + 1
             # One entry point per case, drawn (the CLI ones, which repeat the library calls
