@@ -113,3 +113,40 @@ def test_report_streams_a_csv_ledger(tmp_path, monkeypatch):
     status, out, _ = _cli("report", str(p), "--format", "text")
     assert status == 0
     assert out == render(derive(example_ledger()), "text")
+
+
+def _naive_resolve(cat, printed, parent=None):
+    from govbudget.classification import _fold
+
+    query = _fold(printed)
+    pool = cat.children(parent) if parent else tuple(cat)
+    exact = tuple(s for s in pool if _fold(s.name) == query)
+    return exact or tuple(s for s in pool if query and _fold(s.name).startswith(query))
+
+
+def test_resolve_name_by_bisection_agrees_with_a_scan():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from govbudget.classification import catalog
+
+    fc = catalog("functional", 2024)
+    names = [s.name for s in fc]
+
+    @given(st.sampled_from(names), st.integers(0, 12), st.sampled_from([None, "201", "20103", "208"]),
+           st.sampled_from(["", " ", "（", "x"]))
+    def agree(name, cut, parent, tail):
+        printed = name[: max(1, len(name) - cut)] + tail
+        assert fc.resolve_name(printed, parent) == _naive_resolve(fc, printed, parent)
+
+    agree()
+
+
+def test_a_long_text_of_class_lines_is_read_in_linear_time():
+    from govbudget.narrative import build, to_text
+
+    text = to_text(build(example_ledger()))
+    at = text.index("五、") + 30
+    junk = text[:at] + ("（类）支出1万元" * 12_500) + text[at:]  # 100,000 characters
+    with hang_guard(60):
+        read_text(junk)
