@@ -145,3 +145,22 @@ def test_public_entry_points_refuse_wrong_types():
     for call in (lambda: derive(None), lambda: build(None), lambda: check(None), lambda: load_json(b"{}")):
         with pytest.raises(GovBudgetError):
             call()
+
+
+def test_an_amount_with_100000_decimal_places_is_refused_with_its_path(ledger_json):
+    # Found by the thorough fuzz run: it passed the reader and made derive raise decimal.Inexact.
+    data = json.loads(ledger_json)
+    data["expenditure"][22]["amount"] = "300." + "9" * 100_000
+    with pytest.raises(FormatError, match=r"more than 20 decimal places @ \$\.expenditure\[22\]\.amount"):
+        ledger_from_json(json.dumps(data), source="x.json")
+
+
+def test_an_api_amount_too_long_to_add_exactly_is_an_amount_error():
+    from decimal import Decimal
+
+    from govbudget.errors import AmountError
+    from govbudget.ledger import IncomeLine, IncomeSource, Ledger
+
+    ledger = Ledger("x", 2023, 2024, income=(IncomeLine(IncomeSource.OTHER, "2010301", Decimal("1." + "9" * 500)),))
+    with pytest.raises(AmountError, match=r"income\[0\]: amount .* cannot be added exactly"):
+        derive(ledger)

@@ -167,6 +167,10 @@ def parse_amount(text: str, *, where: str = "amount") -> Decimal:
         value = Decimal(cleaned.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
         raise AmountError(f"{where}: {text!r} is not an amount") from None
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DIGITS:
+        # No amount has 20 decimal places; past that, sums could not stay exact.
+        raise AmountError(f"{where}: {text[:30]!r}… has more than {MAX_DIGITS} decimal places")
     return value
 
 

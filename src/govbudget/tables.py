@@ -437,7 +437,14 @@ class Accumulator:
             except (_Fallback, KeyError, TypeError):
                 # KeyError/TypeError: a new code, or a source or nature that is not one (or
                 # a 财政拨款 funding 上缴上级支出 …): nothing of this line was added yet.
-                self._add_other(line, self._where(where, offset + size - operator.length_hint(lines) - 1))
+                i = offset + size - operator.length_hint(lines) - 1
+                try:
+                    self._add_other(line, self._where(where, i))
+                except Inexact:  # as below: the first line of a code is added here
+                    raise AmountError(
+                        f"{self._where(where, i)}: amount {str(line.amount)[:40]} cannot be added exactly "
+                        f"({EXACT_DIGITS} significant digits at most)"
+                    ) from None
             except Inexact:
                 i = offset + size - operator.length_hint(lines) - 1
                 raise AmountError(
