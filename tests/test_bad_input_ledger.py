@@ -174,3 +174,12 @@ def test_ledger_metadata_types_on_construction():
         Ledger(None, 2023, 2024)  # type: ignore[arg-type]
     with pytest.raises(GovBudgetError, match="out of range"):
         Ledger("x", 1, 2024)
+
+
+def test_a_deep_fact_path_in_a_csv_ledger_is_refused(tmp_path, example):
+    # Found by the thorough fuzz run: a kind such as narrative.1.1.1… nested dicts until
+    # json.dumps hit the recursion limit.
+    p = tmp_path / "deep.csv"
+    p.write_text(ledger_to_csv(example) + "narrative." + "1." * 5000 + "x,,,,,,1\n", encoding="utf-8")
+    with pytest.raises(GovBudgetError, match=r"deep\.csv:\d+: field kind: .* is not a fact path"):
+        load_ledger(p)

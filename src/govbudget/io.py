@@ -284,6 +284,9 @@ _BALANCE_KINDS = ("opening_total", "opening_fiscal", "opening_government_fund",
 #: ``narrative.procurement.goods``): every fact the JSON can hold, the CSV can too.
 _FACT_PREFIXES = ("three_public.", "narrative.")
 
+#: A fact path: two to four field names (the JSON ledger nests no deeper).
+_FACT_PATH = re.compile(r"(?:three_public|narrative)(?:\.[a-z_]{1,40}){1,3}")
+
 #: Facts that are lists of entries; the other columns of the row name the entry.
 _LIST_FACTS = {
     "narrative.initial_budget": "function",  # function, amount (年初预算)
@@ -475,6 +478,9 @@ class _SideRows:
             return
         if path in self.places:
             raise FormatError(f"{where}: fact {path} given twice (first at {self.places[path]}); 重复的事实")
+        if not _FACT_PATH.fullmatch(path):
+            # A fact path names a field of the JSON ledger: a few names, never a deep chain.
+            raise FormatError(f"{where}: field kind: {path[:60]!r} is not a fact path such as three_public.budget.abroad")
         node = self.facts
         parts = path.split(".")
         for i, part in enumerate(parts[:-1]):
