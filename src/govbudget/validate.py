@@ -184,10 +184,10 @@ _ROW_KEYS = {"key", "label", "code", "level", "line", "side", "cells", "exact"}
 _COLUMN_KEYS = {"key", "title", "number", "side"}
 
 
-def _keys(obj: Any, expected: set[str], where: str) -> dict[str, Any]:
+def _keys(obj: Any, expected: set[str], where: str, optional: frozenset[str] = frozenset()) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise FormatError(f"{where}: expected an object, not {type(obj).__name__}")
-    missing, extra = expected - obj.keys(), obj.keys() - expected
+    missing, extra = expected - obj.keys(), obj.keys() - expected - optional
     if missing:
         raise FormatError(f"{where}: required key(s) missing: {', '.join(sorted(missing))}")
     if extra:
@@ -212,7 +212,9 @@ def check_disclosure_data(data: Any, source: str) -> None:
     built: exact keys and types, year, edition and unit, no duplicate table, every row's
     ``exact`` values one per column, and each printed ``cells`` figure equal to its exact value
     as printed in 万元.  :class:`FormatError` names the table, row and column at fault."""
-    top = _keys(data, _TOP_KEYS, f"{source}: $")
+    top = _keys(data, _TOP_KEYS, f"{source}: $", frozenset({"family"}))
+    if "family" in top:
+        _typed(top["family"], str, f"{source}: $.family")
     _typed(top["department"], str, f"{source}: $.department")
     year = _typed(top["fiscal_year"], int, f"{source}: $.fiscal_year")
     lo, hi = YEAR_RANGE
@@ -249,8 +251,9 @@ def check_disclosure_data(data: Any, source: str) -> None:
                 _typed(r[key], str, f"{rw}.{key}")
             exact = _typed(r["exact"], dict, f"{rw}.exact")
             cells = _typed(r["cells"], dict, f"{rw}.cells")
-            side = r["side"] if r["side"] in ("income", "expenditure") else ""
-            titles = [c["title"] for c in columns if c["side"] == side] or [c["title"] for c in columns if not c["side"]]
+            # As Table.columns_of: the columns of the row's side, else those of no side.
+            titles = ([c["title"] for c in columns if c["side"] == r["side"]]
+                      or [c["title"] for c in columns if not c["side"]])
             if (exact or r["label"]) and list(exact) != titles:  # only padding rows have no cells
                 raise FormatError(f"{rw}.exact: columns {list(exact)}, expected one value for each of {titles}")
             if list(cells) != list(exact):
