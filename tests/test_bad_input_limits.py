@@ -21,6 +21,7 @@ from govbudget.io import (
 )
 from govbudget.readers import read, read_text
 from govbudget.render import render
+from govbudget.rules import check
 from govbudget.tables import derive
 
 
@@ -150,3 +151,16 @@ def test_a_long_text_of_class_lines_is_read_in_linear_time():
     junk = text[:at] + ("（类）支出1万元" * 12_500) + text[at:]  # 100,000 characters
     with hang_guard(60):
         read_text(junk)
+
+
+@pytest.mark.parametrize("cell", ["9" * 100_000, "²", "１２"])
+def test_a_huge_or_exotic_number_in_a_table_line(cell):
+    # Found by the thorough fuzz run: int() of a 100,000-digit 栏次 raised ValueError.
+    text = example_published_text()
+    line = "2080505\t机关事业单位基本养老保险缴费支出\t40.45\t40.45"
+    assert line in text
+    junk = text.replace(line, f"{cell}\t{cell}\t{cell}\t{cell}\t{cell}\t{cell}\n{line}", 1)
+    with hang_guard(60):
+        report = check(read_text(junk))
+    assert report.findings  # read, with the junk line reported rather than fatal
+

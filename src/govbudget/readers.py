@@ -146,13 +146,19 @@ def _split(lines: Sequence[_Line]) -> tuple[dict[str, list[_Line]], list[_Line],
 
 
 # -- tables -------------------------------------------------------------------------------------------------
+def _small_int(text: str) -> int | None:
+    """A 行次 or 栏次 number, or None: ASCII digits only (``"²".isdigit()`` is true, and a
+    100,000-digit string is past int()'s limit)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def _is_header(cells: Sequence[str]) -> bool:
     first = _compact(cells[0]) if cells else ""
     if first in ("项目", "科目代码", "栏次", "收入", "收入支出", "人员经费", "预算数", "科目代码科目名称"):
         return True
     # the 栏次 row of 公开09表 (1 … 12) and header rows made only of titles
     nonblank = [c for c in cells if c]
-    if nonblank and all(c.isdigit() and int(c) <= 12 for c in nonblank) and len(nonblank) >= 6:
+    if nonblank and all(c.isascii() and c.isdigit() and len(c) <= 2 and int(c) <= 12 for c in nonblank) and len(nonblank) >= 6:
         return True
     return bool(nonblank) and not any(_NUMBER.match(c) for c in nonblank) and not re.match(r"^\d{3,7}$", first) \
         and _compact(cells[0]) not in ("合计", "总计") and not _ORDINAL.match(cells[0])
@@ -319,7 +325,7 @@ def _two_sided(r: _Reader, tid: str, rows: Sequence[_Line], template: Table, edi
                        f"table {tid}: unrecognised label {label_raw!r}.", tid, stated=label_raw)
                 continue
             values = tuple(r.number(c, ln.no, tid) for c in values_raw)
-            line = int(line_no) if line_no.isdigit() else None
+            line = _small_int(line_no)
             found[(side, key)] = Row(key, _compact(label_raw), values, code, Level.CLASS if code else None, line, side)
             r.lines[(tid, key)] = ln.no
     # Keep the template's order; printed rows replace template rows, extra rows are appended.
@@ -807,7 +813,7 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
         code = row[col["code"]] if "code" in col else (key if len(key) in (3, 5, 7) and key.isdigit() else "")
         label = row[col["label"]] if "label" in col else key
         line = row[col["line"]] if "line" in col else ""
-        meta[(tid, side, key)] = (code, label, side, int(line) if line.isdigit() else None)
+        meta[(tid, side, key)] = (code, label, side, _small_int(line))
     tables: dict[str, Table] = {}
     unit = Unit.YUAN if exact else Unit.WAN
     for tid, by_row in cells.items():
