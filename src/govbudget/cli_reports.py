@@ -10,10 +10,44 @@ from typing import Any, TextIO
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
-def _load(path: str | None) -> Any:
-    from govbudget.io import example_ledger, load_ledger
+def _load(path: str | None, example: str | None = None) -> Any:
+    """The ledger of a command: a file (a 部门预算 ledger when its JSON has ``allocations``),
+    else the embedded example of ``--example`` (``final`` by default)."""
+    if path is None:
+        if example == "budget":
+            from govbudget.budget.io import example_budget_ledger
 
-    return example_ledger() if path is None else load_ledger(path)
+            return example_budget_ledger()
+        from govbudget.io import example_ledger
+
+        return example_ledger()
+    if _is_budget_file(path):
+        from govbudget.budget.io import load_budget_ledger
+
+        return load_budget_ledger(path)
+    from govbudget.io import load_ledger
+
+    return load_ledger(path)
+
+
+def _is_budget_file(path: str) -> bool:
+    """A 部门预算 ledger: JSON with ``allocations``, or CSV with the budget header."""
+    if not path.lower().endswith((".json", ".csv")):
+        return False
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False  # the ledger loader reports the unreadable file
+    if path.lower().endswith(".json"):
+        return b'"allocations"' in head
+    return b"carried_over" in head
+
+
+def _is_budget(ledger: Any) -> bool:
+    from govbudget.budget.ledger import BudgetLedger
+
+    return isinstance(ledger, BudgetLedger)
 
 
 def _check_output(args: argparse.Namespace) -> None:
@@ -45,9 +79,9 @@ def _table_ids(requested: list[str] | None) -> list[str] | None:
     ids: list[str] = []
     for t in requested:
         digits = "".join(ch for ch in t if ch.isdigit())
-        canonical = digits.zfill(2) if digits else ""
-        if canonical not in {f"{n:02d}" for n in range(1, 10)} or len(digits) > 2:
-            raise FormatError(f"--table {t!r}: tables are 01 … 09")
+        if not digits or len(digits) > 2:
+            raise FormatError(f"--table {t!r}: a table id such as 05")
+        canonical = digits.zfill(2)  # the table itself is looked up (and refused) by render
         if canonical not in ids:
             ids.append(canonical)
     return ids
@@ -59,21 +93,33 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     _check_output(args)
     tables = _table_ids(args.table)
     whole_document = args.format == "markdown" and not tables
-    if args.ledger and args.ledger.lower().endswith(".csv") and not whole_document:
+    if (args.ledger and args.ledger.lower().endswith(".csv") and not whole_document
+            and not _is_budget_file(args.ledger)):
         # A CSV ledger is streamed: memory is bounded by the subjects, not the file size.
         from govbudget.io import derive_csv
 
-        text = render(derive_csv(args.ledger), args.format, tables)
-    else:
-        from govbudget.narrative import build, to_markdown
-        from govbudget.tables import derive
+        _write(args, render(derive_csv(args.ledger), args.format, tables), out)
+        return EXIT_OK
+    ledger = _load(args.ledger, args.example)
+    if _is_budget(ledger):
+        from govbudget.budget import narrative as budget_narrative
+        from govbudget.budget.tables import derive as derive_budget
 
-        ledger = _load(args.ledger)
-        disclosure = derive(ledger)
-        text = render(disclosure, args.format, tables)
+        bd = derive_budget(ledger)
+        text = render(bd, args.format, tables)
         if whole_document:
-            # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
-            text = text.rstrip("\n") + "\n\n" + to_markdown(build(ledger, disclosure, balance_shares=args.balance_shares))
+            text = text.rstrip("\n") + "\n\n" + budget_narrative.to_markdown(
+                budget_narrative.build(ledger, bd, balance_shares=args.balance_shares))
+        _write(args, text, out)
+        return EXIT_OK
+    from govbudget.narrative import build, to_markdown
+    from govbudget.tables import derive
+
+    disclosure = derive(ledger)
+    text = render(disclosure, args.format, tables)
+    if whole_document:
+        # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
+        text = text.rstrip("\n") + "\n\n" + to_markdown(build(ledger, disclosure, balance_shares=args.balance_shares))
     _write(args, text, out)
     return EXIT_OK
 
@@ -82,6 +128,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.validate import ledger_findings
 
     ledger = _load(args.ledger)
+    if _is_budget(ledger):
+        from govbudget.errors import FormatError
+
+        raise FormatError(f"{args.ledger}: validate checks 部门决算 ledgers; this is a 部门预算 ledger")
     findings = ledger_findings(ledger)
     levels = _LEVELS[args.level]
     shown = [f for f in findings if f.severity.value in levels]
@@ -101,8 +151,16 @@ def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_json, to_markdown, to_text
 
     _check_output(args)
-    n = build(_load(args.ledger), balance_shares=args.balance_shares)
-    text = {"text": to_text, "markdown": to_markdown, "json": to_json}[args.format](n)
+    ledger = _load(args.ledger, args.example)
+    if _is_budget(ledger):
+        from govbudget.budget import narrative as budget_narrative
+
+        n = budget_narrative.build(ledger, balance_shares=args.balance_shares)
+        text = {"text": budget_narrative.to_text, "markdown": budget_narrative.to_markdown,
+                "json": to_json}[args.format](n)
+    else:
+        n = build(ledger, balance_shares=args.balance_shares)
+        text = {"text": to_text, "markdown": to_markdown, "json": to_json}[args.format](n)
     _write(args, text, out)
     if n.adjustments and args.format == "text":
         moved = "; ".join(f"{a.key} {a.rounded}% → {a.shown}%" for a in n.adjustments)
@@ -116,8 +174,13 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.rules import Report, check, to_json
 
     targets: list[str] = list(args.files)
-    if args.example:
-        targets.insert(0, "<example>")
+    example = args.example
+    if example is not None and example not in EXAMPLES:
+        # `check --example FILE`: the value is a file to check beside the default example.
+        targets.insert(0, example)
+        example = "final"
+    if example:
+        targets.insert(0, f"<example:{example}>")
     if not targets:
         print("govbudget check: give FILE(s) or --example", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -129,13 +192,20 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         if show_progress:
             print(f"\r[{i}/{len(targets)}] {target[-60:]}", end="", file=sys.stderr, flush=True)
         try:
-            if target == "<example>":
+            if target == "<example:budget>":
+                from govbudget.budget.io import EXAMPLE_NAME, example_budget_published_text
+                from govbudget.budget.reader import read_budget_text
+                from govbudget.budget.rules import check_budget
+
+                report = check_budget(read_budget_text(example_budget_published_text(),
+                                                       source=f"example: {EXAMPLE_NAME} (published)"))
+            elif target == "<example:final>":
                 from govbudget.io import example_published_text
 
                 published = read_text(example_published_text(), source="example: 三门峡市政务服务和大数据管理局 2023 (published)")
+                report = check(published)
             else:
-                published = read(target)
-            report = check(published)
+                report = check(read(target))
         except GovBudgetError as exc:
             if show_progress:
                 print(file=sys.stderr)
@@ -178,18 +248,24 @@ def _check_json(text: str, levels: tuple[str, ...], summary_only: bool,
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget.rules import RULES
+    from govbudget.rules import family_rules
 
-    for r in RULES:
+    for r in family_rules(args.family):
         print(f"{r.id:28} {r.severity.value:7} {r.title_zh}", file=out)
         if args.verbose:
             print(f"{'':28} {r.title_en}\n{'':28} {r.equation}", file=out)
     return EXIT_OK
 
 
+EXAMPLES = ("final", "budget")
+
+
 def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: str) -> None:
     """The arguments of the commands that start from a ledger (report, narrative)."""
-    p.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
+    p.add_argument("ledger", nargs="?", help="ledger file (.json or .csv; a 部门预算 ledger is recognised)")
+    p.add_argument("--example", choices=EXAMPLES, default="final",
+                   help="without LEDGER: the embedded example, final (三门峡 2023 部门决算, default) or "
+                   "budget (广州市信访局 2026 部门预算)")
     p.add_argument("--format", choices=formats, default="text")
     p.add_argument("--balance-shares", action="store_true", help=balance_help)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
@@ -228,8 +304,9 @@ def register(sub: Any) -> None:
         "a file cannot be read.",
     )
     c.add_argument("files", nargs="*", metavar="FILE")
-    c.add_argument("--example", action="store_true",
-                   help="also check the shipped seed report (三门峡 2023, as published)")
+    c.add_argument("--example", nargs="?", const="final", default=None, metavar="{final,budget}",
+                   help="also check a shipped published report: final (三门峡 2023 部门决算, the default) "
+                   "or budget (广州市信访局 2026 部门预算, read from its text)")
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
                    help="lowest severity to print (default: info)")
@@ -251,6 +328,8 @@ def register(sub: Any) -> None:
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
     r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")
+    r.add_argument("--family", choices=EXAMPLES, default="final",
+                   help="the rules of this disclosure family: final (部门决算, default) or budget (部门预算)")
     r.set_defaults(func=cmd_rules)
 
 

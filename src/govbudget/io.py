@@ -32,7 +32,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
-from govbudget.convert import structure, unstructure
+from govbudget.convert import dumps, structure, unstructure
 from govbudget.errors import AmountError, FormatError, GovBudgetError, InvalidCodeError, LimitError
 from govbudget.ledger import (
     Balances,
@@ -236,7 +236,7 @@ def load_json(text: str, *, source: str = "JSON", limits: Limits | None = None) 
 
 def ledger_to_json(ledger: Ledger) -> str:
     """The canonical JSON text of a ledger (amounts as strings, UTF-8 names kept)."""
-    return json.dumps(unstructure(ledger), ensure_ascii=False, indent=1) + "\n"
+    return dumps(ledger)
 
 
 def ledger_from_json(text: str, *, source: str = "ledger JSON", limits: Limits | None = None) -> Ledger:
