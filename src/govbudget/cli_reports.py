@@ -1,10 +1,10 @@
-"""The reporting commands of the CLI: ``report``, ``narrative``, ``check`` and ``rules``."""
+"""The reporting commands of the CLI: ``report``, ``narrative``, ``validate``, ``check`` and
+``rules``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any, TextIO
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -50,44 +50,107 @@ def _is_budget(ledger: Any) -> bool:
     return isinstance(ledger, BudgetLedger)
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse a bad ``-o`` before any work: a missing directory, a directory, or an input."""
+    if args.output:
+        from govbudget.safeio import check_output_path
+
+        check_output_path(args.output, [args.ledger] if args.ledger else [])
+
+
 def _write(args: argparse.Namespace, text: str, out: TextIO) -> None:
     if args.output:
-        # CSV keeps its BOM for Excel; every format is written as UTF-8.
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        from govbudget.safeio import atomic_write_text
+
+        # CSV keeps its BOM for Excel; every format is written as UTF-8, atomically, and
+        # never over an input.
+        atomic_write_text(args.output, text, inputs=[args.ledger] if args.ledger else [])
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         out.write(text.lstrip("\ufeff") if out is not sys.stdout or args.format != "csv" else text)
 
 
-def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget.narrative import build, to_markdown
-    from govbudget.render import render
-    from govbudget.tables import derive
+def _table_ids(requested: list[str] | None) -> list[str] | None:
+    """The ``--table`` ids, canonical (``5`` → ``05``) and each once, in the order given."""
+    if not requested:
+        return None
+    from govbudget.errors import FormatError
 
+    ids: list[str] = []
+    for t in requested:
+        digits = "".join(ch for ch in t if ch.isdigit())
+        if not digits or len(digits) > 2:
+            raise FormatError(f"--table {t!r}: a table id such as 05")
+        canonical = digits.zfill(2)  # the table itself is looked up (and refused) by render
+        if canonical not in ids:
+            ids.append(canonical)
+    return ids
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget.render import render
+
+    _check_output(args)
+    tables = _table_ids(args.table)
+    whole_document = args.format == "markdown" and not tables
+    if (args.ledger and args.ledger.lower().endswith(".csv") and not whole_document
+            and not _is_budget_file(args.ledger)):
+        # A CSV ledger is streamed: memory is bounded by the subjects, not the file size.
+        from govbudget.io import derive_csv
+
+        _write(args, render(derive_csv(args.ledger), args.format, tables), out)
+        return EXIT_OK
     ledger = _load(args.ledger, args.example)
     if _is_budget(ledger):
         from govbudget.budget import narrative as budget_narrative
         from govbudget.budget.tables import derive as derive_budget
 
         bd = derive_budget(ledger)
-        text = render(bd, args.format, args.table or None)
-        if args.format == "markdown" and not args.table:
+        text = render(bd, args.format, tables)
+        if whole_document:
             text = text.rstrip("\n") + "\n\n" + budget_narrative.to_markdown(
                 budget_narrative.build(ledger, bd, balance_shares=args.balance_shares))
         _write(args, text, out)
         return EXIT_OK
+    from govbudget.narrative import build, to_markdown
+    from govbudget.tables import derive
+
     disclosure = derive(ledger)
-    text = render(disclosure, args.format, args.table or None)
-    if args.format == "markdown" and not args.table:
+    text = render(disclosure, args.format, tables)
+    if whole_document:
         # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
         text = text.rstrip("\n") + "\n\n" + to_markdown(build(ledger, disclosure, balance_shares=args.balance_shares))
     _write(args, text, out)
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget.validate import ledger_findings
+
+    ledger = _load(args.ledger)
+    if _is_budget(ledger):
+        from govbudget.errors import FormatError
+
+        raise FormatError(f"{args.ledger}: validate checks 部门决算 ledgers; this is a 部门预算 ledger")
+    findings = ledger_findings(ledger)
+    levels = _LEVELS[args.level]
+    shown = [f for f in findings if f.severity.value in levels]
+    for f in shown:
+        print(f, file=out)
+    errors = sum(f.severity.value == "error" for f in findings)
+    warnings = sum(f.severity.value == "warning" for f in findings)
+    name = args.ledger or "<example>"
+    print(f"{name}: {errors} errors, {warnings} warnings", file=out)
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+_LEVELS = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}
+
+
 def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_json, to_markdown, to_text
 
+    _check_output(args)
     ledger = _load(args.ledger, args.example)
     if _is_budget(ledger):
         from govbudget.budget import narrative as budget_narrative
@@ -115,7 +178,6 @@ def _status(published: Any) -> str:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    import json
 
     from govbudget.errors import GovBudgetError
     from govbudget.readers import read, read_text
@@ -137,6 +199,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     reports: list[Report] = []
     inputs: list[dict[str, Any]] = []
     read_ok: list[Any] = []
+    unreadable: list[tuple[str, str]] = []
     status = EXIT_OK
     for i, target in enumerate(targets, 1):
         if show_progress:
@@ -169,6 +232,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             if show_progress:
                 print(file=sys.stderr)
             print(f"{target}: cannot read: {exc}", file=sys.stderr)
+            unreadable.append((target, str(exc)))
             status = EXIT_UNREADABLE
             continue
         entry.update(status=_status(published), family=published.family)
@@ -193,12 +257,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             status = EXIT_ERRORS
     if show_progress:
         print(file=sys.stderr)
+    levels = _LEVELS[args.level]
     if args.format == "json":
-        data = json.loads(to_json(reports))
-        data["inputs"] = inputs
-        out.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        out.write(_check_json(to_json(reports), levels, args.summary_only, unreadable, inputs))
         return status
-    levels = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[args.level]
     for report in reports:
         shown = [f for f in report.findings if f.severity.value in levels]
         if not args.summary_only:
@@ -206,6 +268,24 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 print(f, file=out)
         print(report.summary(), file=out)
     return status
+
+
+def _check_json(text: str, levels: tuple[str, ...], summary_only: bool,
+                unreadable: list[tuple[str, str]], inputs: list[dict[str, Any]]) -> str:
+    """The check JSON as --level and --summary-only ask (counts stay whole), with every input
+    and its status (``"inputs"``) and the files that could not be read (``"unreadable"``:
+    source and message)."""
+    import json
+
+    data = json.loads(text)
+    for report in data["reports"]:
+        if summary_only:
+            del report["findings"]
+        else:
+            report["findings"] = [f for f in report["findings"] if f["severity"] in levels]
+    data["inputs"] = inputs
+    data["unreadable"] = [{"source": source, "error": message} for source, message in unreadable]
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -272,12 +352,25 @@ def register(sub: Any) -> None:
                    "or budget (广州市信访局 2026 部门预算, read from its text)")
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
-                   help="lowest severity to print (text format; default: info)")
+                   help="lowest severity to print (default: info)")
     c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")
     c.add_argument("--as-one", action="store_true",
                    help="the FILEs are parts of one disclosure (e.g. tables and 情况说明 published apart): "
                         "read them together and check them as one")
     c.set_defaults(func=cmd_check)
+
+    v = sub.add_parser(
+        "validate",
+        help="check a ledger for impossible, duplicated or missing facts",
+        description="Load a ledger (.json or .csv; without LEDGER, the embedded example) and report "
+        "what cannot be right (a negative 年末结转和结余, spending without income, a fact stated "
+        "twice, contradicting counts) or is missing (三公, 政府采购, 国有资产). Exit 0 when there is "
+        "no error, 1 when there is one, 2 when the ledger cannot be read.",
+    )
+    v.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
+    v.add_argument("--level", choices=["error", "warning", "info"], default="info",
+                   help="lowest severity to print (default: info)")
+    v.set_defaults(func=cmd_validate)
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
     r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")

@@ -57,6 +57,8 @@ class Location:
                 parts.append(f"{self.row}{' ' + self.label if self.label and self.label != self.row else ''}")
             if self.column:
                 parts.append(f"[{self.column}]")
+        elif self.section == "ledger":  # a ledger fact (govbudget.validate)
+            parts.append(f"账本 ledger {self.key or ''}".rstrip())
         elif self.key or self.section:
             parts.append(f"情况说明 {self.section or ''}".rstrip())
             if self.key:

@@ -1031,16 +1031,21 @@ def check(target: Published | Disclosure | Ledger, *, narrative: Narrative | Non
     :class:`~govbudget.tables.Disclosure` (checked exactly), or a :class:`~govbudget.ledger.Ledger`
     (its tables are derived and its explanatory text generated, then both are checked).
     """
+    ledger_findings: tuple[Finding, ...] = ()
     if isinstance(target, Ledger):
         from govbudget.narrative import build
+        from govbudget.validate import ledger_findings as of_ledger
 
         d = derive(target)
+        ledger_findings = of_ledger(target, d)  # impossible or missing facts (govbudget.validate)
         target = from_disclosure(d, narrative if narrative is not None else build(target, d))
     elif isinstance(target, Disclosure):
         target = from_disclosure(target, narrative)
     elif not isinstance(target, Published):
-        raise TypeError(f"cannot check a {type(target).__name__}; give a Published, Disclosure or Ledger")
-    findings = list(target.reader_findings)
+        from govbudget.errors import ArgumentError
+
+        raise ArgumentError(f"check(): cannot check a {type(target).__name__}; give a Published, Disclosure or Ledger")
+    findings = [*target.reader_findings, *ledger_findings]
     if rules is None and target.family not in family_ids():
         # A family read from a document but whose rules are not shipped: said, not guessed.
         findings.append(Finding(f"{target.family}.not-checked", INFO, Location(),
