@@ -25,13 +25,39 @@ def _write(args: argparse.Namespace, text: str, out: TextIO) -> None:
         out.write(text.lstrip("\ufeff") if out is not sys.stdout or args.format != "csv" else text)
 
 
+def _need_output(args: argparse.Namespace) -> None:
+    from govbudget.errors import GovBudgetError
+
+    if args.format == "xlsx" and not args.output:
+        raise GovBudgetError("--format xlsx writes a workbook: give --output FILE.xlsx")
+
+
+def _write_page(args: argparse.Namespace, page: str, out: TextIO) -> None:
+    _write(args, page, out)
+
+
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_markdown
     from govbudget.render import render
     from govbudget.tables import derive
 
+    _need_output(args)
     ledger = _load(args.ledger)
     disclosure = derive(ledger)
+    if args.format in ("xlsx", "html"):
+        tables = [disclosure.table(t) for t in args.table] if args.table else list(disclosure.tables.values())
+        narrative = None if args.table else build(ledger, disclosure, balance_shares=args.balance_shares)
+        if args.format == "xlsx":
+            from govbudget.xlsx_render import write_xlsx
+
+            write_xlsx(args.output, disclosure.department, disclosure.fiscal_year, tables,
+                       narrative=narrative)
+            print(f"wrote {args.output}", file=sys.stderr)
+        else:
+            from govbudget.html_render import page
+
+            _write_page(args, page(disclosure.department, disclosure.fiscal_year, tables, narrative=narrative), out)
+        return EXIT_OK
     text = render(disclosure, args.format, args.table or None)
     if args.format == "markdown" and not args.table:
         # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
@@ -43,7 +69,20 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_json, to_markdown, to_text
 
-    n = build(_load(args.ledger), balance_shares=args.balance_shares)
+    _need_output(args)
+    ledger = _load(args.ledger)
+    n = build(ledger, balance_shares=args.balance_shares)
+    if args.format == "xlsx":
+        from govbudget.xlsx_render import write_xlsx
+
+        write_xlsx(args.output, n.department, n.fiscal_year, (), narrative=n)
+        print(f"wrote {args.output}", file=sys.stderr)
+        return EXIT_OK
+    if args.format == "html":
+        from govbudget.html_render import page
+
+        _write_page(args, page(n.department, n.fiscal_year, (), narrative=n), out)
+        return EXIT_OK
     text = {"text": to_text, "markdown": to_markdown, "json": to_json}[args.format](n)
     _write(args, text, out)
     if n.adjustments and args.format == "text":
@@ -63,12 +102,19 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if not targets:
         print("govbudget check: give FILE(s) or --example", file=sys.stderr)
         return EXIT_UNREADABLE
-    show_progress = len(targets) > 1 and sys.stderr.isatty() and args.format == "text"
+    from govbudget.progress import Progress
+
+    if args.format in ("xlsx", "html"):
+        _need_output(args)
+        if len(targets) != 1:
+            print(f"govbudget check: --format {args.format} shows one document; give one FILE", file=sys.stderr)
+            return EXIT_UNREADABLE
     reports: list[Report] = []
+    checked: list[Any] = []
     status = EXIT_OK
-    for i, target in enumerate(targets, 1):
-        if show_progress:
-            print(f"\r[{i}/{len(targets)}] {target[-60:]}", end="", file=sys.stderr, flush=True)
+    progress = Progress(len(targets), "check", quiet=args.quiet or len(targets) < 2)
+    for target in targets:
+        progress.step(target)
         try:
             if target == "<example>":
                 from govbudget.io import example_published_text
@@ -78,16 +124,18 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 published = read(target)
             report = check(published)
         except GovBudgetError as exc:
-            if show_progress:
-                print(file=sys.stderr)
+            progress.interrupt()
             print(f"{target}: cannot read: {exc}", file=sys.stderr)
             status = EXIT_UNREADABLE
             continue
         reports.append(report)
+        checked.append(published)
         if report.errors and status == EXIT_OK:
             status = EXIT_ERRORS
-    if show_progress:
-        print(file=sys.stderr)
+    progress.done()
+    if args.format in ("xlsx", "html") and reports:
+        _check_document(args, checked[0], reports[0], out)
+        return status
     if args.format == "json":
         out.write(to_json(reports))
         return status
@@ -99,6 +147,37 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 print(f, file=out)
         print(report.summary(), file=out)
     return status
+
+
+def _check_document(args: argparse.Namespace, published: Any, report: Any, out: TextIO) -> None:
+    """A checked document as a workbook or a page, each finding marked on its cell."""
+    tables = list(published.tables.values())
+    if args.format == "xlsx":
+        from govbudget.xlsx_render import write_xlsx
+
+        write_xlsx(args.output, published.department, published.fiscal_year, tables,
+                   narrative=published.narrative, findings=report.findings)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        from govbudget.html_render import page
+
+        _write_page(args, page(published.department, published.fiscal_year, tables,
+                               narrative=published.narrative, findings=report.findings,
+                               source=published.source), out)
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget import workbook
+
+    if args.example:
+        from govbudget.io import example_ledger
+
+        workbook.write_ledger(example_ledger(), args.output, family=args.family, overwrite=args.force)
+    else:
+        workbook.write_template(args.output, family=args.family, edition=args.edition,
+                                fiscal_year=args.year, overwrite=args.force)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -113,8 +192,9 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
 
 def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: str) -> None:
     """The arguments of the commands that start from a ledger (report, narrative)."""
-    p.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
-    p.add_argument("--format", choices=formats, default="text")
+    p.add_argument("ledger", nargs="?", help="ledger file (.json, .csv or .xlsx workbook)")
+    p.add_argument("--format", choices=formats, default="text",
+                   help="xlsx needs --output; html is one self-contained page")
     p.add_argument("--balance-shares", action="store_true", help=balance_help)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
 
@@ -128,7 +208,7 @@ def register(sub: Any) -> None:
         "them. Without LEDGER, the embedded example (三门峡市政务服务和大数据管理局 2023). "
         "--format markdown adds 第三部分 情况说明 after the tables.",
     )
-    _ledger_args(p, ["text", "markdown", "csv", "json"],
+    _ledger_args(p, ["text", "markdown", "csv", "json", "xlsx", "html"],
                  "with markdown: shares in the text add up to exactly 100.00%% (舍位平衡)")
     p.add_argument("--table", action="append", metavar="NN", help="only this table (repeatable)")
     p.set_defaults(func=cmd_report)
@@ -139,7 +219,7 @@ def register(sub: Any) -> None:
         description="Generate the thirteen sections of 情况说明 from a ledger, every figure "
         "computed from exact 元 amounts. Without LEDGER, the embedded example.",
     )
-    _ledger_args(n, ["text", "markdown", "json"],
+    _ledger_args(n, ["text", "markdown", "json", "xlsx", "html"],
                  "make the shares of each breakdown add up to exactly 100.00%% (舍位平衡) and report which moved")
     n.set_defaults(func=cmd_narrative)
 
@@ -154,11 +234,31 @@ def register(sub: Any) -> None:
     c.add_argument("files", nargs="*", metavar="FILE")
     c.add_argument("--example", action="store_true",
                    help="also check the shipped seed report (三门峡 2023, as published)")
-    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--format", choices=["text", "json", "xlsx", "html"], default="text",
+                   help="xlsx/html: one document, each finding marked on its cell (xlsx needs --output)")
+    c.add_argument("--output", "-o", help="write to this file instead of standard output")
+    c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
                    help="lowest severity to print (text format; default: info)")
     c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")
     c.set_defaults(func=cmd_check)
+
+    i = sub.add_parser(
+        "init",
+        help="write a fill-in workbook (.xlsx) for a ledger",
+        description="Write the Excel workbook a finance clerk fills in: a sheet per kind of fact, "
+        "Chinese headers over the 一体化 field names, drop-down lists of the edition's codes. "
+        "--example writes the embedded example, filled in. Read it back with "
+        "`govbudget report FILE.xlsx`.",
+    )
+    i.add_argument("--output", "-o", required=True, help="the workbook to write (.xlsx)")
+    i.add_argument("--family", choices=["final", "budget"], default="final",
+                   help="final 部门决算 (default); budget 部门预算 once its workbook is declared")
+    i.add_argument("--example", action="store_true", help="the embedded example as a filled workbook")
+    i.add_argument("--edition", type=int, default=None, help="catalog edition of the drop-down codes")
+    i.add_argument("--year", type=int, default=None, help="fiscal year (default edition follows it)")
+    i.add_argument("--force", action="store_true", help="overwrite an existing file")
+    i.set_defaults(func=cmd_init)
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
     r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")

@@ -285,8 +285,14 @@ def read_bytes(path: str | Path) -> bytes:
 
 
 def load_ledger(path: str | Path) -> Ledger:
-    """Load a ledger from a ``.json`` or ``.csv`` file (validated against its catalog)."""
+    """Load a ledger from a ``.json``, ``.csv`` or ``.xlsx`` (fill-in workbook, see
+    :mod:`govbudget.workbook`) file, validated against its catalog."""
     p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from govbudget.workbook import read_workbook
+
+        ledger: Ledger = read_workbook(p)
+        return ledger
     raw = read_bytes(p)
     try:
         text = raw.decode("utf-8-sig")
@@ -296,7 +302,7 @@ def load_ledger(path: str | Path) -> Ledger:
         return _ledger_from_csv(text, str(p))
     if p.suffix.lower() == ".json":
         return ledger_from_json(text, source=str(p))
-    raise FormatError(f"{p}: unknown ledger format {p.suffix!r}; use .json or .csv")
+    raise FormatError(f"{p}: unknown ledger format {p.suffix!r}; use .json, .csv or .xlsx")
 
 
 def ledger_to_csv(ledger: Ledger) -> str:
