@@ -199,6 +199,12 @@ class Table:
         """Rows that carry a subject code."""
         return tuple(r for r in self.rows if r.code)
 
+    def to_frame(self, *, fen: bool = False) -> Any:
+        """The table as a pandas DataFrame (the ``pandas`` extra; see :mod:`govbudget.frames`)."""
+        from govbudget.frames import table_frame
+
+        return table_frame(self, fen=fen)
+
 
 @attrs.frozen
 class Table01(Table):
@@ -739,6 +745,12 @@ class Disclosure:
         if found is not None:
             return found
         raise GovBudgetError(f"no table {table_id!r}; tables are 01 … 09")
+
+    def to_frames(self, *, fen: bool = False) -> dict[str, Any]:
+        """Every table as a pandas DataFrame, by id (see :mod:`govbudget.frames`)."""
+        from govbudget.frames import disclosure_frames
+
+        return disclosure_frames(self, fen=fen)
 
     @in_wide_context
     def __add__(self, other: Disclosure) -> Disclosure:
