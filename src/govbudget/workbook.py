@@ -59,10 +59,12 @@ YUAN_FORMAT = "#,##0.00"
 KINDS = ("text", "amount", "int", "function", "economic", "source", "nature", "unit_kind")
 #: Rows of drop-down validation and name look-ups prepared in a blank template.
 TEMPLATE_ROWS = 500
+FILLED_SPARE_ROWS = 20
 CODE_SHEET = "代码"
 INSTRUCTIONS = "填表说明"
 #: A double holds every 分 of an amount up to 15 significant digits.
 FLOAT_DIGITS = 15
+_FEN = Decimal("0.01")
 
 
 @attrs.frozen
@@ -349,7 +351,11 @@ def _cell_value(kind: str, value: Any) -> Any:
         return None
     if kind == "amount":
         d = Decimal(value)
-        # A number cell, as a clerk would type it; the reader refuses any that is not exact.
+        if d != d.quantize(_FEN) or len(d.normalize().as_tuple().digits) > FLOAT_DIGITS:
+            # More than a double holds exactly (below 分, or too many digits): kept as text.
+            return str(d)
+        # A number cell, as a clerk would type it: whole 分 within 15 digits, so the double
+        # Excel stores reads back (by repr) to exactly this value.
         return int(d) if d == d.to_integral_value() else float(d)
     return value
 
@@ -379,7 +385,8 @@ def _write_list(openpyxl: Any, wb: Any, sheet: ListSheet, items: Sequence[Any] |
             ws.cell(r, j).alignment = styles.center
     ws.freeze_panes = "A3"
     ws.print_title_rows = "1:2"
-    last = 2 + max(TEMPLATE_ROWS, len(items or ()))
+    # A blank template prepares TEMPLATE_ROWS rows; a filled one a few beyond its facts.
+    last = 2 + (len(items) + FILLED_SPARE_ROWS if items else TEMPLATE_ROWS)
     dv_class = openpyxl.worksheet.datavalidation.DataValidation
     name_tables = {k: _names(k, edition) for k in _NAMED_KINDS}
     for j, (f, shown_for) in enumerate(cols, 1):
@@ -502,14 +509,17 @@ def write_ledger(ledger: Any, path: str | Path, *, family: str = "final", overwr
 # --- reading ------------------------------------------------------------------------------
 
 class _Cells:
-    """Values of one sheet, with merged ranges resolved and formulas checked."""
+    """Cells of one sheet, with merged ranges resolved and formulas checked.
 
-    def __init__(self, source: str, values: Any, formulas: Any) -> None:
+    ``ws`` is the sheet as stored (formulas as text); ``cached`` loads, on the first
+    formula met, the same sheet with the values Excel saved for its formulas."""
+
+    def __init__(self, source: str, ws: Any, cached: Callable[[], Any]) -> None:
         self.source = source
-        self.ws = values
-        self.formulas = formulas
+        self.ws = ws
+        self._cached = cached
         self.merged: dict[tuple[int, int], tuple[int, int, bool]] = {}
-        for rng in values.merged_cells.ranges:
+        for rng in ws.merged_cells.ranges:
             multi_row = rng.max_row > rng.min_row
             for r in range(rng.min_row, rng.max_row + 1):
                 for c in range(rng.min_col, rng.max_col + 1):
@@ -520,6 +530,9 @@ class _Cells:
 
         return f"{self.ws.title}!{get_column_letter(col)}{row}"
 
+    def is_formula(self, row: int, col: int) -> bool:
+        return bool(self.ws.cell(row, col).data_type == "f")
+
     def raw(self, row: int, col: int, kind: str = "text") -> Any:
         r, c = row, col
         if (row, col) in self.merged:
@@ -529,13 +542,16 @@ class _Cells:
                     f"{self.source}: {self.ref(row, col)}: an amount cell merged over several rows "
                     f"({self.ref(r, c)}); unmerge it and give each row its amount"
                 )
-        formula = self.formulas.cell(r, c).value
-        value = self.ws.cell(r, c).value
-        if isinstance(formula, str) and formula.startswith("=") and value is None:
-            raise FormatError(
-                f"{self.source}: {self.ref(row, col)}: formula {formula[:40]} has no saved value; "
-                "open and save the file in Excel (or type the value)"
-            )
+        cell = self.ws.cell(r, c)
+        value = cell.value
+        if cell.data_type == "f":
+            value = self._cached().cell(r, c).value
+            if value is None:
+                text = getattr(cell.value, "text", cell.value)
+                raise FormatError(
+                    f"{self.source}: {self.ref(row, col)}: formula {str(text)[:40]} has no saved value; "
+                    "open and save the file in Excel (or type the value)"
+                )
         if isinstance(value, str):
             value = value.strip()
             if not value:
@@ -561,7 +577,7 @@ def _float_decimal(value: float, where: str) -> Decimal:
     if len(d.normalize().as_tuple().digits) > FLOAT_DIGITS:
         raise FormatError(f"{where}: number {text} has more than {FLOAT_DIGITS} significant digits, "
                           "more than Excel keeps exactly; type it as text")
-    if d != d.quantize(Decimal("0.01")):
+    if d != d.quantize(_FEN):
         raise FormatError(f"{where}: number {text} is not a whole number of 分 (two decimals); "
                           "round it to the 分, or type it as text")
     return d
@@ -584,13 +600,11 @@ def _read_cell(cells: _Cells, row: int, col: int, f: Field) -> Any:
                 raise FormatError(str(exc)) from None
         else:
             raise FormatError(f"{where}: {type(value).__name__} {value!r} is not an amount")
-        if d != d.quantize(Decimal("0.01")):
-            raise FormatError(f"{where}: {value} is not a whole number of 分 (two decimals)")
         if d < 0:
             raise FormatError(f"{where}: negative amount {value} is not allowed here")
-        # Canonical 元.分: a number cell keeps no trailing zeros, so every amount is read
-        # with exactly two decimals (equal in value to what was typed).
-        return str(d.quantize(Decimal("0.01")))
+        # Canonical 元.分: a number cell keeps no trailing zeros, so an amount to the 分 is
+        # read with exactly two decimals; finer text amounts are kept exactly as typed.
+        return str(d.quantize(_FEN) if d == d.quantize(_FEN) else d)
     if f.kind == "int":
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -750,13 +764,20 @@ def read_workbook(path: str | Path, *, family: str = "final") -> Any:
     import zipfile
 
     try:
-        values = openpyxl.load_workbook(_io.BytesIO(raw), data_only=True)
-        formulas = openpyxl.load_workbook(_io.BytesIO(raw), data_only=False)
+        stored = openpyxl.load_workbook(_io.BytesIO(raw), data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise FormatError(f"{source}: not an Excel .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    saved: list[Any] = []
+
+    def cached() -> Any:
+        # The values Excel saved for formulas: a second reading, made only when needed.
+        if not saved:
+            saved.append(openpyxl.load_workbook(_io.BytesIO(raw), data_only=True))
+        return saved[0]
+
     known = {s.name for s in spec.sheets} | {INSTRUCTIONS, CODE_SHEET}
-    for name in values.sheetnames:
-        ws = values[name]
+    for name in stored.sheetnames:
+        ws = stored[name]
         if name not in known and ws.max_row > 0 and any(c.value is not None for row in ws.iter_rows() for c in row):
             raise FormatError(
                 f"{source}: sheet {name!r} is not part of the {spec.title} workbook; its data would be "
@@ -767,9 +788,10 @@ def read_workbook(path: str | Path, *, family: str = "final") -> Any:
     columns_of: dict[tuple[str, str], str] = {}
     places: dict[str, str] = {}
     for sheet in spec.sheets:
-        if sheet.name not in values.sheetnames:
+        if sheet.name not in stored.sheetnames:
             continue
-        cells = _Cells(source, values[sheet.name], formulas[sheet.name])
+        name = sheet.name
+        cells = _Cells(source, stored[name], lambda name=name: cached()[name])  # type: ignore[misc]
         if isinstance(sheet, ListSheet):
             _read_list(cells, sheet, data, rows_of, columns_of)
         else:
