@@ -11,9 +11,9 @@ import pytest
 from govbudget.cli import main
 from govbudget.io import example_ledger
 from govbudget.money import display
+from govbudget.published import Severity
 from govbudget.tables import derive
 from govbudget.xlsx_render import CHECK_SHEET, FILLS, NARRATIVE_SHEET, NUMBER_FORMAT, TOP
-from govbudget.published import Severity
 
 
 @pytest.fixture(scope="module")

@@ -49,8 +49,8 @@ def _frame(kind: str, title: str, height: int, body: list[str], legend: Sequence
     return "\n".join(items + body + ["</svg>"])
 
 
-def _empty(kind: str, title: str) -> str:
-    return _frame(kind, title, 60, ['<text class="no-data" x="0" y="46" font-size="13" fill="#666">无数据</text>'])
+def _empty(kind: str, title: str, why: str = "无数据") -> str:
+    return _frame(kind, title, 60, [f'<text class="no-data" x="0" y="46" font-size="13" fill="#666">{escape(why)}</text>'])
 
 
 def _bar(x: int, y: int, length: Decimal, h: int, colour: str, label: str, value: Decimal, unit: str) -> str:
@@ -105,6 +105,8 @@ def pairs(kind: str, title: str, items: Sequence[tuple[str, Decimal | None, Deci
     shown = [(label, a, b) for label, a, b in items if a is not None or b is not None]
     if not shown:
         return _empty(kind, title)
+    if all(v == 0 for _, a, b in shown for v in (a, b) if v is not None):
+        return _empty(kind, title, f"{legend[0]}与{legend[1]}均为 0")
     top = max((v for _, a, b in shown for v in (a, b) if v is not None), default=ZERO)
     span = WIDTH - LABEL - 170
     body = []
