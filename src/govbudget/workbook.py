@@ -579,7 +579,7 @@ def _float_decimal(value: float, where: str) -> Decimal:
                           "more than Excel keeps exactly; type it as text")
     if d != d.quantize(_FEN):
         raise FormatError(f"{where}: number {text} is not a whole number of 分 (two decimals); "
-                          "round it to the 分, or type it as text")
+                          "round it to the 分")
     return d
 
 
