@@ -77,7 +77,7 @@ def test_example_workbook_gives_exactly_the_tables_of_report(example_book: Path,
     assert "3,881.84" in from_book
 
 
-@settings(max_examples=8, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+@settings(max_examples=6, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
           deadline=None)
 @given(ledger=full_ledgers(max_lines=8))
 def test_generated_ledgers_round_trip(tmp_path: Path, ledger) -> None:
