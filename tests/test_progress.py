@@ -41,3 +41,23 @@ def test_check_of_many_files_keeps_stdout_clean(tmp_path, capsys) -> None:
     captured = capsys.readouterr()
     assert "█" not in captured.err + captured.out
     assert len(captured.out.splitlines()) == 2
+
+
+def test_large_ledger_shows_a_bar_and_derives_the_same(monkeypatch, capsys) -> None:
+    import sys
+
+    from govbudget import cli_reports
+
+    monkeypatch.setattr(cli_reports, "PROGRESS_LINES", 1)
+    monkeypatch.setattr(cli_reports, "PROGRESS_STEP", 10)
+    tty = Tty()
+    monkeypatch.setattr(sys, "stderr", tty)
+    assert main(["report", "--table", "05"]) == 0
+    with_bar = capsys.readouterr().out
+    # 8 income + 34 expenditure lines in the example, counted ten at a time.
+    assert "derive [" in tty.getvalue() and tty.getvalue().endswith("\r\x1b[2K")
+    assert "42/42" in tty.getvalue() and "10/42" in tty.getvalue()
+    monkeypatch.setattr(sys, "stderr", Tty())
+    assert main(["report", "--table", "05", "--quiet"]) == 0
+    assert capsys.readouterr().out == with_bar
+    assert sys.stderr.getvalue() == ""

@@ -36,14 +36,45 @@ def _write_page(args: argparse.Namespace, page: str, out: TextIO) -> None:
     _write(args, page, out)
 
 
+#: Ledgers of at least this many lines show a progress bar while they are derived (on a TTY).
+PROGRESS_LINES = 200_000
+#: Lines between two redraws of the bar.
+PROGRESS_STEP = 4096
+
+
+def _derive(ledger: Any, quiet: bool) -> Any:
+    """The disclosure of ``ledger``, with a progress bar for a large one."""
+    import itertools
+
+    from govbudget.progress import Progress
+    from govbudget.tables import derive, derive_stream
+
+    total = len(ledger.income) + len(ledger.expenditure)
+    progress = Progress(total, "derive", quiet=quiet or total < PROGRESS_LINES)
+    if not progress.enabled:
+        return derive(ledger)
+
+    def counted() -> Any:
+        # The ledger was validated when loaded; the stream only adds the bar's count.
+        lines = itertools.chain(ledger.income, ledger.expenditure)
+        while chunk := list(itertools.islice(lines, PROGRESS_STEP)):
+            yield from chunk
+            progress.advance(len(chunk))
+
+    try:
+        return derive_stream(ledger.department, ledger.fiscal_year, ledger.edition, counted(),
+                             ledger.balances, ledger.three_public)
+    finally:
+        progress.done()
+
+
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_markdown
     from govbudget.render import render
-    from govbudget.tables import derive
 
     _need_output(args)
     ledger = _load(args.ledger)
-    disclosure = derive(ledger)
+    disclosure = _derive(ledger, args.quiet)
     if args.format in ("xlsx", "html"):
         tables = [disclosure.table(t) for t in args.table] if args.table else list(disclosure.tables.values())
         narrative = None if args.table else build(ledger, disclosure, balance_shares=args.balance_shares)
@@ -71,7 +102,7 @@ def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
 
     _need_output(args)
     ledger = _load(args.ledger)
-    n = build(ledger, balance_shares=args.balance_shares)
+    n = build(ledger, _derive(ledger, args.quiet), balance_shares=args.balance_shares)
     if args.format == "xlsx":
         from govbudget.xlsx_render import write_xlsx
 
@@ -197,6 +228,7 @@ def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: s
                    help="xlsx needs --output; html is one self-contained page")
     p.add_argument("--balance-shares", action="store_true", help=balance_help)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar for a large ledger")
 
 
 def register(sub: Any) -> None:
