@@ -46,10 +46,10 @@ def test_check_of_many_files_keeps_stdout_clean(tmp_path, capsys) -> None:
 def test_large_ledger_shows_a_bar_and_derives_the_same(monkeypatch, capsys) -> None:
     import sys
 
-    from govbudget import cli_reports
+    from govbudget import cli_documents
 
-    monkeypatch.setattr(cli_reports, "PROGRESS_LINES", 1)
-    monkeypatch.setattr(cli_reports, "PROGRESS_STEP", 10)
+    monkeypatch.setattr(cli_documents, "PROGRESS_LINES", 1)
+    monkeypatch.setattr(cli_documents, "PROGRESS_STEP", 10)
     tty = Tty()
     monkeypatch.setattr(sys, "stderr", tty)
     assert main(["report", "--table", "05"]) == 0

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from govbudget import cli_documents
+
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -25,69 +27,17 @@ def _write(args: argparse.Namespace, text: str, out: TextIO) -> None:
         out.write(text.lstrip("\ufeff") if out is not sys.stdout or args.format != "csv" else text)
 
 
-def _need_output(args: argparse.Namespace) -> None:
-    from govbudget.errors import GovBudgetError
-
-    if args.format == "xlsx" and not args.output:
-        raise GovBudgetError("--format xlsx writes a workbook: give --output FILE.xlsx")
-
-
-def _write_page(args: argparse.Namespace, page: str, out: TextIO) -> None:
-    _write(args, page, out)
-
-
-#: Ledgers of at least this many lines show a progress bar while they are derived (on a TTY).
-PROGRESS_LINES = 200_000
-#: Lines between two redraws of the bar.
-PROGRESS_STEP = 4096
-
-
-def _derive(ledger: Any, quiet: bool) -> Any:
-    """The disclosure of ``ledger``, with a progress bar for a large one."""
-    import itertools
-
-    from govbudget.progress import Progress
-    from govbudget.tables import derive, derive_stream
-
-    total = len(ledger.income) + len(ledger.expenditure)
-    progress = Progress(total, "derive", quiet=quiet or total < PROGRESS_LINES)
-    if not progress.enabled:
-        return derive(ledger)
-
-    def counted() -> Any:
-        # The ledger was validated when loaded; the stream only adds the bar's count.
-        lines = itertools.chain(ledger.income, ledger.expenditure)
-        while chunk := list(itertools.islice(lines, PROGRESS_STEP)):
-            yield from chunk
-            progress.advance(len(chunk))
-
-    try:
-        return derive_stream(ledger.department, ledger.fiscal_year, ledger.edition, counted(),
-                             ledger.balances, ledger.three_public)
-    finally:
-        progress.done()
-
-
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_markdown
     from govbudget.render import render
 
-    _need_output(args)
     ledger = _load(args.ledger)
-    disclosure = _derive(ledger, args.quiet)
-    if args.format in ("xlsx", "html"):
-        tables = [disclosure.table(t) for t in args.table] if args.table else list(disclosure.tables.values())
+    disclosure = cli_documents.derive(ledger, args.quiet)
+    if args.format in cli_documents.FORMATS:
         narrative = None if args.table else build(ledger, disclosure, balance_shares=args.balance_shares)
-        if args.format == "xlsx":
-            from govbudget.xlsx_render import write_xlsx
-
-            write_xlsx(args.output, disclosure.department, disclosure.fiscal_year, tables,
-                       narrative=narrative)
-            print(f"wrote {args.output}", file=sys.stderr)
-        else:
-            from govbudget.html_render import page
-
-            _write_page(args, page(disclosure.department, disclosure.fiscal_year, tables, narrative=narrative), out)
+        tables = [disclosure.table(t) for t in args.table] if args.table else disclosure.tables.values()
+        cli_documents.write_document(args, out, disclosure.department, disclosure.fiscal_year, tables,
+                                     narrative=narrative)
         return EXIT_OK
     text = render(disclosure, args.format, args.table or None)
     if args.format == "markdown" and not args.table:
@@ -100,19 +50,10 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_json, to_markdown, to_text
 
-    _need_output(args)
     ledger = _load(args.ledger)
-    n = build(ledger, _derive(ledger, args.quiet), balance_shares=args.balance_shares)
-    if args.format == "xlsx":
-        from govbudget.xlsx_render import write_xlsx
-
-        write_xlsx(args.output, n.department, n.fiscal_year, (), narrative=n)
-        print(f"wrote {args.output}", file=sys.stderr)
-        return EXIT_OK
-    if args.format == "html":
-        from govbudget.html_render import page
-
-        _write_page(args, page(n.department, n.fiscal_year, (), narrative=n), out)
+    n = build(ledger, cli_documents.derive(ledger, args.quiet), balance_shares=args.balance_shares)
+    if args.format in cli_documents.FORMATS:
+        cli_documents.write_document(args, out, n.department, n.fiscal_year, (), narrative=n)
         return EXIT_OK
     text = {"text": to_text, "markdown": to_markdown, "json": to_json}[args.format](n)
     _write(args, text, out)
@@ -124,6 +65,7 @@ def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.errors import GovBudgetError
+    from govbudget.progress import Progress
     from govbudget.readers import read, read_text
     from govbudget.rules import Report, check, to_json
 
@@ -133,10 +75,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if not targets:
         print("govbudget check: give FILE(s) or --example", file=sys.stderr)
         return EXIT_UNREADABLE
-    from govbudget.progress import Progress
-
-    if args.format in ("xlsx", "html"):
-        _need_output(args)
+    if args.format in cli_documents.FORMATS:
+        cli_documents.check_output(args)
         if len(targets) != 1:
             print(f"govbudget check: --format {args.format} shows one document; give one FILE", file=sys.stderr)
             return EXIT_UNREADABLE
@@ -164,8 +104,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         if report.errors and status == EXIT_OK:
             status = EXIT_ERRORS
     progress.done()
-    if args.format in ("xlsx", "html") and reports:
-        _check_document(args, checked[0], reports[0], out)
+    if args.format in cli_documents.FORMATS and reports:
+        p = checked[0]
+        cli_documents.write_document(args, out, p.department, p.fiscal_year, p.tables.values(),
+                                     narrative=p.narrative, findings=reports[0].findings, source=p.source)
         return status
     if args.format == "json":
         out.write(to_json(reports))
@@ -178,37 +120,6 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 print(f, file=out)
         print(report.summary(), file=out)
     return status
-
-
-def _check_document(args: argparse.Namespace, published: Any, report: Any, out: TextIO) -> None:
-    """A checked document as a workbook or a page, each finding marked on its cell."""
-    tables = list(published.tables.values())
-    if args.format == "xlsx":
-        from govbudget.xlsx_render import write_xlsx
-
-        write_xlsx(args.output, published.department, published.fiscal_year, tables,
-                   narrative=published.narrative, findings=report.findings)
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        from govbudget.html_render import page
-
-        _write_page(args, page(published.department, published.fiscal_year, tables,
-                               narrative=published.narrative, findings=report.findings,
-                               source=published.source), out)
-
-
-def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget import workbook
-
-    if args.example:
-        from govbudget.io import example_ledger
-
-        workbook.write_ledger(example_ledger(), args.output, family=args.family, overwrite=args.force)
-    else:
-        workbook.write_template(args.output, family=args.family, edition=args.edition,
-                                fiscal_year=args.year, overwrite=args.force)
-    print(f"wrote {args.output}", file=sys.stderr)
-    return EXIT_OK
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -224,8 +135,7 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
 def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: str) -> None:
     """The arguments of the commands that start from a ledger (report, narrative)."""
     p.add_argument("ledger", nargs="?", help="ledger file (.json, .csv or .xlsx workbook)")
-    p.add_argument("--format", choices=formats, default="text",
-                   help="xlsx needs --output; html is one self-contained page")
+    p.add_argument("--format", choices=formats, default="text")
     p.add_argument("--balance-shares", action="store_true", help=balance_help)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar for a large ledger")
@@ -240,7 +150,7 @@ def register(sub: Any) -> None:
         "them. Without LEDGER, the embedded example (三门峡市政务服务和大数据管理局 2023). "
         "--format markdown adds 第三部分 情况说明 after the tables.",
     )
-    _ledger_args(p, ["text", "markdown", "csv", "json", "xlsx", "html"],
+    _ledger_args(p, ["text", "markdown", "csv", "json", *cli_documents.FORMATS],
                  "with markdown: shares in the text add up to exactly 100.00%% (舍位平衡)")
     p.add_argument("--table", action="append", metavar="NN", help="only this table (repeatable)")
     p.set_defaults(func=cmd_report)
@@ -251,7 +161,7 @@ def register(sub: Any) -> None:
         description="Generate the thirteen sections of 情况说明 from a ledger, every figure "
         "computed from exact 元 amounts. Without LEDGER, the embedded example.",
     )
-    _ledger_args(n, ["text", "markdown", "json", "xlsx", "html"],
+    _ledger_args(n, ["text", "markdown", "json", *cli_documents.FORMATS],
                  "make the shares of each breakdown add up to exactly 100.00%% (舍位平衡) and report which moved")
     n.set_defaults(func=cmd_narrative)
 
@@ -266,31 +176,14 @@ def register(sub: Any) -> None:
     c.add_argument("files", nargs="*", metavar="FILE")
     c.add_argument("--example", action="store_true",
                    help="also check the shipped seed report (三门峡 2023, as published)")
-    c.add_argument("--format", choices=["text", "json", "xlsx", "html"], default="text",
+    c.add_argument("--format", choices=["text", "json", *cli_documents.FORMATS], default="text",
                    help="xlsx/html: one document, each finding marked on its cell (xlsx needs --output)")
-    c.add_argument("--output", "-o", help="write to this file instead of standard output")
+    c.add_argument("--output", "-o", help="with xlsx/html: the file to write")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
                    help="lowest severity to print (text format; default: info)")
     c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")
     c.set_defaults(func=cmd_check)
-
-    i = sub.add_parser(
-        "init",
-        help="write a fill-in workbook (.xlsx) for a ledger",
-        description="Write the Excel workbook a finance clerk fills in: a sheet per kind of fact, "
-        "Chinese headers over the 一体化 field names, drop-down lists of the edition's codes. "
-        "--example writes the embedded example, filled in. Read it back with "
-        "`govbudget report FILE.xlsx`.",
-    )
-    i.add_argument("--output", "-o", required=True, help="the workbook to write (.xlsx)")
-    i.add_argument("--family", choices=["final", "budget"], default="final",
-                   help="final 部门决算 (default); budget 部门预算 once its workbook is declared")
-    i.add_argument("--example", action="store_true", help="the embedded example as a filled workbook")
-    i.add_argument("--edition", type=int, default=None, help="catalog edition of the drop-down codes")
-    i.add_argument("--year", type=int, default=None, help="fiscal year (default edition follows it)")
-    i.add_argument("--force", action="store_true", help="overwrite an existing file")
-    i.set_defaults(func=cmd_init)
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
     r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")
