@@ -42,7 +42,7 @@ def test_fen_frame_is_int64_and_padding_is_missing_not_zero(disclosure) -> None:
 def test_to_frames_has_every_table(disclosure) -> None:
     frames = disclosure.to_frames()
     assert list(frames) == [f"0{i}" for i in range(1, 10)]
-    assert frames["06"].set_index("key").loc["personnel_total", "amount"] == disclosure.table("06").personnel
+    assert frames["06"].set_index("key").loc["personnel_total", "amount"] == disclosure.table("06").cell("personnel_total", "amount")
 
 
 def _frame_of(ledger) -> pd.DataFrame:

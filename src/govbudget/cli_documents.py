@@ -56,7 +56,7 @@ def derive(ledger: Any, quiet: bool = False) -> Any:
 
 def write_document(args: argparse.Namespace, out: TextIO, department: str, fiscal_year: int | None,
                    tables: Iterable[Any], *, narrative: Any = None, findings: Sequence[Any] | None = None,
-                   source: str = "") -> None:
+                   source: str = "", family: str = "final") -> None:
     """Write the tables (and text, and findings) as ``args.format``: a workbook to
     ``args.output``, or a page to ``args.output`` or ``out``."""
     check_output(args)
@@ -68,7 +68,8 @@ def write_document(args: argparse.Namespace, out: TextIO, department: str, fisca
         return
     from govbudget.html_render import page
 
-    text = page(department, fiscal_year, tables, narrative=narrative, findings=findings, source=source)
+    text = page(department, fiscal_year, tables, narrative=narrative, findings=findings, source=source,
+                family=family)
     if args.output:
         from pathlib import Path
 

@@ -37,7 +37,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         narrative = None if args.table else build(ledger, disclosure, balance_shares=args.balance_shares)
         tables = [disclosure.table(t) for t in args.table] if args.table else disclosure.tables.values()
         cli_documents.write_document(args, out, disclosure.department, disclosure.fiscal_year, tables,
-                                     narrative=narrative)
+                                     narrative=narrative, family=disclosure.family)
         return EXIT_OK
     text = render(disclosure, args.format, args.table or None)
     if args.format == "markdown" and not args.table:

@@ -157,10 +157,16 @@ def _narrative_html(n: Narrative, marks: Mapping[str, list[tuple[int, Finding]]]
     return "\n".join(out)
 
 
+#: What a family's disclosure is called in headings.
+FAMILY_NAMES = {"final": "部门决算", "budget": "部门预算"}
+
+
 def page(department: str, fiscal_year: int | None, tables: Iterable[Table], *,
          narrative: Narrative | None = None, findings: Sequence[Finding] | None = None,
-         source: str = "") -> str:
-    """The whole page: heading, findings (for ``check``), charts, tables, 情况说明."""
+         source: str = "", family: str = "final") -> str:
+    """The whole page: heading, findings (for ``check``), charts, tables, 情况说明.
+    ``family`` names the disclosure in the headings (``final`` 部门决算, ``budget`` 部门预算)."""
+    kind = FAMILY_NAMES.get(family, FAMILY_NAMES["final"])
     tables = list(tables)
     by_id = {t.id: t for t in tables}
     grids = {t.id: grid(t) for t in tables}
@@ -180,7 +186,7 @@ def page(department: str, fiscal_year: int | None, tables: Iterable[Table], *,
             if section:
                 where[n] = f"s-{section}"
     year = f"{fiscal_year} 年度" if fiscal_year else ""
-    title = f"{department} {year}部门决算" if not findings else f"审核：{department} {year}部门决算"
+    title = f"{department} {year}{kind}" if not findings else f"审核：{department} {year}{kind}"
     body = [f"<h1>{escape(title)}</h1>"]
     if source:
         body.append(f'<p class="meta">来源：{escape(source)}</p>')
@@ -199,7 +205,7 @@ def page(department: str, fiscal_year: int | None, tables: Iterable[Table], *,
     if tables or narrative is not None:
         body.append('<section class="charts" id="charts"><h2>图表</h2>' + "\n".join(figures) + "</section>")
     if tables:
-        body.append("<h2>第二部分 部门决算表</h2>")
+        body.append(f"<h2>第二部分 {kind}表</h2>")
         for t in tables:
             body.append(_table_html(department, fiscal_year, t, grids[t.id], cell_marks[t.id]))
     if narrative is not None:

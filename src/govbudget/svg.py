@@ -93,7 +93,7 @@ def split(kind: str, title: str, parts: Sequence[tuple[str, Decimal]], unit: str
         body.append(f'<rect class="bar" x="{_px(x)}" y="30" width="{_px(length)}" height="30" fill="{colour}" '
                     f'data-label="{escape(label)}" data-value="{v}" data-share="{share}">'
                     f"<title>{escape(text)}</title></rect>")
-        body.append(f'<text x="{_px(x)}" y="{80 + 16 * i}" font-size="12" fill="{colour}">{escape(text)}</text>')
+        body.append(f'<text x="0" y="{80 + 16 * i}" font-size="12" fill="{colour}">{escape(text)}</text>')
         x += length
     return _frame(kind, title, 80 + 16 * len(parts), body)
 
