@@ -216,3 +216,10 @@ def test_check_in_chromium_highlights_findings(check_page: Path, tmp_path: Path)
     shot = tmp_path / "check.png"
     _run(browser, tmp_path, "--window-size=1000,400", f"--screenshot={shot}", check_page.as_uri())
     assert _count(shot.read_bytes(), (0xFF, 0xC7, 0xCE)) > 3000  # the error highlight is visible
+
+
+def test_the_heading_names_the_family() -> None:
+    d = derive(example_ledger())
+    assert "<h1>三门峡市政务服务和大数据管理局 2023 年度部门决算</h1>" in page(d.department, d.fiscal_year, ())
+    budget = page("广州市信访局", 2026, (), family="budget")
+    assert "<h1>广州市信访局 2026 年度部门预算</h1>" in budget and "部门决算" not in budget

@@ -270,3 +270,13 @@ def test_report_on_a_bad_workbook_exits_2_naming_the_cell(example_book: Path, tm
     assert main(["report", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"支出!{EXP_AMOUNT}5" in err and "Traceback" not in err
+
+
+def test_template_follows_the_chosen_edition(tmp_path: Path) -> None:
+    path = tmp_path / "t2026.xlsx"
+    write_template(path, edition=2026)
+    wb = openpyxl.load_workbook(path)
+    assert wb["基本信息"]["C4"].value == 2026
+    codes = {wb[CODE_SHEET].cell(r, 1).value for r in range(2, wb[CODE_SHEET].max_row + 1)} - {None}
+    assert codes == {s.code for s in catalog("functional", 2026) if len(s.code) == 7}
+    assert codes != {s.code for s in catalog("functional", 2024) if len(s.code) == 7}
