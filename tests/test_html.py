@@ -223,3 +223,19 @@ def test_the_heading_names_the_family() -> None:
     assert "<h1>三门峡市政务服务和大数据管理局 2023 年度部门决算</h1>" in page(d.department, d.fiscal_year, ())
     budget = page("广州市信访局", 2026, (), family="budget")
     assert "<h1>广州市信访局 2026 年度部门预算</h1>" in budget and "部门决算" not in budget
+
+
+def test_a_finding_about_a_whole_table_links_to_the_table() -> None:
+    import attrs
+
+    from govbudget.published import from_disclosure
+    from govbudget.rules import check
+
+    d = derive(example_ledger())
+    p = attrs.evolve(from_disclosure(d), statements={})
+    findings = [f for f in check(p).findings if f.rule == "tables.empty-statement"]
+    html = page(d.department, d.fiscal_year, d.tables.values(), findings=findings)
+    dom = _dom(html)
+    links = [a.get("href") for _, a, text in dom.find("a") if "".join(text) == "定位"]
+    assert links == ["#t07", "#t08", "#t09"]
+    assert dom.find("section", id="t07")

@@ -136,3 +136,21 @@ def test_narrative_xlsx(tmp_path: Path) -> None:
     path = tmp_path / "n.xlsx"
     assert main(["narrative", "--format", "xlsx", "-o", str(path)]) == 0
     assert openpyxl.load_workbook(path).sheetnames == [NARRATIVE_SHEET]
+
+
+def test_a_finding_about_a_whole_table_links_to_its_title(tmp_path: Path) -> None:
+    import attrs
+
+    from govbudget.published import from_disclosure
+    from govbudget.rules import check
+    from govbudget.xlsx_render import build_workbook
+
+    d = derive(example_ledger())
+    # Without the statements printed under the empty 公开07/08/09表: one info finding each.
+    p = attrs.evolve(from_disclosure(d), statements={})
+    findings = [f for f in check(p).findings if f.rule == "tables.empty-statement"]
+    assert [f.location.table for f in findings] == ["07", "08", "09"]
+    wb = build_workbook(d.department, d.fiscal_year, d.tables.values(), findings=findings)
+    ws = wb[CHECK_SHEET]
+    assert [ws.cell(r, 4).hyperlink.location for r in (2, 3, 4)] == ["'公开07表'!A1", "'公开08表'!A1", "'公开09表'!A1"]
+    assert "tables.empty-statement" in wb["公开07表"]["A1"].comment.text

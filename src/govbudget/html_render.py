@@ -176,15 +176,19 @@ def page(department: str, fiscal_year: int | None, tables: Iterable[Table], *,
     for n, f in enumerate(findings or (), 1):
         loc = f.location
         if loc.table in grids:
-            at = grids[loc.table].find(loc.row, loc.column)
+            at = grids[loc.table].find(loc.row, loc.column) if loc.row else None
             if at is not None:
                 cell_marks[loc.table].setdefault(at, []).append((n, f))
                 where[n] = _cell_id(loc.table, *at)
+            else:  # a finding about the whole table (e.g. its statement), or a cell not shown
+                where[n] = f"t{loc.table}"
         elif loc.key and narrative is not None and loc.key in narrative.figures:
             text_marks.setdefault(loc.key, []).append((n, f))
             section = narrative.section_of(loc.key)
             if section:
                 where[n] = f"s-{section}"
+        elif loc.section and narrative is not None and any(s.id == loc.section for s in narrative.walk()):
+            where[n] = f"s-{loc.section}"
     year = f"{fiscal_year} 年度" if fiscal_year else ""
     title = f"{department} {year}{kind}" if not findings else f"审核：{department} {year}{kind}"
     body = [f"<h1>{escape(title)}</h1>"]

@@ -113,17 +113,20 @@ def _table_sheet(openpyxl: Any, wb: Any, department: str, fiscal_year: int | Non
     return ws, g
 
 
-def _narrative_sheet(openpyxl: Any, wb: Any, n: Narrative) -> tuple[Any, dict[str, int]]:
-    """The 情况说明 sheet: a row per heading and paragraph; returns the row of each figure."""
+def _narrative_sheet(openpyxl: Any, wb: Any, n: Narrative) -> tuple[Any, dict[str, int], dict[str, int]]:
+    """The 情况说明 sheet: a row per heading and paragraph; returns the row of each figure
+    and of each section's heading."""
     ws = wb.create_sheet(NARRATIVE_SHEET)
     ws.column_dimensions["A"].width = 110
     wrap = openpyxl.styles.Alignment(wrap_text=True, vertical="top")
     bold = openpyxl.styles.Font(bold=True)
     ws.cell(1, 1, f"第三部分 {n.fiscal_year} 年度部门决算情况说明").font = openpyxl.styles.Font(bold=True, size=14)
     rows: dict[str, int] = {}
+    sections: dict[str, int] = {}
     row = 2
     for section in n.walk():
         ws.cell(row, 1, section.heading).font = bold
+        sections.setdefault(section.id, row)
         row += 1
         for p in section.paragraphs:
             ws.cell(row, 1, p.text).alignment = wrap
@@ -135,7 +138,7 @@ def _narrative_sheet(openpyxl: Any, wb: Any, n: Narrative) -> tuple[Any, dict[st
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return ws, rows
+    return ws, rows, sections
 
 
 def _check_sheet(openpyxl: Any, wb: Any, findings: Sequence[Finding],
@@ -181,19 +184,21 @@ def build_workbook(department: str, fiscal_year: int | None, tables: Iterable[Ta
     grids: dict[str, tuple[Any, Grid]] = {}
     for t in tables:
         grids[t.id] = _table_sheet(openpyxl, wb, department, fiscal_year, t)
-    text_sheet, text_rows = _narrative_sheet(openpyxl, wb, narrative) if narrative else (None, {})
+    text_sheet, text_rows, section_rows = (_narrative_sheet(openpyxl, wb, narrative) if narrative
+                                           else (None, {}, {}))
     if findings is not None:
         placed: dict[int, tuple[str, str]] = {}
         for k, f in enumerate(findings):
             loc = f.location
             if loc.table in grids:
                 ws, g = grids[loc.table]
-                at = g.find(loc.row, loc.column)
-                if at is None:
-                    continue
-                r, c = cell_ref(g, *at)
+                at = g.find(loc.row, loc.column) if loc.row else None
+                # A finding about the whole table (or a cell not shown) is linked to its title.
+                r, c = cell_ref(g, *at) if at is not None else (1, 1)
             elif loc.key in text_rows:
                 ws, r, c = text_sheet, text_rows[loc.key], 1
+            elif loc.section in section_rows:
+                ws, r, c = text_sheet, section_rows[loc.section], 1
             else:
                 continue
             cell = ws.cell(r, c)
