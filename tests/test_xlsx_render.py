@@ -154,3 +154,13 @@ def test_a_finding_about_a_whole_table_links_to_its_title(tmp_path: Path) -> Non
     ws = wb[CHECK_SHEET]
     assert [ws.cell(r, 4).hyperlink.location for r in (2, 3, 4)] == ["'公开07表'!A1", "'公开08表'!A1", "'公开09表'!A1"]
     assert "tables.empty-statement" in wb["公开07表"]["A1"].comment.text
+
+
+def test_the_input_workbook_is_never_the_output(tmp_path: Path, capsys) -> None:
+    ledger = tmp_path / "ledger.xlsx"
+    assert main(["init", "--example", "-o", str(ledger)]) == 0
+    before = ledger.read_bytes()
+    for fmt in ("xlsx", "html"):
+        assert main(["report", str(ledger), "--format", fmt, "-o", str(ledger)]) == 2
+        assert "is the input" in capsys.readouterr().err
+    assert ledger.read_bytes() == before

@@ -24,9 +24,18 @@ PROGRESS_STEP = 4096
 
 
 def check_output(args: argparse.Namespace) -> None:
-    """A workbook is binary: ``--format xlsx`` needs ``--output``."""
+    """A workbook is binary: ``--format xlsx`` needs ``--output``; and no input is ever
+    overwritten by an output."""
     if args.format == "xlsx" and not args.output:
         raise GovBudgetError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    if args.output:
+        from pathlib import Path
+
+        target = Path(args.output).resolve()
+        inputs = [getattr(args, "ledger", None), *getattr(args, "files", ())]
+        for given in inputs:
+            if given and Path(given).resolve() == target:
+                raise GovBudgetError(f"{args.output}: is the input; choose another --output")
 
 
 def derive(ledger: Any, quiet: bool = False) -> Any:
