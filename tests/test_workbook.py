@@ -7,6 +7,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,7 @@ from govbudget import catalog
 from govbudget.cli import main
 from govbudget.errors import FormatError, GovBudgetError
 from govbudget.io import example_ledger, load_ledger
+from govbudget.ledger import BudgetUnit
 from govbudget.render import render
 from govbudget.tables import derive
 from govbudget.workbook import (
@@ -81,6 +83,8 @@ def test_example_workbook_gives_exactly_the_tables_of_report(example_book: Path,
           deadline=None)
 @given(ledger=full_ledgers(max_lines=8))
 def test_generated_ledgers_round_trip(tmp_path: Path, ledger) -> None:
+    # The generated lines belong to units "a" and "b"; declare them so that the 单位 sheet is used.
+    ledger = attrs.evolve(ledger, units=(BudgetUnit("a", "甲单位"), BudgetUnit("b", "乙单位", "所属单位")))
     path = tmp_path / "g.xlsx"
     write_ledger(ledger, path, overwrite=True)
     back = read_workbook(path)

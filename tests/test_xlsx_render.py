@@ -164,3 +164,25 @@ def test_the_input_workbook_is_never_the_output(tmp_path: Path, capsys) -> None:
         assert main(["report", str(ledger), "--format", fmt, "-o", str(ledger)]) == 2
         assert "is the input" in capsys.readouterr().err
     assert ledger.read_bytes() == before
+
+
+def test_every_figure_of_every_table_reads_back(report_book) -> None:
+    from govbudget.layout import grid
+    from govbudget.xlsx_render import cell_ref
+
+    d = derive(example_ledger())
+    checked = 0
+    for t in d.tables.values():
+        g = grid(t)
+        ws = report_book[t.label]
+        for i, line in enumerate(g.body):
+            for j, c in enumerate(line):
+                if not c.numeric:
+                    continue
+                r, col = cell_ref(g, i, j)
+                value = ws.cell(r, col).value
+                # The cell is the table's own value at (row, column), rounded to 万元; 0 is blank.
+                expected = display(t.cell(c.row_key, c.column_key)) if c.value else None
+                assert (Decimal(str(value)) if value is not None else None) == expected, (t.id, c)
+                checked += 1
+    assert checked > 300
