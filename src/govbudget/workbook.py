@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -621,7 +621,7 @@ def _read_cell(cells: _Cells, row: int, col: int, f: Field) -> Any:
     if not isinstance(value, str):
         raise FormatError(f"{where}: {type(value).__name__} {value!r} is not text")
     if f.kind in ("source", "nature", "unit_kind"):
-        allowed = [v for v, _ in _choices(f.kind, 0)] if f.kind != "function" else []
+        allowed = [v for v, _ in _choices(f.kind, 0)]  # fixed lists: no edition needed
         if value not in allowed:
             raise FormatError(f"{where}: {value!r} is not one of {' / '.join(allowed)}")
     if f.kind in _NAMED_KINDS:
@@ -630,12 +630,17 @@ def _read_cell(cells: _Cells, row: int, col: int, f: Field) -> Any:
 
 
 def _set(data: dict[str, Any], key: tuple[str | int, ...], value: Any) -> None:
+    """Put ``value`` at ``key`` in the plain ledger; ``@name`` appends the pair
+    ``[name, value]`` to the list of pairs before it."""
     node: Any = data
-    for k in key[:-1]:
-        node = node.setdefault(k, {}) if isinstance(k, str) and not k.startswith("@") else node
-    last = key[-1]
+    for k in key[:-2]:
+        node = node.setdefault(k, {})
+    head, last = key[-2] if len(key) > 1 else None, key[-1]
     if isinstance(last, str) and last.startswith("@"):
-        raise GovBudgetError("internal: pair keys are set by _set_pair")
+        node.setdefault(head, []).append([last[1:], value])
+        return
+    if head is not None:
+        node = node.setdefault(head, {})
     node[last] = value
 
 
@@ -662,14 +667,7 @@ def _read_record(cells: _Cells, sheet: RecordSheet, data: dict[str, Any],
         if value is None:
             continue
         places[".".join(str(k) for k in f.key if not str(k).startswith("@"))] = cells.ref(row, 3)
-        pair = next((i for i, k in enumerate(f.key) if isinstance(k, str) and k.startswith("@")), None)
-        if pair is None:
-            _set(data, f.key, value)
-        else:
-            node: Any = data
-            for k in f.key[: pair - 1]:
-                node = node.setdefault(k, {})
-            node.setdefault(f.key[pair - 1], []).append([str(f.key[pair])[1:], value])
+        _set(data, f.key, value)
 
 
 def _read_list(cells: _Cells, sheet: ListSheet, data: dict[str, Any], rows_of: dict[str, list[int]],
@@ -810,7 +808,3 @@ def read_workbook(path: str | Path, *, family: str = "final") -> Any:
     except GovBudgetError as exc:
         raise located(exc) from None
 
-
-def iter_sheets(spec: WorkbookSpec) -> Iterator[Sheet]:
-    """The declared sheets of a workbook, in order."""
-    yield from spec.sheets
