@@ -530,8 +530,11 @@ class _Cells:
 
         return f"{self.ws.title}!{get_column_letter(col)}{row}"
 
-    def is_formula(self, row: int, col: int) -> bool:
-        return bool(self.ws.cell(row, col).data_type == "f")
+    def column_ref(self, col: int) -> str:
+        """``支出!B``: the sheet and column letter (a row number completes it)."""
+        from openpyxl.utils import get_column_letter
+
+        return f"{self.ws.title}!{get_column_letter(col)}"
 
     def raw(self, row: int, col: int, kind: str = "text") -> Any:
         r, c = row, col
@@ -711,7 +714,7 @@ def _read_list(cells: _Cells, sheet: ListSheet, data: dict[str, Any], rows_of: d
     label = ".".join(sheet.path)
     rows_of[label] = rows
     for c, f in col_of.items():
-        columns_of[(label, str(f.key[0]))] = cells.ref(0, c)[:-1]  # "支出!B0" → "支出!B"
+        columns_of[(label, str(f.key[0]))] = cells.column_ref(c)
     if items:
         node: Any = data
         for k in sheet.path[:-1]:
