@@ -284,3 +284,14 @@ def test_template_follows_the_chosen_edition(tmp_path: Path) -> None:
     codes = {wb[CODE_SHEET].cell(r, 1).value for r in range(2, wb[CODE_SHEET].max_row + 1)} - {None}
     assert codes == {s.code for s in catalog("functional", 2026) if len(s.code) == 7}
     assert codes != {s.code for s in catalog("functional", 2024) if len(s.code) == 7}
+
+
+def test_check_reads_the_workbook(example_book: Path, tmp_path: Path, capsys) -> None:
+    # The example's own tables agree: no error; the one warning is the seed's own
+    # 财政拨款 vs 一般公共预算 change difference (text.change-agreement).
+    assert main(["check", str(example_book)]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("0 errors, 1 warnings, 0 info") and "text.change-agreement" in out
+    bad = _edit(example_book, tmp_path / "m.xlsx", lambda wb: wb["支出"].__setitem__(f"{EXP_AMOUNT}5", 12.345))
+    assert main(["check", str(bad)]) == 2
+    assert f"支出!{EXP_AMOUNT}5" in capsys.readouterr().err

@@ -836,10 +836,21 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def read(path: str | Path) -> Published:
-    """Read a disclosure file, choosing the reader by suffix (.json, .csv, else text)."""
+    """Read a disclosure file, choosing the reader by suffix (.json, .csv, .xlsx ledger
+    workbook, else text)."""
     from govbudget.io import read_bytes
 
     p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        # A fill-in workbook is a ledger: derived and checked exactly, like a ledger JSON.
+        from govbudget.narrative import build
+        from govbudget.published import from_disclosure
+        from govbudget.tables import derive
+        from govbudget.workbook import read_workbook
+
+        ledger: Ledger = read_workbook(p)
+        d = derive(ledger)
+        return from_disclosure(d, build(ledger, d), source=str(p))
     text = _decode(read_bytes(p), str(p))
     suffix = p.suffix.lower()
     if suffix == ".json":
