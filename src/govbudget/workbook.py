@@ -56,7 +56,7 @@ __all__ = [
 #: The Excel number format of amounts in 元 (two decimals, thousands separators).
 YUAN_FORMAT = "#,##0.00"
 #: Kinds of field: how a cell is read and written.
-KINDS = ("text", "amount", "int", "function", "economic", "source", "nature", "unit_kind")
+KINDS = ("text", "amount", "int", "function", "economic", "choice")
 #: Rows of drop-down validation and name look-ups prepared in a blank template.
 TEMPLATE_ROWS = 500
 FILLED_SPARE_ROWS = 20
@@ -72,17 +72,28 @@ class Field:
     """One field of a sheet: ``key`` its path in the plain ledger (a string key of a record,
     or ``@name`` for the pair ``[name, value]`` of a list of pairs, or an int index in a
     pair), ``title`` the Chinese header, ``name`` the 一体化 field name, ``kind`` how the
-    cell is read (see :data:`KINDS`)."""
+    cell is read (see :data:`KINDS`); a ``choice`` field takes one of ``choices`` (a
+    drop-down list)."""
 
     key: tuple[str | int, ...]
     title: str
     name: str
     kind: str = "text"
     width: int = 14
+    choices: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
             raise GovBudgetError(f"field {self.name}: unknown kind {self.kind!r}")
+        if (self.kind == "choice") != bool(self.choices):
+            raise GovBudgetError(f"field {self.name}: choices go with kind 'choice'")
+
+    @property
+    def list_key(self) -> str | None:
+        """The drop-down list the field uses (``None`` for a typed field)."""
+        if self.kind in _NAMED_KINDS:
+            return self.kind
+        return "choice:" + "|".join(self.choices) if self.choices else None
 
 
 @attrs.frozen
@@ -126,8 +137,14 @@ class WorkbookSpec:
 
 # --- the 部门决算 (final) family ---------------------------------------------------------
 
-def _f(key: str | int, title: str, name: str, kind: str = "text", width: int = 14) -> Field:
-    return Field((key,), title, name, kind, width)
+def _f(key: str | int, title: str, name: str, kind: str = "text", width: int = 14,
+       choices: tuple[str, ...] = ()) -> Field:
+    return Field((key,), title, name, kind, width, choices)
+
+
+_SOURCES = tuple(m.value for m in IncomeSource)
+_NATURES = tuple(m.value for m in Nature)
+_UNIT_KINDS = ("本级", "所属单位")
 
 
 def _r(path: str, title: str, name: str, kind: str = "amount") -> Field:
@@ -146,10 +163,10 @@ FINAL_SHEETS: tuple[Sheet, ...] = (
     ), "科目版本决定代码表（下拉列表）所用的《政府收支分类科目》年度。"),
     ListSheet("单位", ("units",), (
         _f("id", "单位编码", "AGENCY_CODE", width=16), _f("name", "单位名称", "AGENCY_NAME", width=36),
-        _f("kind", "单位类型", "AGENCY_TYPE", "unit_kind", 12),
+        _f("kind", "单位类型", "AGENCY_TYPE", "choice", 12, _UNIT_KINDS),
     ), note="收入、支出行的单位编码须在此列出（不列单位时不检查）。"),
     ListSheet("收入", ("income",), (
-        _f("unit", "单位编码", "AGENCY_CODE"), _f("source", "收入来源", "INCOME_SOURCE", "source", 24),
+        _f("unit", "单位编码", "AGENCY_CODE"), _f("source", "收入来源", "INCOME_SOURCE", "choice", 24, _SOURCES),
         _f("function", "支出功能分类科目", "EXP_FUNC_CODE", "function", 12),
         _f("amount", "金额（元）", "AMT", "amount", 18),
     )),
@@ -157,8 +174,8 @@ FINAL_SHEETS: tuple[Sheet, ...] = (
         _f("unit", "单位编码", "AGENCY_CODE"),
         _f("function", "支出功能分类科目", "EXP_FUNC_CODE", "function", 12),
         _f("economic", "部门预算经济分类科目", "DEP_BGT_ECO_CODE", "economic", 12),
-        _f("nature", "支出性质", "EXP_NATURE", "nature", 18),
-        _f("source", "资金来源", "FUND_SOURCE", "source", 24),
+        _f("nature", "支出性质", "EXP_NATURE", "choice", 18, _NATURES),
+        _f("source", "资金来源", "FUND_SOURCE", "choice", 24, _SOURCES),
         _f("amount", "金额（元）", "AMT", "amount", 18),
     )),
     RecordSheet("结转结余", (
@@ -270,22 +287,15 @@ def _openpyxl() -> Any:
 
 
 def _choices(kind: str, edition: int) -> list[tuple[str, str]]:
-    """The drop-down values (value, name) of a kind of field."""
+    """The codes (code, name) of a kind of code field, from the edition's catalog."""
     if kind == "function":
         return [(s.code, s.name) for s in catalog(Scheme.FUNCTIONAL, edition) if s.level is Level.ITEM]
     if kind == "economic":
         return [(s.code, s.name) for s in catalog(Scheme.ECONOMIC_DEPARTMENT, edition)
                 if s.level is Level.SECTION]
-    if kind == "source":
-        return [(m.value, "") for m in IncomeSource]
-    if kind == "nature":
-        return [(m.value, "") for m in Nature]
-    if kind == "unit_kind":
-        return [("本级", ""), ("所属单位", "")]
     return []
 
 
-_CHOICE_KINDS = ("function", "economic", "source", "nature", "unit_kind")
 _NAMED_KINDS = ("function", "economic")
 
 
@@ -303,14 +313,19 @@ def _col(openpyxl: Any, i: int) -> str:
     return str(openpyxl.utils.get_column_letter(i))
 
 
-def _write_code_sheet(openpyxl: Any, wb: Any, edition: int) -> dict[str, str]:
-    """The hidden 代码 sheet; returns the validation range of each kind."""
+def _write_code_sheet(openpyxl: Any, wb: Any, edition: int, spec: WorkbookSpec) -> dict[str, str]:
+    """The hidden 代码 sheet: the edition's codes with their names, then each list of
+    choices the spec's fields use; returns the validation range of each list."""
     ws = wb.create_sheet(CODE_SHEET)
     ranges: dict[str, str] = {}
-    for j, kind in enumerate(_CHOICE_KINDS):
-        values = _choices(kind, edition)
+    lists: dict[str, list[tuple[str, str]]] = {k: _choices(k, edition) for k in _NAMED_KINDS}
+    for sheet in spec.sheets:
+        for f in sheet.fields:
+            if f.choices:
+                lists.setdefault(str(f.list_key), [(v, "") for v in f.choices])
+    for j, (kind, values) in enumerate(lists.items()):
         c = 2 * j + 1
-        ws.cell(1, c, kind)
+        ws.cell(1, c, kind if kind in _NAMED_KINDS else "选项")
         ws.cell(1, c + 1, "名称")
         for i, (value, name) in enumerate(values, 2):
             ws.cell(i, c, value).number_format = "@"
@@ -391,8 +406,8 @@ def _write_list(openpyxl: Any, wb: Any, sheet: ListSheet, items: Sequence[Any] |
     name_tables = {k: _names(k, edition) for k in _NAMED_KINDS}
     for j, (f, shown_for) in enumerate(cols, 1):
         letter = _col(openpyxl, j)
-        if f is not None and f.kind in _CHOICE_KINDS:
-            dv = dv_class(type="list", formula1=f"={ranges[f.kind]}", allow_blank=True,
+        if f is not None and f.list_key is not None:
+            dv = dv_class(type="list", formula1=f"={ranges[f.list_key]}", allow_blank=True,
                           showErrorMessage=True, errorTitle="无效代码",
                           error=f"{f.title}：请从下拉列表中选择")
             dv.add(f"{letter}3:{letter}{last}")
@@ -454,7 +469,7 @@ def _build(spec: WorkbookSpec, data: Any, edition: int) -> Any:
     ws.cell(row, 1, "工作表：").font = styles.bold
     for i, sheet in enumerate(spec.sheets, row + 1):
         ws.cell(i, 1, f"{sheet.name}{'：' + sheet.note if sheet.note else ''}")
-    ranges = _write_code_sheet(openpyxl, wb, edition)
+    ranges = _write_code_sheet(openpyxl, wb, edition, spec)
     for sheet in spec.sheets:
         if isinstance(sheet, ListSheet):
             _write_list(openpyxl, wb, sheet, _get(data, sheet.path) if data is not None else None,
@@ -623,10 +638,8 @@ def _read_cell(cells: _Cells, row: int, col: int, f: Field) -> Any:
         value = str(value)
     if not isinstance(value, str):
         raise FormatError(f"{where}: {type(value).__name__} {value!r} is not text")
-    if f.kind in ("source", "nature", "unit_kind"):
-        allowed = [v for v, _ in _choices(f.kind, 0)]  # fixed lists: no edition needed
-        if value not in allowed:
-            raise FormatError(f"{where}: {value!r} is not one of {' / '.join(allowed)}")
+    if f.choices and value not in f.choices:
+        raise FormatError(f"{where}: {value!r} is not one of {' / '.join(f.choices)}")
     if f.kind in _NAMED_KINDS:
         value = value.replace(" ", "")
     return value
