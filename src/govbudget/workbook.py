@@ -47,6 +47,7 @@ __all__ = [
     "ListSheet",
     "RecordSheet",
     "WorkbookSpec",
+    "derive_spec",
     "read_workbook",
     "spec_for",
     "write_ledger",
@@ -260,6 +261,97 @@ FINAL_INSTRUCTIONS = (
 
 FINAL_SPEC = WorkbookSpec("final", "部门决算填报", Ledger, FINAL_SHEETS, validate, FINAL_INSTRUCTIONS)
 
+def _sheet_name(text: str) -> str:
+    # Excel: at most 31 characters, none of []:*?/\
+    return re.sub(r"[\[\]:*?/\\]", "_", text)[:31]
+
+
+def _scalar(hint: Any, name: str, codes: Mapping[str, str]) -> tuple[str, tuple[str, ...]] | None:
+    """(kind, choices) of a scalar type; ``None`` for a structure."""
+    import enum
+    import types
+    import typing
+
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and len(args) == 1:
+        hint = args[0]
+    if hint is Decimal:
+        return "amount", ()
+    if hint is int:
+        return "int", ()
+    if hint is str:
+        return codes.get(name, "text"), ()
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return "choice", tuple(str(m.value) for m in hint)
+    return None
+
+
+def derive_spec(family: str, title: str, ledger_type: type[Any], validate: Callable[[Any], Any], *,
+                titles: Mapping[str, str] | None = None, codes: Mapping[str, str] | None = None,
+                instructions: Sequence[str] = ()) -> WorkbookSpec:
+    """A workbook declared from the fields of a family's (attrs) ledger type: its plain
+    fields on a 基本信息 sheet, each structure field (and the structures in it) on a record
+    sheet, each tuple of records or of pairs on a list sheet.  ``titles`` gives the Chinese
+    header of a field or the name of a sheet by dotted path (the path itself otherwise);
+    ``codes`` the fields holding catalog codes (``function`` 功能分类 项, ``economic`` 经济分类
+    款 by default).  A family's own declaration (like :data:`FINAL_SPEC`) can then refine it."""
+    import typing
+
+    names = dict(titles or {})
+    code_fields = dict(codes or {"function": "function", "economic": "economic"})
+    sheets: list[Sheet] = []
+
+    def fields_of(cls: type[Any]) -> list[tuple[str, Any]]:
+        hints = typing.get_type_hints(cls)
+        return [(a.name, hints[a.name]) for a in attrs.fields(cls)]
+
+    def item_fields(item: Any, path: str) -> tuple[tuple[Field, ...], bool]:
+        if typing.get_origin(item) is tuple:  # a pair
+            kinds = [_scalar(t, f"{path}.{i}", code_fields) for i, t in enumerate(typing.get_args(item))]
+            if any(k is None for k in kinds):
+                raise GovBudgetError(f"{path}: pairs of structures cannot be a sheet")
+            return tuple(Field((i,), names.get(f"{path}.{i}", f"{path}.{i}"), f"{path.split('.')[-1]}_{i}".upper(),
+                               k[0], 16, k[1]) for i, k in enumerate(kinds) if k), True
+        out = []
+        for name, hint in fields_of(item):
+            kind = _scalar(hint, name, code_fields)
+            if kind is None:
+                raise GovBudgetError(f"{path}.{name}: a structure inside a list cannot be a column")
+            out.append(Field((name,), names.get(f"{path}.{name}", name), name.upper(), kind[0], 16, kind[1]))
+        return tuple(out), False
+
+    def walk(cls: type[Any], prefix: tuple[str, ...], rows: list[Field]) -> None:
+        for name, hint in fields_of(cls):
+            path = (*prefix, name)
+            dotted = ".".join(path)
+            kind = _scalar(hint, name, code_fields)
+            if kind is not None:
+                rows.append(Field(path, names.get(dotted, dotted), "_".join(path).upper(), kind[0], 18, kind[1]))
+                continue
+            args = [a for a in typing.get_args(hint) if a is not type(None)]
+            inner = args[0] if len(args) == 1 and not attrs.has(hint) else hint
+            if attrs.has(inner):
+                if prefix:
+                    walk(inner, path, rows)
+                else:
+                    own: list[Field] = []
+                    at = len(sheets)  # the record sheet goes before the list sheets inside it
+                    walk(inner, path, own)
+                    if own:
+                        sheets.insert(at, RecordSheet(_sheet_name(names.get(dotted, dotted)), tuple(own)))
+                continue
+            if typing.get_origin(inner) is tuple and typing.get_args(inner)[1:] == (Ellipsis,):
+                columns, pairs = item_fields(typing.get_args(inner)[0], dotted)
+                sheets.append(ListSheet(_sheet_name(names.get(dotted, dotted)), path, columns, pairs))
+                continue
+            raise GovBudgetError(f"{dotted}: type {hint!r} has no workbook form")
+
+    top: list[Field] = []
+    walk(ledger_type, (), top)
+    sheets.insert(0, RecordSheet(names.get("", "基本信息"), tuple(top)))
+    return WorkbookSpec(family, title, ledger_type, tuple(sheets), validate, tuple(instructions))
+
+
 #: The families with a declared workbook.  A family adds its :class:`WorkbookSpec` here.
 FAMILIES: Mapping[str, WorkbookSpec] = {"final": FINAL_SPEC}
 
@@ -337,6 +429,11 @@ def _write_code_sheet(openpyxl: Any, wb: Any, edition: int, spec: WorkbookSpec) 
     return ranges
 
 
+def _shown_name(f: Field) -> str:
+    """The field name of the column showing a code's subject name (EXP_FUNC_CODE → EXP_FUNC_NAME)."""
+    return f.name[:-5] + "_NAME" if f.name.endswith("_CODE") else f.name + "_NAME"
+
+
 def _layout(sheet: ListSheet) -> list[tuple[Field | None, Field | None]]:
     """Columns of a list sheet: (input field, None) or (None, the field whose name it shows)."""
     cols: list[tuple[Field | None, Field | None]] = []
@@ -392,7 +489,7 @@ def _write_list(openpyxl: Any, wb: Any, sheet: ListSheet, items: Sequence[Any] |
         else:
             assert shown_for is not None
             ws.cell(1, j, "科目名称（自动）")
-            ws.cell(2, j, shown_for.name.replace("_CODE", "_NAME"))
+            ws.cell(2, j, _shown_name(shown_for))
             ws.column_dimensions[letter].width = 30
         for r in (1, 2):
             ws.cell(r, j).font = styles.bold if r == 1 else styles.grey
@@ -503,11 +600,12 @@ def save_workbook(wb: Any, path: str | Path, *, overwrite: bool = False) -> None
 
 
 def write_template(path: str | Path, *, family: str = "final", edition: int | None = None,
-                   fiscal_year: int | None = None, overwrite: bool = False) -> None:
+                   fiscal_year: int | None = None, overwrite: bool = False,
+                   spec: WorkbookSpec | None = None) -> None:
     """Write the blank fill-in workbook of ``family`` (``govbudget init``)."""
     from govbudget.classification import DEFAULT_EDITION, edition_for_year
 
-    spec = spec_for(family)
+    spec = spec or spec_for(family)
     ed = edition or (edition_for_year(fiscal_year) if fiscal_year else DEFAULT_EDITION)
     catalog(Scheme.FUNCTIONAL, ed)  # an unknown edition fails here, before any file is made
     data = {"department": None, "fiscal_year": fiscal_year, "edition": ed}
@@ -515,9 +613,10 @@ def write_template(path: str | Path, *, family: str = "final", edition: int | No
     save_workbook(wb, path, overwrite=overwrite)
 
 
-def write_ledger(ledger: Any, path: str | Path, *, family: str = "final", overwrite: bool = False) -> None:
+def write_ledger(ledger: Any, path: str | Path, *, family: str = "final", overwrite: bool = False,
+                 spec: WorkbookSpec | None = None) -> None:
     """Write ``ledger`` as a filled workbook (``govbudget init --example``)."""
-    spec = spec_for(family)
+    spec = spec or spec_for(family)
     save_workbook(_build(spec, unstructure(ledger), ledger.edition), path, overwrite=overwrite)
 
 
@@ -689,7 +788,7 @@ def _read_record(cells: _Cells, sheet: RecordSheet, data: dict[str, Any],
 def _read_list(cells: _Cells, sheet: ListSheet, data: dict[str, Any], rows_of: dict[str, list[int]],
                columns_of: dict[tuple[str, str], str]) -> None:
     by_name = {f.name: f for f in sheet.fields}
-    shown = {f.name.replace("_CODE", "_NAME") for f in sheet.fields if f.kind in _NAMED_KINDS}
+    shown = {_shown_name(f) for f in sheet.fields if f.kind in _NAMED_KINDS}
     col_of: dict[int, Field] = {}
     for c in range(1, cells.max_column + 1):
         name = cells.raw(2, c)
@@ -765,11 +864,11 @@ def _where(message: str, rows_of: Mapping[str, Sequence[int]], columns_of: Mappi
     return _RECORD_PATH.sub(sub_record, _LIST_PATH.sub(sub_list, message))
 
 
-def read_workbook(path: str | Path, *, family: str = "final") -> Any:
+def read_workbook(path: str | Path, *, family: str = "final", spec: WorkbookSpec | None = None) -> Any:
     """Read a filled workbook into a validated ledger; every error names the sheet and cell."""
     openpyxl = _openpyxl()
     p = Path(path)
-    spec = spec_for(family)
+    spec = spec or spec_for(family)
     source = str(p)
     from govbudget.io import read_bytes
 
