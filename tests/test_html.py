@@ -18,12 +18,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 from govbudget.cli import main
 from govbudget.html_render import page
 from govbudget.io import example_ledger
 from govbudget.narrative import build
 from govbudget.tables import derive
+
+from .strategies import full_ledgers
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
@@ -239,3 +242,20 @@ def test_a_finding_about_a_whole_table_links_to_the_table() -> None:
     links = [a.get("href") for _, a, text in dom.find("a") if "".join(text) == "定位"]
     assert links == ["#t07", "#t08", "#t09"]
     assert dom.find("section", id="t07")
+
+
+@settings(max_examples=10, deadline=None)
+@given(full_ledgers(max_lines=12))
+def test_generated_pages_show_every_figure(ledger) -> None:
+    from govbudget.money import display, format_amount
+
+    d = derive(ledger)
+    dom = _dom(page(d.department, d.fiscal_year, d.tables.values(), narrative=build(ledger, d)))
+    cells = [(a, "".join(text)) for _, a, text in dom.find("td") if "data-col" in a]
+    by_table: dict[str, int] = {}
+    for a, text in cells:
+        tid = a["id"].split("-")[0][1:]
+        value = d.table(tid).cell(a["data-row"], a["data-col"])
+        assert text == ("" if value == 0 else format_amount(display(value)))
+        by_table[tid] = by_table.get(tid, 0) + 1
+    assert set(by_table) >= {"01", "04"}  # the 总表 always print their rows
