@@ -47,7 +47,7 @@ def test_table05_layout_and_figures(report_book) -> None:
     assert ws["E3"].value == "金额单位：万元"
     merged = {str(r) for r in ws.merged_cells.ranges}
     # 项目 over 科目代码/科目名称; each figure column's title over two header rows; 栏次 over two.
-    assert {"A1:E1", "A4:B4", "C4:C5", "D4:D5", "E4:E5", "A6:B6"} <= merged
+    assert {"A1:E1", "A4:B4", "C4:C5", "D4:D5", "E4:E5", "A6:B6", "A7:B7"} <= merged  # 合计 over code+name
     assert [ws.cell(6, c).value for c in range(1, 6)] == ["栏次", None, "1", "2", "3"]
     # 合计 as published in the seed: 3,881.84 | 590.51 | 3,291.33 万元, as numbers.
     assert [ws.cell(7, c).value for c in range(1, 6)] == ["合计", None, 3881.84, 590.51, 3291.33]

@@ -71,7 +71,9 @@ def _table_html(department: str, fiscal_year: int | None, table: Table, g: Grid,
     for i, line in enumerate(g.body):
         tds = []
         for j, c in enumerate(line):
-            attrs = f' id="{_cell_id(table.id, i, j)}"'
+            if c.covered:
+                continue
+            attrs = f' id="{_cell_id(table.id, i, j)}"' + (f" colspan={c.colspan}" if c.colspan > 1 else "")
             classes = []
             text = escape(c.text)
             if c.numeric:

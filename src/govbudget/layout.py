@@ -44,6 +44,10 @@ class Cell:
     row_key: str | None = None
     column_key: str | None = None
     side: str = ""
+    #: Cells this one spans to its right (the 合计 label over 科目代码 and 科目名称).
+    colspan: int = 1
+    #: True for a cell covered by the span of one to its left (kept so that positions hold).
+    covered: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -171,8 +175,9 @@ def _functional(table: Table) -> Grid:
     heads = [Head("项目", 0, 0, colspan=2), Head("科目代码", 1, 0), Head("科目名称", 1, 1),
              *_value_heads(cols, 2, 0), Head("栏次", 2, 0, colspan=2), *_numbers(cols, 2, 2)]
     rows = table.rows if not table.is_empty else table.rows[:1]
-    # The 合计 row prints its label in the code column, as the published tables do.
-    body = [(Cell(r.code or r.label), Cell(r.label if r.code else ""), *_values(r, cols)) for r in rows]
+    # The 合计 row prints its label over the code and name columns, as the published tables do.
+    body = [((Cell(r.code), Cell(r.label)) if r.code else (Cell(r.label, colspan=2), Cell(covered=True)))
+            + tuple(_values(r, cols)) for r in rows]
     return Grid(table, 2 + len(cols), 3, tuple(heads), tuple(body))
 
 

@@ -91,6 +91,8 @@ def _table_sheet(openpyxl: Any, wb: Any, department: str, fiscal_year: int | Non
                     cell.value = shown(table, item.value)
             elif item.text:
                 cell.value = item.text
+                if item.colspan > 1:
+                    ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + item.colspan - 1)
                 if item.text.isdigit():
                     cell.number_format = "@"
                     cell.alignment = st.Alignment(horizontal="center")
