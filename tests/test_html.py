@@ -168,6 +168,8 @@ def test_page_shows_every_table_and_the_text(report_page: Path) -> None:
     dom = _dom(report_page.read_text(encoding="utf-8"))
     assert [a["data-table"] for _, a, _ in dom.find("table")] == [f"0{i}" for i in range(1, 10)]
     assert dom.find("section", id="narrative")
+    # The 合计 label spans 科目代码 and 科目名称 in the 公开02/03/05表 (and the empty 07/08表).
+    assert sum(1 for _, a, t in dom.find("td") if "".join(t) == "合计" and a.get("colspan") == "2") == 5
     assert any("一、收入支出决算总体情况说明" in "".join(t) for _, _, t in dom.find("h3"))
 
 
