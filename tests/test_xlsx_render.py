@@ -208,3 +208,22 @@ def test_generated_disclosures_read_back(ledger) -> None:
     d = derive(ledger)
     assert _figures_read_back(d, build_workbook(d.department, d.fiscal_year, d.tables.values(),
                                                 narrative=build(ledger, d))) > 0
+
+
+def test_a_device_is_written_in_place_never_replaced(tmp_path: Path) -> None:
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert main(["report", "--format", "xlsx", "-o", str(fifo)]) == 0
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the pipe, not a file put in its place
+    assert received and received[0][:2] == b"PK"
+    import io as _io
+
+    assert openpyxl.load_workbook(_io.BytesIO(received[0])).sheetnames[0] == "公开01表"

@@ -582,6 +582,20 @@ def save_workbook(wb: Any, path: str | Path, *, overwrite: bool = False) -> None
     """Save through a temporary file in the same directory, then rename (never a half-written
     file; an existing file is kept unless ``overwrite``)."""
     p = Path(path)
+    if p.exists() and not p.is_file():
+        # A device or pipe (/dev/stdout, a FIFO) is written in place, never replaced.
+        if p.is_dir():
+            raise FormatError(f"{p}: is a directory")
+        import io as _io
+
+        buffer = _io.BytesIO()  # the zip is built in memory, then written in one go
+        wb.save(buffer)
+        try:
+            with p.open("wb") as f:
+                f.write(buffer.getvalue())
+        except OSError as exc:
+            raise FormatError(f"{p}: cannot write ({exc.strerror or exc})") from None
+        return
     if p.exists() and not overwrite:
         raise FormatError(f"{p}: exists; choose another name or pass --force")
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
