@@ -61,3 +61,11 @@ def test_large_ledger_shows_a_bar_and_derives_the_same(monkeypatch, capsys) -> N
     assert main(["report", "--table", "05", "--quiet"]) == 0
     assert capsys.readouterr().out == with_bar
     assert sys.stderr.getvalue() == ""
+
+
+def test_check_output_file_holds_the_report(tmp_path, capsys) -> None:
+    # --output is honoured for text and json too (never silently ignored).
+    path = tmp_path / "report.txt"
+    assert main(["check", "--example", "-o", str(path)]) == 1
+    assert capsys.readouterr().out == ""
+    assert path.read_text(encoding="utf-8").rstrip().endswith("3 errors, 13 warnings, 10 info")

@@ -67,7 +67,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.errors import GovBudgetError
     from govbudget.progress import Progress
     from govbudget.readers import read, read_text
-    from govbudget.rules import Report, check, to_json
+    from govbudget.rules import Report, check
 
     targets: list[str] = list(args.files)
     if args.example:
@@ -109,9 +109,23 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         cli_documents.write_document(args, out, p.department, p.fiscal_year, p.tables.values(),
                                      narrative=p.narrative, findings=reports[0].findings, source=p.source)
         return status
+    if args.output:  # --output holds what would be printed (text or json)
+        import io
+
+        sink = io.StringIO()
+        _check_output(args, reports, sink)
+        _write(args, sink.getvalue(), out)
+    else:
+        _check_output(args, reports, out)
+    return status
+
+
+def _check_output(args: argparse.Namespace, reports: list[Any], out: TextIO) -> None:
+    from govbudget.rules import to_json
+
     if args.format == "json":
         out.write(to_json(reports))
-        return status
+        return
     levels = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[args.level]
     for report in reports:
         shown = [f for f in report.findings if f.severity.value in levels]
@@ -119,7 +133,6 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             for f in shown:
                 print(f, file=out)
         print(report.summary(), file=out)
-    return status
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -178,7 +191,7 @@ def register(sub: Any) -> None:
                    help="also check the shipped seed report (三门峡 2023, as published)")
     c.add_argument("--format", choices=["text", "json", *cli_documents.FORMATS], default="text",
                    help="xlsx/html: one document, each finding marked on its cell (xlsx needs --output)")
-    c.add_argument("--output", "-o", help="with xlsx/html: the file to write")
+    c.add_argument("--output", "-o", help="write to this file instead of standard output")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
                    help="lowest severity to print (text format; default: info)")
