@@ -78,9 +78,6 @@ def disclosure_frames(d: Disclosure, *, fen: bool = False) -> dict[str, Any]:
     return {tid: table_frame(t, fen=fen) for tid, t in d.tables.items()}
 
 
-_COLUMNS = ("kind", "unit", "source", "function", "economic", "nature", "amount")
-
-
 def _amount_text(value: Any, fen: bool, where: str) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
@@ -101,6 +98,7 @@ def _amount_text(value: Any, fen: bool, where: str) -> str:
 def ledger_from_frame(frame: Any, *, department: str, fiscal_year: int, edition: int,
                       fen: bool = False, source: str = "DataFrame") -> Ledger:
     """A validated ledger from a DataFrame of ledger-CSV rows (see the module doc)."""
+    from govbudget.io import CSV_COLUMNS as _COLUMNS
     from govbudget.io import _ledger_from_csv
 
     missing = [c for c in _COLUMNS if c not in frame.columns]
@@ -119,9 +117,9 @@ def ledger_from_frame(frame: Any, *, department: str, fiscal_year: int, edition:
         w.writerow(_COLUMNS)
         for label, row in zip(index, frame.itertuples(index=False), strict=True):
             values = dict(zip(frame.columns, row, strict=True))
-            cells = ["" if values[c] is None or (isinstance(values[c], float) and values[c] != values[c])
-                     else str(values[c]) for c in _COLUMNS[:-1]]
-            w.writerow([*cells, _amount_text(values["amount"], fen, f"{source} row {label!r}: amount")])
+            w.writerow([_amount_text(values[c], fen, f"{source} row {label!r}: amount") if c == "amount"
+                        else "" if values[c] is None or (isinstance(values[c], float) and values[c] != values[c])
+                        else str(values[c]) for c in _COLUMNS])
         yield buf.getvalue()
 
     text = "".join(lines())
