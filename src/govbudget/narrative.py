@@ -310,16 +310,16 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
     b = _Builder(balance_shares)
     y = ledger.fiscal_year
     nf = ledger.narrative
-    t01, t02, t03, t04, t05, t06, t07, t08 = d.t01, d.t02, d.t03, d.t04, d.t05, d.t06, d.t07, d.t08
+    t01, t02, t03, t04, t05, t06, t07, t08 = (d.table(t) for t in ("01", "02", "03", "04", "05", "06", "07", "08"))
     sections: list[Section] = []
 
     def sec(num: str, title: str, *paras: Sequence[Sentence], subs: Sequence[Section] = ()) -> Section:
         return Section(num, f"{num}、{title}", tuple(Paragraph(tuple(p)) for p in paras if p), tuple(subs))
 
     # 一 收入支出决算总体情况说明
-    total = b.amount("total.amount", t01.grand_total, "公开01表 总计")
+    total = b.amount("total.amount", t01.cell("income_grand_total", "amount"), "公开01表 总计")
     s1 = [Sentence(f"{y} 年度收、支总计均为{_sp(total.value)}万元。", (total,))]
-    ch, moved = _change_sentence(b, "total", "收、支总计", t01.grand_total, nf.prior_year.total, "各")
+    ch, moved = _change_sentence(b, "total", "收、支总计", t01.cell("income_grand_total", "amount"), nf.prior_year.total, "各")
     s1.append(ch)
     if moved:
         s1.append(Sentence(f"主要原因是{_reason(nf.reason('total'))}。"))
@@ -327,8 +327,8 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
 
     # 二 收入决算 / 三 支出决算: each nonzero column of 公开02/03's 合计 row with its share
     for num, title, word, prefix, whole, table, labels in (
-        ("二", "收入决算情况说明", "收入", "income", t01.income_total, t02, INCOME_LABELS),
-        ("三", "支出决算情况说明", "支出", "expenditure", t01.expenditure_total, t03, NATURE_LABELS),
+        ("二", "收入决算情况说明", "收入", "income", t01.cell("income_total", "amount"), t02, INCOME_LABELS),
+        ("三", "支出决算情况说明", "支出", "expenditure", t01.cell("expenditure_total", "amount"), t03, NATURE_LABELS),
     ):
         f_total = b.amount(f"{prefix}.total", whole, f"公开01表 本年{word}合计")
         parts = [(k, label, table.cell("total", k)) for k, label in labels if table.cell("total", k)]
@@ -336,9 +336,9 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
                                                    f"{table.label} 合计 / 公开01表 本年{word}合计 × 100")))
 
     # 四 财政拨款收入支出决算总体情况说明
-    fiscal = b.amount("fiscal.total", t04.grand_total, "公开04表 总计")
+    fiscal = b.amount("fiscal.total", t04.cell("income_grand_total", "amount"), "公开04表 总计")
     s4 = [Sentence(f"{y} 年度财政拨款收、支总计均为{_sp(fiscal.value)}万元。", (fiscal,))]
-    ch, moved = _change_sentence(b, "fiscal", "财政拨款收、支总计", t04.grand_total,
+    ch, moved = _change_sentence(b, "fiscal", "财政拨款收、支总计", t04.cell("income_grand_total", "amount"),
                                  nf.prior_year.fiscal_total, "各")
     s4.append(ch)
     if moved:
@@ -350,8 +350,8 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
 
     # 六 基本支出
     basic = b.amount("basic.total", t05.cell("total", "basic"), "公开05表 合计 基本支出")
-    personnel = b.amount("basic.personnel", t06.personnel, "公开06表 人员经费合计")
-    public = b.amount("basic.public", t06.public, "公开06表 公用经费合计")
+    personnel = b.amount("basic.personnel", t06.cell("personnel_total", "amount"), "公开06表 人员经费合计")
+    public = b.amount("basic.public", t06.cell("public_total", "amount"), "公开06表 公用经费合计")
     s6 = [Sentence(f"{y} 年度一般公共预算财政拨款基本支出{_sp(basic.value)}万元。", (basic,))]
     for fig, label, panel in ((personnel, "人员经费", "personnel"), (public, "公用经费", "public")):
         names = tuple(r.label for r in t06.rows
@@ -419,12 +419,12 @@ def _shared_parts(b: _Builder, prefix: str, parts: Sequence[tuple[str, str, Deci
 
 def _section5(b: _Builder, ledger: Ledger, d: Disclosure) -> Section:
     y, nf = ledger.fiscal_year, ledger.narrative
-    t01, t05 = d.t01, d.t05
+    t01, t05 = d.table("01"), d.table("05")
     gpb = t05.cell("total", "total")
     fc = catalog(Scheme.FUNCTIONAL, ledger.edition)
     # (一) 总体情况
     f_gpb = b.amount("gpb.total", gpb, "公开05表 合计")
-    share = b.rate("gpb.share_of_expenditure", gpb, t01.expenditure_total, "公开05表 合计 / 公开01表 本年支出合计 × 100")
+    share = b.rate("gpb.share_of_expenditure", gpb, t01.cell("expenditure_total", "amount"), "公开05表 合计 / 公开01表 本年支出合计 × 100")
     text = f"{y} 年度一般公共预算财政拨款支出{_sp(f_gpb.value)}万元"
     figs = [f_gpb]
     if share is not None:

@@ -48,12 +48,13 @@ from govbudget.narrative import (
     Sentence,
 )
 from govbudget.published import BLANK, Finding, Location, Published, Severity, from_disclosure
-from govbudget.tables import TABLE_CLASSES, Row, Table, derive
+from govbudget.spec import family
+from govbudget.tables import Row, Table, derive
 
 __all__ = ["read", "read_csv", "read_json", "read_text"]
 
-_TITLES = {cls.title: cls.id for cls in TABLE_CLASSES}
-_CLASSES = {cls.id: cls for cls in TABLE_CLASSES}
+_FINAL = family("final")
+_TITLES = {t.title: t.id for t in _FINAL.tables}
 _NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
 _NUMBER = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^[-−]?\d+(?:\.\d+)?$")
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -397,10 +398,11 @@ def _read_tables(r: _Reader, regions: dict[str, list[_Line]], edition: int,
             got = _table09(r, rows, template[tid])
         else:
             got = _functional(r, tid, rows, template[tid], edition)
-        tables[tid] = _CLASSES[tid](template[tid].columns, got, unit)
-    for tid in sorted(set(_CLASSES) - set(tables)):
-        r.note("reader.table", Severity.WARNING, None, f"未找到公开{tid}表（{_CLASSES[tid].title}）；涉及该表的规则未检查。",
-               f"table {tid} ({_CLASSES[tid].title}) was not found; the rules that need it were not applied.", tid)
+        tables[tid] = Table(_FINAL.table(tid), template[tid].columns, got, unit)
+    for tid in sorted(set(_FINAL.table_ids) - set(tables)):
+        title = _FINAL.table(tid).title
+        r.note("reader.table", Severity.WARNING, None, f"未找到公开{tid}表（{title}）；涉及该表的规则未检查。",
+               f"table {tid} ({title}) was not found; the rules that need it were not applied.", tid)
     return tables, department
 
 
@@ -774,7 +776,7 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
         if len(row) != len(header):
             raise FormatError(f"{source}:{n}: {len(row)} fields, expected {len(header)} (truncated file?)")
         tid = row[col["table"]].zfill(2)
-        if tid not in _CLASSES:
+        if tid not in _FINAL.table_ids:
             raise FormatError(f"{source}:{n}: table: {row[col['table']]!r} is not 01 … 09")
         field = "exact_yuan" if exact else "value_wan"
         raw = row[col[field]]
@@ -800,7 +802,7 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
             code, label, side_, line_no = meta[(tid, side, key)]
             level = {3: Level.CLASS, 5: Level.SECTION, 7: Level.ITEM}.get(len(code)) if code else None
             out.append(Row(key, label, tuple(values.get(c.key, BLANK) for c in cols), code or None, level, line_no, side_))
-        tables[tid] = _CLASSES[tid](t.columns, tuple(out), unit)
+        tables[tid] = attrs.evolve(t, rows=tuple(out), unit=unit)
     return Published("", None, edition, tables, None, {}, exact, source, has_statements=False)
 
 
