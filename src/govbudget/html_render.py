@@ -22,8 +22,8 @@ from govbudget.layout import Grid, grid
 from govbudget.money import format_amount
 from govbudget.narrative import Narrative
 from govbudget.published import Finding
+from govbudget.render import shown
 from govbudget.tables import Table
-from govbudget.xlsx_render import shown
 
 __all__ = ["charts", "page"]
 
@@ -59,7 +59,7 @@ def _table_html(department: str, fiscal_year: int | None, table: Table, g: Grid,
                 marks: Mapping[tuple[int, int], list[tuple[int, Finding]]]) -> str:
     out = [f'<section class="table" id="t{table.id}">', f"<h3>{escape(table.title)}</h3>",
            f'<div class="meta"><span>部门：{escape(department)}</span>'
-           f"<span>{fiscal_year or ''}年度</span><span>{table.label}　金额单位：万元</span></div>",
+           f"<span>{fiscal_year or ''}年度</span><span>{table.label}　金额单位：{table.spec.unit.value}</span></div>",
            f'<table class="gb" data-table="{table.id}">', "<thead>"]
     for r in range(g.header_rows):
         cells = sorted((h for h in g.heads if h.row == r), key=lambda h: h.col)

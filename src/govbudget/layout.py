@@ -109,64 +109,82 @@ def _values(row: Row | None, columns: Sequence[Column], side: str = "") -> list[
             for c, v in zip(columns, row.values, strict=True)]
 
 
+#: Group heads over the two sides of a 总表.
+SIDE_TITLES = {"income": "收入", "expenditure": "支出"}
+
+
 def _two_sided(table: Table) -> Grid:
-    inc_cols, exp_cols = table.columns_for("income"), table.columns_for("expenditure")
-    inc = [r for r in table.rows if r.side == "income"]
-    exp = [r for r in table.rows if r.side == "expenditure"]
-    ni, ne = 2 + len(inc_cols), 2 + len(exp_cols)
-    heads = [Head("收入", 0, 0, colspan=ni), Head("支出", 0, ni, colspan=ne),
-             Head("项目", 1, 0, rowspan=2), Head("行次", 1, 1, rowspan=2),
-             Head("项目", 1, ni, rowspan=2), Head("行次", 1, ni + 1, rowspan=2)]
-    heads += _value_heads(inc_cols, 2, 1) + _value_heads(exp_cols, ni + 2, 1)
-    heads += [Head("栏次", 3, 0, colspan=2), *_numbers(inc_cols, 2, 3),
-              Head("栏次", 3, ni, colspan=2), *_numbers(exp_cols, ni + 2, 3)]
+    sides = table.spec.sides
+    cols = [table.columns_for(side) for side in sides]
+    by_side = [[r for r in table.rows if r.side == side] for side in sides]
+    heads: list[Head] = []
+    at = 0
+    for side, side_cols in zip(sides, cols, strict=True):
+        width = 2 + len(side_cols)
+        heads += [Head(SIDE_TITLES.get(side, side), 0, at, colspan=width),
+                  Head("项目", 1, at, rowspan=2), Head("行次", 1, at + 1, rowspan=2),
+                  *_value_heads(side_cols, at + 2, 1),
+                  Head("栏次", 3, at, colspan=2), *_numbers(side_cols, at + 2, 3)]
+        at += width
     body = []
-    for i in range(max(len(inc), len(exp))):
-        left = inc[i] if i < len(inc) else None
-        right = exp[i] if i < len(exp) else None
-        body.append((
-            Cell(left.label if left else ""), Cell(str(left.line or "") if left else ""),
-            *_values(left, inc_cols, "income"),
-            Cell(right.label if right else ""), Cell(str(right.line or "") if right else ""),
-            *_values(right, exp_cols, "expenditure"),
-        ))
-    return Grid(table, ni + ne, 4, tuple(heads), tuple(body))
+    for i in range(max((len(rows) for rows in by_side), default=0)):
+        line: list[Cell] = []
+        for side, rows, side_cols in zip(sides, by_side, cols, strict=True):
+            row = rows[i] if i < len(rows) else None
+            line += [Cell(row.label if row else ""), Cell(str(row.line or "") if row else ""),
+                     *_values(row, side_cols, side)]
+        body.append(tuple(line))
+    return Grid(table, at, 4, tuple(heads), tuple(body))
 
 
 def _panels(table: Table) -> Grid:
-    panels: list[list[Row]] = [[], [], []]
-    totals: dict[str, Row] = {}
-    for r in table.rows:
-        if r.key in ("personnel_total", "public_total"):
-            totals[r.key] = r
-        elif r.side == "personnel":
-            panels[0].append(r)
-        elif (r.code or "")[:3] == "302":
-            panels[1].append(r)
-        else:
-            panels[2].append(r)
+    """Panels side by side, each in one or more column groups (``PanelSpec.break_before``),
+    each panel's total rows under it: the label under its first group, the figures under
+    its last (as :mod:`govbudget.render` prints them)."""
+    spec = table.spec
+    groups: list[list[Row]] = []
+    first_group: dict[str, int] = {}
+    for panel in spec.panels:
+        first_group[panel.key] = len(groups)
+        groups.append([])
+        for r in table.rows:
+            if r.side != panel.key or not r.code:
+                continue
+            if r.code in panel.break_before and groups[-1]:
+                groups.append([])
+            groups[-1].append(r)
     cols = table.columns
-    heads = [Head("人员经费", 0, 0, colspan=3), Head("公用经费", 0, 3, colspan=6)]
-    for p in range(3):
-        heads += [Head("科目代码", 1, 3 * p), Head("科目名称", 1, 3 * p + 1), Head(cols[0].title, 1, 3 * p + 2)]
+    step = 2 + len(cols)
+    heads: list[Head] = []
+    for n, panel in enumerate(spec.panels):
+        last = first_group[spec.panels[n + 1].key] if n + 1 < len(spec.panels) else len(groups)
+        heads.append(Head(panel.title, 0, step * first_group[panel.key],
+                          colspan=step * (last - first_group[panel.key])))
+    for k in range(len(groups)):
+        heads += [Head("科目代码", 1, step * k), Head("科目名称", 1, step * k + 1),
+                  *(Head(c.title, 1, step * k + 2 + j) for j, c in enumerate(cols))]
     body = []
-    for i in range(max(len(p) for p in panels)):
+    for i in range(max((len(g) for g in groups), default=0)):
         line: list[Cell] = []
-        for panel in panels:
-            shown = panel[i] if i < len(panel) else None
-            line += [Cell(shown.code or "" if shown else ""), Cell(shown.label if shown else ""),
-                     *_values(shown, cols[:1])]
+        for group in groups:
+            got = group[i] if i < len(group) else None
+            line += [Cell(got.code or "" if got else ""), Cell(got.label if got else ""), *_values(got, cols)]
         body.append(tuple(line))
-    body.append((Cell("人员经费合计"), Cell(""), *_values(totals.get("personnel_total"), cols[:1]),
-                 Cell("公用经费合计"), Cell(""), Cell(""), Cell(""), Cell(""),
-                 *_values(totals.get("public_total"), cols[:1])))
-    return Grid(table, 9, 2, tuple(heads), tuple(body))
+    totals: list[Cell] = [Cell()] * (step * len(groups))
+    for n, panel in enumerate(spec.panels):
+        last = (first_group[spec.panels[n + 1].key] if n + 1 < len(spec.panels) else len(groups)) - 1
+        for r in table.rows:
+            if r.side == panel.key and not r.code:
+                totals[step * first_group[panel.key]] = Cell(r.label)
+                totals[step * last + 2: step * last + 2 + len(cols)] = _values(r, cols)
+    body.append(tuple(totals))
+    return Grid(table, step * len(groups), 2, tuple(heads), tuple(body))
 
 
-def _single_row(table: Table) -> Grid:
+def _fixed(table: Table) -> Grid:
     cols = table.columns
     heads = _value_heads(cols, 0, 0) + _numbers(cols, 0, 2)
-    body = [tuple(_values(table.rows[0], cols))] if table.rows and not table.is_empty else []
+    body = [tuple(_values(r, cols)) for r in table.rows] if not table.is_empty else []
     return Grid(table, len(cols), 3, tuple(heads), tuple(body))
 
 
@@ -174,7 +192,7 @@ def _functional(table: Table) -> Grid:
     cols = table.columns
     heads = [Head("项目", 0, 0, colspan=2), Head("科目代码", 1, 0), Head("科目名称", 1, 1),
              *_value_heads(cols, 2, 0), Head("栏次", 2, 0, colspan=2), *_numbers(cols, 2, 2)]
-    rows = table.rows if not table.is_empty else table.rows[:1]
+    rows = table.rows if not table.is_empty else tuple(r for r in table.rows if not r.code)
     # The 合计 row prints its label over the code and name columns, as the published tables do.
     body = [((Cell(r.code), Cell(r.label)) if r.code else (Cell(r.label, colspan=2), Cell(covered=True)))
             + tuple(_values(r, cols)) for r in rows]
@@ -182,11 +200,12 @@ def _functional(table: Table) -> Grid:
 
 
 def grid(table: Table) -> Grid:
-    """The published layout of ``table``."""
-    if any(c.side in ("income", "expenditure") for c in table.columns):
+    """The published layout of ``table``, shaped by its spec (as the text renderer's)."""
+    spec = table.spec
+    if spec.two_sided:
         return _two_sided(table)
-    if any(r.side == "personnel" for r in table.rows):
+    if spec.panels:
         return _panels(table)
-    if not any(r.code for r in table.rows) and len(table.rows) == 1 and table.rows[0].key not in ("total",):
-        return _single_row(table)
+    if spec.subjects is None:  # fixed rows only (公开09)
+        return _fixed(table)
     return _functional(table)

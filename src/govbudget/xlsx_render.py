@@ -15,14 +15,13 @@ Figures are written as ``Decimal`` (openpyxl stores their text in the file): no 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from govbudget.layout import Grid, grid
-from govbudget.money import Unit, display
 from govbudget.narrative import Narrative
 from govbudget.published import Finding, Severity
+from govbudget.render import shown
 from govbudget.tables import Table
 
 __all__ = ["FILLS", "NUMBER_FORMAT", "build_workbook", "cell_ref", "write_xlsx"]
@@ -34,11 +33,6 @@ NARRATIVE_SHEET = "情况说明"
 CHECK_SHEET = "审核结果"
 #: Rows above the header block: title, label, 部门/单位 line.
 TOP = 3
-
-
-def shown(table: Table, value: Decimal) -> Decimal:
-    """The printed figure of a cell: 万元, two decimals, ROUND_HALF_UP."""
-    return display(value) if table.unit is Unit.YUAN else value
 
 
 def _openpyxl() -> Any:
@@ -67,7 +61,7 @@ def _table_sheet(openpyxl: Any, wb: Any, department: str, fiscal_year: int | Non
     ws.cell(3, 1, f"部门：{department}")
     if fiscal_year:
         ws.cell(3, max(2, width // 2), f"{fiscal_year}年度")
-    ws.cell(3, width, "金额单位：万元").alignment = st.Alignment(horizontal="right")
+    ws.cell(3, width, f"金额单位：{table.spec.unit.value}").alignment = st.Alignment(horizontal="right")
     for h in g.heads:
         r, c = TOP + h.row + 1, h.col + 1
         for rr in range(r, r + h.rowspan):
