@@ -16,18 +16,14 @@ import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
-from govbudget.classification import Level
-from govbudget.errors import FormatError, GovBudgetError
-from govbudget.money import Unit, display, format_amount, to_decimal
-from govbudget.spec import family
+from govbudget.errors import FormatError
+from govbudget.money import Unit, display, format_amount
 from govbudget.tables import Disclosure, Row, Table
 
 __all__ = ["FORMATS", "disclosure_from_json", "render", "to_csv", "to_json", "to_markdown", "to_text"]
 
 FORMATS = ("text", "markdown", "csv", "json")
-JSON_SCHEMA = "govbudget/disclosure/1"
 
 
 def shown(table: Table, value: Decimal) -> Decimal:
@@ -79,6 +75,10 @@ def _table_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bo
         return _two_sided_grid(table)
     if spec.panels:
         return _panel_grid(table)
+    if spec.subjects is None and len(table.rows) > 1:  # rows named by their label (收入总表 by unit)
+        header = [[_ITEM, *(c.title for c in table.columns)], [_NUMBER, *(str(c.number) for c in table.columns)]]
+        body = [[r.label, *(_cell(table, v) for v in r.values)] for r in table.rows]
+        return header, body, [False, *([True] * len(table.columns))]
     if spec.subjects is None:  # fixed rows only (公开09): the 栏次 header and the data row
         header = [[c.title for c in table.columns], [str(c.number) for c in table.columns]]
         body = [[_cell(table, v) for v in r.values] for r in table.rows] if not table.is_empty else []
@@ -213,69 +213,22 @@ def to_csv(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     return buf.getvalue()
 
 
-def _table_json(table: Table) -> dict[str, Any]:
-    rows = []
-    for r in table.rows:
-        cols = table.columns_of(r) if r.values else ()  # padding rows have no cells
-        rows.append({
-            "key": r.key, "label": r.label, "code": r.code, "level": _row_level(r) or None,
-            "line": r.line, "side": r.side,
-            "cells": {c.title: f"{shown(table, v):.2f}" for c, v in zip(cols, r.values, strict=True)},
-            "exact": {c.title: str(v) for c, v in zip(cols, r.values, strict=True)},
-        })
-    return {
-        "id": table.id, "title": table.title, "label": table.label, "note": table.note,
-        "statement": table.statement, "source_unit": table.unit.value,
-        "columns": [{"key": c.key, "title": c.title, "number": c.number, "side": c.side}
-                    for c in table.columns],
-        "rows": rows,
-    }
-
-
 def to_json(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     """The disclosure as JSON (schema ``govbudget/disclosure/1``, see docs/formats.md)."""
-    data = {
-        "schema": JSON_SCHEMA, "family": d.family, "department": d.department, "fiscal_year": d.fiscal_year,
-        "edition": d.edition, "unit": "万元",
-        "tables": [_table_json(t) for t in (tables or d.tables.values())],
-    }
+    from govbudget.convert import dumps, unstructure
+
+    if tables is None:
+        return dumps(d)
+    data = unstructure(d)
+    data["tables"] = [unstructure(t) for t in tables]
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def disclosure_from_json(text: str, *, source: str = "disclosure JSON") -> Disclosure:
-    """Read back :func:`to_json` output (every table of its family) exactly, from the ``exact`` values."""
-    try:
-        data = json.loads(text)
-        if data.get("schema") != JSON_SCHEMA:
-            raise FormatError(f"{source}: schema {data.get('schema')!r}, expected {JSON_SCHEMA!r}")
-        spec = family(data.get("family", "final"))
-        by_id = {t["id"]: t for t in data["tables"]}
-        tables: dict[str, Table] = {}
-        for table_spec in spec.tables:
-            tid = table_spec.id
-            t = by_id.get(tid)
-            if t is None:
-                raise FormatError(f"{source}: table {tid} missing")
-            keys = [(c["key"], c["side"]) for c in t["columns"]]
-            if keys != [(c.key, c.side) for c in table_spec.columns]:
-                raise FormatError(f"{source}: table {tid}: columns {keys} are not those of {table_spec.label}")
-            rows = []
-            for i, r in enumerate(t["rows"]):
-                where = f"{source}: table {tid} row {i} ({r.get('key')})"
-                values = tuple(to_decimal(v, where=where) for v in r["exact"].values())
-                rows.append(Row(r["key"], r["label"], values, r["code"],
-                                Level(r["level"]) if r["level"] else None, r["line"], r["side"]))
-            tables[tid] = Table(table_spec, table_spec.columns, tuple(rows), Unit(t["source_unit"]))
-        return Disclosure(family=spec.id, department=data["department"], fiscal_year=data["fiscal_year"],
-                          edition=data["edition"], tables=tables)
-    except FormatError:
-        raise
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{source}: line {exc.lineno}: {exc.msg}") from None
-    except GovBudgetError as exc:  # an unknown family
-        raise FormatError(f"{source}: {exc}") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise FormatError(f"{source}: wrong schema ({type(exc).__name__}: {exc})") from None
+    """Read back :func:`to_json` output (all nine tables) exactly, from the ``exact`` values."""
+    from govbudget.convert import loads
+
+    return loads(text, Disclosure, source=source)
 
 
 def render(d: Disclosure, fmt: str = "text", table_ids: Sequence[str] | None = None) -> str:

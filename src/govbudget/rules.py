@@ -40,9 +40,9 @@ from typing import Any
 import attrs
 
 from govbudget.classification import Scheme, catalog
+from govbudget.errors import FormatError
 from govbudget.ledger import Ledger
 from govbudget.money import in_wide_context, round_half_up
-from govbudget.narrative import INCOME_LABELS, NATURE_LABELS, THREE_PUBLIC_ITEMS, Narrative
 from govbudget.published import (
     Finding,
     Location,
@@ -66,6 +66,7 @@ from govbudget.spec import (
     terms,
 )
 from govbudget.tables import Disclosure, Table, derive
+from govbudget.text import INCOME_LABELS, NATURE_LABELS, THREE_PUBLIC_ITEMS, Narrative, SectionTopic
 
 __all__ = [
     "RULES",
@@ -81,7 +82,9 @@ __all__ = [
     "family_rules",
     "generated_rules",
     "relations_of",
+    "reports_from_json",
     "rule",
+    "to_json",
 ]
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -423,7 +426,8 @@ def _subject_hierarchy(t: TableSpec) -> Callable[[Published], Iterator[Relation]
                     if len(c) != parent.digits:
                         continue
                     total = p.cell(t.id, c, col.key)
-                    assert total is not None
+                    if total is None:  # a column the report does not print: not read
+                        continue
                     kids = tuple((1, q) for k in codes if len(k) == child.digits and k.startswith(c)
                                  and (q := p.cell(t.id, k, col.key)) is not None)
                     yield Sum(total, kids, f"{t.label} {c}[{col.title}] = Σ 下级科目")
@@ -445,8 +449,8 @@ def _identities(identities: Sequence[Identity], links: Sequence[SubjectLink]) ->
             codes = {r.code for t in (a, b) for r in t.rows if r.code and r.level is link.level}
             for c in sorted(codes):
                 qa, qb = p.cell(link.left_table, c, link.left_column), p.cell(link.right_table, c, link.right_column)
-                assert qa is not None and qb is not None
-                yield Sum(qa, ((1, qb),), f"公开{link.left_table}表 {c} = 公开{link.right_table}表 {c}")
+                if qa is not None and qb is not None:  # else a column not printed: not read
+                    yield Sum(qa, ((1, qb),), f"{a.label} {c} = {b.label} {c}")
     return relations
 
 
@@ -762,14 +766,21 @@ def _budget_total(p: Published) -> Iterator[Relation]:
     yield _note(ERROR, total.location, zh, en, str(total.value), f"{s} ± {envelope}")
 
 
+def _section_id(n: Narrative, topic: SectionTopic) -> str | None:
+    """The number of the section about ``topic`` as the text prints it (七 or 九 for 三公)."""
+    found = n.section_about(topic)
+    return found.id if found is not None else None
+
+
 def _budget_items(p: Published) -> Iterator[Relation]:
     t05 = p.table("05")
     if p.narrative is None or t05 is None or p.figure("gpb_budget.total") is None:
         return
+    section = p.narrative.section_of("gpb_budget.total")  # 具体情况, whatever its number
     for r in t05.rows:
         if r.code and len(r.code) == 7 and any(r.values):
             described = p.figure(f"gpb_budget.{r.code}.actual") is not None
-            yield _note(WARNING, Location(section="五（三）", key=f"gpb_budget.{r.code}"),
+            yield _note(WARNING, Location(section=section, key=f"gpb_budget.{r.code}"),
                        f"公开05表的项 {r.code} {r.label} {'已' if described else '未'}在“具体情况”中说明。",
                        f"项 {r.code} {r.label} of table 05 is {'' if described else 'not '}described under 具体情况.",
                        holds=described)
@@ -789,7 +800,7 @@ def _basic_names(p: Published) -> Iterator[Relation]:
                    and any(v != 0 or (not p.exact and not is_blank(v)) for v in r.values)}
         named_zero = sorted(stated - nonzero)
         missing = sorted(nonzero - stated)
-        yield _note(WARNING, Location(section="六", key=key),
+        yield _note(WARNING, Location(section=_section_id(p.narrative, SectionTopic.BASIC), key=key),
                    f"“主要包括”所列款与公开06表不符：多列 {('、'.join(named_zero)) or '无'}；漏列 {('、'.join(missing)) or '无'}。"
                    if named_zero or missing else f"“主要包括”所列 {len(stated)} 个款即公开06表的非零款。",
                    f"The 款 named as 主要包括 do not match table 06: named but zero {named_zero or 'none'}; "
@@ -824,10 +835,11 @@ def _office_within_public(p: Published) -> Iterator[Relation]:
 def _empty_funds(p: Published) -> Iterator[Relation]:
     if p.narrative is None:
         return
-    for flag, tid, name in (("government_fund.none", "07", "政府性基金"), ("state_capital.none", "08", "国有资本经营")):
+    for flag, tid, name, topic in (("government_fund.none", "07", "政府性基金", SectionTopic.GOVERNMENT_FUND),
+                                   ("state_capital.none", "08", "国有资本经营", SectionTopic.STATE_CAPITAL)):
         table = p.table(tid)
         if flag in p.narrative.flags and table is not None:
-            yield _note(ERROR, Location(section="七" if tid == "07" else "八"),
+            yield _note(ERROR, Location(section=_section_id(p.narrative, topic)),
                        f"情况说明称没有{name}收支，{'但' if not table.is_empty else '与'}公开{tid}表"
                        f"{'有数据' if not table.is_empty else '一致'}。",
                        f"The text says there is no {name} income or expenditure, but table {tid} has figures.",
@@ -894,7 +906,14 @@ def _hand_written_final() -> tuple[Rule, ...]:
 
 
 #: Rules a family adds by hand to those generated from its spec.
-_HAND_WRITTEN: Mapping[str, Callable[[], tuple[Rule, ...]]] = {"final": _hand_written_final}
+def _hand_written_budget() -> tuple[Rule, ...]:
+    from govbudget.budget.rules import hand_written  # the budget family's own module
+
+    return hand_written()
+
+
+_HAND_WRITTEN: Mapping[str, Callable[[], tuple[Rule, ...]]] = {
+    "final": _hand_written_final, "budget": _hand_written_budget}
 
 
 @functools.cache
@@ -967,13 +986,11 @@ class Report:
         return "\n".join([*(str(f) for f in self.findings), self.summary()]) + "\n"
 
     def to_json(self) -> dict[str, Any]:
-        return {"source": self.source, "ok": self.ok,
-                "counts": {s.value: len(self.of(s)) for s in Severity},
-                "findings": [{"rule": f.rule, "severity": f.severity.value, "location": str(f.location),
-                              "table": f.location.table, "row": f.location.row, "column": f.location.column,
-                              "section": f.location.section, "key": f.location.key, "line": f.location.line,
-                              "stated": f.stated, "expected": f.expected,
-                              "message_zh": f.message_zh, "message_en": f.message_en} for f in self.findings]}
+        """The report as JSON-ready data (one entry of ``govbudget/check/1``)."""
+        from govbudget.convert import unstructure
+
+        data: dict[str, Any] = unstructure(self)
+        return data
 
     def __repr__(self) -> str:
         return f"<Report {self.summary()}>"
@@ -1005,6 +1022,18 @@ def check(target: Published | Disclosure | Ledger, *, narrative: Narrative | Non
 
 
 def to_json(reports: Sequence[Report]) -> str:
-    """Reports as JSON (schema ``govbudget/check/1``)."""
-    return json.dumps({"schema": "govbudget/check/1", "reports": [r.to_json() for r in reports]},
-                      ensure_ascii=False, indent=1) + "\n"
+    """Reports as JSON (schema ``govbudget/check/1``); :func:`reports_from_json` reads it back."""
+    from govbudget.convert import SCHEMAS, unstructure
+
+    data = {"schema": SCHEMAS["check"], "reports": [unstructure(r) for r in reports]}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def reports_from_json(text: str, *, source: str = "check JSON") -> tuple[Report, ...]:
+    """The reports of a ``govbudget/check/1`` file, as written by :func:`to_json`."""
+    from govbudget.convert import SCHEMAS, parse_json, structure
+
+    data = parse_json(text, source=source)
+    if not isinstance(data, dict) or data.get("schema") != SCHEMAS["check"] or set(data) != {"schema", "reports"}:
+        raise FormatError(f"{source}: $: expected {{\"schema\": {SCHEMAS['check']!r}, \"reports\": […]}}")
+    return structure(data["reports"], tuple[Report, ...], source=source)
