@@ -261,3 +261,19 @@ def test_generated_pages_show_every_figure(ledger) -> None:
         assert text == ("" if value == 0 else format_amount(display(value)))
         by_table[tid] = by_table.get(tid, 0) + 1
     assert set(by_table) >= {"01", "04"}  # the 总表 always print their rows
+
+
+def test_a_table_of_several_fixed_rows_prints_their_labels() -> None:
+    # 预算02表 (收入总表) lists 合计 and each unit: the labels are printed, not dropped.
+    from govbudget.budget.io import example_budget_ledger
+    from govbudget.budget.tables import derive as derive_budget
+    from govbudget.layout import grid
+
+    bd = derive_budget(example_budget_ledger())
+    t = bd.table("02")
+    g = grid(t)
+    assert len(t.rows) > 1
+    assert [line[0].text for line in g.body] == [r.label for r in t.rows]
+    assert g.heads[0].text == "项目"
+    # The single-row 公开09表 prints its figures alone, as published.
+    assert grid(derive(example_ledger()).table("09")).width == 12

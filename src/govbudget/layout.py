@@ -182,10 +182,17 @@ def _panels(table: Table) -> Grid:
 
 
 def _fixed(table: Table) -> Grid:
+    """Fixed rows only: one data row prints its figures alone (公开09); several rows (预算02's
+    合计 and units) print their labels in a 项目 column first."""
     cols = table.columns
-    heads = _value_heads(cols, 0, 0) + _numbers(cols, 0, 2)
-    body = [tuple(_values(r, cols)) for r in table.rows] if not table.is_empty else []
-    return Grid(table, len(cols), 3, tuple(heads), tuple(body))
+    labelled = len(table.rows) > 1
+    first = 1 if labelled else 0
+    heads = _value_heads(cols, first, 0) + _numbers(cols, first, 2)
+    if labelled:
+        heads = [Head("项目", 0, 0, rowspan=2), Head("栏次", 2, 0), *heads]
+    body = ([tuple([Cell(r.label)] if labelled else []) + tuple(_values(r, cols)) for r in table.rows]
+            if not table.is_empty else [])
+    return Grid(table, first + len(cols), 3, tuple(heads), tuple(body))
 
 
 def _functional(table: Table) -> Grid:
