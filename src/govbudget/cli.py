@@ -178,6 +178,15 @@ def _register_reporting(sub: Any) -> None:
 _EXTRA_COMMANDS.append(_register_reporting)
 
 
+def _register_documents(sub: Any) -> None:
+    from govbudget import cli_documents
+
+    cli_documents.register(sub)
+
+
+_EXTRA_COMMANDS.append(_register_documents)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point of the ``govbudget`` command; returns the exit status."""
     out = out or sys.stdout

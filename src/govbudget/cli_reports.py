@@ -7,6 +7,8 @@ import argparse
 import sys
 from typing import Any, TextIO
 
+from govbudget import cli_documents
+
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -93,7 +95,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     _check_output(args)
     tables = _table_ids(args.table)
     whole_document = args.format == "markdown" and not tables
-    if (args.ledger and args.ledger.lower().endswith(".csv") and not whole_document
+    document = args.format in cli_documents.FORMATS  # a workbook or a page, with the 情况说明
+    if (args.ledger and args.ledger.lower().endswith(".csv") and not whole_document and not document
             and not _is_budget_file(args.ledger)):
         # A CSV ledger is streamed: memory is bounded by the subjects, not the file size.
         from govbudget.io import derive_csv
@@ -106,6 +109,11 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         from govbudget.budget.tables import derive as derive_budget
 
         bd = derive_budget(ledger)
+        if document:
+            cli_documents.write_document(args, out, bd.department, bd.fiscal_year,
+                                         [bd.table(t) for t in tables] if tables else bd.tables.values(),
+                                         family=bd.family)
+            return EXIT_OK
         text = render(bd, args.format, tables)
         if whole_document:
             text = text.rstrip("\n") + "\n\n" + budget_narrative.to_markdown(
@@ -113,9 +121,14 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         _write(args, text, out)
         return EXIT_OK
     from govbudget.narrative import build, to_markdown
-    from govbudget.tables import derive
 
-    disclosure = derive(ledger)
+    disclosure = cli_documents.derive(ledger, args.quiet)  # with a progress bar for a large ledger
+    if document:
+        narrative = None if tables else build(ledger, disclosure, balance_shares=args.balance_shares)
+        cli_documents.write_document(args, out, disclosure.department, disclosure.fiscal_year,
+                                     [disclosure.table(t) for t in tables] if tables else disclosure.tables.values(),
+                                     narrative=narrative, family=disclosure.family)
+        return EXIT_OK
     text = render(disclosure, args.format, tables)
     if whole_document:
         # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
@@ -156,12 +169,16 @@ def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
         from govbudget.budget import narrative as budget_narrative
 
         n = budget_narrative.build(ledger, balance_shares=args.balance_shares)
-        text = {"text": budget_narrative.to_text, "markdown": budget_narrative.to_markdown,
-                "json": to_json}[args.format](n)
+        family = "budget"
+        text_of = {"text": budget_narrative.to_text, "markdown": budget_narrative.to_markdown, "json": to_json}
     else:
-        n = build(ledger, balance_shares=args.balance_shares)
-        text = {"text": to_text, "markdown": to_markdown, "json": to_json}[args.format](n)
-    _write(args, text, out)
+        n = build(ledger, cli_documents.derive(ledger, args.quiet), balance_shares=args.balance_shares)
+        family = "final"
+        text_of = {"text": to_text, "markdown": to_markdown, "json": to_json}
+    if args.format in cli_documents.FORMATS:
+        cli_documents.write_document(args, out, n.department, n.fiscal_year, (), narrative=n, family=family)
+        return EXIT_OK
+    _write(args, text_of[args.format](n), out)
     if n.adjustments and args.format == "text":
         moved = "; ".join(f"{a.key} {a.rounded}% → {a.shown}%" for a in n.adjustments)
         print(f"舍位平衡 moved: {moved}", file=sys.stderr)
@@ -178,8 +195,8 @@ def _status(published: Any) -> str:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-
     from govbudget.errors import GovBudgetError
+    from govbudget.progress import Progress
     from govbudget.readers import read, read_text
     from govbudget.reading import NotADisclosureError, combine
     from govbudget.rules import Report, check, to_json
@@ -195,15 +212,21 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if not targets:
         print("govbudget check: give FILE(s) or --example", file=sys.stderr)
         return EXIT_UNREADABLE
-    show_progress = len(targets) > 1 and sys.stderr.isatty() and args.format == "text"
+    if args.format in cli_documents.FORMATS:
+        cli_documents.check_output(args)
+        if len(targets) != 1:
+            print(f"govbudget check: --format {args.format} shows one document; give one FILE", file=sys.stderr)
+            return EXIT_UNREADABLE
+    elif args.output:
+        _check_output_of_check(args, targets)
     reports: list[Report] = []
     inputs: list[dict[str, Any]] = []
     read_ok: list[Any] = []
     unreadable: list[tuple[str, str]] = []
     status = EXIT_OK
-    for i, target in enumerate(targets, 1):
-        if show_progress:
-            print(f"\r[{i}/{len(targets)}] {target[-60:]}", end="", file=sys.stderr, flush=True)
+    progress = Progress(len(targets), "check", quiet=args.quiet or len(targets) < 2)
+    for target in targets:
+        progress.step(target)
         entry: dict[str, Any] = {"file": target}
         try:
             if target == "<example:budget>":
@@ -221,16 +244,14 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         except NotADisclosureError as exc:
             entry.update(status="not a disclosure", message=str(exc))
             inputs.append(entry)
-            if show_progress:
-                print(file=sys.stderr)
+            progress.interrupt()
             print(f"govbudget check: {exc}", file=sys.stderr)
             status = EXIT_UNREADABLE
             continue
         except GovBudgetError as exc:
             entry.update(status="unreadable", message=str(exc))
             inputs.append(entry)
-            if show_progress:
-                print(file=sys.stderr)
+            progress.interrupt()
             print(f"{target}: cannot read: {exc}", file=sys.stderr)
             unreadable.append((target, str(exc)))
             status = EXIT_UNREADABLE
@@ -245,6 +266,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if args.as_one and read_ok:
         # One disclosure published as several documents (附件1 tables + 附件2 情况说明).
         read_ok = [combine(read_ok)]
+    checked: list[Any] = []
     for published in read_ok:
         try:
             report = check(published)
@@ -253,21 +275,42 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             status = EXIT_UNREADABLE
             continue
         reports.append(report)
+        checked.append(published)
         if report.errors and status == EXIT_OK:
             status = EXIT_ERRORS
-    if show_progress:
-        print(file=sys.stderr)
+    progress.done()
+    if args.format in cli_documents.FORMATS:
+        if reports:
+            p = checked[0]
+            cli_documents.write_document(args, out, p.department, p.fiscal_year, p.tables.values(),
+                                         narrative=p.narrative, findings=reports[0].findings, source=p.source,
+                                         family=p.family)
+        return status
     levels = _LEVELS[args.level]
     if args.format == "json":
-        out.write(_check_json(to_json(reports), levels, args.summary_only, unreadable, inputs))
-        return status
-    for report in reports:
-        shown = [f for f in report.findings if f.severity.value in levels]
-        if not args.summary_only:
-            for f in shown:
-                print(f, file=out)
-        print(report.summary(), file=out)
+        text = _check_json(to_json(reports), levels, args.summary_only, unreadable, inputs)
+    else:
+        lines: list[str] = []
+        for report in reports:
+            if not args.summary_only:
+                lines += [str(f) for f in report.findings if f.severity.value in levels]
+            lines.append(report.summary())
+        text = "".join(f"{line}\n" for line in lines)
+    if args.output:  # --output holds what would be printed (text or json)
+        from govbudget.safeio import atomic_write_text
+
+        atomic_write_text(args.output, text, inputs=targets)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        out.write(text)
     return status
+
+
+def _check_output_of_check(args: argparse.Namespace, targets: list[str]) -> None:
+    """Refuse a bad ``check -o`` before any reading: a missing directory, a directory, or an input."""
+    from govbudget.safeio import check_output_path
+
+    check_output_path(args.output, [t for t in targets if not t.startswith("<example:")])
 
 
 def _check_json(text: str, levels: tuple[str, ...], summary_only: bool,
@@ -303,13 +346,15 @@ EXAMPLES = ("final", "budget")
 
 def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: str) -> None:
     """The arguments of the commands that start from a ledger (report, narrative)."""
-    p.add_argument("ledger", nargs="?", help="ledger file (.json or .csv; a 部门预算 ledger is recognised)")
+    p.add_argument("ledger", nargs="?",
+                   help="ledger file (.json, .csv or .xlsx workbook; a 部门预算 ledger is recognised)")
     p.add_argument("--example", choices=EXAMPLES, default="final",
                    help="without LEDGER: the embedded example, final (三门峡 2023 部门决算, default) or "
                    "budget (广州市信访局 2026 部门预算)")
     p.add_argument("--format", choices=formats, default="text")
     p.add_argument("--balance-shares", action="store_true", help=balance_help)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar for a large ledger")
 
 
 def register(sub: Any) -> None:
@@ -321,7 +366,7 @@ def register(sub: Any) -> None:
         "them. Without LEDGER, the embedded example (三门峡市政务服务和大数据管理局 2023). "
         "--format markdown adds 第三部分 情况说明 after the tables.",
     )
-    _ledger_args(p, ["text", "markdown", "csv", "json"],
+    _ledger_args(p, ["text", "markdown", "csv", "json", *cli_documents.FORMATS],
                  "with markdown: shares in the text add up to exactly 100.00%% (舍位平衡)")
     p.add_argument("--table", action="append", metavar="NN", help="only this table (repeatable)")
     p.set_defaults(func=cmd_report)
@@ -332,7 +377,7 @@ def register(sub: Any) -> None:
         description="Generate the thirteen sections of 情况说明 from a ledger, every figure "
         "computed from exact 元 amounts. Without LEDGER, the embedded example.",
     )
-    _ledger_args(n, ["text", "markdown", "json"],
+    _ledger_args(n, ["text", "markdown", "json", *cli_documents.FORMATS],
                  "make the shares of each breakdown add up to exactly 100.00%% (舍位平衡) and report which moved")
     n.set_defaults(func=cmd_narrative)
 
@@ -350,7 +395,10 @@ def register(sub: Any) -> None:
     c.add_argument("--example", nargs="?", const="final", default=None, metavar="{final,budget}",
                    help="also check a shipped published report: final (三门峡 2023 部门决算, the default) "
                    "or budget (广州市信访局 2026 部门预算, read from its text)")
-    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--format", choices=["text", "json", *cli_documents.FORMATS], default="text",
+                   help="xlsx/html: one document, each finding marked on its cell (xlsx needs --output)")
+    c.add_argument("--output", "-o", help="write to this file instead of standard output")
+    c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
                    help="lowest severity to print (default: info)")
     c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")

@@ -639,12 +639,18 @@ def derive_csv(path: str | Path, *, limits: Limits | None = None) -> Disclosure:
 
 
 def load_ledger(path: str | Path, *, limits: Limits | None = None) -> Ledger:
-    """Load a ledger from a ``.json`` or ``.csv`` file (validated against its catalog).
-    The file is bounded by ``limits`` and may be UTF-8 (with or without BOM) or GB18030/GBK."""
+    """Load a ledger from a ``.json``, ``.csv`` or ``.xlsx`` (fill-in workbook, see
+    :mod:`govbudget.workbook`) file, validated against its catalog.  A text file is bounded
+    by ``limits`` and may be UTF-8 (with or without BOM) or GB18030/GBK."""
     p = Path(path)
     suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from govbudget.workbook import read_workbook
+
+        ledger: Ledger = read_workbook(p)
+        return ledger
     if suffix not in (".csv", ".json"):
-        raise FormatError(f"{p}: unknown ledger format {p.suffix!r}; use .json or .csv")
+        raise FormatError(f"{p}: unknown ledger format {p.suffix!r}; use .json, .csv or .xlsx")
     text = read_text_file(p, limits=limits)
     if suffix == ".csv":
         return _ledger_from_csv(text, str(p))

@@ -960,12 +960,26 @@ def _tabs_from_spaces(text: str) -> str | None:
 
 
 def read(path: str | Path) -> Published:
-    """Read a disclosure file, choosing the reader by suffix (.json, .csv, else text)."""
+    """Read a disclosure file, choosing the reader by suffix: a published PDF, HTML page or
+    XLSX workbook (tables recognised in any layout), a govbudget fill-in workbook (a ledger:
+    derived and checked exactly, like a ledger JSON), .json, .csv, else text."""
     from govbudget.io import decode_text, read_bytes
 
     p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from govbudget.workbook import is_ledger_workbook
+
+        if is_ledger_workbook(p):
+            from govbudget.narrative import build
+            from govbudget.published import from_disclosure
+            from govbudget.tables import derive
+            from govbudget.workbook import read_workbook
+
+            ledger: Ledger = read_workbook(p)
+            d = derive(ledger)
+            return from_disclosure(d, build(ledger, d), source=str(p))
     suffix = p.suffix.lower()
-    if suffix in (".pdf", ".html", ".htm", ".xlsx"):
+    if suffix in (".pdf", ".html", ".htm", ".xlsx", ".xlsm"):
         return read_document(p)
     text = decode_text(read_bytes(p), str(p))  # bounded (io.Limits); UTF-8, UTF-16, GB18030
     if suffix == ".json":

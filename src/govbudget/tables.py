@@ -185,6 +185,12 @@ class Table:
         """Rows that carry a subject code."""
         return tuple(r for r in self.rows if r.code)
 
+    def to_frame(self, *, fen: bool = False) -> Any:
+        """The table as a pandas DataFrame (the ``pandas`` extra; see :mod:`govbudget.frames`)."""
+        from govbudget.frames import table_frame
+
+        return table_frame(self, fen=fen)
+
 
 def _frozen_tables(tables: Mapping[str, Table]) -> Mapping[str, Table]:
     return types.MappingProxyType(dict(tables))
@@ -213,6 +219,12 @@ class Disclosure:
         if found is None:
             raise GovBudgetError(f"{self.department}: table {key} is not in this disclosure")
         return found
+
+    def to_frames(self, *, fen: bool = False) -> dict[str, Any]:
+        """Every table as a pandas DataFrame, by id (see :mod:`govbudget.frames`)."""
+        from govbudget.frames import disclosure_frames
+
+        return disclosure_frames(self, fen=fen)
 
     @in_wide_context
     def __add__(self, other: Disclosure) -> Disclosure:
