@@ -17,6 +17,7 @@ Every malformed row is reported with file, line and field; nothing is skipped.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io as _io
 import json
@@ -42,11 +43,12 @@ from govbudget.ledger import (
 from govbudget.money import to_decimal
 
 if TYPE_CHECKING:
-    from govbudget.tables import Disclosure
+    from govbudget.tables import Accumulator, Disclosure
 
 __all__ = [
     "CSV_COLUMNS",
     "derive_csv",
+    "derive_csv_checked",
     "dump_ledger",
     "example_ledger",
     "iter_csv_lines",
@@ -111,17 +113,18 @@ _BALANCE_KINDS = ("opening_total", "opening_fiscal", "opening_government_fund",
 
 
 def iter_csv_lines(
-    text: str | Iterable[str], *, source: str = "ledger CSV"
+    text: str | Iterable[str], *, source: str = "ledger CSV", start: int = 0
 ) -> Iterator[tuple[str, IncomeLine | ExpenditureLine | tuple[str, str, str, Decimal]]]:
     """Stream the facts of a ledger CSV: ``(where, line)`` for income and expenditure rows,
     ``(where, (kind, source, function, amount))`` for balance rows.
 
     ``text`` is the whole file, or any iterable of its lines (an open file: nothing is held
     but the current line).  Header comments (``# key: value``) are skipped here; see
-    :func:`load_ledger` and :func:`derive_csv`.
+    :func:`load_ledger` and :func:`derive_csv`.  ``start`` is the number of physical lines
+    before ``text`` in its file (locations are ``source:line`` in the whole file).
     """
     lines = text.splitlines() if isinstance(text, str) else text
-    physical = 0
+    physical = start
 
     def body() -> Iterator[str]:
         nonlocal physical
@@ -237,38 +240,71 @@ def _ledger_from_csv(text: str, source: str) -> Ledger:
 _BATCH = 4096
 
 
-def derive_csv(path: str | Path) -> Disclosure:
-    """Derive the nine tables from a ledger CSV file, streaming: the lines are read, checked
-    and accumulated a batch of a few thousand at a time and never held as a whole, so memory
-    is bounded by the number of distinct subjects (来源 × 性质 × 功能 项, and 经济 款), not by
-    the number of lines."""
-    from govbudget.tables import Accumulator, from_accumulator
+def derive_csv(path: str | Path, *, engine: str = "auto") -> Disclosure:
+    """Derive the nine tables from a ledger CSV file, streaming: memory is bounded by the
+    number of distinct subjects (来源 × 性质 × 功能 项, and 经济 款), not by the number of lines.
+
+    ``engine``: ``"core"`` (the standard library: :mod:`govbudget.fastcsv`), ``"duckdb"``
+    (the ``govbudget[duckdb]`` extra: :mod:`govbudget.engines.duckdb`), or ``"auto"`` (DuckDB
+    for large files when it is installed, else core).  Every engine gives the same
+    :class:`Disclosure` and, for a bad file, the same error naming the same line.
+    """
+    from govbudget.engines import derive_csv_with
+
+    return derive_csv_with(path, engine)
+
+
+def derive_csv_checked(path: str | Path) -> Disclosure:
+    """:func:`derive_csv` with every row parsed and checked in full (the reference the fast
+    paths are tested against, and what they fall back to)."""
+    from govbudget.tables import Accumulator
 
     p = Path(path)
-    try:
+    with csv_errors(p):
         with p.open(encoding="utf-8-sig", newline="") as f:
             department, year, edition = _csv_meta(f, str(p))
         acc = Accumulator(edition)
         bal = _BalanceRows()
         with p.open(encoding="utf-8-sig", newline="") as f:
-            # Lines go to the accumulator in batches, each with the file:line of its lines
-            # (for the error that names a bad one); balance rows are collected on the side.
-            batch: list[IncomeLine | ExpenditureLine] = []
-            places: list[str] = []
-            for where, fact in iter_csv_lines(f, source=str(p)):
-                if isinstance(fact, tuple):
-                    bal.add(where, fact)
-                    continue
-                batch.append(fact)
-                places.append(where)
-                if len(batch) == _BATCH:
-                    acc.add_lines(batch, places.__getitem__)
-                    batch, places = [], []
-            acc.add_lines(batch, places.__getitem__)
+            accumulate_csv(f, str(p), acc, bal)
+    return finish_csv(p, department, year, acc, bal)
+
+
+@contextlib.contextmanager
+def csv_errors(p: Path) -> Iterator[None]:
+    """Turn the errors of reading ``p`` into :class:`FormatError` naming it."""
+    try:
+        yield
     except OSError as exc:
         raise FormatError(f"{p}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
         raise FormatError(f"{p}: not UTF-8 text (byte {exc.start})") from None
+
+
+def accumulate_csv(lines: Iterable[str], source: str, acc: Accumulator, bal: _BalanceRows,
+                   *, start: int = 0) -> None:
+    """Check the rows of ``lines`` (a ledger CSV, from its header on, ``start`` physical
+    lines into the file) in full and add them to ``acc`` (lines) and ``bal`` (balances)."""
+    # Lines go to the accumulator in batches, each with the file:line of its lines (for the
+    # error that names a bad one); balance rows are collected on the side.
+    batch: list[IncomeLine | ExpenditureLine] = []
+    places: list[str] = []
+    for where, fact in iter_csv_lines(lines, source=source, start=start):
+        if isinstance(fact, tuple):
+            bal.add(where, fact)
+            continue
+        batch.append(fact)
+        places.append(where)
+        if len(batch) == _BATCH:
+            acc.add_lines(batch, places.__getitem__)
+            batch, places = [], []
+    acc.add_lines(batch, places.__getitem__)
+
+
+def finish_csv(p: Path, department: str, year: int, acc: Accumulator, bal: _BalanceRows) -> Disclosure:
+    """The disclosure of an accumulated ledger CSV (its balance rows checked)."""
+    from govbudget.tables import from_accumulator
+
     balances = bal.balances()
     for i, fa in enumerate(balances.opening_government_fund):
         acc.check_function(fa.function, f"{p}: opening_government_fund[{i}]")

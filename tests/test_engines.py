@@ -1,0 +1,195 @@
+"""The fast CSV path and the DuckDB engine give the full check's result, and its errors.
+
+The reference is :func:`govbudget.io.derive_csv_checked` (every row parsed and checked in
+full); generated files mix canonical rows with every kind of row the fast paths must hand
+over: padded fields, quotes (one spanning two lines), English enum names, amounts with
+thousands separators or a leading point, comments and blank lines mid-file, balance rows,
+and at most one bad row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govbudget.engines import choose_engine, derive_csv_with, duckdb_available
+from govbudget.errors import GovBudgetError
+from govbudget.fastcsv import derive_csv_fast
+from govbudget.io import derive_csv_checked
+from govbudget.ledger import IncomeSource, Nature
+
+from .strategies import ECONOMICS, FUNCTIONS
+
+HEAD = "# department: 测试部门\n# fiscal_year: 2023\n# edition: 2024\nkind,unit,source,function,economic,nature,amount\n"
+FISCAL = {s.value for s in (IncomeSource.GENERAL_PUBLIC_BUDGET, IncomeSource.GOVERNMENT_FUND,
+                            IncomeSource.STATE_CAPITAL)}
+ENGINES = ["core", "duckdb"] if duckdb_available() else ["core"]
+
+
+def outcome(fn, path: Path) -> object:  # type: ignore[no-untyped-def]
+    """The disclosure, or the error's type and message."""
+    try:
+        return fn(path)
+    except GovBudgetError as exc:
+        return (type(exc).__name__, str(exc))
+
+
+@st.composite
+def canonical_rows(draw: st.DrawFn) -> list[str]:
+    fen = draw(st.integers(0, 10**12))
+    amount = draw(st.sampled_from([f"{fen // 100}.{fen % 100:02d}", str(fen), f"{fen}.5", f"{fen // 1000}.{fen % 1000:03d}"]))
+    function = draw(st.one_of(st.sampled_from(FUNCTIONS[:4]), st.sampled_from(FUNCTIONS)))
+    source = draw(st.sampled_from([s.value for s in IncomeSource]))
+    if draw(st.booleans()):
+        return ["income", "", source, function, "", "", amount]
+    natures = ["基本支出", "项目支出"] if source in FISCAL else [n.value for n in Nature]
+    return ["expenditure", draw(st.sampled_from(["", "jg"])), source, function,
+            draw(st.sampled_from(ECONOMICS[:6] + ECONOMICS[-2:])), draw(st.sampled_from(natures)), amount]
+
+
+def non_canonical(draw: st.DrawFn, row: list[str]) -> str:
+    """The same fact written as the full check reads it but the fast path does not."""
+    how = draw(st.sampled_from(["pad", "quote", "multiline", "english", "thousands", "point", "plus"]))
+    row = list(row)
+    if how == "pad":
+        i = draw(st.integers(0, 6))
+        row[i] = f" {row[i]} "
+    elif how == "quote":
+        row[3] = f'"{row[3]}"'
+    elif how == "multiline":
+        row[1] = '"本级\n单位"'
+    elif how == "english":
+        row[2] = IncomeSource(row[2]).name.lower()
+    elif how == "thousands" and "." in row[6] and len(row[6].split(".")[0]) > 3:
+        whole, frac = row[6].split(".")
+        row[6] = f'"{int(whole):,}.{frac}"'
+    elif how == "point" and row[6].startswith("0."):
+        row[6] = row[6][1:]
+    elif how == "plus":
+        row[6] = "+" + row[6]
+    return ",".join(row) + "\n"
+
+
+BAD_ROWS = [
+    "expenditure,,一般公共预算财政拨款,2010301,30101,上缴上级支出,5.00\n",
+    "expenditure,,一般公共预算财政拨款,9999999,30101,基本支出,5.00\n",
+    "expenditure,,一般公共预算财政拨款,2010301,30198,基本支出,5.00\n",
+    "income,,一般公共预算财政拨款,201,,,5.00\n",
+    "income,,预算外收入,2010301,,,5.00\n",
+    "income,,其他收入,2010301,,,-5.00\n",
+    "income,,其他收入,2010301,,,5e3\n",
+    "income,,其他收入,2010301,,,5.\n",
+    "income,,其他收入,2010301,,,\n",
+    "income,,其他收入,2010301,,,1" + "0" * 25 + "\n",
+    "income,,其他收入,2010301,,\n",
+    "refund,,其他收入,2010301,,,5\n",
+    "opening_fiscal,,预算外收入,,,,5\n",
+    "opening_government_fund,,,9999999,,,5\n",
+]
+
+
+@st.composite
+def ledger_csvs(draw: st.DrawFn) -> str:
+    out = [HEAD]
+    for _ in range(draw(st.integers(0, 40))):
+        row = draw(canonical_rows())
+        kind = draw(st.sampled_from(["canonical"] * 6 + ["other", "comment", "blank"]))
+        if kind == "canonical":
+            out.append(",".join(row) + "\n")
+        elif kind == "other":
+            out.append(non_canonical(draw, row))
+        elif kind == "comment":
+            out.append("# a comment, with commas\n")
+        else:
+            out.append("\n")
+    for line in draw(st.lists(st.sampled_from([
+        "opening_total,,,,,,100.00\n", "opening_fiscal,,一般公共预算财政拨款,,,,40.5\n",
+        "opening_fiscal,,政府性基金预算财政拨款,,,,7\n", f"opening_government_fund,,,{FUNCTIONS[0]},,,7\n",
+        "use_of_non_fiscal_balance,,,,,,1.25\n", "balance_distribution,,,,,,0\n"]), max_size=4)):
+        out.insert(draw(st.integers(1, len(out))), line)
+    if draw(st.booleans()):
+        out.insert(draw(st.integers(1, len(out))), draw(st.sampled_from(BAD_ROWS)))
+    return "".join(out)
+
+
+@given(text=ledger_csvs())
+def test_fast_path_is_the_full_check(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    path = tmp_path_factory.mktemp("csv") / "ledger.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    expected = outcome(derive_csv_checked, path)
+    assert outcome(derive_csv_fast, path) == expected
+    if duckdb_available():
+        assert outcome(lambda p: derive_csv_with(p, "duckdb"), path) == expected
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "ledger.csv"
+    path.write_text(HEAD + body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("bad", BAD_ROWS)
+def test_a_bad_row_is_named_alike_on_every_path(tmp_path: Path, engine: str, bad: str) -> None:
+    good = "expenditure,,一般公共预算财政拨款,2010301,30101,基本支出,5.00\n" * 3
+    path = _write(tmp_path, good + bad + good)
+    with pytest.raises(GovBudgetError) as slow:
+        derive_csv_checked(path)
+    # 4 header lines, then the fourth row (an opening balance by 项 is named by its index)
+    assert ("opening_government_fund[0]" if bad.startswith("opening_government_fund") else "ledger.csv:8") in str(slow.value)
+    with pytest.raises(GovBudgetError) as fast:
+        derive_csv_with(path, engine)
+    assert (type(fast.value), str(fast.value)) == (type(slow.value), str(slow.value))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_sums_by_hand(tmp_path: Path, engine: str) -> None:
+    # Worked by hand: 2010301 gets 1.10 + 2 (一般公共预算 基本, 款 30101) and 0.005 项目;
+    # a 财政拨款 income of 3.105 balances it.
+    path = _write(tmp_path, "expenditure,,一般公共预算财政拨款,2010301,30101,基本支出,1.10\n"
+                            "expenditure,,一般公共预算财政拨款,2010301,30101,基本支出,2\n"
+                            "expenditure,,一般公共预算财政拨款,2010301,30201,项目支出,0.005\n"
+                            "income,,一般公共预算财政拨款,2010301,,,3.105\n")
+    d = derive_csv_with(path, engine)
+    assert d.t05.cell("2010301", "basic") == Decimal("3.10")
+    assert str(d.t05.cell("2010301", "total")) == "3.105"
+    assert d.t06.cell("30101", "amount") == Decimal("3.10")
+    assert d.t06.cell("30201", "amount") == 0  # 项目支出: not in 公开06
+    assert d.t01.income_total == d.t01.expenditure_total == Decimal("3.105")
+
+
+def test_engine_choice(tmp_path: Path) -> None:
+    path = _write(tmp_path, "")
+    assert choose_engine(path, "core") == "core"
+    assert choose_engine(path, "auto") == "core"  # a small file
+    with pytest.raises(GovBudgetError, match="unknown engine"):
+        choose_engine(path, "spark")
+
+
+@pytest.mark.skipif(not duckdb_available(), reason="the duckdb extra is not installed")
+def test_parquet_ledger_equals_csv(tmp_path: Path) -> None:
+    import duckdb
+
+    body = ("expenditure,,一般公共预算财政拨款,2010301,30101,基本支出,1.10\n"
+            "expenditure,,事业收入,2010302,30201,经营支出,7.25\n"
+            "income,,一般公共预算财政拨款,2010301,,,3\n"
+            "opening_total,,,,,,10\n")
+    csv_path = _write(tmp_path, body)
+    pq = tmp_path / "ledger.parquet"
+    rows = list(csv.reader(io.StringIO(body)))
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (kind VARCHAR, unit VARCHAR, source VARCHAR, function VARCHAR, "
+                "economic VARCHAR, nature VARCHAR, amount VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)", [[v or None for v in r] for r in rows])
+    con.execute(f"COPY t TO '{pq}' (FORMAT parquet, KV_METADATA {{department: '测试部门', "
+                "fiscal_year: '2023', edition: '2024'})")
+    con.close()
+    from govbudget.engines.duckdb import derive_file
+
+    assert derive_file(pq) == derive_csv_checked(csv_path)
