@@ -193,3 +193,38 @@ def test_parquet_ledger_equals_csv(tmp_path: Path) -> None:
     from govbudget.engines.duckdb import derive_file
 
     assert derive_file(pq) == derive_csv_checked(csv_path)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("fmt", ["text", "markdown", "csv", "json"])
+def test_report_streams_a_csv_ledger_with_the_loaded_result(tmp_path: Path, engine: str, fmt: str) -> None:
+    from govbudget.cli import main
+    from govbudget.io import example_ledger, ledger_to_csv, load_ledger
+    from govbudget.narrative import build, to_markdown
+    from govbudget.render import render
+    from govbudget.tables import derive
+
+    path = tmp_path / "seed.csv"
+    path.write_text(ledger_to_csv(example_ledger()), encoding="utf-8")
+    ledger = load_ledger(path)
+    expected = render(derive(ledger), fmt, None)
+    if fmt == "markdown":
+        expected = expected.rstrip("\n") + "\n\n" + to_markdown(build(ledger, derive(ledger)))
+    out = io.StringIO()
+    assert main(["report", str(path), "--format", fmt, "--engine", engine], out) == 0
+    assert out.getvalue() == expected.lstrip("\ufeff")
+
+
+def test_check_jobs_gives_the_serial_output(tmp_path: Path) -> None:
+    from govbudget.cli import main
+    from govbudget.io import example_published_text
+
+    seed = tmp_path / "seed.txt"
+    seed.write_text(example_published_text(), encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    args = ["check", "--example", str(seed), str(broken), str(seed)]
+    serial, parallel = io.StringIO(), io.StringIO()
+    assert main(args, serial) == main([*args, "--jobs", "2"], parallel) == 2  # broken.json is unreadable
+    assert serial.getvalue() == parallel.getvalue()
+    assert serial.getvalue().count("\n") >= 3  # a summary per readable file

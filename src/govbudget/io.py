@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govbudget.convert import structure, unstructure
-from govbudget.errors import FormatError, GovBudgetError
+from govbudget.errors import FormatError, GovBudgetError, LedgerError
 from govbudget.ledger import (
     Balances,
     ExpenditureLine,
@@ -38,6 +38,7 @@ from govbudget.ledger import (
     Ledger,
     Nature,
     ThreePublicExpenses,
+    iter_problems,
     validate,
 )
 from govbudget.money import to_decimal
@@ -306,8 +307,11 @@ def finish_csv(p: Path, department: str, year: int, acc: Accumulator, bal: _Bala
     from govbudget.tables import from_accumulator
 
     balances = bal.balances()
-    for i, fa in enumerate(balances.opening_government_fund):
-        acc.check_function(fa.function, f"{p}: opening_government_fund[{i}]")
+    # The checks of the ledger that are not about lines (balance codes and sums), as
+    # load_ledger makes them: a streamed file is refused for what a loaded one is.
+    problems = list(iter_problems(Ledger(department, year, acc.edition, balances=balances)))
+    if problems:
+        raise LedgerError(f"{p}: " + "; ".join(problems))
     return from_accumulator(department, year, acc, balances, ThreePublicExpenses())
 
 
