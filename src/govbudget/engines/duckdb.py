@@ -57,24 +57,33 @@ class _NotCanonical(Exception):
     """The file needs the core path (which gives the result, or the error with its line)."""
 
 
-def grouped_sql(relation: str, *, text_amount: bool = True, row_numbers: bool = False) -> str:
+def grouped_sql(relation: str, *, amount_scale: int | None = None, row_numbers: bool = False) -> str:
     """The one query of the engine, one scan of the file with two groupings: per (kind,
-    source, function, nature) and per (kind, source, nature, economic), the exact sum, the
-    largest number of decimals, whether every amount is canonical, the number of rows (and,
-    for Parquet, the first row).  ``by_function`` tells the groupings apart."""
+    source, function, nature) and per (kind, source, nature, economic), the exact sum as
+    text with the exponent ``Decimal`` addition would give it (that of the group's most
+    precise amount), whether every amount is canonical, the number of rows (and, for
+    Parquet, the first row).  ``by_function`` tells the groupings apart.
+
+    ``amount_scale``: ``None`` for amounts as text, else the scale of a DECIMAL column."""
     value = "CAST(amount AS DECIMAL(38, 12))"
-    if text_amount:
+    if amount_scale is None:
         scale = "max(CASE WHEN strpos(amount, '.') > 0 THEN length(amount) - strpos(amount, '.') ELSE 0 END)"
         plain = f"bool_and(coalesce(regexp_full_match(amount, '{_AMOUNT_RE}'), false))"
     else:  # a DECIMAL column: every value is plain if it is not negative
-        scale = "NULL"
+        scale = str(int(amount_scale))
         plain = "bool_and(coalesce(amount >= 0, false))"
     first = ", min(file_row_number) AS first_row" if row_numbers else ""
+    # DECIMAL(38, 12) prints 12 decimals: cut the ones the amounts do not have (exact, the
+    # sum has no more decimals than its most precise amount).
+    text = ("CASE WHEN scale = 0 THEN left(t, length(t) - 13) "
+            "ELSE left(t, length(t) - (12 - scale)) END")
     return (
+        f"SELECT by_function, kind, source, function, economic, nature, {text} AS total, plain, n"
+        f"{', first_row' if row_numbers else ''} FROM ("
         f"SELECT grouping(economic) = 1 AS by_function, kind, source, function, economic, nature, "
-        f"sum({value}) AS total, {scale} AS scale, {plain} AS plain, count(*) AS n{first} "
+        f"CAST(sum({value}) AS VARCHAR) AS t, {scale} AS scale, {plain} AS plain, count(*) AS n{first} "
         f"FROM {relation} "
-        f"GROUP BY GROUPING SETS ((kind, source, function, nature), (kind, source, nature, economic))"
+        f"GROUP BY GROUPING SETS ((kind, source, function, nature), (kind, source, nature, economic)))"
     )
 
 
@@ -140,67 +149,67 @@ def _add_groups(groups: Sequence[tuple[Any, ...]], acc: Accumulator, bal: _Balan
     """Add the grouped rows to ``acc`` and ``bal``; ``_NotCanonical`` (or ``bad(group)``,
     which raises the error of the group's first row) for a group the engine cannot take as
     it is."""
-    singles: set[str] = set()
     checker = acc.checker
-    gpb = IncomeSource.GENERAL_PUBLIC_BUDGET
-    # Sorted: the accumulator registers codes in the order it meets them, and the order of
-    # DuckDB's groups varies from run to run (the tables do not depend on it).
-    for group in sorted(groups, key=lambda g: (not g[0], *(x or "" for x in g[1:6]))):
-        by_function, kind, source, function, economic, nature, total, scale, plain, n = group[:10]
+    # The accumulator's sums by the text of 来源 and 性质 (the pairs a source may fund only).
+    spent = {(s.value, n.value): by_function for s in IncomeSource
+             for n, by_function in acc.expenditure[s].items()}
+    received = {s.value: acc.income[s] for s in IncomeSource}
+    gpb_basic = spent[IncomeSource.GENERAL_PUBLIC_BUDGET.value, Nature.BASIC.value]
+    economic_sums = acc.basic_economic
+    # Codes are checked (and entered in every map) once each, in code order: the order of
+    # DuckDB's groups varies from run to run, and the accumulator keeps the order it meets
+    # codes in (the tables do not depend on it).
+    functions = sorted({g[3] for g in groups if g[0] and g[1] in ("income", "expenditure") and g[3]})
+    known = {f for f in functions if _FUNCTION(f) and checker.is_function(f)}
+    for f in functions:
+        if f in known:
+            acc._register(f)  # every map holds every checked 项 (see Accumulator)
+    singles: set[str] = set()
+    decimal = Decimal
+    for group in groups:
+        by_function, kind, source, function, economic, nature, total, plain, n = group[:9]
         try:
             if not plain or total is None:
                 raise _NotCanonical
-            amount = _exact(total, scale)
             if kind == "expenditure":
-                src, nat = _SOURCES.get(source or ""), _NATURES.get(nature or "")
-                if src is None or nat is None or nat not in acc.expenditure[src]:
+                by_fn = spent.get((source, nature))
+                if by_fn is None:
                     raise _NotCanonical
                 if by_function:
-                    if not (function and _FUNCTION(function) and checker.is_function(function)):
+                    if function not in known:
                         raise _NotCanonical
-                    acc._register(function)  # every map holds every checked 项 (see Accumulator)
-                    acc.expenditure[src][nat][function] += amount
+                    by_fn[function] += decimal(total)
+                elif economic in economic_sums or (economic and _ECONOMIC(economic) and checker.is_economic(economic)):
+                    economic_sums.setdefault(economic, ZERO)
+                    if by_fn is gpb_basic:
+                        economic_sums[economic] += decimal(total)
                 else:
-                    if not (economic and _ECONOMIC(economic) and checker.is_economic(economic)):
-                        raise _NotCanonical
-                    acc.basic_economic.setdefault(economic, ZERO)
-                    if src is gpb and nat is Nature.BASIC:
-                        acc.basic_economic[economic] += amount
+                    raise _NotCanonical
             elif not by_function:
                 continue  # every other kind is taken from its grouping by function
             elif kind == "income":
-                src = _SOURCES.get(source or "")
-                if src is None or not (function and _FUNCTION(function) and checker.is_function(function)):
+                by_fn = received.get(source)
+                if by_fn is None or function not in known:
                     raise _NotCanonical
-                acc._register(function)
-                acc.income[src][function] += amount
+                by_fn[function] += decimal(total)
             elif kind == "opening_fiscal":
                 src = _SOURCES.get(source or "")
                 if src is None:
                     raise _NotCanonical
-                bal.fiscal.append((src, amount))
+                bal.fiscal.append((src, decimal(total)))
             elif kind == "opening_government_fund":
                 if not (function and _FUNCTION(function)):
                     raise _NotCanonical
-                bal.add("", (kind, "", function, amount))
+                bal.add("", (kind, "", function, decimal(total)))
             elif kind in _SINGLE_KINDS and kind not in singles and n == 1:
                 singles.add(kind)  # the core path keeps the last of repeated rows: not a sum
-                bal.add("", (kind, "", "", amount))
+                bal.add("", (kind, "", "", decimal(total)))
             else:
                 raise _NotCanonical
         except _NotCanonical:
             if bad is None:
                 raise
             bad(group)
-
-
-def _exact(total: Decimal, scale: int | None) -> Decimal:
-    """The sum with the exponent ``Decimal`` addition gives it (that of the most precise
-    amount): DuckDB's DECIMAL(38, 12) always has 12 decimals."""
-    if scale is None:
-        return total
-    # Exact: every amount of the group has at most ``scale`` decimals, so the sum does too.
-    return total.quantize(Decimal(1).scaleb(-int(scale))) if scale else Decimal(int(total))
 
 
 def _derive_parquet(p: Path) -> Disclosure:
@@ -225,20 +234,22 @@ def _derive_parquet(p: Path) -> Disclosure:
         except (KeyError, ValueError):
             raise FormatError(f"{p}: Parquet metadata must give department, fiscal_year and edition "
                               f"(found {sorted(meta)})") from None
-        text_amount = types["amount"] == "VARCHAR"
-        if not (text_amount or types["amount"].startswith("DECIMAL")):
-            raise FormatError(f"{p}: column amount is {types['amount']}; store amounts as text or DECIMAL, never as floats")
+        kind_of_amount = types["amount"]
+        scale = re.fullmatch(r"DECIMAL\(\d+,(\d+)\)", kind_of_amount.replace(" ", ""))
+        if kind_of_amount != "VARCHAR" and (scale is None or int(scale[1]) > 12):
+            raise FormatError(f"{p}: column amount is {kind_of_amount}; store amounts as text or "
+                              "DECIMAL with at most 12 decimals, never as floats")
         relation = "read_parquet(?, file_row_number=true)"
-        groups = con.execute(grouped_sql(relation, text_amount=text_amount, row_numbers=True),
-                             [str(p)]).fetchall()
+        groups = con.execute(grouped_sql(relation, amount_scale=int(scale[1]) if scale else None,
+                                         row_numbers=True), [str(p)]).fetchall()
 
         def bad(group: tuple[Any, ...]) -> None:
             row = con.execute(
                 "SELECT kind, unit, source, function, economic, nature, CAST(amount AS VARCHAR) "
                 "FROM read_parquet(?, file_row_number=true) WHERE file_row_number = ?",
-                [str(p), group[10]]).fetchone()
-            _check_row(p, int(group[10]) + 1, row, edition)
-            raise FormatError(f"{p}:{int(group[10]) + 1}: a row of this kind cannot be summed "
+                [str(p), group[9]]).fetchone()
+            _check_row(p, int(group[9]) + 1, row, edition)
+            raise FormatError(f"{p}:{int(group[9]) + 1}: a row of this kind cannot be summed "
                               f"(a repeated {group[0]} row?)")
 
         acc = Accumulator(edition)
