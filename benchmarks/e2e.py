@@ -172,7 +172,8 @@ def child(name: str, path: str, out: str) -> None:
     t = time.perf_counter()
     result = fn(path)
     dt = time.perf_counter() - t
-    hwm = next(int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM"))
+    with open("/proc/self/status") as status:
+        hwm = next(int(x.split()[1]) for x in status if x.startswith("VmHWM"))
     with open(out, "wb") as f:
         pickle.dump(result, f)
     print(dt, hwm / 1024)
@@ -299,7 +300,7 @@ def main() -> int:
                     note = f"{len(expected):,} cells equal" if agree else "DIFFERENT"
                 assert agree, (name, n)
 
-                def ratio(base: str, name: str = name) -> str:
+                def ratio(base: str, name: str = name, times: dict[str, list[float]] = times) -> str:
                     if base not in times:
                         return "–"
                     return f"{statistics.median(x / y for x, y in zip(times[name], times[base], strict=True)):.2f}"
