@@ -228,3 +228,33 @@ def test_check_jobs_gives_the_serial_output(tmp_path: Path) -> None:
     assert main(args, serial) == main([*args, "--jobs", "2"], parallel) == 2  # broken.json is unreadable
     assert serial.getvalue() == parallel.getvalue()
     assert serial.getvalue().count("\n") >= 3  # a summary per readable file
+
+
+@pytest.mark.parametrize("bad", ["", "income,,其他收入,9999999,,,1\n"])
+def test_a_file_mostly_not_canonical_goes_to_the_full_check_whole(tmp_path: Path, bad: str) -> None:
+    # 600 padded rows: more than _GIVE_UP_AFTER, and more than one in eight, so the fast path
+    # hands the rest of the file over in one piece (after a canonical start).
+    canonical = "expenditure,,一般公共预算财政拨款,2010301,30101,基本支出,1.01\n" * 50
+    padded = "expenditure,, 一般公共预算财政拨款 ,2010302,30102,基本支出, 2.5\n" * 600
+    path = _write(tmp_path, canonical + padded + bad + canonical)
+    expected = outcome(derive_csv_checked, path)
+    assert outcome(derive_csv_fast, path) == expected
+    if not bad:
+        d = derive_csv_fast(path)
+        assert d.t05.cell("2010302", "basic") == Decimal("1500.0")  # 600 × 2.5
+        assert d.t05.cell("2010301", "basic") == Decimal("101.00")  # 100 × 1.01
+    else:
+        assert "ledger.csv:655" in expected[1]  # 4 + 50 + 600, then the bad row
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_bytes_that_are_not_utf8_are_named_alike(tmp_path: Path, engine: str) -> None:
+    path = tmp_path / "ledger.csv"
+    row = "expenditure,,一般公共预算财政拨款,2010301,30101,基本支出,1.01\n".encode()
+    path.write_bytes(HEAD.encode() + row * 300 + b"income,,\xff\xfe,2010301,,,1\n" + row)
+    with pytest.raises(GovBudgetError) as slow:
+        derive_csv_checked(path)
+    assert "not UTF-8" in str(slow.value)
+    with pytest.raises(GovBudgetError) as fast:
+        derive_csv_with(path, engine)
+    assert str(fast.value) == str(slow.value)

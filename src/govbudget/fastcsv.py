@@ -133,6 +133,8 @@ def _accumulate(f: Iterator[str], source: str, acc: Accumulator, bal: _BalanceRo
                     else:
                         raise _Slow
                 return True
+            except UnicodeDecodeError:  # a ValueError, but of the file, not of a row
+                raise
             except (_Slow, KeyError, ValueError):
                 if slow > _GIVE_UP_AFTER and slow * 8 > physical - first:
                     _rest_in_full([header, ln], lines, source, physical - 2, acc, bal)
