@@ -33,11 +33,13 @@ ENGINES = ["core", "duckdb"] if duckdb_available() else ["core"]
 
 
 def outcome(fn, path: Path) -> object:  # type: ignore[no-untyped-def]
-    """The disclosure, or the error's type and message."""
+    """The disclosure with every value as text (so that exponents count: ``1.50`` is not
+    ``1.5``), or the error's type and message."""
     try:
-        return fn(path)
+        d = fn(path)
     except GovBudgetError as exc:
         return (type(exc).__name__, str(exc))
+    return d, [(t.id, r.key, tuple(map(str, r.values))) for t in d.tables.values() for r in t.rows]
 
 
 @st.composite
@@ -173,7 +175,8 @@ def test_engine_choice(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not duckdb_available(), reason="the duckdb extra is not installed")
-def test_parquet_ledger_equals_csv(tmp_path: Path) -> None:
+@pytest.mark.parametrize("amount_type", ["VARCHAR", "DECIMAL(18, 2)"])
+def test_parquet_ledger_equals_csv(tmp_path: Path, amount_type: str) -> None:
     import duckdb
 
     body = ("expenditure,,一般公共预算财政拨款,2010301,30101,基本支出,1.10\n"
@@ -185,14 +188,17 @@ def test_parquet_ledger_equals_csv(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(body)))
     con = duckdb.connect()
     con.execute("CREATE TABLE t (kind VARCHAR, unit VARCHAR, source VARCHAR, function VARCHAR, "
-                "economic VARCHAR, nature VARCHAR, amount VARCHAR)")
+                f"economic VARCHAR, nature VARCHAR, amount {amount_type})")
     con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)", [[v or None for v in r] for r in rows])
     con.execute(f"COPY t TO '{pq}' (FORMAT parquet, KV_METADATA {{department: '测试部门', "
                 "fiscal_year: '2023', edition: '2024'})")
     con.close()
     from govbudget.engines.duckdb import derive_file
 
-    assert derive_file(pq) == derive_csv_checked(csv_path)
+    got, expected = derive_file(pq), derive_csv_checked(csv_path)
+    assert got == expected
+    if amount_type == "VARCHAR":  # the exponents too (a DECIMAL column has its own scale)
+        assert [str(r.values) for r in got.t03.rows] == [str(r.values) for r in expected.t03.rows]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -244,7 +250,8 @@ def test_a_file_mostly_not_canonical_goes_to_the_full_check_whole(tmp_path: Path
         assert d.t05.cell("2010302", "basic") == Decimal("1500.0")  # 600 × 2.5
         assert d.t05.cell("2010301", "basic") == Decimal("101.00")  # 100 × 1.01
     else:
-        assert "ledger.csv:655" in expected[1]  # 4 + 50 + 600, then the bad row
+        assert isinstance(expected, tuple)
+        assert "ledger.csv:655" in str(expected[1])  # 4 + 50 + 600, then the bad row
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -258,3 +265,27 @@ def test_bytes_that_are_not_utf8_are_named_alike(tmp_path: Path, engine: str) ->
     with pytest.raises(GovBudgetError) as fast:
         derive_csv_with(path, engine)
     assert str(fast.value) == str(slow.value)
+
+
+@pytest.mark.skipif(not duckdb_available(), reason="the duckdb extra is not installed")
+@pytest.mark.parametrize(("row", "message"), [
+    (["income", None, "其他收入", "9999999", None, None, "1"], "ledger.parquet:3 (function): code 9999999"),
+    (["income", None, "其他收入", "2010301", None, None, "-1"], "ledger.parquet:3"),
+    (["expenditure", None, "一般公共预算财政拨款", "2010301", "30101", "经营支出", "1"], "ledger.parquet:3: 一般公共预算财政拨款 can fund only"),
+])
+def test_a_bad_parquet_row_is_named_by_its_number(tmp_path: Path, row: list[str | None], message: str) -> None:
+    import duckdb
+
+    from govbudget.engines.duckdb import derive_file
+
+    good = ["expenditure", None, "一般公共预算财政拨款", "2010301", "30101", "基本支出", "1.10"]
+    pq = tmp_path / "ledger.parquet"
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (kind VARCHAR, unit VARCHAR, source VARCHAR, function VARCHAR, "
+                "economic VARCHAR, nature VARCHAR, amount VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)", [good, good, row, good])
+    con.execute(f"COPY t TO '{pq}' (FORMAT parquet, KV_METADATA {{department: '测试部门', "
+                "fiscal_year: '2023', edition: '2024'})")
+    con.close()
+    with pytest.raises(GovBudgetError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        derive_file(pq)
