@@ -172,6 +172,8 @@ def test_engine_choice(tmp_path: Path) -> None:
     assert choose_engine(path, "auto") == "core"  # a small file
     with pytest.raises(GovBudgetError, match="unknown engine"):
         choose_engine(path, "spark")
+    with pytest.raises(GovBudgetError, match="Parquet ledger is read by the DuckDB engine"):
+        choose_engine(tmp_path / "ledger.parquet", "core")
 
 
 @pytest.mark.skipif(not duckdb_available(), reason="the duckdb extra is not installed")

@@ -38,13 +38,18 @@ def choose_engine(path: str | Path, engine: str = "auto") -> str:
     """The engine that ``engine`` names for ``path``: ``core`` or ``duckdb``."""
     if engine not in ENGINES:
         raise GovBudgetError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    p = Path(path)
+    if p.suffix.lower() == ".parquet":
+        if engine == "core" or not duckdb_available():
+            raise GovBudgetError(f"{p}: a Parquet ledger is read by the DuckDB engine: "
+                                 "pip install 'govbudget[duckdb]' (and --engine auto or duckdb)")
+        return "duckdb"
     if engine == "duckdb":
         if not duckdb_available():
             raise GovBudgetError("engine duckdb needs the duckdb package: pip install 'govbudget[duckdb]'")
         return "duckdb"
     if engine == "core":
         return "core"
-    p = Path(path)
     try:
         large = p.stat().st_size >= AUTO_DUCKDB_BYTES
     except OSError:
