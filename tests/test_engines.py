@@ -91,9 +91,28 @@ BAD_ROWS = [
     "income,,其他收入,2010301,,,1" + "0" * 25 + "\n",
     "income,,其他收入,2010301,,\n",
     "refund,,其他收入,2010301,,,5\n",
+    ",,其他收入,2010301,,,5\n",
     "opening_fiscal,,预算外收入,,,,5\n",
     "opening_government_fund,,,9999999,,,5\n",
 ]
+
+
+def _extra_rows() -> list[str]:
+    """Unit and fact rows, where the CSV format has them (``io.ledger_to_csv`` writes them)."""
+    from govbudget.io import example_ledger, ledger_to_csv
+
+    kinds = {line.split(",", 1)[0] for line in ledger_to_csv(example_ledger()).splitlines()}
+    rows = []
+    if "unit" in kinds:
+        rows.append("unit,jg,本级,,,,测试单位\n")
+    if any(k.startswith("three_public.") for k in kinds):
+        rows += ["three_public.budget.abroad,,,,,,12.50\n", "three_public.actual.reception,,,,,,3\n"]
+    if any(k.startswith("narrative.") for k in kinds):
+        rows.append("narrative.reasons,,total,,,,政府购买服务项目支出减少\n")
+    return rows
+
+
+EXTRA_ROWS = _extra_rows()
 
 
 @st.composite
@@ -113,7 +132,8 @@ def ledger_csvs(draw: st.DrawFn) -> str:
     for line in draw(st.lists(st.sampled_from([
         "opening_total,,,,,,100.00\n", "opening_fiscal,,一般公共预算财政拨款,,,,40.5\n",
         "opening_fiscal,,政府性基金预算财政拨款,,,,7\n", f"opening_government_fund,,,{FUNCTIONS[0]},,,7\n",
-        "use_of_non_fiscal_balance,,,,,,1.25\n", "balance_distribution,,,,,,0\n"]), max_size=4)):
+        "use_of_non_fiscal_balance,,,,,,1.25\n", "balance_distribution,,,,,,0\n",
+        *EXTRA_ROWS]), max_size=4, unique=True)):  # a fact given twice is a bad row
         out.insert(draw(st.integers(1, len(out))), line)
     if draw(st.booleans()):
         out.insert(draw(st.integers(1, len(out))), draw(st.sampled_from(BAD_ROWS)))

@@ -31,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from govbudget.errors import GovBudgetError
 from govbudget.io import (
     CSV_COLUMNS,
     _BalanceRows,
@@ -133,7 +134,9 @@ def _accumulate(f: Iterator[str], source: str, acc: Accumulator, bal: _BalanceRo
                     else:
                         raise _Slow
                 return True
-            except UnicodeDecodeError:  # a ValueError, but of the file, not of a row
+            except (GovBudgetError, UnicodeDecodeError):
+                # ValueErrors too, but of the file (bytes that are not text, or an error of
+                # the line source), not a row for the full check.
                 raise
             except (_Slow, KeyError, ValueError):
                 if slow > _GIVE_UP_AFTER and slow * 8 > physical - first:

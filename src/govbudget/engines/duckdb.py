@@ -20,6 +20,8 @@ is named as ``file:N``, N counting the rows of data from 1.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -28,14 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from govbudget.errors import FormatError, GovBudgetError
 from govbudget.fastcsv import CANONICAL_HEADER
-from govbudget.io import (
-    _BALANCE_KINDS,
-    _BalanceRows,
-    _csv_meta,
-    csv_errors,
-    finish_csv,
-    iter_csv_lines,
-)
+from govbudget.io import _BalanceRows, _csv_meta, csv_errors, finish_csv, iter_csv_lines
 from govbudget.ledger import IncomeSource, Nature
 from govbudget.money import ZERO, exact_arithmetic
 
@@ -50,38 +45,42 @@ _FUNCTION = re.compile(r"[0-9]{7}").fullmatch
 _ECONOMIC = re.compile(r"[0-9]{5}").fullmatch
 _SOURCES = {s.value: s for s in IncomeSource}
 _NATURES = {n.value: n for n in Nature}
-_SINGLE_KINDS = frozenset(_BALANCE_KINDS) - {"opening_fiscal", "opening_government_fund"}
+
+
+#: The rows that are not lines (an empty kind too: the core path names it).
+_NOT_LINE = "kind IS NULL OR kind NOT IN ('income', 'expenditure')"
 
 
 class _NotCanonical(Exception):
     """The file needs the core path (which gives the result, or the error with its line)."""
 
 
-def grouped_sql(relation: str, *, amount_scale: int | None = None, row_numbers: bool = False) -> str:
+def grouped_sql(relation: str, *, amount_scale: int | None = None) -> str:
     """The one query of the engine, one scan of the file with two groupings: per (kind,
     source, function, nature) and per (kind, source, nature, economic), the exact sum as
     text with the exponent ``Decimal`` addition would give it (that of the group's most
-    precise amount), whether every amount is canonical, the number of rows (and, for
-    Parquet, the first row).  ``by_function`` tells the groupings apart.
+    precise amount) and whether every amount is canonical.  ``by_function`` tells the
+    groupings apart.
 
     ``amount_scale``: ``None`` for amounts as text, else the scale of a DECIMAL column."""
-    value = "CAST(amount AS DECIMAL(38, 12))"
+    # Only lines are summed: the amount of a fact row may be text (a reason, a rating).
+    line = "kind IN ('income', 'expenditure')"
+    value = f"CAST(CASE WHEN {line} THEN amount END AS DECIMAL(38, 12))"
     if amount_scale is None:
         scale = "max(CASE WHEN strpos(amount, '.') > 0 THEN length(amount) - strpos(amount, '.') ELSE 0 END)"
         plain = f"bool_and(coalesce(regexp_full_match(amount, '{_AMOUNT_RE}'), false))"
     else:  # a DECIMAL column: every value is plain if it is not negative
         scale = str(int(amount_scale))
         plain = "bool_and(coalesce(amount >= 0, false))"
-    first = ", min(file_row_number) AS first_row" if row_numbers else ""
     # DECIMAL(38, 12) prints 12 decimals: cut the ones the amounts do not have (exact, the
     # sum has no more decimals than its most precise amount).
     text = ("CASE WHEN scale = 0 THEN left(t, length(t) - 13) "
             "ELSE left(t, length(t) - (12 - scale)) END")
     return (
-        f"SELECT by_function, kind, source, function, economic, nature, {text} AS total, plain, n"
-        f"{', first_row' if row_numbers else ''} FROM ("
+        f"SELECT by_function, kind, source, function, economic, nature, {text} AS total, plain"
+        " FROM ("
         f"SELECT grouping(economic) = 1 AS by_function, kind, source, function, economic, nature, "
-        f"CAST(sum({value}) AS VARCHAR) AS t, {scale} AS scale, {plain} AS plain, count(*) AS n{first} "
+        f"CAST(sum({value}) AS VARCHAR) AS t, {scale} AS scale, {plain} AS plain "
         f"FROM {relation} "
         f"GROUP BY GROUPING SETS ((kind, source, function, nature), (kind, source, nature, economic)))"
     )
@@ -97,7 +96,7 @@ def derive_file(path: str | Path) -> Disclosure:
     try:
         return _derive_csv(p)
     except (_NotCanonical, GovBudgetError):
-        # Also a bad code or balance: the core path names the line at fault.
+        # Also a bad code or balance row: the core path names the line at fault.
         return derive_csv_fast(p)
 
 
@@ -125,6 +124,8 @@ def _derive_csv(p: Path) -> Disclosure:
                         raise _NotCanonical
                     break
                 skip += 1
+    acc = Accumulator(edition)
+    side = _BalanceRows()
     columns = ", ".join(f"'{c}': 'VARCHAR'" for c in CANONICAL_HEADER.split(","))
     relation = (
         f"read_csv(?, skip={skip}, header=true, delim=',', quote='\"', escape='\"', "
@@ -133,22 +134,37 @@ def _derive_csv(p: Path) -> Disclosure:
     con = _connect()
     try:
         groups = con.execute(grouped_sql(relation), [str(p)]).fetchall()
+        with exact_arithmetic():
+            others = _add_groups(groups, acc)
+        if others:
+            # Balance, unit and fact rows (a few): read again in file order and collected
+            # as the core path collects them (a repeated fact, a bad value: the core path).
+            rows = con.execute(f"SELECT * FROM {relation} WHERE {_NOT_LINE}",
+                               [str(p)]).fetchall()
+            _add_side_rows(p, rows, side)
     except duckdb.Error:
         raise _NotCanonical from None
     finally:
         con.close()
-    acc = Accumulator(edition)
-    bal = _BalanceRows()
-    with exact_arithmetic():
-        _add_groups(groups, acc, bal, None)
-    return finish_csv(p, department, year, acc, bal)
+    return finish_csv(p, department, year, acc, side)
 
 
-def _add_groups(groups: Sequence[tuple[Any, ...]], acc: Accumulator, bal: _BalanceRows,
-                bad: Any) -> None:
-    """Add the grouped rows to ``acc`` and ``bal``; ``_NotCanonical`` (or ``bad(group)``,
-    which raises the error of the group's first row) for a group the engine cannot take as
-    it is."""
+def _add_side_rows(p: Path, rows: Sequence[tuple[Any, ...]], side: _BalanceRows) -> None:
+    """Collect the non-line rows as :func:`govbudget.io.iter_csv_lines` reads them."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CANONICAL_HEADER.split(","))
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    for where, fact in iter_csv_lines(buf.getvalue(), source=str(p)):
+        if not isinstance(fact, tuple):  # pragma: no cover - the query selected no line
+            raise _NotCanonical
+        side.add(where, fact)
+
+
+def _add_groups(groups: Sequence[tuple[Any, ...]], acc: Accumulator) -> bool:
+    """Add the grouped lines to ``acc``; ``_NotCanonical`` for a group the engine cannot take
+    as it is.  True if the file has rows of other kinds (balances, units, facts), which are
+    not summed here."""
     checker = acc.checker
     # The accumulator's sums by the text of 来源 and 性质 (the pairs a source may fund only).
     spent = {(s.value, n.value): by_function for s in IncomeSource
@@ -164,52 +180,37 @@ def _add_groups(groups: Sequence[tuple[Any, ...]], acc: Accumulator, bal: _Balan
     for f in functions:
         if f in known:
             acc._register(f)  # every map holds every checked 项 (see Accumulator)
-    singles: set[str] = set()
+    others = False
     decimal = Decimal
     for group in groups:
-        by_function, kind, source, function, economic, nature, total, plain, n = group[:9]
-        try:
-            if not plain or total is None:
+        by_function, kind, source, function, economic, nature, total, plain = group[:8]
+        if kind not in ("income", "expenditure"):
+            others = True  # balance, unit and fact rows (or a bad kind): read row by row
+            continue
+        if not plain or total is None:
+            raise _NotCanonical
+        if kind == "expenditure":
+            by_fn = spent.get((source, nature))
+            if by_fn is None:
                 raise _NotCanonical
-            if kind == "expenditure":
-                by_fn = spent.get((source, nature))
-                if by_fn is None:
-                    raise _NotCanonical
-                if by_function:
-                    if function not in known:
-                        raise _NotCanonical
-                    by_fn[function] += decimal(total)
-                elif economic in economic_sums or (economic and _ECONOMIC(economic) and checker.is_economic(economic)):
-                    economic_sums.setdefault(economic, ZERO)
-                    if by_fn is gpb_basic:
-                        economic_sums[economic] += decimal(total)
-                else:
-                    raise _NotCanonical
-            elif not by_function:
-                continue  # every other kind is taken from its grouping by function
-            elif kind == "income":
-                by_fn = received.get(source)
-                if by_fn is None or function not in known:
+            if by_function:
+                if function not in known:
                     raise _NotCanonical
                 by_fn[function] += decimal(total)
-            elif kind == "opening_fiscal":
-                src = _SOURCES.get(source or "")
-                if src is None:
-                    raise _NotCanonical
-                bal.fiscal.append((src, decimal(total)))
-            elif kind == "opening_government_fund":
-                if not (function and _FUNCTION(function)):
-                    raise _NotCanonical
-                bal.add("", (kind, "", function, decimal(total)))
-            elif kind in _SINGLE_KINDS and kind not in singles and n == 1:
-                singles.add(kind)  # the core path keeps the last of repeated rows: not a sum
-                bal.add("", (kind, "", "", decimal(total)))
+            elif economic in economic_sums or (economic and _ECONOMIC(economic) and checker.is_economic(economic)):
+                economic_sums.setdefault(economic, ZERO)
+                if by_fn is gpb_basic:
+                    economic_sums[economic] += decimal(total)
             else:
                 raise _NotCanonical
-        except _NotCanonical:
-            if bad is None:
-                raise
-            bad(group)
+        elif kind == "income":
+            if not by_function:
+                continue  # income has no 经济 款: its grouping by function is the one
+            by_fn = received.get(source)
+            if by_fn is None or function not in known:
+                raise _NotCanonical
+            by_fn[function] += decimal(total)
+    return others
 
 
 def _derive_parquet(p: Path) -> Disclosure:
@@ -239,38 +240,49 @@ def _derive_parquet(p: Path) -> Disclosure:
         if kind_of_amount != "VARCHAR" and (scale is None or int(scale[1]) > 12):
             raise FormatError(f"{p}: column amount is {kind_of_amount}; store amounts as text or "
                               "DECIMAL with at most 12 decimals, never as floats")
-        relation = "read_parquet(?, file_row_number=true)"
-        groups = con.execute(grouped_sql(relation, amount_scale=int(scale[1]) if scale else None,
-                                         row_numbers=True), [str(p)]).fetchall()
-
-        def bad(group: tuple[Any, ...]) -> None:
-            row = con.execute(
-                "SELECT kind, unit, source, function, economic, nature, CAST(amount AS VARCHAR) "
-                "FROM read_parquet(?, file_row_number=true) WHERE file_row_number = ?",
-                [str(p), group[9]]).fetchone()
-            _check_row(p, int(group[9]) + 1, row, edition)
-            raise FormatError(f"{p}:{int(group[9]) + 1}: a row of this kind cannot be summed "
-                              f"(a repeated {group[0]} row?)")
-
+        relation = "read_parquet(?)"
+        groups = con.execute(grouped_sql(relation, amount_scale=int(scale[1]) if scale else None),
+                             [str(p)]).fetchall()
         acc = Accumulator(edition)
-        bal = _BalanceRows()
-        with exact_arithmetic():
-            _add_groups(groups, acc, bal, bad)
+        side = _BalanceRows()
+        try:
+            with exact_arithmetic():
+                others = _add_groups(groups, acc)
+        except _NotCanonical:
+            # A row the grouping cannot take as it is (an amount with a sign or 13 decimals, a
+            # code written leniently, a bad row): every row is read as the core path reads a
+            # CSV row, named by its number.
+            acc, side = Accumulator(edition), _BalanceRows()
+            _parquet_in_full(con, p, "TRUE", acc, side)
+        else:
+            if others:  # balance, unit and fact rows, in file order
+                _parquet_in_full(con, p, _NOT_LINE, acc, side)
     finally:
         con.close()
-    return finish_csv(p, department, year, acc, bal)
+    return finish_csv(p, department, year, acc, side)
 
 
-def _check_row(p: Path, number: int, row: Any, edition: int) -> None:
-    """Check one Parquet row as the core path checks a CSV row: its error names ``p:number``."""
-    import csv
-    import io
+def _parquet_in_full(con: Any, p: Path, where: str, acc: Accumulator, side: _BalanceRows) -> None:
+    """Read the rows of ``p`` that ``where`` selects, in order, each checked as a CSV row
+    (``file:N``, N from 1) and added to ``acc`` (lines) or ``side`` (the rest)."""
+    cursor = con.execute(
+        "SELECT file_row_number, kind, unit, source, function, economic, nature, CAST(amount AS VARCHAR) "
+        f"FROM read_parquet(?, file_row_number=true) WHERE {where} ORDER BY file_row_number", [str(p)])
+    while rows := cursor.fetchmany(4096):
+        batch: list[Any] = []
+        places: list[str] = []
+        for number, *row in rows:
+            for place, fact in iter_csv_lines([CANONICAL_HEADER, _csv_line(row)], source=str(p),
+                                              start=int(number) - 1):
+                if isinstance(fact, tuple):
+                    side.add(place, fact)
+                else:
+                    batch.append(fact)
+                    places.append(place)
+        acc.add_lines(batch, places.__getitem__)
 
-    from govbudget.tables import Accumulator
 
+def _csv_line(row: Sequence[Any]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow(["" if v is None else v for v in row])
-    for where, fact in iter_csv_lines([CANONICAL_HEADER, buf.getvalue()], source=str(p), start=number - 2):
-        if not isinstance(fact, tuple):
-            place = [where]
-            Accumulator(edition).add_lines((fact,), place.__getitem__)  # a code the catalog refuses
+    return buf.getvalue()
