@@ -95,8 +95,52 @@ def rules_table() -> str:
     return "\n".join(lines)
 
 
+def _or_dash(text: str) -> str:
+    return _md(text) if text else "–"
+
+
+def layout_tables() -> str:
+    """Each table of the 部门决算 family as its spec declares it (``govbudget.families.final``)."""
+    from govbudget.spec import SUBJECTS, family, terms
+
+    def sums(keys: tuple[str, ...]) -> str:
+        return " ".join(f"{'−' if sign < 0 else '+'} {'Σ 类' if k == SUBJECTS else k}" for sign, k in terms(keys))[2:]
+
+    fam = family("final")
+    out: list[str] = []
+    for t in fam.tables:
+        out += [f"### {t.label} {t.title}", ""]
+        facts = [f"unit {t.unit.value}", "two-sided" if t.two_sided else "", "行次 printed" if t.numbered else "",
+                 "optional" if t.optional else ""]
+        out.append("; ".join(f for f in facts if f) + ".")
+        if t.aliases:
+            out.append("Also printed as: " + "、".join(t.aliases) + ".")
+        if t.subjects is not None:
+            sr = t.subjects
+            out.append(f"Subject rows: {sr.scheme.chinese} {'/'.join(lv.value for lv in sr.levels)}"
+                       f"{' on the ' + sr.side + ' side' if sr.side else ''}, "
+                       + ("every one of the edition's catalog" if sr.fixed else "those with money")
+                       + (f" (the layout omits {', '.join(sr.omit)} unless they have money)" if sr.omit else "") + ".")
+        for panel in t.panels:
+            out.append(f"Panel `{panel.key}` {panel.title}: 类 {', '.join(panel.classes)}"
+                       + (" and any other 类" if panel.others else "") + ".")
+        out += ["", "| 栏次 | column | title | side | other headers | = |", "| --- | --- | --- | --- | --- | --- |"]
+        out += [f"| {c.number or ''} | `{c.key}` | {_md(c.title)} | {_or_dash(c.side)} | "
+                f"{_or_dash('、'.join(c.headers))} | {_or_dash(sums(c.sum_of))} |" for c in t.columns]
+        if t.rows:
+            out += ["", "| row | label | side | place | other labels | = |", "| --- | --- | --- | --- | --- | --- |"]
+            out += [f"| `{r.key}` | {_or_dash(r.label) if r.label else '(blank)'} | {_or_dash(r.side)} | {r.place} | "
+                    f"{_or_dash('、'.join(r.labels))} | {_or_dash(sums(r.sum_of))} |" for r in t.rows]
+        if t.note or t.empty_statement:
+            out += ["", *([f"Note: {_md(t.note)}"] if t.note else []),
+                    *([f"Empty: {_md(t.empty_statement)}"] if t.empty_statement else [])]
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
 GENERATORS: dict[str, tuple[str, Callable[[], str]]] = {
     "coverage": ("docs/classification.md", coverage_table),
+    "layout": ("docs/tables.md", layout_tables),
     "rules": ("docs/rules.md", rules_table),
 }
 

@@ -30,14 +30,14 @@ def test_sums_do_not_depend_on_the_callers_context():
         ctx.prec = 5  # a caller's context that would round 123456.79 to 1.2346E+5
         d = derive_stream("x", 2023, 2024, _income("123456.78", "0.01"))
         assert decimal.getcontext().prec == 5  # and the caller's context is left as it was
-    assert d.t02.cell("2010301", "other") == D("123456.79")
-    assert d.t01.cell("income_total", "amount") == D("123456.79")
+    assert d.table("02").cell("2010301", "other") == D("123456.79")
+    assert d.table("01").cell("income_total", "amount") == D("123456.79")
 
 
 def test_amounts_with_thirty_decimals_add_exactly():
     # 20 integer digits + 30 decimals: beyond the default context's 28 digits.
     d = derive_stream("x", 2023, 2024, _income("12345678901234567890", "0.000000000000000000000000000001"))
-    assert d.t02.cell("2010301", "other") == D("12345678901234567890.000000000000000000000000000001")
+    assert d.table("02").cell("2010301", "other") == D("12345678901234567890.000000000000000000000000000001")
 
 
 def test_a_sum_that_would_round_is_an_error_naming_the_line():
@@ -98,10 +98,10 @@ def test_positions_count_across_calls_and_new_codes_mid_stream():
         acc.add_lines(iter([*_income("8"), IncomeLine(OTHER, "2010398", "9")]))
     d = tables.from_accumulator("x", 2023, acc, tables.Balances(), tables.ThreePublicExpenses())
     # the good lines of the failed calls were added before the bad ones stopped them
-    assert d.t02.cell("2010301", "other") == D("21")
-    assert d.t02.cell("2010302", "other") == D("3")
-    assert d.t02.cell("2010350", "fiscal") == D("5")
-    assert d.t02.cell("total", "total") == D("29")
+    assert d.table("02").cell("2010301", "other") == D("21")
+    assert d.table("02").cell("2010302", "other") == D("3")
+    assert d.table("02").cell("2010350", "fiscal") == D("5")
+    assert d.table("02").cell("total", "total") == D("29")
 
 
 def test_streamed_csv_names_a_bad_line_after_the_first_batch(tmp_path):
@@ -115,4 +115,4 @@ def test_streamed_csv_names_a_bad_line_after_the_first_batch(tmp_path):
     rows[5] = "income,a,其他收入,2010301,,,6"
     p.write_text(p.read_text(encoding="utf-8").replace("2010398", "2010301"), encoding="utf-8")
     with mock.patch.object(io, "_BATCH", 2):
-        assert io.derive_csv(p).t02.cell("2010301", "other") == D(sum(range(1, 8)))
+        assert io.derive_csv(p).table("02").cell("2010301", "other") == D(sum(range(1, 8)))

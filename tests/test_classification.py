@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import govbudget as gb
 from govbudget.classification import Level, Relation, Scheme, Status, documents
-from govbudget.convert import json_converter
+from govbudget.convert import make_converter
 
 from .conftest import SHARED
 from .strategies import subjects
@@ -336,8 +336,79 @@ def test_lenient_forms_resolve_to_same_subject(subject, sep):
 
 @given(subjects("functional", 2024) | subjects("economic-government", 2024))
 def test_subject_json_round_trip(subject):
-    data = json_converter.unstructure(subject)
+    data = make_converter().unstructure(subject)
     text = json.dumps(data, ensure_ascii=False)
-    back = json_converter.structure(json.loads(text), type(subject))
+    back = make_converter().structure(json.loads(text), type(subject))
     assert back == subject
     assert attrs.asdict(back) == attrs.asdict(subject)
+
+
+# -- crosswalk composition: by hand over a hypothetical 2028 edition, and on the shipped data --
+def _cw(a, b, *rows):
+    from govbudget.classification import CrosswalkEntry
+
+    return tuple(CrosswalkEntry(Scheme.FUNCTIONAL, a, b, f, t, Relation(r), fn, tn) for f, t, r, fn, tn in rows)
+
+
+_FIRST = _cw(2024, 2026,
+             ("2010301", "2010301", "same", "行政运行", "行政运行"),
+             ("2010302", "2010302", "renamed", "一般行政管理事务", "一般行政管理"),
+             ("2010350", "2010350", "same", "事业运行", "事业运行"),
+             ("2010399", None, "withdrawn", "其他政府办公厅（室）及相关机构事务支出", None),
+             (None, "2014101", "new", None, "行政运行"))
+_SECOND = _cw(2026, 2028,
+              ("2010301", "2010301", "same", "行政运行", "行政运行"),
+              ("2010302", "2010302", "same", "一般行政管理", "一般行政管理"),
+              ("2010350", "2010351", "split", "事业运行", "事业运行（甲）"),
+              ("2010350", "2010352", "split", "事业运行", "事业运行（乙）"),
+              ("2014101", None, "withdrawn", "行政运行", None),
+              (None, "2014201", "new", None, "新设"))
+
+
+def _triples(entries):
+    return {(e.from_code, e.to_code, e.relation.value) for e in entries}
+
+
+def test_compose_by_hand():
+    from govbudget.classification import compose, invert
+
+    composed = compose(_FIRST, _SECOND)
+    assert {(e.from_edition, e.to_edition) for e in composed} == {(2024, 2028)}
+    assert _triples(composed) == {
+        ("2010301", "2010301", "same"),
+        ("2010302", "2010302", "renamed"),  # renamed in 2026, kept in 2028
+        ("2010350", "2010351", "split"),
+        ("2010350", "2010352", "split"),
+        ("2010399", None, "withdrawn"),
+        (None, "2014201", "new"),
+        # 2014101 came in 2026 and went in 2028: it relates nothing of 2024 to 2028
+    }
+    back = compose(invert(_SECOND), invert(_FIRST))
+    assert _triples(back) == {(t, f, {"split": "merged", "new": "withdrawn", "withdrawn": "new"}.get(r, r))
+                              for f, t, r in _triples(composed)}
+    assert _triples(invert(composed)) == _triples(back)
+    assert ("2010351", "2010350", "merged") in _triples(back)  # split one way, merged the other
+    with pytest.raises(gb.UnknownEditionError, match="does not place"):
+        compose(_FIRST, _SECOND[1:])
+
+
+def test_crosswalk_routes_through_intermediate_editions(monkeypatch):
+    from govbudget import classification as c
+
+    steps = {(2024, 2026): _FIRST, (2026, 2028): _SECOND}
+    monkeypatch.setattr(c, "EDITIONS", (2024, 2026, 2028))
+    monkeypatch.setattr(c, "_step", lambda s, a, b: steps[(a, b)] if (a, b) in steps else c.invert(steps[(b, a)]))
+    assert gb.crosswalk("functional", 2024, 2028) == c.compose(_FIRST, _SECOND)
+    assert gb.crosswalk("functional", 2028, 2024) == c.compose(c.invert(_SECOND), c.invert(_FIRST))
+    assert _triples(gb.crosswalk("functional", 2024, 2028, changes_only=True)) == _triples(
+        c.compose(_FIRST, _SECOND)) - {("2010301", "2010301", "same")}
+
+
+@pytest.mark.parametrize("scheme", list(Scheme))
+def test_crosswalk_there_and_back_is_the_identity(scheme):
+    from govbudget.classification import compose
+
+    round_trip = compose(gb.crosswalk(scheme, 2024, 2026), gb.crosswalk(scheme, 2026, 2024))
+    assert {e.relation for e in round_trip} == {Relation.SAME}
+    assert all(e.from_code == e.to_code for e in round_trip)
+    assert {e.from_code for e in round_trip} == {s.code for s in gb.catalog(scheme, 2024)}

@@ -179,11 +179,12 @@ def test_sums_by_hand(tmp_path: Path, engine: str) -> None:
                             "expenditure,,一般公共预算财政拨款,2010301,30201,项目支出,0.005\n"
                             "income,,一般公共预算财政拨款,2010301,,,3.105\n")
     d = derive_csv_with(path, engine)
-    assert d.t05.cell("2010301", "basic") == Decimal("3.10")
-    assert str(d.t05.cell("2010301", "total")) == "3.105"
-    assert d.t06.cell("30101", "amount") == Decimal("3.10")
-    assert d.t06.cell("30201", "amount") == 0  # 项目支出: not in 公开06
-    assert d.t01.income_total == d.t01.expenditure_total == Decimal("3.105")
+    assert d.table("05").cell("2010301", "basic") == Decimal("3.10")
+    assert str(d.table("05").cell("2010301", "total")) == "3.105"
+    assert d.table("06").cell("30101", "amount") == Decimal("3.10")
+    assert d.table("06").cell("30201", "amount") == 0  # 项目支出: not in 公开06
+    assert d.table("01").cell("income_total", "amount") == Decimal("3.105")
+    assert d.table("01").cell("expenditure_total", "amount") == Decimal("3.105")
 
 
 def test_engine_choice(tmp_path: Path) -> None:
@@ -220,7 +221,7 @@ def test_parquet_ledger_equals_csv(tmp_path: Path, amount_type: str) -> None:
     got, expected = derive_file(pq), derive_csv_checked(csv_path)
     assert got == expected
     if amount_type == "VARCHAR":  # the exponents too (a DECIMAL column has its own scale)
-        assert [str(r.values) for r in got.t03.rows] == [str(r.values) for r in expected.t03.rows]
+        assert [str(r.values) for r in got.table("03").rows] == [str(r.values) for r in expected.table("03").rows]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -269,8 +270,8 @@ def test_a_file_mostly_not_canonical_goes_to_the_full_check_whole(tmp_path: Path
     assert outcome(derive_csv_fast, path) == expected
     if not bad:
         d = derive_csv_fast(path)
-        assert d.t05.cell("2010302", "basic") == Decimal("1500.0")  # 600 × 2.5
-        assert d.t05.cell("2010301", "basic") == Decimal("101.00")  # 100 × 1.01
+        assert d.table("05").cell("2010302", "basic") == Decimal("1500.0")  # 600 × 2.5
+        assert d.table("05").cell("2010301", "basic") == Decimal("101.00")  # 100 × 1.01
     else:
         assert isinstance(expected, tuple)
         assert "ledger.csv:655" in str(expected[1])  # 4 + 50 + 600, then the bad row

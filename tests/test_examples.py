@@ -30,4 +30,4 @@ def test_check_report_example_runs(capsys):
     module = runpy.run_path(str(ROOT / "examples" / "check_report.py"))
     assert module["main"]([]) == 1
     out = capsys.readouterr().out
-    assert out.count("error   text.") == 3 and "3 errors, 13 warnings, 10 info" in out
+    assert out.count("error   final.text.") == 3 and "3 errors, 13 warnings, 10 info" in out

@@ -164,7 +164,7 @@ def test_json_form_and_renderers(generated):
     assert data["schema"] == "govbudget/narrative/1"
     first = data["sections"][0]["paragraphs"][0][0]
     assert first["figures"][0] == {"key": "total.amount", "value": "3881.84", "kind": "amount",
-                                   "exact": "3881.8395", "derivation": "公开01表 总计"}
+                                   "exact": "3881.8395", "derivation": "公开01表 总计", "line": None}
     assert to_markdown(generated).startswith("## 第三部分 2023 年度部门决算情况说明")
     assert narrative(example_ledger(), fmt="text") == to_text(generated)
     with pytest.raises(FormatError):

@@ -44,7 +44,7 @@ def test_seed_tables_read_as_printed():
     assert p.tables["01"].cell("206", "amount") == D("3000.00")
     assert p.tables["04"].cell("expenditure_grand_total", "general_public_budget") == D("3881.84")
     assert p.tables["06"].cell("30239", "amount") == D("24.08")
-    assert p.tables["06"].personnel == D("541.23") and p.tables["06"].public == D("49.28")
+    assert p.tables["06"].cell("personnel_total", "amount") == D("541.23") and p.tables["06"].cell("public_total", "amount") == D("49.28")
     # a truncated name (其他政府办公厅（室）及相关机构事务支) is accepted for its code
     assert p.tables["02"].get_row("2010399").label.endswith("事务支")
     assert p.lines[("05", "2010301")] == 312
@@ -92,7 +92,7 @@ def test_missing_table_is_reported_and_its_rules_skipped():
     assert "03" not in p.tables
     assert [f.location.table for f in p.reader_findings if f.rule == "reader.table"] == ["03"]
     rules = _rules(p)
-    assert "x.t01-t03" not in rules and "t03.hierarchy" not in rules
+    assert "final.x.t01-t03" not in rules and "final.t03.hierarchy" not in rules
     assert len(check(p).errors) == 3  # the seed's three, all in the text
 
 
@@ -112,7 +112,7 @@ def test_unit_in_yuan():
     p = read_text(text)
     q = p.cell("08", "total", "total")
     assert q.value == D("0.0100") and q.half_width == D("0.00005")  # 100 元 ± 0.5 元, in 万元
-    assert "x.t04-t08" in _rules(p, Severity.ERROR)  # 公开04 has no 国有资本经营 spending
+    assert "final.x.t04-t08" in _rules(p, Severity.ERROR)  # 公开04 has no 国有资本经营 spending
 
 
 def test_unplaced_text_figure_is_reported():
@@ -130,7 +130,7 @@ def test_text_without_any_table_or_section_is_refused():
 
 # -- CSV ----------------------------------------------------------------------------------------------------
 def test_cell_csv_round_trip_is_exact(derived):
-    p = read_csv(render(derived, "csv"), source="x.csv")
+    p = read_csv(render(derived, "csv"), source="final.x.csv")
     assert p.exact
     assert p.tables["05"].cell("2010301", "total") == D("5516445.00")
     assert check(p).findings == ()
@@ -144,20 +144,20 @@ def test_cell_csv_printed_only_is_checked_with_intervals(derived):
     p = read_csv(printed)
     assert not p.exact and p.tables["05"].cell("2010301", "total") == D("551.64")
     report = check(p)
-    assert not report.errors and {f.rule for f in report.infos} >= {"t06.class-sum"}
+    assert not report.errors and {f.rule for f in report.infos} >= {"final.t06.class-sum"}
 
 
 def test_csv_errors_name_the_line(derived):
     text = render(derived, "csv").lstrip("\ufeff")
     lines = text.splitlines()
     with pytest.raises(FormatError, match=r"x\.csv:3: .* fields"):
-        read_csv("\n".join([lines[0], lines[1], lines[2][:20]]), source="x.csv")
+        read_csv("\n".join([lines[0], lines[1], lines[2][:20]]), source="final.x.csv")
     bad = lines[1].rsplit(",", 2)
     with pytest.raises(FormatError, match=r"x\.csv:2: exact_yuan: 'abc'"):
-        read_csv("\n".join([lines[0], f"{bad[0]},{bad[1]},abc"]), source="x.csv")
+        read_csv("\n".join([lines[0], f"{bad[0]},{bad[1]},abc"]), source="final.x.csv")
     wrong_table = lines[1].replace("01,", "10,", 1)
     with pytest.raises(FormatError, match="not 01"):
-        read_csv("\n".join([lines[0], wrong_table]), source="x.csv")
+        read_csv("\n".join([lines[0], wrong_table]), source="final.x.csv")
 
 
 def test_one_table_per_file_csv():
@@ -165,7 +165,7 @@ def test_one_table_per_file_csv():
     start = lines.index("一般公共预算财政拨款支出决算表")
     end = lines.index("一般公共预算财政拨款基本支出决算明细表")
     csv_text = "\n".join(",".join(f'"{c}"' if "," in c else c for c in line.split("\t")) for line in lines[start:end])
-    p = read_csv(csv_text, source="t05.csv")
+    p = read_csv(csv_text, source="final.t05.csv")
     assert set(p.tables) == {"05"}
     assert p.tables["05"].cell("2130599", "basic") == D("1.98")
     assert not check(p).errors
@@ -177,7 +177,7 @@ def test_json_disclosure_and_ledger(derived):
     assert p.exact and check(p).findings == ()
     from_ledger = read_json(ledger_to_json(example_ledger()), source="ledger.json")
     assert from_ledger.narrative is not None
-    assert [f.rule for f in check(from_ledger).findings] == ["text.change-agreement"]
+    assert [f.rule for f in check(from_ledger).findings] == ["final.text.change-agreement"]
     with pytest.raises(FormatError, match="line 1"):
         read_json("{")
     with pytest.raises(FormatError, match="neither"):
@@ -201,7 +201,7 @@ def test_check_cli_exit_codes(tmp_path, capsys):
     ledger.write_text(ledger_to_json(example_ledger()), encoding="utf-8")
     assert main(["check", str(seed)]) == 1
     out = capsys.readouterr().out
-    assert "text.budget-total" in out and out.rstrip().endswith("3 errors, 13 warnings, 10 info")
+    assert "final.text.budget-total" in out and out.rstrip().endswith("3 errors, 13 warnings, 10 info")
     assert main(["check", str(ledger)]) == 0
     assert main(["check", str(seed), str(tmp_path / "nope.txt")]) == 2
     assert "cannot read" in capsys.readouterr().err
@@ -219,7 +219,7 @@ def test_check_cli_exit_codes(tmp_path, capsys):
 def test_rules_cli(capsys):
     assert main(["rules", "-v"]) == 0
     out = capsys.readouterr().out
-    assert "t05.row-natures" in out and "05[r].小计 = 基本支出 + 项目支出" in out
+    assert "final.t05.row-natures" in out and "05[r].小计 = 基本支出 + 项目支出" in out
 
 
 def test_top_level_api(tmp_path):

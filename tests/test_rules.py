@@ -40,9 +40,9 @@ def test_packaged_seed_is_the_shared_seed():
 def test_seed_has_exactly_the_three_known_errors(seed_report):
     errors = {(f.rule, f.location.key) for f in seed_report.errors}
     assert errors == {
-        ("text.shares", "gpb_structure.221.share"),  # 住房保障 printed 0.74%: 28.28/3881.84 = 0.73%
-        ("text.change", "fiscal.change_rate"),  # 四: 152.16/4034.00 = 3.77%, printed 3.78%
-        ("text.budget-total", "gpb_budget.total"),  # 7866.50 printed, the 8 项 add to 786.70
+        ("final.text.shares", "gpb_structure.221.share"),  # 住房保障 printed 0.74%: 28.28/3881.84 = 0.73%
+        ("final.text.change", "fiscal.change_rate"),  # 四: 152.16/4034.00 = 3.77%, printed 3.78%
+        ("final.text.budget-total", "gpb_budget.total"),  # 7866.50 printed, the 8 项 add to 786.70
     }
 
 
@@ -66,13 +66,13 @@ def test_seed_rounding_tails_are_info(seed_report):
     infos = {(f.rule, f.location.table, f.location.row, f.stated, f.expected.split(" ")[0])
              for f in seed_report.infos}
     # 公开06: 302 items add to 49.30, 302 printed 49.28 (16 figures: ±0.08)
-    assert ("t06.class-sum", "06", "302", "49.28", "49.30") in infos
+    assert ("final.t06.class-sum", "06", "302", "49.28", "49.30") in infos
     # 基本支出 by 类 add to 590.50 against 590.51 in 公开03 and 公开05
-    assert ("t03.hierarchy", "03", "total", "590.51", "590.50") in infos
-    assert ("t05.hierarchy", "05", "total", "590.51", "590.50") in infos
+    assert ("final.t03.hierarchy", "03", "total", "590.51", "590.50") in infos
+    assert ("final.t05.hierarchy", "05", "total", "590.51", "590.50") in infos
     # the 类 rows of 公开01 add to 3881.83 against 3881.84
-    assert ("t01.expenditure-total", "01", "expenditure_total", "3881.84", "3881.83") in infos
-    assert all(f.rule.startswith(("t0", "x.")) for f in seed_report.infos)
+    assert ("final.t01.expenditure-total", "01", "expenditure_total", "3881.84", "3881.83") in infos
+    assert all(f.rule.startswith(("final.t0", "final.x.")) for f in seed_report.infos)
 
 
 def test_seed_zero_base_rates_are_warnings(seed_report):
@@ -88,7 +88,7 @@ def test_seed_zero_base_rates_are_warnings(seed_report):
     }
     others = [f for f in seed_report.warnings if f.expected != "no rate"]
     # 四 −152.16 and 五(一) −152.59 on the same current figure: a warning, not an error
-    assert [(f.rule, f.stated, f.expected) for f in others] == [("text.change-agreement", "-152.16", "-152.59")]
+    assert [(f.rule, f.stated, f.expected) for f in others] == [("final.text.change-agreement", "-152.16", "-152.59")]
 
 
 def test_seed_reader_places_everything(seed_report):
@@ -117,64 +117,64 @@ def _fig(key, value):
 
 
 MUTATIONS = {
-    "t01.income-total": _cell("01", "income_total", "amount"),
-    "t01.expenditure-total": _cell("01", "201", "amount"),
-    "t01.income-grand-total": _cell("01", "opening_balance", "amount"),
-    "t01.expenditure-grand-total": _cell("01", "closing_balance", "amount"),
-    "t01.grand-totals": _cell("01", "expenditure_grand_total", "amount"),
-    "t02.row-sources": _cell("02", "2010301", "fiscal"),
-    "t02.hierarchy": _cell("02", "2010301", "total"),
-    "t03.hierarchy": _cell("03", "2010301", "basic"),
-    "t05.hierarchy": _cell("05", "2069999", "project"),
-    "t07.hierarchy": _cell("07", "total", "income"),
-    "t08.hierarchy": _cell("08", "total", "basic"),
-    "t03.row-natures": _cell("03", "2010301", "project"),
-    "t04.income-total": _cell("04", "income_total", "amount"),
-    "t04.opening": _cell("04", "opening_general_public_budget", "amount"),
-    "t04.income-grand-total": _cell("04", "income_grand_total", "amount"),
-    "t04.row-funds": _cell("04", "201", "government_fund"),
-    "t04.expenditure-total": _cell("04", "expenditure_total", "state_capital"),
-    "t04.expenditure-grand-total": _cell("04", "expenditure_grand_total", "state_capital"),
-    "t04.grand-totals": _cell("04", "expenditure_grand_total", "total"),
-    "t04.fund-balance": _cell("04", "closing_fiscal", "general_public_budget"),
-    "t05.row-natures": _cell("05", "2010301", "basic"),
-    "t06.class-sum": _cell("06", "30101", "amount"),
-    "t06.personnel": _cell("06", "personnel_total", "amount"),
-    "t06.public": _cell("06", "public_total", "amount"),
-    "t07.row-balance": _cell("07", "total", "closing"),
-    "t08.row-natures": _cell("08", "total", "total"),
-    "t09.totals": _cell("09", "three_public", "actual_total"),
-    "x.t01-t02-income": _cell("02", "total", "total"),
-    "x.t01-t02-sources": _cell("02", "total", "fiscal"),
-    "x.t01-t03": _cell("03", "206", "total"),
-    "x.t01-t04-fiscal-income": _cell("04", "general_public_budget", "amount"),
-    "x.t04-t05": _cell("05", "201", "total"),
-    "x.t05-t06": _cell("05", "total", "basic"),
-    "x.t04-t07": _cell("07", "total", "expenditure"),
-    "x.t04-t08": _cell("08", "total", "total"),
-    "x.t05-within-t03": _cell("05", "2069999", "project"),
-    "x.t04-within-t03": _cell("04", "206", "total"),
-    "x.t04-within-t01": _cell("04", "opening_fiscal", "amount"),
-    "x.t06-within-t09": _cell("06", "30217", "amount"),
-    "tables.empty-statement": _cell("09", "three_public", "actual_abroad"),
-    "text.table-figures": _fig("total.amount", "3881.85"),
-    "text.shares": _fig("gpb_structure.221.share", "0.74"),
-    "text.completion": _fig("gpb_budget.2010301.rate", "86.30"),
-    "text.change": _fig("total.change_rate", "35.06"),
-    "text.budget-total": _fig("gpb_budget.total", "7866.50"),
-    "text.budget-items": _fig("gpb_budget.2010301.actual", None),
-    "text.basic-names": _cell("06", "30106", "amount"),  # 伙食补助费 becomes nonzero, unnamed
-    "text.sums": _fig("procurement.total", "1.00"),
-    "text.office-within-public": _fig("office.amount", "60.00"),
-    "text.empty-funds": _cell("07", "total", "income"),
+    "final.t01.income-total": _cell("01", "income_total", "amount"),
+    "final.t01.expenditure-total": _cell("01", "201", "amount"),
+    "final.t01.income-grand-total": _cell("01", "opening_balance", "amount"),
+    "final.t01.expenditure-grand-total": _cell("01", "closing_balance", "amount"),
+    "final.t01.grand-totals": _cell("01", "expenditure_grand_total", "amount"),
+    "final.t02.row-sources": _cell("02", "2010301", "fiscal"),
+    "final.t02.hierarchy": _cell("02", "2010301", "total"),
+    "final.t03.hierarchy": _cell("03", "2010301", "basic"),
+    "final.t05.hierarchy": _cell("05", "2069999", "project"),
+    "final.t07.hierarchy": _cell("07", "total", "income"),
+    "final.t08.hierarchy": _cell("08", "total", "basic"),
+    "final.t03.row-natures": _cell("03", "2010301", "project"),
+    "final.t04.income-total": _cell("04", "income_total", "amount"),
+    "final.t04.opening": _cell("04", "opening_general_public_budget", "amount"),
+    "final.t04.income-grand-total": _cell("04", "income_grand_total", "amount"),
+    "final.t04.row-funds": _cell("04", "201", "government_fund"),
+    "final.t04.expenditure-total": _cell("04", "expenditure_total", "state_capital"),
+    "final.t04.expenditure-grand-total": _cell("04", "expenditure_grand_total", "state_capital"),
+    "final.t04.grand-totals": _cell("04", "expenditure_grand_total", "total"),
+    "final.t04.fund-balance": _cell("04", "closing_fiscal", "general_public_budget"),
+    "final.t05.row-natures": _cell("05", "2010301", "basic"),
+    "final.t06.class-sum": _cell("06", "30101", "amount"),
+    "final.t06.personnel": _cell("06", "personnel_total", "amount"),
+    "final.t06.public": _cell("06", "public_total", "amount"),
+    "final.t07.row-balance": _cell("07", "total", "closing"),
+    "final.t08.row-natures": _cell("08", "total", "total"),
+    "final.t09.totals": _cell("09", "three_public", "actual_total"),
+    "final.x.t01-t02-income": _cell("02", "total", "total"),
+    "final.x.t01-t02-sources": _cell("02", "total", "fiscal"),
+    "final.x.t01-t03": _cell("03", "206", "total"),
+    "final.x.t01-t04-fiscal-income": _cell("04", "general_public_budget", "amount"),
+    "final.x.t04-t05": _cell("05", "201", "total"),
+    "final.x.t05-t06": _cell("05", "total", "basic"),
+    "final.x.t04-t07": _cell("07", "total", "expenditure"),
+    "final.x.t04-t08": _cell("08", "total", "total"),
+    "final.x.t05-within-t03": _cell("05", "2069999", "project"),
+    "final.x.t04-within-t03": _cell("04", "206", "total"),
+    "final.x.t04-within-t01": _cell("04", "opening_fiscal", "amount"),
+    "final.x.t06-within-t09": _cell("06", "30217", "amount"),
+    "final.tables.empty-statement": _cell("09", "three_public", "actual_abroad"),
+    "final.text.table-figures": _fig("total.amount", "3881.85"),
+    "final.text.shares": _fig("gpb_structure.221.share", "0.74"),
+    "final.text.completion": _fig("gpb_budget.2010301.rate", "86.30"),
+    "final.text.change": _fig("total.change_rate", "35.06"),
+    "final.text.budget-total": _fig("gpb_budget.total", "7866.50"),
+    "final.text.budget-items": _fig("gpb_budget.2010301.actual", None),
+    "final.text.basic-names": _cell("06", "30106", "amount"),  # 伙食补助费 becomes nonzero, unnamed
+    "final.text.sums": _fig("procurement.total", "1.00"),
+    "final.text.office-within-public": _fig("office.amount", "60.00"),
+    "final.text.empty-funds": _cell("07", "total", "income"),
 }
 
 
 def test_every_rule_has_a_mutation():
-    assert set(MUTATIONS) == {r.id for r in RULES} - {"text.change-agreement"}
+    assert set(MUTATIONS) == {r.id for r in RULES} - {"final.text.change-agreement"}
 
 
-@pytest.mark.parametrize("rule_id", sorted({r.id for r in RULES} - {"text.change-agreement"}))
+@pytest.mark.parametrize("rule_id", sorted({r.id for r in RULES} - {"final.text.change-agreement"}))
 def test_rule_is_quiet_then_fires(clean, rule_id):
     r = rule(rule_id)
     assert r.check(clean) == []
@@ -183,7 +183,7 @@ def test_rule_is_quiet_then_fires(clean, rule_id):
 
 
 def test_change_agreement_fires_and_stays_quiet(clean):
-    r = rule("text.change-agreement")
+    r = rule("final.text.change-agreement")
     fired = r.check(clean)  # the example keeps the seed's 四 (−152.16) next to 五(一) (−152.59)
     assert [(f.severity, f.stated, f.expected) for f in fired] == [(Severity.WARNING, "-152.16", "-152.59")]
     assert r.check(_fig("fiscal.change", "-152.59")(clean)) == []
@@ -191,12 +191,12 @@ def test_change_agreement_fires_and_stays_quiet(clean):
 
 def test_clean_example_has_only_the_known_warning(clean):
     report = check(clean)
-    assert [(f.rule, f.severity) for f in report.findings] == [("text.change-agreement", Severity.WARNING)]
+    assert [(f.rule, f.severity) for f in report.findings] == [("final.text.change-agreement", Severity.WARNING)]
 
 
 def test_unknown_rule_suggests():
     with pytest.raises(KeyError, match=r"t05\.row-natures"):
-        rule("t05.row-nature")
+        rule("final.t05.row-nature")
 
 
 # -- the interval arithmetic, worked by hand ---------------------------------------------------------------
@@ -204,9 +204,9 @@ def q(value, hw="0.005", key="x"):
     return Quantity(D(value), D(hw), Location(key=key), key)
 
 
-SUM_RULE = rule("t01.income-total")
-PCT_RULE = rule("text.shares")
-CHANGE_RULE = rule("text.change")
+SUM_RULE = rule("final.t01.income-total")
+PCT_RULE = rule("final.text.shares")
+CHANGE_RULE = rule("final.text.change")
 
 
 @pytest.mark.parametrize(("total", "terms", "severity"), [
@@ -260,7 +260,7 @@ def test_change_rates(change, rate, current, severity):
 
 
 def test_part_of_whole():
-    r = rule("x.t06-within-t09")
+    r = rule("final.x.t06-within-t09")
     assert evaluate(r, [AtMost(q("1.00"), q("1.00"))]) == []
     assert evaluate(r, [AtMost(q("1.01"), q("1.00"))]) == []  # within 0.005 + 0.005
     assert evaluate(r, [AtMost(q("1.02"), q("1.00"))])[0].severity is Severity.ERROR
@@ -271,4 +271,4 @@ def test_report_json_and_text(seed_report):
     assert data["counts"] == {"error": 3, "warning": 13, "info": 10}
     assert not data["ok"]
     assert seed_report.summary() == "seed: 3 errors, 13 warnings, 10 info"
-    assert "text.budget-total" in seed_report.to_text()
+    assert "final.text.budget-total" in seed_report.to_text()

@@ -22,8 +22,8 @@ from govbudget.tables import derive
 from .strategies import full_ledgers
 
 # Warnings a generated ledger may legitimately earn: its facts are drawn independently.
-LEDGER_WARNINGS = {"x.t04-within-t01", "x.t06-within-t09", "text.office-within-public",
-                   "text.change-agreement"}
+LEDGER_WARNINGS = {"final.x.t04-within-t01", "final.x.t06-within-t09", "final.text.office-within-public",
+                   "final.text.change-agreement"}
 
 
 @given(full_ledgers())
@@ -118,7 +118,7 @@ def test_perturbing_a_known_leaf_of_the_example():
     d = derive(ledger)
     base = from_disclosure(d, build(ledger, d), rounded=True)
     bad = replace_cell(base, "05", "2010301", "basic", D("491.94"))
-    assert {f.rule for f in check(bad).errors} == {"t05.row-natures", "t05.hierarchy", "x.t05-within-t03"}
+    assert {f.rule for f in check(bad).errors} == {"final.t05.row-natures", "final.t05.hierarchy", "final.x.t05-within-t03"}
 
 
 # -- the text reader under mangling ------------------------------------------------------------------

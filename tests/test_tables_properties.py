@@ -43,8 +43,8 @@ def check_identities(ledger: Ledger, d) -> None:
     t01, _, t03, t04, t05, t06, t07, _, _ = d.tables.values()
     income_total = sum_lines(inc, lambda _: True)
     exp_total = sum_lines(exp, lambda _: True)
-    assert t01.income_total == income_total
-    assert t01.expenditure_total == exp_total
+    assert t01.cell("income_total", "amount") == income_total
+    assert t01.cell("expenditure_total", "amount") == exp_total
     grand = income_total + b.use_of_non_fiscal_balance + b.opening_total
     assert t01.cell("income_grand_total", "amount") == grand
     assert t01.cell("closing_balance", "amount") == grand - exp_total - b.balance_distribution
@@ -62,7 +62,7 @@ def check_identities(ledger: Ledger, d) -> None:
         assert t04.cell(f"opening_{col}", "amount") == b.opening_for(s)
     basic_gpb = [ln for ln in exp if ln.source is IncomeSource.GENERAL_PUBLIC_BUDGET and ln.nature is Nature.BASIC]
     assert t05.cell("total", "basic") == sum_lines(basic_gpb, lambda _: True)
-    assert t06.public == sum_lines(basic_gpb, lambda ln: ln.economic[:3] not in ("301", "303"))
+    assert t06.cell("public_total", "amount") == sum_lines(basic_gpb, lambda ln: ln.economic[:3] not in ("301", "303"))
     assert t07.cell("total", "closing") == t04.cell("closing_fiscal", "government_fund")
     # Every rule of the catalogue holds exactly: no finding at all, not even a rounding tail —
     # except the warning that the fiscal closing balance exceeds the overall one, which is
@@ -76,8 +76,8 @@ def check_identities(ledger: Ledger, d) -> None:
         for code, limit in (("30212", actual.abroad), ("30217", actual.reception),
                             ("30231", actual.vehicle_operation), ("31013", actual.vehicle_purchase)))
     report = check(d)
-    expected = {"x.t04-within-t01"} if non_fiscal_closing < 0 else set()
-    expected |= {"x.t06-within-t09"} if three_public_short else set()
+    expected = {"final.x.t04-within-t01"} if non_fiscal_closing < 0 else set()
+    expected |= {"final.x.t06-within-t09"} if three_public_short else set()
     assert {f.rule for f in report.findings} == expected, report.to_text()
     assert all(f.severity.value != "info" for f in report.findings)
 
@@ -206,9 +206,9 @@ class LedgerMachine(RuleBasedStateMachine):
         d = derive(ledger)
         natures = list(Nature)
         for (function, nature), amount in self.model.items():
-            assert d.t03.cell(function, ("basic", "project", "remit_to_superior", "operating",
+            assert d.table("03").cell(function, ("basic", "project", "remit_to_superior", "operating",
                                           "subsidy_to_affiliates")[natures.index(nature)]) == amount
-        assert d.t03.cell("total", "total") == sum(self.model.values(), ZERO)
+        assert d.table("03").cell("total", "total") == sum(self.model.values(), ZERO)
         check_identities(ledger, d)
 
 
@@ -260,7 +260,7 @@ def test_malformed_json_ledger_names_the_path(mutate, message):
     data = json.loads(ledger_to_json(example_ledger()))
     mutate(data)
     with pytest.raises(FormatError, match=message):
-        ledger_from_json(json.dumps(data, ensure_ascii=False), source="x.json")
+        ledger_from_json(json.dumps(data, ensure_ascii=False), source="final.x.json")
 
 
 def test_json_float_amount_refused():
@@ -292,7 +292,7 @@ def test_csv_ledger_loads_and_derives(tmp_path):
     p = tmp_path / "l.csv"
     p.write_text(CSV_OK, encoding="utf-8")
     d = derive(load_ledger(p))
-    assert d.t05.cell("2010301", "basic") == D("100.50")
+    assert d.table("05").cell("2010301", "basic") == D("100.50")
 
 
 @pytest.mark.parametrize("loader", [load_ledger, derive_csv])
@@ -366,5 +366,5 @@ def test_extra_classes_of_table06_are_in_code_order_whatever_the_line_order():
     lines = (ExpenditureLine("2010101", "31101", Nature.BASIC, gpb, D("1.00")),
              ExpenditureLine("2010101", "30901", Nature.BASIC, gpb, D("2.00")))
     for order in (lines, lines[::-1]):
-        keys = [r.key for r in derive(Ledger("x", 2023, 2024, expenditure=order)).t06.rows]
+        keys = [r.key for r in derive(Ledger("x", 2023, 2024, expenditure=order)).table("06").rows]
         assert keys[-6:] == ["309", "30901", "311", "31101", "personnel_total", "public_total"]

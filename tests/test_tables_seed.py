@@ -52,33 +52,33 @@ FUNCTIONAL = {
 @pytest.mark.parametrize("code", FUNCTIONAL)
 def test_table02_03_05_rows(seed, code):
     total, basic, project = (D(x) for x in FUNCTIONAL[code])
-    assert w(seed.t02, code, "total") == total
-    assert w(seed.t02, code, "fiscal") == total
+    assert w(seed.table("02"), code, "total") == total
+    assert w(seed.table("02"), code, "fiscal") == total
     for col in ("superior_subsidy", "business", "operating", "affiliates", "other"):
-        assert w(seed.t02, code, col) == 0
-    assert (w(seed.t03, code, "total"), w(seed.t03, code, "basic"), w(seed.t03, code, "project")) == (total, basic, project)
-    assert (w(seed.t05, code, "total"), w(seed.t05, code, "basic"), w(seed.t05, code, "project")) == (total, basic, project)
+        assert w(seed.table("02"), code, col) == 0
+    assert (w(seed.table("03"), code, "total"), w(seed.table("03"), code, "basic"), w(seed.table("03"), code, "project")) == (total, basic, project)
+    assert (w(seed.table("05"), code, "total"), w(seed.table("05"), code, "basic"), w(seed.table("05"), code, "project")) == (total, basic, project)
 
 
 def test_functional_tables_have_exactly_the_printed_rows(seed):
-    for t in (seed.t02, seed.t03, seed.t05):
+    for t in (seed.table("02"), seed.table("03"), seed.table("05")):
         assert [r.key for r in t.rows] == list(FUNCTIONAL)
 
 
 def test_rounding_tails_reproduced(seed):
     # 基本支出 total prints 590.51 while its 类 rows print 490.94+41.64+27.66+1.98+28.28 = 590.50
-    classes = [w(seed.t05, c, "basic") for c in ("201", "208", "210", "213", "221")]
-    assert sum(classes) == D("590.50") and w(seed.t05, "total", "basic") == D("590.51")
+    classes = [w(seed.table("05"), c, "basic") for c in ("201", "208", "210", "213", "221")]
+    assert sum(classes) == D("590.50") and w(seed.table("05"), "total", "basic") == D("590.51")
     # 总计 prints 3881.84 while the 类 rows add to 3881.83
-    assert sum(w(seed.t03, c, "total") for c in ("201", "206", "208", "210", "213", "221")) == D("3881.83")
+    assert sum(w(seed.table("03"), c, "total") for c in ("201", "206", "208", "210", "213", "221")) == D("3881.83")
     # 公开06: 302 items print 49.30 together, 302 and 公用经费合计 print 49.28
-    items = [r for r in seed.t06.rows if r.code and r.code.startswith("302") and len(r.code) == 5]
+    items = [r for r in seed.table("06").rows if r.code and r.code.startswith("302") and len(r.code) == 5]
     assert sum(display(r.values[0]) for r in items) == D("49.30")
-    assert w(seed.t06, "302", "amount") == D("49.28") == display(seed.t06.public)
+    assert w(seed.table("06"), "302", "amount") == D("49.28") == display(seed.table("06").cell("public_total", "amount"))
 
 
 def test_table01(seed):
-    t = seed.t01
+    t = seed.table("01")
     assert w(t, "general_public_budget", "amount") == D("3881.84")
     for key in ("government_fund", "state_capital", "superior_subsidy", "business", "operating", "affiliates", "other",
                 "use_of_non_fiscal_balance", "opening_balance", "balance_distribution", "closing_balance"):
@@ -98,7 +98,7 @@ def test_table01(seed):
 
 
 def test_table04(seed):
-    t = seed.t04
+    t = seed.table("04")
     assert w(t, "general_public_budget", "amount") == D("3881.84")
     assert w(t, "income_total", "amount") == w(t, "income_grand_total", "amount") == D("3881.84")
     assert w(t, "201", "total") == w(t, "201", "general_public_budget") == D("780.27")
@@ -124,25 +124,25 @@ TABLE06 = {
 
 @pytest.mark.parametrize("code", TABLE06)
 def test_table06_cells(seed, code):
-    assert w(seed.t06, code, "amount") == D(TABLE06[code])
+    assert w(seed.table("06"), code, "amount") == D(TABLE06[code])
 
 
 def test_table06_totals_and_layout(seed):
-    assert display(seed.t06.personnel) == D("541.23")
-    assert display(seed.t06.public) == D("49.28")
-    codes = [r.code for r in seed.t06.rows if r.code]
+    assert display(seed.table("06").cell("personnel_total", "amount")) == D("541.23")
+    assert display(seed.table("06").cell("public_total", "amount")) == D("49.28")
+    codes = [r.code for r in seed.table("06").rows if r.code]
     # the template prints 13 + 12 款 of 301/303, 27 of 302, 2 of 307, 16 of 310, 5 of 399
     assert len(codes) == 6 + 13 + 12 + 27 + 2 + 16 + 5
-    assert seed.t06.row("30303").label == "退职（役）费"
+    assert seed.table("06").row("30303").label == "退职（役）费"
 
 
 def test_empty_tables_and_statements(seed):
-    assert seed.t07.is_empty and seed.t08.is_empty and seed.t09.is_empty
-    assert seed.t07.statement == "说明：我部门没有政府性基金收入，也没有使用政府性基金安排的支出，故本表无数据。"
-    assert seed.t08.statement == "说明：我部门没有使用国有资本经营预算安排的支出，故本表无数据。"
-    assert seed.t09.statement == "说明：我部门没有三公经费预算收入，也没有三公经费支出，故本表无数据。"
-    assert seed.t05.statement is None
-    assert [c.number for c in seed.t09.columns] == list(range(1, 13))
+    assert seed.table("07").is_empty and seed.table("08").is_empty and seed.table("09").is_empty
+    assert seed.table("07").statement == "说明：我部门没有政府性基金收入，也没有使用政府性基金安排的支出，故本表无数据。"
+    assert seed.table("08").statement == "说明：我部门没有使用国有资本经营预算安排的支出，故本表无数据。"
+    assert seed.table("09").statement == "说明：我部门没有三公经费预算收入，也没有三公经费支出，故本表无数据。"
+    assert seed.table("05").statement is None
+    assert [c.number for c in seed.table("09").columns] == list(range(1, 13))
 
 
 def test_titles_and_notes(seed):
@@ -151,8 +151,8 @@ def test_titles_and_notes(seed):
                       "一般公共预算财政拨款支出决算表", "一般公共预算财政拨款基本支出决算明细表",
                       "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表",
                       "财政拨款“三公”经费支出决算表"]
-    assert seed.t02.note == "注：本表反映部门本年度取得的各项收入情况。本表金额转换为万元时，因四舍五入可能存在尾差。"
-    assert seed.table("公开05表") is seed.t05 and seed.table("5") is seed.t05
+    assert seed.table("02").note == "注：本表反映部门本年度取得的各项收入情况。本表金额转换为万元时，因四舍五入可能存在尾差。"
+    assert seed.table("公开05表") is seed.table("05") and seed.table("5") is seed.table("05")
 
 
 def test_example_ledger_file_and_package_copy_are_identical():

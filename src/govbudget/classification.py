@@ -26,10 +26,12 @@ invalid: the collected data are not a complete official edition.
 from __future__ import annotations
 
 import enum
+import itertools
 import os
+import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 
 import attrs
@@ -49,10 +51,12 @@ __all__ = [
     "Scheme",
     "Subject",
     "catalog",
+    "compose",
     "crosswalk",
     "documents",
     "economic_mapping",
     "edition_for_year",
+    "invert",
     "is_valid_code",
     "normalize_code",
 ]
@@ -617,8 +621,18 @@ class CrosswalkEntry:
     to_name: str | None
 
 
-def _load_crosswalk() -> tuple[CrosswalkEntry, ...]:
-    rows = _data_lines("crosswalk_2024_2026.tsv")
+def _crosswalk_pairs() -> tuple[tuple[int, int], ...]:
+    """The edition pairs with a shipped crosswalk file (``crosswalk_2024_2026.tsv``)."""
+    pairs = []
+    for name in sorted(os.listdir(_DATA_DIR)):
+        m = re.fullmatch(r"crosswalk_(\d{4})_(\d{4})\.tsv", name)
+        if m:
+            pairs.append((int(m.group(1)), int(m.group(2))))
+    return tuple(pairs)
+
+
+def _load_crosswalk(a: int, b: int) -> tuple[CrosswalkEntry, ...]:
+    rows = _data_lines(f"crosswalk_{a}_{b}.tsv")
     header = next(rows)
     out = []
     for values in rows:
@@ -626,16 +640,97 @@ def _load_crosswalk() -> tuple[CrosswalkEntry, ...]:
         out.append(
             CrosswalkEntry(
                 Scheme.parse(r["scheme"]),
-                2024,
-                2026,
-                r["code_2024"] or None,
-                r["code_2026"] or None,
+                a,
+                b,
+                r[f"code_{a}"] or None,
+                r[f"code_{b}"] or None,
                 Relation(r["relation"]),
-                r["name_2024"] or None,
-                r["name_2026"] or None,
+                r[f"name_{a}"] or None,
+                r[f"name_{b}"] or None,
             )
         )
     return tuple(out)
+
+
+def invert(entries: Iterable[CrosswalkEntry]) -> tuple[CrosswalkEntry, ...]:
+    """The crosswalk read the other way (new ↔ withdrawn, split ↔ merged)."""
+    return tuple(
+        CrosswalkEntry(e.scheme, e.to_edition, e.from_edition, e.to_code, e.from_code,
+                       _REVERSED.get(e.relation, e.relation), e.to_name, e.from_name)
+        for e in entries
+    )
+
+
+def compose(first: Sequence[CrosswalkEntry], second: Sequence[CrosswalkEntry]) -> tuple[CrosswalkEntry, ...]:
+    """The crosswalk A → C from A → B and B → C (one scheme).
+
+    A code of A follows each of its B codes into C; a code withdrawn on the way is withdrawn,
+    a code new on the way is new.  The relation of each resulting pair is read from the
+    composed links: a code that goes to several is ``split``, several that come to one are
+    ``merged``, one to one is ``same`` when code and name are kept and ``renamed`` otherwise.
+    A code of B that ``second`` does not place is an error (the data would be incomplete).
+    """
+    if not first or not second:
+        raise UnknownEditionError("cannot compose an empty crosswalk")
+    a, c = first[0].from_edition, second[0].to_edition
+    by_from: dict[str, list[CrosswalkEntry]] = {}
+    for e in second:
+        if e.from_code is not None:
+            by_from.setdefault(e.from_code, []).append(e)
+    links: list[tuple[str | None, str | None, str | None, str | None]] = []
+    for e in first:
+        if e.to_code is None:
+            links.append((e.from_code, None, e.from_name, None))
+            continue
+        following = by_from.get(e.to_code)
+        if following is None:
+            raise UnknownEditionError(
+                f"crosswalk {e.to_edition}→{second[0].to_edition} does not place {e.scheme.value} "
+                f"{e.to_code}; cannot compose {a}→{c}")
+        links += [(e.from_code, f.to_code, e.from_name, f.to_name) for f in following]
+    links += [(None, f.to_code, None, f.to_name) for f in second if f.from_code is None]
+    # A code new in B and withdrawn before C never met A or C.
+    links = [x for x in dict.fromkeys(links) if x[0] is not None or x[1] is not None]
+    out_degree: dict[str, int] = {}
+    in_degree: dict[str, int] = {}
+    for old, new, _, _ in links:
+        if old is not None and new is not None:
+            out_degree[old] = out_degree.get(old, 0) + 1
+            in_degree[new] = in_degree.get(new, 0) + 1
+    scheme = first[0].scheme
+    result = []
+    for old, new, old_name, new_name in links:
+        if old is None:
+            relation = Relation.NEW
+        elif new is None:
+            relation = Relation.WITHDRAWN
+        elif out_degree[old] > 1:
+            relation = Relation.SPLIT
+        elif in_degree[new] > 1:
+            relation = Relation.MERGED
+        elif old == new and old_name == new_name:
+            relation = Relation.SAME
+        else:
+            relation = Relation.RENAMED
+        result.append(CrosswalkEntry(scheme, a, c, old, new, relation, old_name, new_name))
+    return tuple(result)
+
+
+def _shipped_pairs() -> tuple[tuple[int, int], ...]:
+    pairs = _cached("crosswalk-pairs", _crosswalk_pairs)
+    assert isinstance(pairs, tuple)
+    return pairs
+
+
+def _step(scheme: Scheme, a: int, b: int) -> tuple[CrosswalkEntry, ...]:
+    """The shipped crosswalk between two editions, either way round, for one scheme."""
+    for x, y in ((a, b), (b, a)):
+        if (x, y) in _shipped_pairs():
+            rows = _cached(("crosswalk", x, y), lambda x=x, y=y: _load_crosswalk(x, y))
+            assert isinstance(rows, tuple)
+            own = tuple(e for e in rows if e.scheme is scheme)
+            return own if (x, y) == (a, b) else invert(own)
+    raise UnknownEditionError(f"no crosswalk between editions {a} and {b} is shipped")
 
 
 def crosswalk(
@@ -647,39 +742,28 @@ def crosswalk(
 ) -> tuple[CrosswalkEntry, ...]:
     """Relations of every code of ``scheme`` from one edition to another (either direction).
 
-    With ``changes_only`` the ``same`` rows are left out, which gives the edition
-    differences (renamed / new / withdrawn / split / merged).
+    Any two shipped editions are related: through the crosswalk between them when one is
+    shipped, else composed (:func:`compose`) over the editions in between, each crosswalk read
+    forwards or inverted (:func:`invert`).  With ``changes_only`` the ``same`` rows are left
+    out, which gives the edition differences (renamed / new / withdrawn / split / merged).
     """
     resolved = Scheme.parse(scheme)
     a, b = _resolve_edition(from_edition), _resolve_edition(to_edition)
-    rows = _cached("crosswalk", _load_crosswalk)
-    assert isinstance(rows, tuple)
-    out: list[CrosswalkEntry] = []
     if a == b:
-        out = [
+        out: tuple[CrosswalkEntry, ...] = tuple(
             CrosswalkEntry(resolved, a, b, s.code, s.code, Relation.SAME, s.name, s.name)
             for s in catalog(resolved, a)
-        ]
-    for entry in rows:
-        if entry.scheme is not resolved or a == b:
-            continue
-        if (entry.from_edition, entry.to_edition) == (a, b):
-            out.append(entry)
-        elif (entry.from_edition, entry.to_edition) == (b, a):
-            out.append(
-                CrosswalkEntry(
-                    resolved,
-                    a,
-                    b,
-                    entry.to_code,
-                    entry.from_code,
-                    _REVERSED.get(entry.relation, entry.relation),
-                    entry.to_name,
-                    entry.from_name,
-                )
-            )
-    if not out and a != b:
-        raise UnknownEditionError(f"no crosswalk between editions {a} and {b}")
+        )
+    elif {(a, b), (b, a)} & set(_shipped_pairs()):
+        out = _step(resolved, a, b)
+    else:
+        lo, hi = min(a, b), max(a, b)
+        route = [e for e in EDITIONS if lo <= e <= hi]
+        if a > b:
+            route.reverse()
+        out = _step(resolved, route[0], route[1])
+        for x, y in itertools.pairwise(route[1:]):
+            out = compose(out, _step(resolved, x, y))
     return tuple(e for e in out if not (changes_only and e.relation is Relation.SAME))
 
 

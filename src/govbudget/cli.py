@@ -17,24 +17,11 @@ from govbudget.errors import GovBudgetError
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 
 
-def _subject_json(catalog: cls.Catalog, subject: cls.Subject) -> dict[str, Any]:
-    p = subject.provenance
-    return {
-        "code": subject.code,
-        "name": subject.name,
-        "level": subject.level.value,
-        "parent": subject.parent,
-        "path": list(catalog.path(subject.code)),
-        "scheme": subject.scheme.value,
-        "edition": subject.edition,
-        "budget": subject.budget,
-        "provenance": {
-            "status": p.status.value,
-            "confirmed_by": list(p.confirmed_by),
-            "confidence": p.confidence,
-            "note": p.note,
-        },
-    }
+def _subject_json(subject: cls.Subject) -> dict[str, Any]:
+    from govbudget.convert import unstructure
+
+    data: dict[str, Any] = unstructure(subject)
+    return data
 
 
 def _dump(data: Any, out: TextIO) -> None:
@@ -73,7 +60,7 @@ def cmd_subject(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"  did you mean {s}?", file=out)
         return EXIT_NOT_FOUND
     if args.json:
-        _dump(_subject_json(catalog, subject), out)
+        _dump(_subject_json(subject), out)
         return EXIT_OK
     p = subject.provenance
     print(f"{subject.code}  {subject.name}", file=out)
@@ -98,7 +85,7 @@ def cmd_search(args: argparse.Namespace, out: TextIO) -> int:
     catalog = cls.catalog(args.scheme, args.edition)
     hits = catalog.search(args.text, limit=args.limit)
     if args.json:
-        _dump([{"match": h.match, **_subject_json(catalog, h.subject)} for h in hits], out)
+        _dump([{"match": h.match, **_subject_json(h.subject)} for h in hits], out)
     else:
         for h in hits:
             print(f"{h.subject.code:<8} {h.subject.name}  [{h.match}]", file=out)

@@ -45,3 +45,34 @@ class LedgerError(GovBudgetError, ValueError):
 
 class FormatError(GovBudgetError, ValueError):
     """A file that cannot be read: wrong schema, truncated, malformed (names file/line/field)."""
+
+
+class ExtractError(FormatError):
+    """A published document that cannot be extracted (truncated, encrypted, corrupt, too large).
+
+    ``source`` names the file and ``page`` the page at fault (``None``: the file as a whole);
+    both are part of the message.
+    """
+
+    def __init__(self, source: str, message: str, page: int | None = None) -> None:
+        self.source = source
+        self.page = page
+        where = source if page is None else f"{source}, page {page}"
+        super().__init__(f"{where}: {message}")
+
+
+class MissingExtraError(GovBudgetError, ImportError):
+    """An optional dependency (an extra such as ``govbudget[pdf]``) that is not installed.
+
+    The message says how to install it.
+    """
+
+    def __init__(self, extra: str, package: str, what: str, source: str | None = None) -> None:
+        self.extra = extra
+        self.package = package
+        self.source = source
+        where = f"{source}: " if source else ""
+        super().__init__(
+            f"{where}reading {what} needs {package}: pip install 'govbudget[{extra}]' "
+            f"(or, in a checkout, uv sync --extra {extra})"
+        )

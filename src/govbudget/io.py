@@ -20,14 +20,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import io as _io
-import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from govbudget.convert import structure, unstructure
+from govbudget.convert import dumps, loads
 from govbudget.errors import FormatError, GovBudgetError, LedgerError
 from govbudget.ledger import (
     Balances,
@@ -64,26 +63,12 @@ EXAMPLE = "sanmenxia-2023.json"
 
 def ledger_to_json(ledger: Ledger) -> str:
     """The canonical JSON text of a ledger (amounts as strings, UTF-8 names kept)."""
-    return json.dumps(unstructure(ledger), ensure_ascii=False, indent=1) + "\n"
+    return dumps(ledger)
 
 
 def ledger_from_json(text: str, *, source: str = "ledger JSON") -> Ledger:
     """Parse and validate a ledger from JSON text; errors name the source and the path."""
-    try:
-        data = json.loads(text, parse_float=_refuse_float(source))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{source}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    ledger = structure(data, Ledger, source=source)
-    return validate(ledger)
-
-
-def _refuse_float(source: str) -> Any:
-    def hook(text: str) -> Decimal:
-        # A JSON number with a fraction would become a binary float in most tools; amounts
-        # are written as strings so that every reader keeps them exact.
-        raise FormatError(f'{source}: number {text} is not allowed; write amounts as strings ("{text}")')
-
-    return hook
+    return validate(loads(text, Ledger, source=source))
 
 
 def dump_ledger(ledger: Ledger, path: str | Path) -> None:

@@ -2,8 +2,9 @@
 
 The text is built in two steps:
 
-1. :func:`build` makes a structured form — :class:`Narrative` → :class:`Section` →
-   :class:`Paragraph` → :class:`Sentence` → :class:`Figure` — in which every figure carries a
+1. :func:`build` makes a structured form in the text model of :mod:`govbudget.text` —
+   :class:`Narrative` → :class:`Section` (with its topic) → :class:`Paragraph` →
+   :class:`Sentence` → :class:`Figure` — in which every figure carries a
    stable key (``gpb.change_rate``), the value printed, the exact value it was rounded from
    and its derivation (``|Δ| / prior × 100``).
 2. :func:`to_text`, :func:`to_markdown` and :func:`to_json` render that form.
@@ -25,12 +26,8 @@ Conventions (those of the 2023 central format, as the seed prints them):
 
 from __future__ import annotations
 
-import enum
-import functools
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, localcontext
-from typing import Any
 
 import attrs
 
@@ -38,6 +35,20 @@ from govbudget.classification import Scheme, catalog
 from govbudget.ledger import VEHICLE_CATEGORIES, Ledger
 from govbudget.money import ZERO, Unit, balance_shares, convert, display, in_wide_context, percent
 from govbudget.tables import Disclosure, derive
+from govbudget.text import (
+    INCOME_LABELS,
+    NATURE_LABELS,
+    PLACEHOLDER,
+    THREE_PUBLIC_ITEMS,
+    Adjustment,
+    Figure,
+    FigureKind,
+    Narrative,
+    Paragraph,
+    Section,
+    Sentence,
+    with_topics,
+)
 
 __all__ = [
     "INCOME_LABELS",
@@ -59,157 +70,7 @@ __all__ = [
     "to_text",
 ]
 
-#: Shown where the ledger gives no reason (主要原因) or no figure: visible, never invented.
-PLACEHOLDER = "〔待补充〕"
-
-#: 收入 sources as the text names them, keyed like the columns of 公开02表.
-INCOME_LABELS: tuple[tuple[str, str], ...] = (
-    ("fiscal", "财政拨款收入"), ("superior_subsidy", "上级补助收入"), ("business", "事业收入"),
-    ("operating", "经营收入"), ("affiliates", "附属单位上缴收入"), ("other", "其他收入"),
-)
-#: 支出 natures as the text names them, keyed like the columns of 公开03表.
-NATURE_LABELS: tuple[tuple[str, str], ...] = (
-    ("basic", "基本支出"), ("project", "项目支出"), ("remit_to_superior", "上缴上级支出"),
-    ("operating", "经营支出"), ("subsidy_to_affiliates", "对附属单位补助支出"),
-)
-#: “三公” items as the text names them, with the 公开09表 column of each.
-THREE_PUBLIC_ITEMS: tuple[tuple[str, str], ...] = (
-    ("abroad", "因公出国（境）费"), ("vehicles", "公务用车购置及运行费"), ("reception", "公务接待费"),
-)
 RATINGS = ("优", "良", "中", "差")
-
-
-class FigureKind(enum.Enum):
-    """What a figure measures: 万元, a percentage, a count, or a score (分)."""
-
-    AMOUNT = "万元"
-    PERCENT = "%"
-    COUNT = "count"
-    SCORE = "分"
-
-
-@attrs.frozen
-class Figure:
-    """One figure of the text.
-
-    ``value`` is the figure as printed (万元 or percent, two decimals); ``exact`` the value it
-    was rounded from (``None`` when read from a published report); ``derivation`` says how
-    it is computed; ``line`` is the source line when read from a file.  Changes (Δ) are
-    signed: 减少 12.34 万元 is ``-12.34``.  Rates are printed without sign.
-    """
-
-    key: str
-    value: Decimal
-    kind: FigureKind = FigureKind.AMOUNT
-    exact: Decimal | None = None
-    derivation: str = ""
-    line: int | None = None
-
-    def __repr__(self) -> str:
-        unit = {FigureKind.AMOUNT: " 万元", FigureKind.PERCENT: "%"}.get(self.kind, "")
-        return f"<Figure {self.key} = {self.value}{unit}>"
-
-
-@attrs.frozen
-class Sentence:
-    """A sentence with its figures, the name lists it states (``basic.personnel.items``:
-    the 款 that 人员经费 主要包括) and flags (``government_fund.none``: the fixed "没有…"
-    statement)."""
-
-    text: str
-    figures: tuple[Figure, ...] = ()
-    lists: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    flags: tuple[str, ...] = ()
-
-
-@attrs.frozen
-class Paragraph:
-    """Sentences printed as one paragraph."""
-
-    sentences: tuple[Sentence, ...]
-
-    @property
-    def text(self) -> str:
-        """The paragraph as printed."""
-        return "".join(s.text for s in self.sentences)
-
-
-@attrs.frozen
-class Section:
-    """A numbered section (``一``) or sub-section (``五（二）``) with its heading."""
-
-    id: str
-    heading: str
-    paragraphs: tuple[Paragraph, ...] = ()
-    subsections: tuple[Section, ...] = ()
-
-    def walk(self) -> Iterator[Section]:
-        """This section and its sub-sections, depth first."""
-        yield self
-        for sub in self.subsections:
-            yield from sub.walk()
-
-
-@attrs.frozen
-class Adjustment:
-    """A share moved by rounding balance (舍位平衡): its own rounding and the shown value."""
-
-    key: str
-    rounded: Decimal
-    shown: Decimal
-
-
-@attrs.frozen
-class Narrative:
-    """The structured explanatory text (第三部分 情况说明)."""
-
-    department: str
-    fiscal_year: int
-    sections: tuple[Section, ...]
-    adjustments: tuple[Adjustment, ...] = ()
-
-    def walk(self) -> Iterator[Section]:
-        """Every section and sub-section in order."""
-        for s in self.sections:
-            yield from s.walk()
-
-    def sentences(self) -> Iterator[tuple[Section, Sentence]]:
-        """Every sentence with the (sub-)section it belongs to."""
-        for section in self.walk():
-            for p in section.paragraphs:
-                for s in p.sentences:
-                    yield section, s
-
-    @functools.cached_property
-    def figures(self) -> dict[str, Figure]:
-        """Every figure by key (the first when a key occurs twice); computed once."""
-        out: dict[str, Figure] = {}
-        for _, s in self.sentences():
-            for f in s.figures:
-                out.setdefault(f.key, f)
-        return out
-
-    @property
-    def lists(self) -> dict[str, tuple[str, ...]]:
-        """Every name list by key."""
-        return {k: v for _, s in self.sentences() for k, v in s.lists}
-
-    @property
-    def flags(self) -> frozenset[str]:
-        """Every flag stated."""
-        return frozenset(f for _, s in self.sentences() for f in s.flags)
-
-    def section_of(self, key: str) -> str | None:
-        """The id of the section where the figure ``key`` is stated."""
-        return self._sections_by_key.get(key)
-
-    @functools.cached_property
-    def _sections_by_key(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for section, s in self.sentences():
-            for f in s.figures:
-                out.setdefault(f.key, section.id)
-        return out
 
 
 # -- formatting -------------------------------------------------------------------------------
@@ -310,16 +171,16 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
     b = _Builder(balance_shares)
     y = ledger.fiscal_year
     nf = ledger.narrative
-    t01, t02, t03, t04, t05, t06, t07, t08 = d.t01, d.t02, d.t03, d.t04, d.t05, d.t06, d.t07, d.t08
+    t01, t02, t03, t04, t05, t06, t07, t08 = (d.table(t) for t in ("01", "02", "03", "04", "05", "06", "07", "08"))
     sections: list[Section] = []
 
     def sec(num: str, title: str, *paras: Sequence[Sentence], subs: Sequence[Section] = ()) -> Section:
         return Section(num, f"{num}、{title}", tuple(Paragraph(tuple(p)) for p in paras if p), tuple(subs))
 
     # 一 收入支出决算总体情况说明
-    total = b.amount("total.amount", t01.grand_total, "公开01表 总计")
+    total = b.amount("total.amount", t01.cell("income_grand_total", "amount"), "公开01表 总计")
     s1 = [Sentence(f"{y} 年度收、支总计均为{_sp(total.value)}万元。", (total,))]
-    ch, moved = _change_sentence(b, "total", "收、支总计", t01.grand_total, nf.prior_year.total, "各")
+    ch, moved = _change_sentence(b, "total", "收、支总计", t01.cell("income_grand_total", "amount"), nf.prior_year.total, "各")
     s1.append(ch)
     if moved:
         s1.append(Sentence(f"主要原因是{_reason(nf.reason('total'))}。"))
@@ -327,8 +188,8 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
 
     # 二 收入决算 / 三 支出决算: each nonzero column of 公开02/03's 合计 row with its share
     for num, title, word, prefix, whole, table, labels in (
-        ("二", "收入决算情况说明", "收入", "income", t01.income_total, t02, INCOME_LABELS),
-        ("三", "支出决算情况说明", "支出", "expenditure", t01.expenditure_total, t03, NATURE_LABELS),
+        ("二", "收入决算情况说明", "收入", "income", t01.cell("income_total", "amount"), t02, INCOME_LABELS),
+        ("三", "支出决算情况说明", "支出", "expenditure", t01.cell("expenditure_total", "amount"), t03, NATURE_LABELS),
     ):
         f_total = b.amount(f"{prefix}.total", whole, f"公开01表 本年{word}合计")
         parts = [(k, label, table.cell("total", k)) for k, label in labels if table.cell("total", k)]
@@ -336,9 +197,9 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
                                                    f"{table.label} 合计 / 公开01表 本年{word}合计 × 100")))
 
     # 四 财政拨款收入支出决算总体情况说明
-    fiscal = b.amount("fiscal.total", t04.grand_total, "公开04表 总计")
+    fiscal = b.amount("fiscal.total", t04.cell("income_grand_total", "amount"), "公开04表 总计")
     s4 = [Sentence(f"{y} 年度财政拨款收、支总计均为{_sp(fiscal.value)}万元。", (fiscal,))]
-    ch, moved = _change_sentence(b, "fiscal", "财政拨款收、支总计", t04.grand_total,
+    ch, moved = _change_sentence(b, "fiscal", "财政拨款收、支总计", t04.cell("income_grand_total", "amount"),
                                  nf.prior_year.fiscal_total, "各")
     s4.append(ch)
     if moved:
@@ -350,8 +211,8 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
 
     # 六 基本支出
     basic = b.amount("basic.total", t05.cell("total", "basic"), "公开05表 合计 基本支出")
-    personnel = b.amount("basic.personnel", t06.personnel, "公开06表 人员经费合计")
-    public = b.amount("basic.public", t06.public, "公开06表 公用经费合计")
+    personnel = b.amount("basic.personnel", t06.cell("personnel_total", "amount"), "公开06表 人员经费合计")
+    public = b.amount("basic.public", t06.cell("public_total", "amount"), "公开06表 公用经费合计")
     s6 = [Sentence(f"{y} 年度一般公共预算财政拨款基本支出{_sp(basic.value)}万元。", (basic,))]
     for fig, label, panel in ((personnel, "人员经费", "personnel"), (public, "公用经费", "public")):
         names = tuple(r.label for r in t06.rows
@@ -387,7 +248,7 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
     sections.append(_section11(b, ledger))
     sections.append(_section12(ledger))
     sections.append(_section13(ledger))
-    return Narrative(ledger.department, y, tuple(sections), tuple(b.adjustments))
+    return Narrative(ledger.department, y, tuple(with_topics(s) for s in sections), tuple(b.adjustments))
 
 
 def _breakdown(b: _Builder, lead: str, total: Figure, prefix: str,
@@ -419,12 +280,12 @@ def _shared_parts(b: _Builder, prefix: str, parts: Sequence[tuple[str, str, Deci
 
 def _section5(b: _Builder, ledger: Ledger, d: Disclosure) -> Section:
     y, nf = ledger.fiscal_year, ledger.narrative
-    t01, t05 = d.t01, d.t05
+    t01, t05 = d.table("01"), d.table("05")
     gpb = t05.cell("total", "total")
     fc = catalog(Scheme.FUNCTIONAL, ledger.edition)
     # (一) 总体情况
     f_gpb = b.amount("gpb.total", gpb, "公开05表 合计")
-    share = b.rate("gpb.share_of_expenditure", gpb, t01.expenditure_total, "公开05表 合计 / 公开01表 本年支出合计 × 100")
+    share = b.rate("gpb.share_of_expenditure", gpb, t01.cell("expenditure_total", "amount"), "公开05表 合计 / 公开01表 本年支出合计 × 100")
     text = f"{y} 年度一般公共预算财政拨款支出{_sp(f_gpb.value)}万元"
     figs = [f_gpb]
     if share is not None:
@@ -703,28 +564,12 @@ def to_markdown(n: Narrative) -> str:
     return "\n".join(head + body).rstrip() + "\n"
 
 
-def _figure_json(f: Figure) -> dict[str, Any]:
-    return {"key": f.key, "value": str(f.value), "kind": f.kind.name.lower(),
-            "exact": None if f.exact is None else format(f.exact.normalize(), "f"), "derivation": f.derivation}
-
-
-def _section_json(s: Section) -> dict[str, Any]:
-    return {
-        "id": s.id, "heading": s.heading,
-        "paragraphs": [[{"text": x.text, "figures": [_figure_json(f) for f in x.figures],
-                         "lists": {k: list(v) for k, v in x.lists}, "flags": list(x.flags)}
-                        for x in p.sentences] for p in s.paragraphs],
-        "subsections": [_section_json(x) for x in s.subsections],
-    }
-
-
 def to_json(n: Narrative) -> str:
-    """The structured form as JSON (schema ``govbudget/narrative/1``): figures are strings."""
-    data = {"schema": "govbudget/narrative/1", "department": n.department, "fiscal_year": n.fiscal_year,
-            "sections": [_section_json(s) for s in n.sections],
-            "adjustments": [{"key": a.key, "rounded": str(a.rounded), "shown": str(a.shown)}
-                            for a in n.adjustments]}
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    """The structured form as JSON (schema ``govbudget/narrative/1``): figures are strings.
+    ``govbudget.convert.loads(text, Narrative)`` reads it back."""
+    from govbudget.convert import dumps
+
+    return dumps(n)
 
 
 def narrative(ledger: Ledger, *, balance_shares: bool = False, fmt: str | None = None) -> Narrative | str:

@@ -18,8 +18,9 @@ from decimal import Decimal
 import attrs
 
 from govbudget.money import Unit, convert, display, in_wide_context
-from govbudget.narrative import Figure, FigureKind, Narrative
+from govbudget.spec import FamilySpec, family
 from govbudget.tables import Disclosure, Row, Table
+from govbudget.text import Figure, FigureKind, Narrative
 
 __all__ = ["Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width"]
 
@@ -111,7 +112,7 @@ def half_width(value: Decimal) -> Decimal:
 
 @attrs.frozen
 class Published:
-    """What is checked: tables by id (``"01"`` … ``"09"``; any may be missing), the text's
+    """What is checked: tables by id (``"01"`` … ``"09"`` for 部门决算; any may be missing), the text's
     figures (``narrative``), the statements printed under tables, reader findings (lines it
     could not place), and whether the values are exact (derived) or printed."""
 
@@ -127,6 +128,13 @@ class Published:
     reader_findings: tuple[Finding, ...] = ()
     #: False when the source format cannot carry the statements under tables (cell CSV).
     has_statements: bool = True
+    #: The disclosure family the tables belong to (its spec names their cells and rules).
+    family: str = "final"
+
+    @property
+    def spec(self) -> FamilySpec:
+        """The family spec of the tables."""
+        return family(self.family)
 
     def table(self, table_id: str) -> Table | None:
         return self.tables.get(table_id)
@@ -195,15 +203,14 @@ def from_disclosure(d: Disclosure, narrative: Narrative | None = None, *, rounde
     statements = {t.id: t.statement for t in d.tables.values() if t.statement}
     exact = not rounded and all(t.unit is Unit.YUAN for t in d.tables.values())
     return Published(d.department, d.fiscal_year, d.edition, tables, narrative, statements, exact,
-                     source or f"{d.department} {d.fiscal_year}")
+                     source or f"{d.department} {d.fiscal_year}", family=d.family)
 
 
 def replace_cell(p: Published, table_id: str, row_key: str, column_key: str, value: Decimal) -> Published:
     """A copy with one cell replaced (used to test that the rules notice a changed figure)."""
     table = p.tables[table_id]
     row = table.row(row_key)
-    side = row.side if row.side in ("income", "expenditure") else ""
-    cols = table.columns_for(side)
+    cols = table.columns_of(row)
     idx = next(i for i, c in enumerate(cols) if c.key == column_key)
     values = list(row.values)
     values[idx] = value

@@ -37,7 +37,10 @@ from govbudget.classification import (
 from govbudget.errors import FormatError, GovBudgetError
 from govbudget.ledger import Ledger
 from govbudget.money import Unit, in_wide_context
-from govbudget.narrative import (
+from govbudget.published import BLANK, Finding, Location, Published, Severity, from_disclosure
+from govbudget.spec import family
+from govbudget.tables import Row, Table, derive
+from govbudget.text import (
     INCOME_LABELS,
     NATURE_LABELS,
     Figure,
@@ -45,15 +48,16 @@ from govbudget.narrative import (
     Narrative,
     Paragraph,
     Section,
+    SectionTopic,
     Sentence,
+    subsection_topic,
+    topic_of,
 )
-from govbudget.published import BLANK, Finding, Location, Published, Severity, from_disclosure
-from govbudget.tables import TABLE_CLASSES, Row, Table, derive
 
 __all__ = ["read", "read_csv", "read_json", "read_text"]
 
-_TITLES = {cls.title: cls.id for cls in TABLE_CLASSES}
-_CLASSES = {cls.id: cls for cls in TABLE_CLASSES}
+_FINAL = family("final")
+_TITLES = {t.title: t.id for t in _FINAL.tables}
 _NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
 _NUMBER = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^[-−]?\d+(?:\.\d+)?$")
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -397,10 +401,11 @@ def _read_tables(r: _Reader, regions: dict[str, list[_Line]], edition: int,
             got = _table09(r, rows, template[tid])
         else:
             got = _functional(r, tid, rows, template[tid], edition)
-        tables[tid] = _CLASSES[tid](template[tid].columns, got, unit)
-    for tid in sorted(set(_CLASSES) - set(tables)):
-        r.note("reader.table", Severity.WARNING, None, f"未找到公开{tid}表（{_CLASSES[tid].title}）；涉及该表的规则未检查。",
-               f"table {tid} ({_CLASSES[tid].title}) was not found; the rules that need it were not applied.", tid)
+        tables[tid] = Table(_FINAL.table(tid), template[tid].columns, got, unit)
+    for tid in sorted(set(_FINAL.table_ids) - set(tables)):
+        title = _FINAL.table(tid).title
+        r.note("reader.table", Severity.WARNING, None, f"未找到公开{tid}表（{title}）；涉及该表的规则未检查。",
+               f"table {tid} ({title}) was not found; the rules that need it were not applied.", tid)
     return tables, department
 
 
@@ -411,6 +416,7 @@ class _Body:
     heading: str
     text: str
     lines: tuple[int, ...]  # source line of each character of ``text``
+    topic: SectionTopic | None = None  # recognised from the heading, never from the number
 
     def line_at(self, pos: int) -> int | None:
         return self.lines[pos] if 0 <= pos < len(self.lines) else None
@@ -419,12 +425,14 @@ class _Body:
 def _sections(lines: Sequence[_Line]) -> list[_Body]:
     bodies: list[_Body] = []
     top, sub, heading = "", "", ""
+    top_topic: SectionTopic | None = None
+    topic: SectionTopic | None = None
     chars: list[str] = []
     where: list[int] = []
 
     def flush() -> None:
         if top:
-            bodies.append(_Body(top + sub, heading, "".join(chars), tuple(where)))
+            bodies.append(_Body(top + sub, heading, "".join(chars), tuple(where), topic))
 
     for ln in lines:
         c = _compact(ln.text)
@@ -435,11 +443,13 @@ def _sections(lines: Sequence[_Line]) -> list[_Body]:
         if m:
             flush()
             top, sub, heading = m.group(1), "", c
+            top_topic = topic = topic_of(c)
             chars, where = [], []
             continue
         if s and top and len(c) <= 40 and not re.search(r"\d", c):
             flush()
             sub, heading = f"（{s.group(1)}）", c
+            topic = subsection_topic(top_topic, c)
             chars, where = [], []
             continue
         chars.append(c)
@@ -509,28 +519,30 @@ def _tp_key(text: str) -> str:
 _VEHICLES = rf"(副部{_P}省级{_Q}领导干部用车|主要负责人用车|机要通信用车|应急保障车|执法执勤用车|特种专业技术用车|离退休干部用车|其他用车)"
 
 
-def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
+def _patterns(topic: SectionTopic | None, heading: str = "") -> list[tuple[str, _Handler]]:
+    # Chosen by what the section is about, whatever its number (三公 is 九 centrally, 七 in
+    # Shanghai); ``heading`` tells the 结构情况 sub-section of 一般公共预算支出.
     A = _amt
-    if top == "一":
+    if topic is SectionTopic.OVERVIEW:
         return [(rf"收、?支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
                 *_change_patterns("total", "收、?支总计")]
-    if top == "二":
+    if topic is SectionTopic.INCOME:
         return [(rf"收入合计{_NUM}万元", lambda m: [A("income.total", m.group(1))]),
                 (rf"(?<!预算)(财政拨款收入|上级补助收入|事业收入|经营收入|附属单位上缴收入|其他收入){_NUM}万元(?:[，,]占(?:本年收入合计的)?{_NUM}%?)?",
                  _income_items)]
-    if top == "三":
+    if topic is SectionTopic.EXPENDITURE:
         return [(rf"支出合计{_NUM}万元", lambda m: [A("expenditure.total", m.group(1))]),
                 (rf"(基本支出|项目支出|上缴上级支出|经营支出|对附属单位补助支出){_NUM}万元(?:[，,]占(?:本年支出合计的)?{_NUM}%?)?",
                  _nature_items)]
-    if top == "四":
+    if topic is SectionTopic.FISCAL_OVERVIEW:
         return [(rf"财政拨款收、?支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
                 *_change_patterns("fiscal", "财政拨款收、?支总计")]
-    if top == "五":
+    if topic is SectionTopic.GENERAL_PUBLIC:
         return [
             (rf"年初预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成年初预算的{_NUM}%)?",
              lambda m: [A("gpb_budget.total", m.group(1)), A("gpb_budget.actual", m.group(2)),
                         _pct("gpb_budget.rate", m.group(3))]),
-            (rf"一般公共预算财政拨款支出{_NUM}万元[，,]主要用于(?:以下方面)?[：:]?" if sub != "（二）" else
+            (rf"一般公共预算财政拨款支出{_NUM}万元[，,]主要用于(?:以下方面)?[：:]?" if "结构" not in heading else
              rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]主要用于(?:以下方面)?[：:]?)?",
              lambda m: [A("gpb_structure.total", m.group(1))]),
             (rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]占(?:本年)?支出合计的{_NUM}%)?",
@@ -543,7 +555,7 @@ def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
             (rf"([^：；。，]+?){_P}类{_Q}支出{_NUM}万元(?:[，,]占{_NUM}%?)?",
              lambda m: [("class", (m.group(1),)), A("amount", m.group(2)), _pct("share", m.group(3))]),
         ]
-    if top == "六":
+    if topic is SectionTopic.BASIC:
         return [(rf"基本支出{_NUM}万元", lambda m: [A("basic.total", m.group(1))]),
                 (rf"人员经费{_NUM}万元(?:[，,]主要包括[：:]([^。]*)。?)?",
                  lambda m: [A("basic.personnel", m.group(1)),
@@ -551,15 +563,15 @@ def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
                 (rf"公用经费{_NUM}万元(?:[，,]主要包括[：:]([^。]*)。?)?",
                  lambda m: [A("basic.public", m.group(1)),
                             *([("basic.public.items", tuple(x for x in re.split("[、,，]", m.group(2)) if x))] if m.group(2) else [])])]
-    if top == "七":
+    if topic is SectionTopic.GOVERNMENT_FUND:
         return [(r"没有政府性基金(?:预算财政拨款)?收入", lambda m: ["government_fund.none"]),
                 (rf"政府性基金预算财政拨款收入{_NUM}万元", lambda m: [A("government_fund.income", m.group(1))]),
                 (rf"(?:政府性基金预算财政拨款)?支出{_NUM}万元", lambda m: [A("government_fund.expenditure", m.group(1))]),
                 (rf"年末结转和结余{_NUM}万元", lambda m: [A("government_fund.closing", m.group(1))])]
-    if top == "八":
+    if topic is SectionTopic.STATE_CAPITAL:
         return [(r"没有国有资本经营(?:预算财政拨款)?收入", lambda m: ["state_capital.none"]),
                 (rf"国有资本经营预算财政拨款支出{_NUM}万元", lambda m: [A("state_capital.expenditure", m.group(1))])]
-    if top == "九":
+    if topic is SectionTopic.THREE_PUBLIC:
         return [
             (rf"“?三公”?经费财政拨款支出预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成预算的{_NUM}%)?",
              lambda m: [A("three_public.budget", m.group(1)), A("three_public.actual", m.group(2)),
@@ -585,13 +597,13 @@ def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
             (rf"国内来访团组{_NUM}个、来宾{_NUM}人次", lambda m: [_cnt("three_public.domestic_reception_groups", m.group(1)),
                                                          _cnt("three_public.domestic_reception_people", m.group(2))]),
         ]
-    if top == "十":
+    if topic is SectionTopic.OFFICE_OPERATING:
         return [(rf"机关运行经费支出{_NUM}万元", lambda m: [A("office.amount", m.group(1))]),
                 (rf"比\d{{4}}年度?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
                  lambda m: [_signed("office.change", m.group(1), m.group(2)), _pct("office.change_rate", m.group(4)),
                             *(["verb-mismatch"] if m.group(3) and (m.group(1) == "增加") != (m.group(3) == "增长") else [])]),
                 (r"与\d{4}年度?持平", lambda m: [Figure("office.change", Decimal(0))])]
-    if top == "十一":
+    if topic is SectionTopic.PROCUREMENT:
         return [(rf"政府采购支出总额{_NUM}万元", lambda m: [A("procurement.total", m.group(1))]),
                 (rf"政府采购货物支出{_NUM}万元", lambda m: [A("procurement.goods", m.group(1))]),
                 (rf"政府采购工程支出{_NUM}万元", lambda m: [A("procurement.works", m.group(1))]),
@@ -600,11 +612,11 @@ def _patterns(top: str, sub: str = "") -> list[tuple[str, _Handler]]:
                  lambda m: [A("procurement.to_sme", m.group(1)), _pct("procurement.to_sme.share", m.group(2))]),
                 (rf"授予小微企业合同金额{_NUM}万元(?:[，,]占授予中小企业合同金额的{_NUM}%)?",
                  lambda m: [A("procurement.to_small_micro", m.group(1)), _pct("procurement.to_small_micro.share", m.group(2))])]
-    if top == "十二":
+    if topic is SectionTopic.ASSETS:
         return [(rf"共有车辆{_NUM}辆", lambda m: [_cnt("assets.vehicles", m.group(1))]),
                 (rf"{_VEHICLES}{_NUM}辆", lambda m: [_cnt(f"assets.vehicles.{m.group(1).replace('(', '（').replace(')', '）')}", m.group(2))]),
                 (rf"100万元{_P}含{_Q}以上设备{_NUM}台", lambda m: [_cnt("assets.large_equipment", m.group(1))])]
-    if top == "十三":
+    if topic is SectionTopic.PERFORMANCE:
         return [(rf"对{_NUM}个项目支出和部门整体支出设置了绩效目标", lambda m: [_cnt("performance.projects_with_targets", m.group(1))]),
                 (rf"对{_NUM}个项目和部门整体开展了绩效自评", lambda m: [_cnt("performance.projects_self_evaluated", m.group(1))]),
                 (rf"\d{{4}}年度{_NUM}个项目进行了绩效自评", lambda m: [_cnt("performance.self_evaluated", m.group(1))]),
@@ -637,13 +649,11 @@ def _resolve_class(edition: int, name: str) -> str | None:
 
 
 def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
-    top = re.match(rf"[{_CN}]+", body.section)
     figures: list[Figure] = []
     lists: list[tuple[str, tuple[str, ...]]] = []
     flags: list[str] = []
     covered: list[tuple[int, int]] = []
-    head = top.group(0) if top else ""
-    for pattern, handler in _patterns(head, body.section[len(head):]):
+    for pattern, handler in _patterns(body.topic, body.heading):
         for m in re.finditer(pattern, body.text):
             if any(a <= m.start() < b for a, b in covered):
                 continue
@@ -670,7 +680,12 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
                         code = _resolve_class(edition, names[0])
                         prefix = f"gpb_structure.{code}" if code else None
                     else:
-                        lists.append((kind, names))
+                        if any(k == kind for k, _ in lists):  # as for figures: the first is kept
+                            r.note("reader.text", Severity.INFO, line, f"{body.section}：{kind} 重复出现，保留第一次。",
+                                   f"{body.section}: {kind} is stated twice; the first is kept.",
+                                   section=body.section)
+                        else:
+                            lists.append((kind, names))
                         continue
                     if prefix is None:
                         r.note("reader.text", Severity.WARNING, line,
@@ -699,7 +714,7 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
         seen.add(f.key)
         unique.append(f)
     sentence = Sentence(body.text, tuple(unique), tuple(lists), tuple(flags))
-    return Section(body.section, body.heading, (Paragraph((sentence,)),))
+    return Section(body.section, body.heading, (Paragraph((sentence,)),), topic=body.topic)
 
 
 def _read_narrative(r: _Reader, lines: Sequence[_Line], department: str, year: int, edition: int) -> Narrative | None:
@@ -774,7 +789,7 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
         if len(row) != len(header):
             raise FormatError(f"{source}:{n}: {len(row)} fields, expected {len(header)} (truncated file?)")
         tid = row[col["table"]].zfill(2)
-        if tid not in _CLASSES:
+        if tid not in _FINAL.table_ids:
             raise FormatError(f"{source}:{n}: table: {row[col['table']]!r} is not 01 … 09")
         field = "exact_yuan" if exact else "value_wan"
         raw = row[col[field]]
@@ -800,7 +815,7 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
             code, label, side_, line_no = meta[(tid, side, key)]
             level = {3: Level.CLASS, 5: Level.SECTION, 7: Level.ITEM}.get(len(code)) if code else None
             out.append(Row(key, label, tuple(values.get(c.key, BLANK) for c in cols), code or None, level, line_no, side_))
-        tables[tid] = _CLASSES[tid](t.columns, tuple(out), unit)
+        tables[tid] = attrs.evolve(t, rows=tuple(out), unit=unit)
     return Published("", None, edition, tables, None, {}, exact, source, has_statements=False)
 
 

@@ -16,27 +16,14 @@ import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
-from govbudget.classification import Level
 from govbudget.errors import FormatError
-from govbudget.money import Unit, display, format_amount, to_decimal
-from govbudget.tables import (
-    TABLE_CLASSES,
-    Column,
-    Disclosure,
-    Row,
-    Table,
-    Table01,
-    Table04,
-    Table06,
-    Table09,
-)
+from govbudget.money import Unit, display, format_amount
+from govbudget.tables import Disclosure, Row, Table
 
 __all__ = ["FORMATS", "disclosure_from_json", "render", "to_csv", "to_json", "to_markdown", "to_text"]
 
 FORMATS = ("text", "markdown", "csv", "json")
-JSON_SCHEMA = "govbudget/disclosure/1"
 
 
 def shown(table: Table, value: Decimal) -> Decimal:
@@ -77,69 +64,91 @@ def _grid(header: Sequence[Sequence[str]], body: Sequence[Sequence[str]], numeri
     return out
 
 
+#: The label columns every table prints before its amounts (the chrome of a printed table).
+_ITEM, _LINE, _NUMBER, _CODE, _NAME = "项目", "行次", "栏次", "科目代码", "科目名称"
+
+
 def _table_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bool]]:
-    """Header rows, body rows and numeric flags of a table, as printed."""
-    if isinstance(table, (Table01, Table04)):
-        inc_cols, exp_cols = table.columns_for("income"), table.columns_for("expenditure")
-        inc = [r for r in table.rows if r.side == "income"]
-        exp = [r for r in table.rows if r.side == "expenditure"]
-        header = [
-            ["项目", "行次", *(c.title for c in inc_cols), "项目", "行次", *(c.title for c in exp_cols)],
-            ["栏次", "", *(str(c.number) for c in inc_cols), "栏次", "", *(str(c.number) for c in exp_cols)],
-        ]
-        body = []
-        for i in range(max(len(inc), len(exp))):
-            left = inc[i] if i < len(inc) else Row("", "")
-            right = exp[i] if i < len(exp) else Row("", "")
-            body.append([
-                left.label, str(left.line or ""),
-                *(_cell(table, v) for v in (left.values or (None,) * len(inc_cols))),
-                right.label, str(right.line or ""),
-                *(_cell(table, v) for v in (right.values or (None,) * len(exp_cols))),
-            ])
-        numeric = [False, True, *([True] * len(inc_cols)), False, True, *([True] * len(exp_cols))]
-        return header, body, numeric
-    if isinstance(table, Table06):
-        panels: list[list[Row]] = [[], [], []]
-        for r in table.rows:
-            if r.key in ("personnel_total", "public_total"):
-                continue
-            if r.side == "personnel":
-                panels[0].append(r)
-            elif (r.code or "")[:3] == "302":
-                panels[1].append(r)
-            else:
-                panels[2].append(r)
-        header = [["科目代码", "科目名称", "决算数"] * 3]
-        body = []
-        for i in range(max(len(p) for p in panels)):
-            line: list[str] = []
-            for panel in panels:
-                cell_row = panel[i] if i < len(panel) else None
-                line += ([cell_row.code or "", cell_row.label, _cell(table, cell_row.values[0])]
-                         if cell_row else ["", "", ""])
-            body.append(line)
-        body.append(["人员经费合计", "", _cell(table, table.personnel), "公用经费合计", "", "", "", "",
-                     _cell(table, table.public)])
-        return header, body, [False, False, True] * 3
-    if isinstance(table, Table09):
+    """Header rows, body rows and numeric flags of a table, as printed (shape from its spec)."""
+    spec = table.spec
+    if spec.two_sided:
+        return _two_sided_grid(table)
+    if spec.panels:
+        return _panel_grid(table)
+    if spec.subjects is None:  # fixed rows only (公开09): the 栏次 header and the data row
         header = [[c.title for c in table.columns], [str(c.number) for c in table.columns]]
-        body = [[_cell(table, v) for v in table.rows[0].values]] if not table.is_empty else []
+        body = [[_cell(table, v) for v in r.values] for r in table.rows] if not table.is_empty else []
         return header, body, [True] * len(table.columns)
-    # functional tables 02, 03, 05, 07, 08
-    header = [["科目代码", "科目名称", *(c.title for c in table.columns)],
-              ["栏次", "", *(str(c.number) for c in table.columns)]]
-    rows = table.rows if not table.is_empty else table.rows[:1]
+    header = [[_CODE, _NAME, *(c.title for c in table.columns)],
+              [_NUMBER, "", *(str(c.number) for c in table.columns)]]
+    rows = table.rows if not table.is_empty else tuple(r for r in table.rows if not r.code)
     # The 合计 row prints its label in the code column, as the published tables do.
     body = [[r.code or r.label, r.label if r.code else "", *(_cell(table, v) for v in r.values)]
             for r in rows]
     return header, body, [False, False, *([True] * len(table.columns))]
 
 
+def _two_sided_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bool]]:
+    sides = table.spec.sides
+    cols = [table.columns_for(side) for side in sides]
+    by_side = [[r for r in table.rows if r.side == side] for side in sides]
+    header: list[list[str]] = [[], []]
+    numeric: list[bool] = []
+    for side_cols in cols:
+        header[0] += [_ITEM, _LINE, *(c.title for c in side_cols)]
+        header[1] += [_NUMBER, "", *(str(c.number) for c in side_cols)]
+        numeric += [False, True, *([True] * len(side_cols))]
+    body = []
+    for i in range(max(len(rows) for rows in by_side)):
+        line: list[str] = []
+        for rows, side_cols in zip(by_side, cols, strict=True):
+            row = rows[i] if i < len(rows) else Row("", "")
+            line += [row.label, str(row.line or ""),
+                     *(_cell(table, v) for v in (row.values or (None,) * len(side_cols)))]
+        body.append(line)
+    return header, body, numeric
+
+
+def _panel_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bool]]:
+    """Panels side by side, each in one or more column groups (``PanelSpec.break_before``)."""
+    spec = table.spec
+    groups: list[list[Row]] = []
+    first_group: dict[str, int] = {}
+    for panel in spec.panels:
+        first_group[panel.key] = len(groups)
+        groups.append([])
+        for r in table.rows:
+            if r.side != panel.key or not r.code:
+                continue
+            if r.code in panel.break_before and groups[-1]:
+                groups.append([])
+            groups[-1].append(r)
+    width = len(table.columns)
+    header = [[_CODE, _NAME, *(c.title for c in table.columns)] * len(groups)]
+    body = []
+    for i in range(max((len(g) for g in groups), default=0)):
+        line: list[str] = []
+        for g in groups:
+            got = g[i] if i < len(g) else None
+            line += [got.code or "", got.label, *(_cell(table, v) for v in got.values)] if got else [""] * (2 + width)
+        body.append(line)
+    # Each panel's total rows: the label under its first group, the figures under its last.
+    totals = [""] * ((2 + width) * len(groups))
+    for n, panel in enumerate(spec.panels):
+        last = (first_group[spec.panels[n + 1].key] if n + 1 < len(spec.panels) else len(groups)) - 1
+        for r in table.rows:
+            if r.side == panel.key and not r.code:
+                totals[(2 + width) * first_group[panel.key]] = r.label
+                for j, v in enumerate(r.values):
+                    totals[(2 + width) * last + 2 + j] = _cell(table, v)
+    body.append(totals)
+    return header, body, [False, False, *([True] * width)] * len(groups)
+
+
 def _heading(d: Disclosure, table: Table) -> list[str]:
     return [
         table.title,
-        f"部门：{d.department}    {d.fiscal_year} 年度    {table.label}    金额单位：万元",
+        f"部门：{d.department}    {d.fiscal_year} 年度    {table.label}    金额单位：{table.spec.unit.value}",
     ]
 
 
@@ -161,10 +170,11 @@ def _md_escape(text: str) -> str:
 
 def to_markdown(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     """The tables as Markdown, one section per table."""
-    out = [f"# {d.department} {d.fiscal_year} 年度部门决算", "", "## 第二部分 部门决算表", ""]
+    name = d.spec.name
+    out = [f"# {d.department} {d.fiscal_year} 年度{name}", "", f"## 第二部分 {name}表", ""]
     for table in tables or d.tables.values():
         header, body, numeric = _table_grid(table)
-        out += [f"### {table.label} {table.title}", "", f"部门：{d.department}　金额单位：万元", ""]
+        out += [f"### {table.label} {table.title}", "", f"部门：{d.department}　金额单位：{table.spec.unit.value}", ""]
         out.append("| " + " | ".join(_md_escape(h) for h in header[0]) + " |")
         out.append("| " + " | ".join("---:" if n else "---" for n in numeric[: len(header[0])]) + " |")
         for r in header[1:] + body:
@@ -191,8 +201,7 @@ def to_csv(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
         for r in table.rows:
             if not r.values:
                 continue
-            side = r.side if r.side in ("income", "expenditure") else ""
-            for c, v in zip(table.columns_for(side), r.values, strict=True):
+            for c, v in zip(table.columns_of(r), r.values, strict=True):
                 exact = str(v) if table.unit is Unit.YUAN else ""
                 w.writerow([table.id, table.title, r.key, r.code or "", _row_level(r), r.label,
                             r.line or "", r.side, c.key, c.title, c.number or "",
@@ -200,63 +209,22 @@ def to_csv(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     return buf.getvalue()
 
 
-def _table_json(table: Table) -> dict[str, Any]:
-    rows = []
-    for r in table.rows:
-        side = r.side if r.side in ("income", "expenditure") else ""
-        cols = table.columns_for(side) if r.values else ()  # padding rows have no cells
-        rows.append({
-            "key": r.key, "label": r.label, "code": r.code, "level": _row_level(r) or None,
-            "line": r.line, "side": r.side,
-            "cells": {c.title: f"{shown(table, v):.2f}" for c, v in zip(cols, r.values, strict=True)},
-            "exact": {c.title: str(v) for c, v in zip(cols, r.values, strict=True)},
-        })
-    return {
-        "id": table.id, "title": table.title, "label": table.label, "note": table.note,
-        "statement": table.statement, "source_unit": table.unit.value,
-        "columns": [{"key": c.key, "title": c.title, "number": c.number, "side": c.side}
-                    for c in table.columns],
-        "rows": rows,
-    }
-
-
 def to_json(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     """The disclosure as JSON (schema ``govbudget/disclosure/1``, see docs/formats.md)."""
-    data = {
-        "schema": JSON_SCHEMA, "department": d.department, "fiscal_year": d.fiscal_year,
-        "edition": d.edition, "unit": "万元",
-        "tables": [_table_json(t) for t in (tables or d.tables.values())],
-    }
+    from govbudget.convert import dumps, unstructure
+
+    if tables is None:
+        return dumps(d)
+    data = unstructure(d)
+    data["tables"] = [unstructure(t) for t in tables]
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def disclosure_from_json(text: str, *, source: str = "disclosure JSON") -> Disclosure:
     """Read back :func:`to_json` output (all nine tables) exactly, from the ``exact`` values."""
-    try:
-        data = json.loads(text)
-        if data.get("schema") != JSON_SCHEMA:
-            raise FormatError(f"{source}: schema {data.get('schema')!r}, expected {JSON_SCHEMA!r}")
-        by_id = {t["id"]: t for t in data["tables"]}
-        tables: dict[str, Table] = {}
-        for cls in TABLE_CLASSES:
-            t = by_id.get(cls.id)
-            if t is None:
-                raise FormatError(f"{source}: table {cls.id} missing")
-            columns = tuple(Column(c["key"], c["title"], c["number"], c["side"]) for c in t["columns"])
-            rows = []
-            for i, r in enumerate(t["rows"]):
-                where = f"{source}: table {cls.id} row {i} ({r.get('key')})"
-                values = tuple(to_decimal(v, where=where) for v in r["exact"].values())
-                rows.append(Row(r["key"], r["label"], values, r["code"],
-                                Level(r["level"]) if r["level"] else None, r["line"], r["side"]))
-            tables[f"t{cls.id}"] = cls(columns, tuple(rows), Unit(t["source_unit"]))
-        return Disclosure(data["department"], data["fiscal_year"], data["edition"], **tables)  # type: ignore[arg-type]
-    except FormatError:
-        raise
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{source}: line {exc.lineno}: {exc.msg}") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise FormatError(f"{source}: wrong schema ({type(exc).__name__}: {exc})") from None
+    from govbudget.convert import loads
+
+    return loads(text, Disclosure, source=source)
 
 
 def render(d: Disclosure, fmt: str = "text", table_ids: Sequence[str] | None = None) -> str:

@@ -1,6 +1,12 @@
-"""The consistency rules (勾稽关系) of a 部门决算公开, as named, first-class objects.
+"""The consistency rules (勾稽关系) of a disclosure family, as named, first-class objects.
 
-Each :class:`Rule` has a stable id (``t05.row-natures``), a severity, a title in Chinese and
+The rules that follow from the family spec (:mod:`govbudget.spec`) are generated from it
+(:func:`generated_rules`): each declared column or row sum, 类 = Σ 款 = Σ 项, both sides of
+a 总表 and the totals across tables.  The others (part ≤ whole, statements, the text against
+the tables) are written by hand and name their cells through the spec.
+
+Each :class:`Rule` has a stable id namespaced by family (``final.t05.row-natures``), a
+severity, a title in Chinese and
 English, the equation over named cells, and one function that lists the concrete relations
 the rule asserts on a :class:`~govbudget.published.Published` disclosure.  The same
 definitions check a derived disclosure (exactly: every identity holds to the 元) and a
@@ -21,10 +27,12 @@ intervals of its figures allow it:
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -32,9 +40,9 @@ from typing import Any
 import attrs
 
 from govbudget.classification import Scheme, catalog
+from govbudget.errors import FormatError
 from govbudget.ledger import Ledger
 from govbudget.money import in_wide_context, round_half_up
-from govbudget.narrative import INCOME_LABELS, NATURE_LABELS, THREE_PUBLIC_ITEMS, Narrative
 from govbudget.published import (
     Finding,
     Location,
@@ -44,7 +52,21 @@ from govbudget.published import (
     from_disclosure,
     is_blank,
 )
-from govbudget.tables import Disclosure, derive
+from govbudget.spec import (
+    SUBJECTS,
+    CellRef,
+    ColumnSpec,
+    FamilySpec,
+    Identity,
+    RowSpec,
+    SubjectLink,
+    SubjectRows,
+    TableSpec,
+    family,
+    terms,
+)
+from govbudget.tables import Disclosure, Table, derive
+from govbudget.text import INCOME_LABELS, NATURE_LABELS, THREE_PUBLIC_ITEMS, Narrative, SectionTopic
 
 __all__ = [
     "RULES",
@@ -57,8 +79,12 @@ __all__ = [
     "Sum",
     "check",
     "evaluate",
+    "family_rules",
+    "generated_rules",
     "relations_of",
+    "reports_from_json",
     "rule",
+    "to_json",
 ]
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -320,197 +346,214 @@ def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
     return out
 
 
-# -- helpers for the table rules ---------------------------------------------------------------------
+# -- rules generated from the family spec -------------------------------------------------------------
+def _at(p: Published, ref: CellRef) -> Quantity | None:
+    """The quantity of a cell named through the spec (``None`` when its table is missing)."""
+    return p.cell(ref.table, ref.row, ref.column)
+
+
+def _cell(table_id: str, row: str, column: str) -> CellRef:
+    """A 部门决算 cell named through the spec (checked to exist)."""
+    return family("final").cell(table_id, row, column)
+
+
 def _cells(p: Published, tid: str, row: str, *cols: str) -> list[Quantity] | None:
     got = [p.cell(tid, row, c) for c in cols]
     return None if any(q is None for q in got) else got  # type: ignore[return-value]
 
 
-def _row_sum(tid: str, total: str, parts: Sequence[str], side: str = "") -> Callable[[Published], Iterator[Relation]]:
-    """Every row (of one side): ``total`` column = Σ ``parts`` columns."""
+def _top_rows(t: TableSpec, table: Table, side: str) -> list[str]:
+    """Keys of the top-level subject rows of one side (or panel) of a printed table."""
+    if t.subjects is None:
+        return []
+    top = t.subjects.levels[0]
+    return [r.key for r in table.rows if r.code and r.level is top and r.side == side]
+
+
+def _column_sums(t: TableSpec, columns: Sequence[ColumnSpec]) -> Callable[[Published], Iterator[Relation]]:
+    """Every row with values: each column = Σ its declared ``sum_of`` columns."""
 
     def relations(p: Published) -> Iterator[Relation]:
-        table = p.table(tid)
+        table = p.table(t.id)
         if table is None:
             return
-        keys = [r.key for r in table.rows if r.values and (not side or r.side == side)]
-        for key in keys:
-            q = _cells(p, tid, key, total, *parts)
-            if q:
-                yield Sum(q[0], tuple((1, x) for x in q[1:]))
+        for col in columns:
+            for r in table.rows:
+                if not r.values or (col.side and r.side != col.side):
+                    continue
+                q = _cells(p, t.id, r.key, col.key, *(k for _, k in terms(col.sum_of)))
+                if q:
+                    yield Sum(q[0], tuple((sign, x) for (sign, _), x in zip(terms(col.sum_of), q[1:], strict=True)),
+                              f"{t.label} {r.key}[{col.title}] = {' + '.join(k for _, k in terms(col.sum_of))}")
     return relations
 
 
-def _equal(*pairs: tuple[tuple[str, str, str], tuple[str, str, str]]) -> Callable[[Published], Iterator[Relation]]:
+def _row_sums(t: TableSpec, rows: Sequence[RowSpec]) -> Callable[[Published], Iterator[Relation]]:
+    """Each row declared a sum = Σ its ``sum_of`` rows (:data:`SUBJECTS`: the side's top
+    subject rows), in every column of its side."""
+
     def relations(p: Published) -> Iterator[Relation]:
-        for a, b in pairs:
-            qa, qb = p.cell(*a), p.cell(*b)
-            if qa is not None and qb is not None:
-                yield Sum(qa, ((1, qb),))
+        table = p.table(t.id)
+        if table is None:
+            return
+        for row in rows:
+            if table.get_row(row.key) is None:
+                continue  # not read: nothing to check it against
+            parts = [(sign, k) for sign, key in terms(row.sum_of)
+                     for k in (_top_rows(t, table, row.side) if key == SUBJECTS else (key,))]
+            for col in t.columns_for(row.side):
+                total = p.cell(t.id, row.key, col.key)
+                qs = [(sign, p.cell(t.id, k, col.key)) for sign, k in parts]
+                if total is not None and all(q is not None for _, q in qs):
+                    yield Sum(total, tuple((s, q) for s, q in qs if q is not None),
+                              f"{t.label} {row.label}[{col.title}] = Σ {', '.join(k for _, k in parts)}")
     return relations
 
 
-def _sum_of(total: tuple[str, str, str], *terms: tuple[int, tuple[str, str, str]]) -> Callable[[Published], Iterator[Relation]]:
-    def relations(p: Published) -> Iterator[Relation]:
-        qt = p.cell(*total)
-        qs = [(s, p.cell(*t)) for s, t in terms]
-        if qt is not None and all(q is not None for _, q in qs):
-            yield Sum(qt, tuple((s, q) for s, q in qs if q is not None))
-    return relations
-
-
-def _class_codes(p: Published, tid: str, side: str = "expenditure") -> list[str]:
-    table = p.table(tid)
-    return [r.key for r in table.rows if r.code and len(r.code) == 3 and r.side == side] if table else []
-
-
-def _hierarchy(tid: str) -> Callable[[Published], Iterator[Relation]]:
-    """类 = Σ 款, 款 = Σ 项, 合计 = Σ 类, in every column of a functional table."""
+def _subject_hierarchy(t: TableSpec) -> Callable[[Published], Iterator[Relation]]:
+    """Each subject row of a parent level = Σ its children (类 = Σ 款, 款 = Σ 项), every column."""
+    assert t.subjects is not None
+    levels = t.subjects.levels
 
     def relations(p: Published) -> Iterator[Relation]:
-        table = p.table(tid)
+        table = p.table(t.id)
         if table is None:
             return
         codes = [r.code for r in table.rows if r.code]
-        for col in table.columns:
-            parents: list[tuple[str, list[str]]] = [("total", [c for c in codes if len(c) == 3])]
-            for c in codes:
-                if len(c) < 7:
-                    parents.append((c, [k for k in codes if len(k) == len(c) + 2 and k.startswith(c)]))
-            for parent, kids in parents:
-                total = p.cell(tid, parent, col.key)
-                if total is None or table.get_row(parent) is None:
-                    continue
-                terms = tuple((1, q) for k in kids if (q := p.cell(tid, k, col.key)) is not None)
-                yield Sum(total, terms, f"公开{tid}表 {parent}[{col.title}] = Σ 下级科目")
+        for col in t.columns_for(""):
+            for parent, child in itertools.pairwise(levels):
+                for c in codes:
+                    if len(c) != parent.digits:
+                        continue
+                    total = p.cell(t.id, c, col.key)
+                    assert total is not None
+                    kids = tuple((1, q) for k in codes if len(k) == child.digits and k.startswith(c)
+                                 and (q := p.cell(t.id, k, col.key)) is not None)
+                    yield Sum(total, kids, f"{t.label} {c}[{col.title}] = Σ 下级科目")
     return relations
 
 
-def _t01_grand(side: str) -> Callable[[Published], Iterator[Relation]]:
-    if side == "income":
-        return _sum_of(("01", "income_grand_total", "amount"), (1, ("01", "income_total", "amount")),
-                       (1, ("01", "use_of_non_fiscal_balance", "amount")), (1, ("01", "opening_balance", "amount")))
-    return _sum_of(("01", "expenditure_grand_total", "amount"), (1, ("01", "expenditure_total", "amount")),
-                   (1, ("01", "balance_distribution", "amount")), (1, ("01", "closing_balance", "amount")))
+def _identities(identities: Sequence[Identity], links: Sequence[SubjectLink]) -> Callable[[Published], Iterator[Relation]]:
+    """Declared identities between cells, and subject-by-subject links between tables."""
 
-
-def _classes_total(tid: str, cols: Sequence[str]) -> Callable[[Published], Iterator[Relation]]:
     def relations(p: Published) -> Iterator[Relation]:
-        for col in cols:
-            total = p.cell(tid, "expenditure_total", col)
-            if total is None:
-                return
-            terms = tuple((1, q) for c in _class_codes(p, tid) if (q := p.cell(tid, c, col)) is not None)
-            yield Sum(total, terms, f"公开{tid}表 本年支出合计[{col}] = Σ 类")
+        for i in identities:
+            left, right = _at(p, i.left), [(ref.sign, _at(p, ref)) for ref in i.right]
+            if left is not None and all(q is not None for _, q in right):
+                yield Sum(left, tuple((s, q) for s, q in right if q is not None), i.title)
+        for link in links:
+            a, b = p.table(link.left_table), p.table(link.right_table)
+            if a is None or b is None:
+                continue
+            codes = {r.code for t in (a, b) for r in t.rows if r.code and r.level is link.level}
+            for c in sorted(codes):
+                qa, qb = p.cell(link.left_table, c, link.left_column), p.cell(link.right_table, c, link.right_column)
+                assert qa is not None and qb is not None
+                yield Sum(qa, ((1, qb),), f"公开{link.left_table}表 {c} = 公开{link.right_table}表 {c}")
     return relations
 
 
-_INCOME_KEYS = ("general_public_budget", "government_fund", "state_capital", "superior_subsidy", "business",
-                "operating", "affiliates", "other")
-_FUNDS = ("general_public_budget", "government_fund", "state_capital")
+def _signed(parts: Iterable[tuple[int, str]]) -> str:
+    """``a + b − c`` from signed names."""
+    text = "".join(f" {'−' if sign < 0 else '+'} {name}" for sign, name in parts)
+    return text[3:] if text.startswith(" + ") else text.lstrip()
 
 
-def _t04_grand(p: Published) -> Iterator[Relation]:
-    for col in ("total", *_FUNDS):
-        q = _cells(p, "04", "expenditure_grand_total", col)
-        a = p.cell("04", "expenditure_total", col)
-        b = p.cell("04", "closing_fiscal", col)
-        if q and a is not None and b is not None:
-            yield Sum(q[0], ((1, a), (1, b)), f"公开04表 总计[{col}] = 本年支出合计 + 年末财政拨款结转和结余")
+def _sum_text(keys: tuple[str, ...], name: Callable[[str], str]) -> str:
+    return _signed((sign, "Σ 类" if k == SUBJECTS else name(k)) for sign, k in terms(keys))
 
 
-def _t04_fund_balance(p: Published) -> Iterator[Relation]:
-    for fund in _FUNDS:
-        closing = p.cell("04", "closing_fiscal", fund)
-        opening = p.cell("04", f"opening_{fund}", "amount")
-        income = p.cell("04", fund, "amount")
-        spent = p.cell("04", "expenditure_total", fund)
-        if None not in (closing, opening, income, spent):
-            assert closing and opening and income and spent
-            yield Sum(closing, ((1, opening), (1, income), (-1, spent)),
-                      f"公开04表 {fund}: 年末 = 年初 + 本年收入 − 本年支出")
+def _identity_text(i: Identity) -> str:
+    return f"{i.left} = {_signed((r.sign, str(attrs.evolve(r, sign=1))) for r in i.right)}"
 
 
-def _t06_class_sum(p: Published) -> Iterator[Relation]:
-    table = p.table("06")
-    if table is None:
-        return
-    codes = [r.code for r in table.rows if r.code]
-    for c in codes:
-        if len(c) == 3:
-            total = p.cell("06", c, "amount")
-            assert total is not None
-            terms = tuple((1, q) for k in codes if len(k) == 5 and k.startswith(c) and (q := p.cell("06", k, "amount")))
-            yield Sum(total, terms, f"公开06表 {c} = Σ 款")
+def _refs(declarations: Iterable[ColumnSpec | RowSpec | SubjectRows | Identity | SubjectLink]) -> str:
+    """The reference ids (``I01`` …) of the declarations a rule comes from."""
+    return ", ".join(dict.fromkeys(d.ref for d in declarations if d.ref))
 
 
-def _t06_panel(panel: str) -> Callable[[Published], Iterator[Relation]]:
-    def relations(p: Published) -> Iterator[Relation]:
-        table = p.table("06")
-        if table is None:
-            return
-        total = p.cell("06", f"{panel}_total", "amount")
-        assert total is not None
-        terms = tuple((1, q) for r in table.rows if r.code and len(r.code) == 3 and r.side == panel
-                      and (q := p.cell("06", r.key, "amount")) is not None)
-        yield Sum(total, terms, f"公开06表 {'人员经费合计' if panel == 'personnel' else '公用经费合计'} = Σ 类")
-    return relations
+def generated_rules(fam: FamilySpec) -> tuple[Rule, ...]:
+    """The rules that follow from a family spec: row sums from the column declarations, the
+    fixed rows' sums, 类 = Σ 款 = Σ 项, both sides of a 总表 and the cross-table identities.
+    Ids are ``<family>.t<table>.<rule>`` and ``<family>.<identity>``."""
+    out: list[Rule] = []
+    for t in fam.tables:
+        prefix = f"{fam.id}.t{t.id}"
+
+        def col_title(k: str, t: TableSpec = t) -> str:
+            return t.column(k).title
+
+        def row_title(k: str, t: TableSpec = t) -> str:
+            return t.row(k).label
+
+        by_rule: dict[str, list[ColumnSpec]] = defaultdict(list)
+        for c in t.columns:
+            if c.sum_of:
+                by_rule[c.rule or f"row-{c.key.replace('_', '-')}"].append(c)
+        for name, cols in by_rule.items():
+            eq = "; ".join(f"{t.id}[r].{c.title} = {_sum_text(c.sum_of, col_title)}" for c in cols)
+            out.append(Rule(f"{prefix}.{name}", "in-table sum", ERROR, f"{t.label} 每行 {eq.replace(f'{t.id}[r].', '')}",
+                            f"Table {t.id}: in every row, " + "; ".join(
+                                f"{c.key} = {_sum_text(c.sum_of, str)}" for c in cols),
+                            eq, _column_sums(t, cols), _refs(cols)))
+        rows_by_rule: dict[str, list[RowSpec]] = defaultdict(list)
+        for r in t.rows:
+            if r.sum_of:
+                rows_by_rule[r.rule or r.key.replace("_", "-")].append(r)
+        hierarchy = t.subjects.rule if t.subjects is not None and len(t.subjects.levels) > 1 else None
+        for name, rows in rows_by_rule.items():
+            if name == hierarchy:
+                continue
+            eq = "; ".join(f"{t.id}.{r.label} = {_sum_text(r.sum_of, row_title)}" for r in rows)
+            out.append(Rule(f"{prefix}.{name}", "in-table sum", ERROR, f"{t.label} {eq.replace(f'{t.id}.', '')}",
+                            f"Table {t.id}: " + "; ".join(f"{r.key} = {_sum_text(r.sum_of, str)}" for r in rows)
+                            + " (in every column of its side)", eq, _row_sums(t, rows), _refs(rows)))
+        if hierarchy is not None:
+            assert t.subjects is not None
+            rows = rows_by_rule.get(hierarchy, [])
+            names = [lv.value for lv in t.subjects.levels]
+            eq = ", ".join(f"{t.id}[{a}] = Σ {t.id}[{b}]" for a, b in itertools.pairwise(names))
+            eq += "".join(f", {t.id}[{r.label}] = Σ {t.id}[{names[0]}]" for r in rows)
+            hier, sums = _subject_hierarchy(t), _row_sums(t, rows)
+
+            def both(p: Published, h: Callable[[Published], Iterator[Relation]] = hier,
+                     s: Callable[[Published], Iterator[Relation]] = sums) -> Iterator[Relation]:
+                yield from s(p)
+                yield from h(p)
+            out.append(Rule(f"{prefix}.{hierarchy}", "in-table sum", ERROR,
+                            f"{t.label} " + " = Σ ".join(names) + "".join(f", {r.label} = Σ {names[0]}" for r in rows)
+                            + "（每一栏）",
+                            f"Table {t.id}: " + " = Σ ".join(names) + (" and the total" if rows else "")
+                            + " in every column", eq,
+                            both, _refs([t.subjects, *rows])))
+        by_id: dict[str, list[Identity]] = defaultdict(list)
+        for i in t.identities:
+            by_id[i.id].append(i)
+        for name, group in by_id.items():
+            out.append(Rule(f"{prefix}.{name}", "balance", ERROR, group[0].title, f"Table {t.id}: {name}",
+                            "; ".join(_identity_text(i) for i in group),
+                            _identities(group, ()), _refs(group)))
+    ids = list(dict.fromkeys([*(i.id for i in fam.identities), *(link.id for link in fam.links)]))
+    for name in ids:
+        group = [i for i in fam.identities if i.id == name]
+        links = [link for link in fam.links if link.id == name]
+        title = (group or links)[0].title
+        eq = "; ".join([*(_identity_text(i) for i in group),
+                        *(f"{lk.left_table}[{lk.level.value}].{lk.left_column} = "
+                          f"{lk.right_table}[{lk.level.value}].{lk.right_column}" for lk in links)])
+        out.append(Rule(f"{fam.id}.{name}", "cross-table", ERROR, title, f"Across tables: {name}", eq,
+                        _identities(group, links), _refs([*group, *links])))
+    return tuple(out)
 
 
-def _t07_rows(p: Published) -> Iterator[Relation]:
-    table = p.table("07")
-    if table is None:
-        return
-    for r in table.rows:
-        q = _cells(p, "07", r.key, "closing", "opening", "income", "expenditure", "basic", "project")
-        if q:
-            yield Sum(q[0], ((1, q[1]), (1, q[2]), (-1, q[3])), f"公开07表 {r.key}: 年末 = 年初 + 收入 − 支出")
-            yield Sum(q[3], ((1, q[4]), (1, q[5])), f"公开07表 {r.key}: 本年支出 = 基本 + 项目")
-
-
-def _t09_totals(p: Published) -> Iterator[Relation]:
-    for side in ("budget", "actual"):
-        q = _cells(p, "09", "three_public", *(f"{side}_{k}" for k in
-                   ("total", "abroad", "vehicles", "reception", "vehicle_purchase", "vehicle_operation")))
-        if q:
-            yield Sum(q[0], ((1, q[1]), (1, q[2]), (1, q[3])), f"公开09表 {side}: 合计 = 出国 + 车辆 + 接待")
-            yield Sum(q[2], ((1, q[4]), (1, q[5])), f"公开09表 {side}: 车辆小计 = 购置 + 运行维护")
-
-
-def _x_t01_t02_sources(p: Published) -> Iterator[Relation]:
-    fiscal = p.cell("02", "total", "fiscal")
-    parts = [p.cell("01", k, "amount") for k in _FUNDS]
-    if fiscal is not None and all(parts):
-        yield Sum(fiscal, tuple((1, q) for q in parts if q), "公开02表 财政拨款收入 = 公开01表 三项财政拨款收入")
-    yield from _equal(*((("01", k, "amount"), ("02", "total", k)) for k in _INCOME_KEYS[3:]))(p)
-
-
-def _x_t01_t03(p: Published) -> Iterator[Relation]:
-    yield from _equal((("01", "expenditure_total", "amount"), ("03", "total", "total")))(p)
-    if p.has("01", "03"):
-        codes = set(_class_codes(p, "01"))
-        t03 = p.table("03")
-        assert t03 is not None
-        codes |= {r.code for r in t03.rows if r.code and len(r.code) == 3}
-        for c in sorted(codes):
-            a, b = p.cell("01", c, "amount"), p.cell("03", c, "total")
-            assert a is not None and b is not None
-            yield Sum(a, ((1, b),), f"公开01表 {c} = 公开03表 {c} 本年支出合计")
-
-
-def _x_t04_t05(p: Published) -> Iterator[Relation]:
-    yield from _equal((("04", "expenditure_total", "general_public_budget"), ("05", "total", "total")))(p)
-    if p.has("04", "05"):
-        t05 = p.table("05")
-        assert t05 is not None
-        codes = set(_class_codes(p, "04")) | {r.code for r in t05.rows if r.code and len(r.code) == 3}
-        for c in sorted(codes):
-            a, b = p.cell("04", c, "general_public_budget"), p.cell("05", c, "total")
-            assert a is not None and b is not None
-            yield Sum(a, ((1, b),), f"公开04表 {c} 一般公共预算 = 公开05表 {c} 小计")
-
-
+# -- hand-written table rules (cells named through the spec) ----------------------------------------
 def _x_within_t03(tid: str, pairs: Sequence[tuple[str, str]], level3_only: bool) -> Callable[[Published], Iterator[Relation]]:
+    """Each subject row of ``tid`` ≤ the same subject of 公开03, column by column (columns
+    checked against the spec when the rule is made)."""
+    for mine, theirs in pairs:
+        family("final").table(tid).column(mine)
+        family("final").table("03").column(theirs)
+
     def relations(p: Published) -> Iterator[Relation]:
         table = p.table(tid)
         if table is None or not p.has("03"):
@@ -526,9 +569,9 @@ def _x_within_t03(tid: str, pairs: Sequence[tuple[str, str]], level3_only: bool)
 
 
 def _x_t04_within_t01(p: Published) -> Iterator[Relation]:
-    for mine, theirs in ((("04", "opening_fiscal", "amount"), ("01", "opening_balance", "amount")),
-                         (("04", "closing_fiscal", "total"), ("01", "closing_balance", "amount"))):
-        a, b = p.cell(*mine), p.cell(*theirs)
+    for mine, theirs in ((_cell("04", "opening_fiscal", "amount"), _cell("01", "opening_balance", "amount")),
+                         (_cell("04", "closing_fiscal", "total"), _cell("01", "closing_balance", "amount"))):
+        a, b = _at(p, mine), _at(p, theirs)
         if a is not None and b is not None:
             yield AtMost(a, b)
 
@@ -536,15 +579,16 @@ def _x_t04_within_t01(p: Published) -> Iterator[Relation]:
 def _x_t06_within_t09(p: Published) -> Iterator[Relation]:
     for code, col in (("30212", "actual_abroad"), ("30217", "actual_reception"),
                       ("30231", "actual_vehicle_operation"), ("31013", "actual_vehicle_purchase")):
-        a, b = p.cell("06", code, "amount"), p.cell("09", "three_public", col)
+        part, whole = _cell("06", code, "amount"), _cell("09", "three_public", col)
+        a, b = _at(p, part), _at(p, whole)
         if a is not None and b is not None:
-            yield AtMost(a, b, f"公开06表 {code} ≤ 公开09表 {col}（基本支出是“三公”的一部分）")
+            yield AtMost(a, b, f"{part} ≤ {whole}（基本支出是“三公”的一部分）")
 
 
 def _empty_statements(p: Published) -> Iterator[Relation]:
-    for tid in ("07", "08", "09"):
-        table = p.table(tid)
-        if table is None:
+    for spec in p.spec.tables:
+        tid, table = spec.id, p.table(spec.id)
+        if table is None or spec.empty_statement is None:
             continue
         stated = p.statements.get(tid)
         if stated and not table.is_empty:
@@ -560,50 +604,50 @@ def _empty_statements(p: Published) -> Iterator[Relation]:
 
 
 # -- text rules -----------------------------------------------------------------------------------------
-def _text_table_map(p: Published) -> Iterator[tuple[str, tuple[str, str, str]]]:
+def _text_table_map(p: Published) -> Iterator[tuple[str, CellRef]]:
     """Text figure key → the table cell it paraphrases."""
-    yield "total.amount", ("01", "income_grand_total", "amount")
-    yield "income.total", ("01", "income_total", "amount")
+    yield "total.amount", _cell("01", "income_grand_total", "amount")
+    yield "income.total", _cell("01", "income_total", "amount")
     for k, _ in INCOME_LABELS:
-        yield f"income.{k}.amount", ("02", "total", k)
-    yield "expenditure.total", ("01", "expenditure_total", "amount")
+        yield f"income.{k}.amount", _cell("02", "total", k)
+    yield "expenditure.total", _cell("01", "expenditure_total", "amount")
     for k, _ in NATURE_LABELS:
-        yield f"expenditure.{k}.amount", ("03", "total", k)
-    yield "fiscal.total", ("04", "income_grand_total", "amount")
+        yield f"expenditure.{k}.amount", _cell("03", "total", k)
+    yield "fiscal.total", _cell("04", "income_grand_total", "amount")
     for key in ("gpb.total", "gpb_structure.total", "gpb_budget.actual"):
-        yield key, ("05", "total", "total")
-    yield "basic.total", ("05", "total", "basic")
-    yield "basic.personnel", ("06", "personnel_total", "amount")
-    yield "basic.public", ("06", "public_total", "amount")
+        yield key, _cell("05", "total", "total")
+    yield "basic.total", _cell("05", "total", "basic")
+    yield "basic.personnel", _cell("06", "personnel_total", "amount")
+    yield "basic.public", _cell("06", "public_total", "amount")
     for k in ("income", "expenditure", "closing"):
-        yield f"government_fund.{k}", ("07", "total", k)
-    yield "state_capital.expenditure", ("08", "total", "total")
-    yield "three_public.budget", ("09", "three_public", "budget_total")
-    yield "three_public.actual", ("09", "three_public", "actual_total")
+        yield f"government_fund.{k}", _cell("07", "total", k)
+    yield "state_capital.expenditure", _cell("08", "total", "total")
+    yield "three_public.budget", _cell("09", "three_public", "budget_total")
+    yield "three_public.actual", _cell("09", "three_public", "actual_total")
     for k, _ in THREE_PUBLIC_ITEMS:
-        yield f"three_public.{k}.actual", ("09", "three_public", f"actual_{k}")
-        yield f"three_public.detail.{k}.actual", ("09", "three_public", f"actual_{k}")
-        yield f"three_public.detail.{k}.budget", ("09", "three_public", f"budget_{k}")
-    yield "three_public.vehicle_purchase", ("09", "three_public", "actual_vehicle_purchase")
-    yield "three_public.vehicle_operation", ("09", "three_public", "actual_vehicle_operation")
+        yield f"three_public.{k}.actual", _cell("09", "three_public", f"actual_{k}")
+        yield f"three_public.detail.{k}.actual", _cell("09", "three_public", f"actual_{k}")
+        yield f"three_public.detail.{k}.budget", _cell("09", "three_public", f"budget_{k}")
+    yield "three_public.vehicle_purchase", _cell("09", "three_public", "actual_vehicle_purchase")
+    yield "three_public.vehicle_operation", _cell("09", "three_public", "actual_vehicle_operation")
     if p.narrative is not None:
         for key in p.narrative.figures:
             parts = key.split(".")
             if parts[0] == "gpb_structure" and len(parts) == 3 and parts[2] == "amount":
-                yield key, ("05", parts[1], "total")
+                yield key, attrs.evolve(_cell("05", "total", "total"), row=parts[1])
             if parts[0] == "gpb_budget" and len(parts) == 3 and parts[2] == "actual":
-                yield key, ("05", parts[1], "total")
+                yield key, attrs.evolve(_cell("05", "total", "total"), row=parts[1])
 
 
 def _text_table_figures(p: Published) -> Iterator[Relation]:
     for key, cell in _text_table_map(p):
-        f, c = p.figure(key), p.cell(*cell)
+        f, c = p.figure(key), _at(p, cell)
         if f is not None and c is not None:
             yield Sum(f, ((1, c),), f"情况说明 {key} = {c.name}")
 
 
-def _fig_or_cell(p: Published, key: str, cell: tuple[str, str, str] | None) -> Quantity | None:
-    return p.figure(key) or (p.cell(*cell) if cell else None)
+def _fig_or_cell(p: Published, key: str, cell: CellRef | None) -> Quantity | None:
+    return p.figure(key) or (_at(p, cell) if cell else None)
 
 
 def _label_of(p: Published, key: str) -> str:
@@ -617,10 +661,10 @@ def _label_of(p: Published, key: str) -> str:
 def _shares(p: Published) -> Iterator[Relation]:
     if p.narrative is None:
         return
-    groups: list[tuple[str, list[str], str, tuple[str, str, str] | None]] = [
-        ("income", [k for k, _ in INCOME_LABELS], "income.total", ("01", "income_total", "amount")),
-        ("expenditure", [k for k, _ in NATURE_LABELS], "expenditure.total", ("01", "expenditure_total", "amount")),
-        ("three_public", [k for k, _ in THREE_PUBLIC_ITEMS], "three_public.actual", ("09", "three_public", "actual_total")),
+    groups: list[tuple[str, list[str], str, CellRef | None]] = [
+        ("income", [k for k, _ in INCOME_LABELS], "income.total", _cell("01", "income_total", "amount")),
+        ("expenditure", [k for k, _ in NATURE_LABELS], "expenditure.total", _cell("01", "expenditure_total", "amount")),
+        ("three_public", [k for k, _ in THREE_PUBLIC_ITEMS], "three_public.actual", _cell("09", "three_public", "actual_total")),
     ]
     for prefix, keys, whole_key, whole_cell in groups:
         whole = _fig_or_cell(p, whole_key, whole_cell)
@@ -629,7 +673,7 @@ def _shares(p: Published) -> Iterator[Relation]:
             part = p.figure(f"{prefix}.{k}.amount") or p.figure(f"{prefix}.{k}.actual")
             if stated is not None and part is not None and whole is not None:
                 yield Ratio(stated, part, whole, f"{prefix}.{k}.share", prefix)
-    whole = _fig_or_cell(p, "gpb_structure.total", ("05", "total", "total"))
+    whole = _fig_or_cell(p, "gpb_structure.total", _cell("05", "total", "total"))
     for key in p.narrative.figures:
         parts = key.split(".")
         if parts[0] == "gpb_structure" and len(parts) == 3 and parts[2] == "share":
@@ -643,7 +687,7 @@ def _shares(p: Published) -> Iterator[Relation]:
     ):
         stated = p.figure(share)
         part = p.figure(part_key)
-        whole_q = p.figure(whole_key) or (p.cell("01", "expenditure_total", "amount") if whole_key == "expenditure.total" else None)
+        whole_q = p.figure(whole_key) or (_at(p, _cell("01", "expenditure_total", "amount")) if whole_key == "expenditure.total" else None)
         if stated is not None and part is not None and whole_q is not None:
             yield Ratio(stated, part, whole_q, share)
 
@@ -665,7 +709,7 @@ def _completion(p: Published) -> Iterator[Relation]:
             yield Ratio(stated, a, b, rate)
     for k, _ in THREE_PUBLIC_ITEMS:  # the summary sentence gives no item budget: take it from 公开09表
         stated, a = p.figure(f"three_public.{k}.rate"), p.figure(f"three_public.{k}.actual")
-        b = p.figure(f"three_public.detail.{k}.budget") or p.cell("09", "three_public", f"budget_{k}")
+        b = p.figure(f"three_public.detail.{k}.budget") or _at(p, _cell("09", "three_public", f"budget_{k}"))
         if stated is not None and a is not None and b is not None:
             yield Ratio(stated, a, b, f"three_public.{k}.rate")
 
@@ -721,14 +765,21 @@ def _budget_total(p: Published) -> Iterator[Relation]:
     yield _note(ERROR, total.location, zh, en, str(total.value), f"{s} ± {envelope}")
 
 
+def _section_id(n: Narrative, topic: SectionTopic) -> str | None:
+    """The number of the section about ``topic`` as the text prints it (七 or 九 for 三公)."""
+    found = n.section_about(topic)
+    return found.id if found is not None else None
+
+
 def _budget_items(p: Published) -> Iterator[Relation]:
     t05 = p.table("05")
     if p.narrative is None or t05 is None or p.figure("gpb_budget.total") is None:
         return
+    section = p.narrative.section_of("gpb_budget.total")  # 具体情况, whatever its number
     for r in t05.rows:
         if r.code and len(r.code) == 7 and any(r.values):
             described = p.figure(f"gpb_budget.{r.code}.actual") is not None
-            yield _note(WARNING, Location(section="五（三）", key=f"gpb_budget.{r.code}"),
+            yield _note(WARNING, Location(section=section, key=f"gpb_budget.{r.code}"),
                        f"公开05表的项 {r.code} {r.label} {'已' if described else '未'}在“具体情况”中说明。",
                        f"项 {r.code} {r.label} of table 05 is {'' if described else 'not '}described under 具体情况.",
                        holds=described)
@@ -748,7 +799,7 @@ def _basic_names(p: Published) -> Iterator[Relation]:
                    and any(v != 0 or (not p.exact and not is_blank(v)) for v in r.values)}
         named_zero = sorted(stated - nonzero)
         missing = sorted(nonzero - stated)
-        yield _note(WARNING, Location(section="六", key=key),
+        yield _note(WARNING, Location(section=_section_id(p.narrative, SectionTopic.BASIC), key=key),
                    f"“主要包括”所列款与公开06表不符：多列 {('、'.join(named_zero)) or '无'}；漏列 {('、'.join(missing)) or '无'}。"
                    if named_zero or missing else f"“主要包括”所列 {len(stated)} 个款即公开06表的非零款。",
                    f"The 款 named as 主要包括 do not match table 06: named but zero {named_zero or 'none'}; "
@@ -775,7 +826,7 @@ def _text_sums(p: Published) -> Iterator[Relation]:
 
 
 def _office_within_public(p: Published) -> Iterator[Relation]:
-    a, b = p.figure("office.amount"), p.cell("06", "public_total", "amount")
+    a, b = p.figure("office.amount"), _at(p, _cell("06", "public_total", "amount"))
     if a is not None and b is not None:
         yield AtMost(a, b, "机关运行经费 ≤ 公开06表 公用经费合计")
 
@@ -783,10 +834,11 @@ def _office_within_public(p: Published) -> Iterator[Relation]:
 def _empty_funds(p: Published) -> Iterator[Relation]:
     if p.narrative is None:
         return
-    for flag, tid, name in (("government_fund.none", "07", "政府性基金"), ("state_capital.none", "08", "国有资本经营")):
+    for flag, tid, name, topic in (("government_fund.none", "07", "政府性基金", SectionTopic.GOVERNMENT_FUND),
+                                   ("state_capital.none", "08", "国有资本经营", SectionTopic.STATE_CAPITAL)):
         table = p.table(tid)
         if flag in p.narrative.flags and table is not None:
-            yield _note(ERROR, Location(section="七" if tid == "07" else "八"),
+            yield _note(ERROR, Location(section=_section_id(p.narrative, topic)),
                        f"情况说明称没有{name}收支，{'但' if not table.is_empty else '与'}公开{tid}表"
                        f"{'有数据' if not table.is_empty else '一致'}。",
                        f"The text says there is no {name} income or expenditure, but table {tid} has figures.",
@@ -799,168 +851,90 @@ def _r(id: str, kind: str, severity: Severity, zh: str, en: str, equation: str,
     return Rule(id, kind, severity, zh, en, equation, relations, spec)
 
 
-RULES: tuple[Rule, ...] = (
-    _r("t01.income-total", "in-table sum", ERROR, "公开01表 本年收入合计 = 各项收入之和",
-       "Table 01: income total = sum of the eight sources",
-       "01.本年收入合计 = Σ 01.{一般公共预算, 政府性基金, 国有资本经营, 上级补助, 事业, 经营, 附属单位上缴, 其他}",
-       _sum_of(("01", "income_total", "amount"), *((1, ("01", k, "amount")) for k in _INCOME_KEYS)), "I01"),
-    _r("t01.expenditure-total", "in-table sum", ERROR, "公开01表 本年支出合计 = 各类支出之和",
-       "Table 01: expenditure total = sum of the 类 rows", "01.本年支出合计 = Σ 01.支出[类]",
-       _classes_total("01", ["amount"]), "I02"),
-    _r("t01.income-grand-total", "in-table sum", ERROR, "公开01表 收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余",
-       "Table 01: income grand total", "01.总计(收) = 本年收入合计 + 使用非财政拨款结余和专用结余 + 年初结转和结余",
-       _t01_grand("income"), "I03"),
-    _r("t01.expenditure-grand-total", "balance", ERROR, "公开01表 支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余",
-       "Table 01: expenditure grand total", "01.总计(支) = 本年支出合计 + 结余分配 + 年末结转和结余",
-       _t01_grand("expenditure"), "I04"),
-    _r("t01.grand-totals", "balance", ERROR, "公开01表 收入总计 = 支出总计", "Table 01: both grand totals are equal",
-       "01.总计(收) = 01.总计(支)",
-       _equal((("01", "income_grand_total", "amount"), ("01", "expenditure_grand_total", "amount"))), "I05"),
-    _r("t02.row-sources", "in-table sum", ERROR, "公开02表 每行 本年收入合计 = 各来源之和",
-       "Table 02: each row's total = sum of its sources", "02[r].本年收入合计 = 财政拨款 + 上级补助 + 事业 + 经营 + 附属单位上缴 + 其他",
-       _row_sum("02", "total", ("fiscal", "superior_subsidy", "business", "operating", "affiliates", "other")), "I06"),
-    *(
-        _r(f"t{tid}.hierarchy", "in-table sum", ERROR, f"公开{tid}表 类 = Σ 款, 款 = Σ 项, 合计 = Σ 类（每一栏）",
-           f"Table {tid}: 类 = Σ 款 = Σ 项 and 合计 = Σ 类 in every column",
-           f"{tid}[类] = Σ {tid}[款], {tid}[款] = Σ {tid}[项], {tid}[合计] = Σ {tid}[类]", _hierarchy(tid), "I07")
-        for tid in ("02", "03", "05", "07", "08")
-    ),
-    _r("t03.row-natures", "in-table sum", ERROR, "公开03表 每行 本年支出合计 = 基本 + 项目 + 上缴上级 + 经营 + 对附属单位补助",
-       "Table 03: each row's total = sum of its natures",
-       "03[r].本年支出合计 = 基本支出 + 项目支出 + 上缴上级支出 + 经营支出 + 对附属单位补助支出",
-       _row_sum("03", "total", ("basic", "project", "remit_to_superior", "operating", "subsidy_to_affiliates")), "I08"),
-    _r("t04.income-total", "in-table sum", ERROR, "公开04表 本年收入合计 = 三项财政拨款收入之和", "Table 04: fiscal income total",
-       "04.本年收入合计 = 一般公共预算 + 政府性基金 + 国有资本经营",
-       _sum_of(("04", "income_total", "amount"), *((1, ("04", k, "amount")) for k in _FUNDS)), "I09"),
-    _r("t04.opening", "in-table sum", ERROR, "公开04表 年初财政拨款结转和结余 = 三项之和", "Table 04: opening fiscal balance",
-       "04.年初财政拨款结转和结余 = Σ 04.年初[一般公共预算, 政府性基金, 国有资本经营]",
-       _sum_of(("04", "opening_fiscal", "amount"), *((1, ("04", f"opening_{k}", "amount")) for k in _FUNDS)), "I09"),
-    _r("t04.income-grand-total", "in-table sum", ERROR, "公开04表 收入总计 = 本年收入合计 + 年初财政拨款结转和结余",
-       "Table 04: income grand total", "04.总计(收) = 本年收入合计 + 年初财政拨款结转和结余",
-       _sum_of(("04", "income_grand_total", "amount"), (1, ("04", "income_total", "amount")),
-               (1, ("04", "opening_fiscal", "amount"))), "I09"),
-    _r("t04.row-funds", "in-table sum", ERROR, "公开04表 每行 合计 = 一般公共预算 + 政府性基金 + 国有资本经营",
-       "Table 04: each expenditure row's total = sum of the three funds",
-       "04[r].合计 = 一般公共预算财政拨款 + 政府性基金预算财政拨款 + 国有资本经营预算财政拨款",
-       _row_sum("04", "total", _FUNDS, side="expenditure"), "I10"),
-    _r("t04.expenditure-total", "in-table sum", ERROR, "公开04表 本年支出合计 = 各类支出之和（每一栏）",
-       "Table 04: expenditure total = sum of the 类 rows, per column", "04.本年支出合计[k] = Σ 04[类][k]",
-       _classes_total("04", ("total", *_FUNDS)), "I10"),
-    _r("t04.expenditure-grand-total", "balance", ERROR, "公开04表 支出总计 = 本年支出合计 + 年末财政拨款结转和结余（每一栏）",
-       "Table 04: expenditure grand total, per column", "04.总计[k] = 本年支出合计[k] + 年末财政拨款结转和结余[k]",
-       _t04_grand, "I10"),
-    _r("t04.grand-totals", "balance", ERROR, "公开04表 收入总计 = 支出总计", "Table 04: both grand totals are equal",
-       "04.总计(收) = 04.总计(支)[合计]",
-       _equal((("04", "income_grand_total", "amount"), ("04", "expenditure_grand_total", "total"))), "I11"),
-    _r("t04.fund-balance", "balance", ERROR, "公开04表 每项资金 年初 + 本年收入 = 本年支出 + 年末",
-       "Table 04: per fund, opening + income = expenditure + closing",
-       "04.年初[k] + 04.本年收入[k] = 04.本年支出合计[k] + 04.年末[k]", _t04_fund_balance, "I12"),
-    _r("t05.row-natures", "in-table sum", ERROR, "公开05表 每行 小计 = 基本支出 + 项目支出", "Table 05: each row's total = basic + project",
-       "05[r].小计 = 基本支出 + 项目支出", _row_sum("05", "total", ("basic", "project")), "I13"),
-    _r("t06.class-sum", "in-table sum", ERROR, "公开06表 每类 = 其各款之和", "Table 06: each 类 = sum of its 款",
-       "06[类] = Σ 06[款]", _t06_class_sum, "I14"),
-    _r("t06.personnel", "in-table sum", ERROR, "公开06表 人员经费合计 = 301 + 303", "Table 06: personnel total = 301 + 303",
-       "06.人员经费合计 = 06[301] + 06[303]", _t06_panel("personnel"), "I14"),
-    _r("t06.public", "in-table sum", ERROR, "公开06表 公用经费合计 = 302 + 307 + 310 + 399（及其他类）",
-       "Table 06: public-expense total = the other 类", "06.公用经费合计 = Σ 06[类 ∉ {301, 303}]",
-       _t06_panel("public"), "I14"),
-    _r("t07.row-balance", "balance", ERROR, "公开07表 每行 年末 = 年初 + 本年收入 − 本年支出；本年支出 = 基本 + 项目",
-       "Table 07: closing = opening + income − expenditure; expenditure = basic + project",
-       "07[r].年末 = 年初 + 本年收入 − 本年支出; 07[r].本年支出 = 基本 + 项目", _t07_rows, "I15"),
-    _r("t08.row-natures", "in-table sum", ERROR, "公开08表 每行 合计 = 基本支出 + 项目支出", "Table 08: each row's total = basic + project",
-       "08[r].合计 = 基本支出 + 项目支出", _row_sum("08", "total", ("basic", "project")), "I15"),
-    _r("t09.totals", "in-table sum", ERROR, "公开09表 合计 = 出国 + 车辆 + 接待；车辆小计 = 购置 + 运行维护（预算与决算）",
-       "Table 09: “三公” sums, for budget and actual",
-       "09.合计 = 因公出国(境) + 公务用车小计 + 公务接待; 公务用车小计 = 购置 + 运行维护", _t09_totals, "I16"),
-    _r("x.t01-t02-income", "cross-table", ERROR, "公开01表 本年收入合计 = 公开02表 合计", "Table 01 income total = table 02 total",
-       "01.本年收入合计 = 02[合计].本年收入合计", _equal((("01", "income_total", "amount"), ("02", "total", "total"))), "X01"),
-    _r("x.t01-t02-sources", "cross-table", ERROR, "公开01表 各来源 = 公开02表 合计行各栏", "Table 01 sources = table 02 columns",
-       "02[合计].财政拨款收入 = 01.(一般公共预算 + 政府性基金 + 国有资本经营); 01.上级补助 = 02[合计].上级补助, …",
-       _x_t01_t02_sources, "X02"),
-    _r("x.t01-t03", "cross-table", ERROR, "公开01表 支出（合计及各类）= 公开03表", "Table 01 expenditure (total and 类) = table 03",
-       "01.本年支出合计 = 03[合计].本年支出合计; 01[类] = 03[类].本年支出合计", _x_t01_t03, "X03, X04"),
-    _r("x.t01-t04-fiscal-income", "cross-table", ERROR, "公开01表 三项财政拨款收入 = 公开04表", "Table 01 fiscal income = table 04",
-       "01.一般公共预算 = 04.一般公共预算, 01.政府性基金 = 04.政府性基金, 01.国有资本经营 = 04.国有资本经营",
-       _equal(*((("01", k, "amount"), ("04", k, "amount")) for k in _FUNDS)), "X06"),
-    _r("x.t04-t05", "cross-table", ERROR, "公开04表 一般公共预算栏 = 公开05表", "Table 04 GPB column = table 05",
-       "04[类].一般公共预算 = 05[类].小计; 04.本年支出合计.一般公共预算 = 05[合计].小计", _x_t04_t05, "X07"),
-    _r("x.t05-t06", "cross-table", ERROR, "公开05表 基本支出 = 公开06表 人员经费 + 公用经费", "Table 05 basic = table 06 totals",
-       "05[合计].基本支出 = 06.人员经费合计 + 06.公用经费合计",
-       _sum_of(("05", "total", "basic"), (1, ("06", "personnel_total", "amount")), (1, ("06", "public_total", "amount"))), "X08"),
-    _r("x.t04-t07", "cross-table", ERROR, "公开04表 政府性基金栏 = 公开07表 合计", "Table 04 government-fund column = table 07",
-       "04.政府性基金 (年初, 本年收入, 本年支出, 年末) = 07[合计] (年初结转和结余, 本年收入, 本年支出, 年末结转和结余)",
-       _equal((("04", "opening_government_fund", "amount"), ("07", "total", "opening")),
-              (("04", "government_fund", "amount"), ("07", "total", "income")),
-              (("04", "expenditure_total", "government_fund"), ("07", "total", "expenditure")),
-              (("04", "closing_fiscal", "government_fund"), ("07", "total", "closing"))), "X09"),
-    _r("x.t04-t08", "cross-table", ERROR, "公开04表 国有资本经营栏 = 公开08表 合计", "Table 04 state-capital column = table 08",
-       "04.本年支出合计.国有资本经营 = 08[合计].合计",
-       _equal((("04", "expenditure_total", "state_capital"), ("08", "total", "total"))), "X10"),
-    _r("x.t05-within-t03", "part of whole", ERROR, "公开05表 每行 ≤ 公开03表 同行（小计、基本、项目）",
-       "Table 05 ≤ table 03, row by row", "05[r].小计 ≤ 03[r].本年支出合计; 05[r].基本 ≤ 03[r].基本; 05[r].项目 ≤ 03[r].项目",
-       _x_within_t03("05", (("total", "total"), ("basic", "basic"), ("project", "project")), False), "X11"),
-    _r("x.t04-within-t03", "part of whole", ERROR, "公开04表 每类 合计 ≤ 公开03表 同类", "Table 04 ≤ table 03, by 类",
-       "04[类].合计 ≤ 03[类].本年支出合计", _x_within_t03("04", (("total", "total"),), True), "X11"),
-    # A warning, not an error: 公开01's 年末 also holds the non-fiscal balance, which a unit
-    # that overspent its own funds (or distributed more than its surplus) can make negative.
-    _r("x.t04-within-t01", "part of whole", WARNING, "公开04表 财政拨款结转结余 ≤ 公开01表 结转结余（年初、年末）",
-       "Table 04 fiscal balances ≤ table 01 balances",
-       "04.年初财政拨款结转和结余 ≤ 01.年初结转和结余; 04.年末 ≤ 01.年末结转和结余", _x_t04_within_t01, "X12"),
-    _r("x.t06-within-t09", "part of whole", ERROR, "公开06表 三公相关款 ≤ 公开09表 决算数",
-       "Table 06 “三公” 款 ≤ table 09 actuals",
-       "06[30212] ≤ 09.因公出国(境); 06[30217] ≤ 09.公务接待; 06[30231] ≤ 09.运行维护; 06[31013] ≤ 09.购置",
-       _x_t06_within_t09, "X14"),
-    _r("tables.empty-statement", "statement", ERROR, "公开07/08/09表 “本表无数据”说明与表内数据一致",
-       "The “no data” statement under tables 07/08/09 agrees with their figures",
-       "statement printed ⇔ table empty", _empty_statements, ""),
-    _r("text.table-figures", "text ↔ table", ERROR, "情况说明中的金额 = 所转述的表内数", "Every amount in the text = the table cell it paraphrases",
-       "说明.X = 表.X (e.g. 一.收支总计 = 01.总计; 五（二）.类 = 05[类].小计)", _text_table_figures, "X16"),
-    _r("text.shares", "share", ERROR, "情况说明中的占比 = 部分 / 整体（两位小数，四舍五入）",
-       "Every share (占 p%) = part / whole, rounded half up to two decimals",
-       "p = ROUND_HALF_UP(part / whole × 100, 2), for some part and whole within their printed intervals", _shares, ""),
-    _r("text.completion", "completion", ERROR, "完成预算的 q% = 决算 / 预算", "Every completion rate = actual / budget",
-       "q = ROUND_HALF_UP(决算 / 年初预算 × 100, 2); no rate for a zero budget", _completion, ""),
-    _r("text.change", "year on year", ERROR, "与上年相比的增减率 = |增减额| / 上年数",
-       "Every year-on-year rate fits its amount: r = |Δ| / (current − Δ)",
-       "r = ROUND_HALF_UP(|Δ| / (本年 − Δ) × 100, 2); no rate when the prior year is zero", _changes, ""),
-    _r("text.change-agreement", "year on year", WARNING, "四、五（一）的增减额在本年数相同时应一致",
-       "Sections 四 and 五(一) give the same change when their current figures are equal",
-       "四.财政拨款 = 五（一）.一般公共预算 ⇒ Δ四 = Δ五（一） (warning: a carry-over can explain a difference)",
-       _change_agreement, ""),
-    _r("text.budget-total", "text sum", ERROR, "五（三）年初预算合计 = 所列各项年初预算之和",
-       "The 年初预算 total = sum of the 项 budgets listed under it", "五（三）.年初预算 = Σ 五（三）[项].年初预算",
-       _budget_total, ""),
-    _r("text.budget-items", "coverage", WARNING, "公开05表每个项都在五（三）中说明", "Every 项 of table 05 is described in 五(三)",
-       "{项 of 05} ⊆ {项 of 五（三）}", _budget_items, ""),
-    _r("text.basic-names", "names", WARNING, "六 “主要包括”所列款 = 公开06表非零款", "The 款 named in 六 = the nonzero 款 of table 06",
-       "names(六.人员经费) = {06 款 ∈ 301, 303 : ≠ 0}; names(六.公用经费) = {other 06 款 ≠ 0}", _basic_names, ""),
-    _r("text.sums", "text sum", ERROR, "情况说明内的合计关系（政府采购、三公、车辆、绩效自评）",
-       "Sums stated in the text (procurement, “三公”, vehicles, self-evaluations)",
-       "采购总额 = 货物 + 工程 + 服务; 三公决算 = Σ 三项; 车辆 = Σ 类别; 自评项目数 = Σ 各等级", _text_sums, ""),
-    _r("text.office-within-public", "part of whole", WARNING, "机关运行经费 ≤ 公开06表 公用经费合计",
-       "机关运行经费 ≤ table 06 public-expense total", "十.机关运行经费 ≤ 06.公用经费合计", _office_within_public, "X15"),
-    _r("text.empty-funds", "statement", ERROR, "七、八的“没有…收支”与公开07、08表一致",
-       "The “no fund income/expenditure” sentences of 七/八 agree with tables 07/08",
-       "说明“没有政府性基金…” ⇒ 07 empty; “没有国有资本经营…” ⇒ 08 empty", _empty_funds, ""),
-)
-
-_BY_ID = {r.id: r for r in RULES}
+def _hand_written_final() -> tuple[Rule, ...]:
+    """The 部门决算 rules that do not follow from the spec alone (part ≤ whole, statements,
+    the text against the tables)."""
+    return (
+        _r("final.x.t05-within-t03", "part of whole", ERROR, "公开05表 每行 ≤ 公开03表 同行（小计、基本、项目）",
+           "Table 05 ≤ table 03, row by row", "05[r].小计 ≤ 03[r].本年支出合计; 05[r].基本 ≤ 03[r].基本; 05[r].项目 ≤ 03[r].项目",
+           _x_within_t03("05", (("total", "total"), ("basic", "basic"), ("project", "project")), False), "X11"),
+        _r("final.x.t04-within-t03", "part of whole", ERROR, "公开04表 每类 合计 ≤ 公开03表 同类", "Table 04 ≤ table 03, by 类",
+           "04[类].合计 ≤ 03[类].本年支出合计", _x_within_t03("04", (("total", "total"),), True), "X11"),
+        # A warning, not an error: 公开01's 年末 also holds the non-fiscal balance, which a unit
+        # that overspent its own funds (or distributed more than its surplus) can make negative.
+        _r("final.x.t04-within-t01", "part of whole", WARNING, "公开04表 财政拨款结转结余 ≤ 公开01表 结转结余（年初、年末）",
+           "Table 04 fiscal balances ≤ table 01 balances",
+           "04.年初财政拨款结转和结余 ≤ 01.年初结转和结余; 04.年末 ≤ 01.年末结转和结余", _x_t04_within_t01, "X12"),
+        _r("final.x.t06-within-t09", "part of whole", ERROR, "公开06表 三公相关款 ≤ 公开09表 决算数",
+           "Table 06 “三公” 款 ≤ table 09 actuals",
+           "06[30212] ≤ 09.因公出国(境); 06[30217] ≤ 09.公务接待; 06[30231] ≤ 09.运行维护; 06[31013] ≤ 09.购置",
+           _x_t06_within_t09, "X14"),
+        _r("final.tables.empty-statement", "statement", ERROR, "公开07/08/09表 “本表无数据”说明与表内数据一致",
+           "The “no data” statement under tables 07/08/09 agrees with their figures",
+           "statement printed ⇔ table empty", _empty_statements, ""),
+        _r("final.text.table-figures", "text ↔ table", ERROR, "情况说明中的金额 = 所转述的表内数", "Every amount in the text = the table cell it paraphrases",
+           "说明.X = 表.X (e.g. 一.收支总计 = 01.总计; 五（二）.类 = 05[类].小计)", _text_table_figures, "X16"),
+        _r("final.text.shares", "share", ERROR, "情况说明中的占比 = 部分 / 整体（两位小数，四舍五入）",
+           "Every share (占 p%) = part / whole, rounded half up to two decimals",
+           "p = ROUND_HALF_UP(part / whole × 100, 2), for some part and whole within their printed intervals", _shares, ""),
+        _r("final.text.completion", "completion", ERROR, "完成预算的 q% = 决算 / 预算", "Every completion rate = actual / budget",
+           "q = ROUND_HALF_UP(决算 / 年初预算 × 100, 2); no rate for a zero budget", _completion, ""),
+        _r("final.text.change", "year on year", ERROR, "与上年相比的增减率 = |增减额| / 上年数",
+           "Every year-on-year rate fits its amount: r = |Δ| / (current − Δ)",
+           "r = ROUND_HALF_UP(|Δ| / (本年 − Δ) × 100, 2); no rate when the prior year is zero", _changes, ""),
+        _r("final.text.change-agreement", "year on year", WARNING, "四、五（一）的增减额在本年数相同时应一致",
+           "Sections 四 and 五(一) give the same change when their current figures are equal",
+           "四.财政拨款 = 五（一）.一般公共预算 ⇒ Δ四 = Δ五（一） (warning: a carry-over can explain a difference)",
+           _change_agreement, ""),
+        _r("final.text.budget-total", "text sum", ERROR, "五（三）年初预算合计 = 所列各项年初预算之和",
+           "The 年初预算 total = sum of the 项 budgets listed under it", "五（三）.年初预算 = Σ 五（三）[项].年初预算",
+           _budget_total, ""),
+        _r("final.text.budget-items", "coverage", WARNING, "公开05表每个项都在五（三）中说明", "Every 项 of table 05 is described in 五(三)",
+           "{项 of 05} ⊆ {项 of 五（三）}", _budget_items, ""),
+        _r("final.text.basic-names", "names", WARNING, "六 “主要包括”所列款 = 公开06表非零款", "The 款 named in 六 = the nonzero 款 of table 06",
+           "names(六.人员经费) = {06 款 ∈ 301, 303 : ≠ 0}; names(六.公用经费) = {other 06 款 ≠ 0}", _basic_names, ""),
+        _r("final.text.sums", "text sum", ERROR, "情况说明内的合计关系（政府采购、三公、车辆、绩效自评）",
+           "Sums stated in the text (procurement, “三公”, vehicles, self-evaluations)",
+           "采购总额 = 货物 + 工程 + 服务; 三公决算 = Σ 三项; 车辆 = Σ 类别; 自评项目数 = Σ 各等级", _text_sums, ""),
+        _r("final.text.office-within-public", "part of whole", WARNING, "机关运行经费 ≤ 公开06表 公用经费合计",
+           "机关运行经费 ≤ table 06 public-expense total", "十.机关运行经费 ≤ 06.公用经费合计", _office_within_public, "X15"),
+        _r("final.text.empty-funds", "statement", ERROR, "七、八的“没有…收支”与公开07、08表一致",
+           "The “no fund income/expenditure” sentences of 七/八 agree with tables 07/08",
+           "说明“没有政府性基金…” ⇒ 07 empty; “没有国有资本经营…” ⇒ 08 empty", _empty_funds, ""),
+    )
 
 
-def rule(rule_id: str) -> Rule:
-    """A rule by id; :class:`KeyError` names the close ids."""
-    try:
-        return _BY_ID[rule_id]
-    except KeyError:
-        import difflib
-
-        close = difflib.get_close_matches(rule_id, _BY_ID, 3)
-        raise KeyError(f"no rule {rule_id!r}" + (f"; did you mean {', '.join(close)}?" if close else "")) from None
+#: Rules a family adds by hand to those generated from its spec.
+_HAND_WRITTEN: Mapping[str, Callable[[], tuple[Rule, ...]]] = {"final": _hand_written_final}
 
 
-def relations_of(p: Published, rules: Iterable[Rule] = RULES) -> Iterator[tuple[Rule, Relation]]:
-    """Every relation each rule asserts on ``p`` (what the checker evaluates)."""
-    for r in rules:
+@functools.cache
+def family_rules(family_id: str = "final") -> tuple[Rule, ...]:
+    """Every rule of a family: generated from its spec, then its hand-written ones."""
+    hand = _HAND_WRITTEN.get(family_id)
+    return generated_rules(family(family_id)) + (hand() if hand else ())
+
+
+#: The rules of the 部门决算 family (``final.*``).
+RULES: tuple[Rule, ...] = family_rules("final")
+
+def rule(rule_id: str, family_id: str = "final") -> Rule:
+    """A rule by id (``final.t05.row-natures``; the family prefix may be left out);
+    :class:`KeyError` names the close ids."""
+    by_id = {r.id: r for r in family_rules(family_id)}
+    found = by_id.get(rule_id) or by_id.get(f"{family_id}.{rule_id}")
+    if found is not None:
+        return found
+    import difflib
+
+    close = difflib.get_close_matches(rule_id, by_id, 3) or difflib.get_close_matches(f"{family_id}.{rule_id}", by_id, 3)
+    raise KeyError(f"no rule {rule_id!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
+
+
+def relations_of(p: Published, rules: Iterable[Rule] | None = None) -> Iterator[tuple[Rule, Relation]]:
+    """Every relation each rule asserts on ``p`` (what the checker evaluates); by default the
+    rules of ``p``'s family."""
+    for r in family_rules(p.family) if rules is None else rules:
         for rel in r.relations(p):
             yield r, rel
 
@@ -1004,13 +978,11 @@ class Report:
         return "\n".join([*(str(f) for f in self.findings), self.summary()]) + "\n"
 
     def to_json(self) -> dict[str, Any]:
-        return {"source": self.source, "ok": self.ok,
-                "counts": {s.value: len(self.of(s)) for s in Severity},
-                "findings": [{"rule": f.rule, "severity": f.severity.value, "location": str(f.location),
-                              "table": f.location.table, "row": f.location.row, "column": f.location.column,
-                              "section": f.location.section, "key": f.location.key, "line": f.location.line,
-                              "stated": f.stated, "expected": f.expected,
-                              "message_zh": f.message_zh, "message_en": f.message_en} for f in self.findings]}
+        """The report as JSON-ready data (one entry of ``govbudget/check/1``)."""
+        from govbudget.convert import unstructure
+
+        data: dict[str, Any] = unstructure(self)
+        return data
 
     def __repr__(self) -> str:
         return f"<Report {self.summary()}>"
@@ -1018,8 +990,8 @@ class Report:
 
 @in_wide_context
 def check(target: Published | Disclosure | Ledger, *, narrative: Narrative | None = None,
-          rules: Iterable[Rule] = RULES) -> Report:
-    """Apply the rules to a disclosure and report every finding.
+          rules: Iterable[Rule] | None = None) -> Report:
+    """Apply the rules (by default those of the disclosure's family) and report every finding.
 
     ``target`` is a :class:`~govbudget.published.Published` (read from a report), a derived
     :class:`~govbudget.tables.Disclosure` (checked exactly), or a :class:`~govbudget.ledger.Ledger`
@@ -1035,13 +1007,25 @@ def check(target: Published | Disclosure | Ledger, *, narrative: Narrative | Non
     elif not isinstance(target, Published):
         raise TypeError(f"cannot check a {type(target).__name__}; give a Published, Disclosure or Ledger")
     findings = list(target.reader_findings)
-    for r in rules:
+    for r in family_rules(target.family) if rules is None else rules:
         findings += r.check(target)
     findings.sort(key=lambda f: _ORDER[f.severity])
     return Report(target.source, tuple(findings))
 
 
 def to_json(reports: Sequence[Report]) -> str:
-    """Reports as JSON (schema ``govbudget/check/1``)."""
-    return json.dumps({"schema": "govbudget/check/1", "reports": [r.to_json() for r in reports]},
-                      ensure_ascii=False, indent=1) + "\n"
+    """Reports as JSON (schema ``govbudget/check/1``); :func:`reports_from_json` reads it back."""
+    from govbudget.convert import SCHEMAS, unstructure
+
+    data = {"schema": SCHEMAS["check"], "reports": [unstructure(r) for r in reports]}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def reports_from_json(text: str, *, source: str = "check JSON") -> tuple[Report, ...]:
+    """The reports of a ``govbudget/check/1`` file, as written by :func:`to_json`."""
+    from govbudget.convert import SCHEMAS, parse_json, structure
+
+    data = parse_json(text, source=source)
+    if not isinstance(data, dict) or data.get("schema") != SCHEMAS["check"] or set(data) != {"schema", "reports"}:
+        raise FormatError(f"{source}: $: expected {{\"schema\": {SCHEMAS['check']!r}, \"reports\": […]}}")
+    return structure(data["reports"], tuple[Report, ...], source=source)

@@ -1,4 +1,4 @@
-"""The nine 部门决算公开 tables (公开01–09表), derived from a ledger.
+"""Disclosure tables derived from a ledger, laid out by the family spec (:mod:`govbudget.spec`).
 
 :func:`derive` turns a :class:`~govbudget.ledger.Ledger` into a :class:`Disclosure` whose
 tables agree with each other by construction: every total, subtotal and cross-table figure
@@ -12,9 +12,11 @@ a time) and holds only one sum per distinct (来源, 性质, 功能 项) (plus o
 number of distinct subjects (``govbudget.io.derive_csv`` streams them from a file).  Sums are
 exact whatever the caller's decimal context.
 
-The layout is the 2023 central format as the seed prints it: titles and 公开0N表 ids, 行次
-(公开01: income 1–31, expenditure 32–62; 公开04: 1–32 and 33–64), 栏次, the fixed 类 rows,
-the notes under each table, and the statement printed under an empty table.
+Nothing here restates the layout: titles, notes, columns, 栏次, fixed rows, 行次, panels and
+the subject rows of each table come from the family spec (:mod:`govbudget.families.final`),
+and the subject rows from the edition's catalog.  This module supplies the facts the spec
+cannot know (the ledger's sums by 来源, 性质, 功能 and 经济分类, the balances); every declared
+sum (a column's or row's ``sum_of``, a parent subject) is computed from them.
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
+import types
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, Inexact
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
-from govbudget.classification import Level, Scheme, catalog
+from govbudget.classification import Catalog, Level, catalog
 from govbudget.errors import AmountError, GovBudgetError, LedgerError
 from govbudget.ledger import (
     FISCAL_SOURCES,
@@ -44,6 +47,7 @@ from govbudget.ledger import (
     ThreePublicExpenses,
 )
 from govbudget.money import EXACT_DIGITS, ZERO, Unit, exact_arithmetic, in_wide_context
+from govbudget.spec import SUBJECTS, ColumnSpec, FamilySpec, TableSpec, family, terms
 
 __all__ = [
     "Accumulator",
@@ -51,40 +55,13 @@ __all__ = [
     "Disclosure",
     "Row",
     "Table",
-    "Table01",
-    "Table02",
-    "Table03",
-    "Table04",
-    "Table05",
-    "Table06",
-    "Table07",
-    "Table08",
-    "Table09",
     "consolidate",
     "derive",
     "derive_stream",
 ]
 
-#: The 26 类 rows of 公开01/04表 in the 2023 central format, in printed order.
-CLASS_ROWS_2023: tuple[str, ...] = (
-    "201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214",
-    "215", "216", "217", "219", "220", "221", "222", "223", "224", "229", "231", "232", "234",
-)
-
-#: The 款 printed in the three panels of 公开06表 (2023 central format), by 类.
-TABLE06_TEMPLATE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("personnel", "301", ("01", "02", "03", "06", "07", "08", "09", "10", "11", "12", "13", "14", "99")),
-    ("personnel", "303", ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "99")),
-    ("public", "302", ("01", "02", "03", "04", "05", "06", "07", "08", "09", "11", "12", "13", "14",
-                       "15", "16", "17", "18", "24", "25", "26", "27", "28", "29", "31", "39", "40", "99")),
-    ("public", "307", ("01", "02")),
-    ("public", "310", ("01", "02", "03", "05", "06", "07", "08", "09", "10", "11", "12", "13", "19",
-                       "21", "22", "99")),
-    ("public", "399", ("07", "08", "09", "10", "99")),
-)
-PERSONNEL_CLASSES = ("301", "303")
-
-ROUNDING_NOTE = "本表金额转换为万元时，因四舍五入可能存在尾差。"
+#: A table's column is its declared spec (key, title, 栏次, side).
+Column = ColumnSpec
 
 _NUMERALS = "一二三四五六七八九十"
 
@@ -96,17 +73,6 @@ def chinese_ordinal(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "十" if tens == 1 else _NUMERALS[tens - 1] + "十"
     return head + (_NUMERALS[ones - 1] if ones else "")
-
-
-@attrs.frozen
-class Column:
-    """A column: ``key`` (stable identifier), ``title`` as printed, ``number`` (栏次) and the
-    side of a two-sided table (``income`` / ``expenditure``; ``""`` otherwise)."""
-
-    key: str
-    title: str
-    number: int | None = None
-    side: str = ""
 
 
 @attrs.frozen
@@ -127,27 +93,48 @@ class Row:
 
 @attrs.frozen
 class Table:
-    """One 公开 table.  Values are exact 元 when ``unit`` is 元 (derived), or figures as
-    printed when read from a published report (``unit`` 万元)."""
+    """One disclosure table laid out by its ``spec``.  Values are exact 元 when ``unit`` is
+    元 (derived), or figures as printed when read from a published report (``unit`` 万元)."""
 
-    id: ClassVar[str] = ""
-    title: ClassVar[str] = ""
-    note: ClassVar[str] = ""
-    empty_statement: ClassVar[str | None] = None
-
-    columns: tuple[Column, ...]
+    # The repr names the spec only: the whole declaration would drown the figures.
+    spec: TableSpec = attrs.field(repr=lambda spec: f"<{spec.label} {spec.title}>")
+    columns: tuple[Column, ...] = attrs.field(repr=False)
     rows: tuple[Row, ...]
     unit: Unit = Unit.YUAN
 
     @property
+    def id(self) -> str:
+        """The table id (``"05"``)."""
+        return self.spec.id
+
+    @property
+    def title(self) -> str:
+        """The official title (as the family's template prints it)."""
+        return self.spec.title
+
+    @property
+    def note(self) -> str:
+        """The note printed under the table (注：…)."""
+        return self.spec.note
+
+    @property
+    def empty_statement(self) -> str | None:
+        """The statement printed under the table when it has no data."""
+        return self.spec.empty_statement
+
+    @property
     def label(self) -> str:
         """``公开05表`` for table 05."""
-        return f"公开{self.id}表"
+        return self.spec.label
 
     def columns_for(self, side: str = "") -> tuple[Column, ...]:
         """The columns of one side (all columns for a one-sided table)."""
         own = tuple(c for c in self.columns if c.side == side)
         return own or tuple(c for c in self.columns if not c.side)
+
+    def columns_of(self, row: Row) -> tuple[Column, ...]:
+        """The columns a row has values for (those of its side in a 总表)."""
+        return self.columns_for(row.side if self.spec.two_sided else "")
 
     def row(self, key: str) -> Row:
         """The row with this key; :class:`GovBudgetError` naming the table if absent."""
@@ -176,8 +163,7 @@ class Table:
             if not any(c.key == column_key for c in self.columns):
                 raise GovBudgetError(f"{self.label}: no column {column_key!r}")
             return ZERO
-        side = row.side
-        cols = self.columns_for(side if side in ("income", "expenditure") else "")
+        cols = self.columns_of(row)
         index = next((i for i, c in enumerate(cols) if c.key == column_key), None)
         if index is None:
             raise GovBudgetError(f"{self.label}: no column {column_key!r}")
@@ -200,137 +186,83 @@ class Table:
         return tuple(r for r in self.rows if r.code)
 
 
-@attrs.frozen
-class Table01(Table):
-    """收入支出决算总表 (公开01表): income by source | expenditure by 类, with balances."""
+def _frozen_tables(tables: Mapping[str, Table]) -> Mapping[str, Table]:
+    return types.MappingProxyType(dict(tables))
 
-    id: ClassVar[str] = "01"
-    title: ClassVar[str] = "收入支出决算总表"
-    note: ClassVar[str] = "注：本表反映部门本年度的总收支和年末结转结余情况。" + ROUNDING_NOTE
 
-    @property
-    def income_total(self) -> Decimal:
-        """本年收入合计."""
-        return self.cell("income_total", "amount")
+@attrs.frozen(kw_only=True)
+class Disclosure:
+    """One department's disclosure: its ``family`` (``"final"`` 部门决算), the catalog
+    ``edition``, the department, the fiscal year and its tables by id, in printed order."""
 
-    @property
-    def expenditure_total(self) -> Decimal:
-        """本年支出合计."""
-        return self.cell("expenditure_total", "amount")
+    family: str = "final"
+    edition: int
+    department: str
+    fiscal_year: int
+    tables: Mapping[str, Table] = attrs.field(converter=_frozen_tables, hash=False)
 
     @property
-    def grand_total(self) -> Decimal:
-        """总计 (both sides are equal by construction)."""
-        return self.cell("income_grand_total", "amount")
+    def spec(self) -> FamilySpec:
+        """The family spec the tables are laid out by."""
+        return family(self.family)
+
+    def table(self, table_id: str) -> Table:
+        """A table by id (``"05"``, ``"5"`` or ``"公开05表"``)."""
+        key = self.spec.table(table_id).id
+        found = self.tables.get(key)
+        if found is None:
+            raise GovBudgetError(f"{self.department}: table {key} is not in this disclosure")
+        return found
+
+    @in_wide_context
+    def __add__(self, other: Disclosure) -> Disclosure:
+        """Consolidate two disclosures cell by cell (rows united by key), laid out again."""
+        if not isinstance(other, Disclosure):
+            return NotImplemented
+        if other.family != self.family:
+            raise GovBudgetError(f"cannot add a {other.family} disclosure to a {self.family} one")
+        summed = {tid: _relayout(_add_tables(t, other.table(tid)), self.edition) for tid, t in self.tables.items()}
+        return attrs.evolve(self, tables=summed)
 
 
-@attrs.frozen
-class Table02(Table):
-    """收入决算表 (公开02表): income by 功能分类 × source."""
-
-    id: ClassVar[str] = "02"
-    title: ClassVar[str] = "收入决算表"
-    note: ClassVar[str] = "注：本表反映部门本年度取得的各项收入情况。" + ROUNDING_NOTE
-
-
-@attrs.frozen
-class Table03(Table):
-    """支出决算表 (公开03表): expenditure by 功能分类 × nature."""
-
-    id: ClassVar[str] = "03"
-    title: ClassVar[str] = "支出决算表"
-    note: ClassVar[str] = "注：本表反映部门本年度各项支出情况。" + ROUNDING_NOTE
+def _add_tables(a: Table, b: Table) -> Table:
+    if a.unit is not b.unit:
+        raise GovBudgetError(f"{a.label}: cannot add tables in {a.unit.value} and {b.unit.value}")
+    merged: dict[tuple[str, str], Row] = {}
+    for r in (*a.rows, *b.rows):
+        prev = merged.get((r.side, r.key))
+        if prev is not None:
+            if prev.values and r.values:
+                r = attrs.evolve(prev, values=tuple(x + y for x, y in zip(prev.values, r.values, strict=True)))
+            else:
+                r = prev
+        merged[(r.side, r.key)] = r
+    return attrs.evolve(a, rows=tuple(merged.values()))
 
 
-@attrs.frozen
-class Table04(Table):
-    """财政拨款收入支出决算总表 (公开04表): fiscal income | expenditure by 类 × fund."""
-
-    id: ClassVar[str] = "04"
-    title: ClassVar[str] = "财政拨款收入支出决算总表"
-    note: ClassVar[str] = (
-        "注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款"
-        "的总收支和年末结转结余情况。" + ROUNDING_NOTE
-    )
-
-    @property
-    def grand_total(self) -> Decimal:
-        """总计."""
-        return self.cell("income_grand_total", "amount")
-
-
-@attrs.frozen
-class Table05(Table):
-    """一般公共预算财政拨款支出决算表 (公开05表): GPB expenditure by 功能分类 × 基本/项目."""
-
-    id: ClassVar[str] = "05"
-    title: ClassVar[str] = "一般公共预算财政拨款支出决算表"
-    note: ClassVar[str] = "注：本表反映部门本年度一般公共预算财政拨款支出情况。" + ROUNDING_NOTE
+def _relayout(table: Table, edition: int) -> Table:
+    """Lay a cell-wise sum out again like a derived table (fixed rows, 行次, extra subjects
+    in place).  Every cell of a sum is the sum of the cells (all are linear in the facts),
+    so only the layout is redone."""
+    if table.unit is not Unit.YUAN:
+        return table
+    spec = table.spec
+    values = {(r.side, r.key): dict(zip((c.key for c in table.columns_for(r.side)), r.values, strict=True))
+              for r in table.rows if r.values}
+    subjects = {r.code: values[(r.side, r.key)] for r in table.rows if r.code and r.values}
+    if spec.panels:
+        return _paneled(spec, edition, {c: v for c, v in subjects.items() if _is_leaf(spec, c)})
+    if spec.two_sided:
+        return _two_sided(spec, edition, values, subjects)
+    if spec.subjects is not None:
+        leaves = {c: v for c, v in subjects.items() if _is_leaf(spec, c)}
+        return _subject_table(spec, edition, leaves)
+    return _fixed_table(spec, {key: v for (_, key), v in values.items()})
 
 
-@attrs.frozen
-class Table06(Table):
-    """一般公共预算财政拨款基本支出决算明细表 (公开06表): GPB basic expenditure by 经济分类,
-    in the panels 人员经费 (301, 303) and 公用经费 (302, 307, 310, 399 and any other 类)."""
-
-    id: ClassVar[str] = "06"
-    title: ClassVar[str] = "一般公共预算财政拨款基本支出决算明细表"
-    note: ClassVar[str] = "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。" + ROUNDING_NOTE
-
-    @property
-    def personnel(self) -> Decimal:
-        """人员经费合计 = 301 + 303."""
-        return self.cell("personnel_total", "amount")
-
-    @property
-    def public(self) -> Decimal:
-        """公用经费合计 = the other 类 of 基本支出."""
-        return self.cell("public_total", "amount")
-
-
-@attrs.frozen
-class Table07(Table):
-    """政府性基金预算财政拨款收入支出决算表 (公开07表)."""
-
-    id: ClassVar[str] = "07"
-    title: ClassVar[str] = "政府性基金预算财政拨款收入支出决算表"
-    note: ClassVar[str] = "注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。"
-    empty_statement: ClassVar[str | None] = (
-        "说明：我部门没有政府性基金收入，也没有使用政府性基金安排的支出，故本表无数据。"
-    )
-
-
-@attrs.frozen
-class Table08(Table):
-    """国有资本经营预算财政拨款支出决算表 (公开08表)."""
-
-    id: ClassVar[str] = "08"
-    title: ClassVar[str] = "国有资本经营预算财政拨款支出决算表"
-    note: ClassVar[str] = "注：本表反映部门本年度国有资本经营预算财政拨款支出情况。"
-    empty_statement: ClassVar[str | None] = (
-        "说明：我部门没有使用国有资本经营预算安排的支出，故本表无数据。"
-    )
-
-
-@attrs.frozen
-class Table09(Table):
-    """财政拨款“三公”经费支出决算表 (公开09表): 预算数 columns 1–6, 决算数 columns 7–12."""
-
-    id: ClassVar[str] = "09"
-    title: ClassVar[str] = "财政拨款“三公”经费支出决算表"
-    note: ClassVar[str] = (
-        "注：本表反映部门本年度财政拨款“三公”经费支出预决算情况。其中，预算数为“三公”经费全年预算数，"
-        "反映按规定程序调整后的预算数；决算数是包括当年财政拨款和以前年度结转资金安排的实际支出。"
-        + ROUNDING_NOTE
-    )
-    empty_statement: ClassVar[str | None] = (
-        "说明：我部门没有三公经费预算收入，也没有三公经费支出，故本表无数据。"
-    )
-
-
-TABLE_CLASSES: tuple[type[Table], ...] = (
-    Table01, Table02, Table03, Table04, Table05, Table06, Table07, Table08, Table09,
-)
+def _is_leaf(spec: TableSpec, code: str) -> bool:
+    assert spec.subjects is not None
+    return len(code) == spec.subjects.levels[-1].digits
 
 
 # -- accumulation ----------------------------------------------------------------------
@@ -502,23 +434,6 @@ def _sum_by(items: Iterable[tuple[_K, Decimal]]) -> dict[_K, Decimal]:
     return out
 
 
-def _functional_rows(
-    leaves: Mapping[str, Sequence[Decimal]], width: int, edition: int, with_total: bool = True
-) -> tuple[Row, ...]:
-    """Rows 合计, then every 类/款/项 with a nonzero value, in code order; parents are the
-    exact sums of their children."""
-    fc = catalog(Scheme.FUNCTIONAL, edition)
-    items = {code: values for code, values in leaves.items() if any(values)}
-    sections = _sum_by_prefix(items, 5)
-    classes = _sum_by_prefix(sections, 3)
-    total = _add([ZERO] * width, *classes.values())
-    rows = [Row("total", "合计", tuple(total))] if with_total else []
-    sums = {**items, **sections, **classes}
-    for code in sorted(sums):
-        subject = fc[code]
-        rows.append(Row(code, subject.name, tuple(sums[code]), code=code, level=subject.level))
-    return tuple(rows)
-
 
 def _sum_by_prefix(rows: Mapping[str, Sequence[Decimal]], length: int) -> dict[str, Sequence[Decimal]]:
     """Column-wise sums of ``rows`` grouped by the first ``length`` characters of the code."""
@@ -529,267 +444,185 @@ def _sum_by_prefix(rows: Mapping[str, Sequence[Decimal]], length: int) -> dict[s
     return out
 
 
-def _columns(side: str, *specs: tuple[str, str]) -> tuple[Column, ...]:
-    return tuple(Column(key, title, i + 1, side) for i, (key, title) in enumerate(specs))
+def _add(*columns: Sequence[Decimal]) -> list[Decimal]:
+    """Element-wise sum of equally long columns."""
+    return functools.reduce(lambda a, b: list(map(operator.add, a, b)), columns[1:], list(columns[0]))
 
 
-# -- the nine tables -----------------------------------------------------------------------
-_INCOME_KEYS = {
-    IncomeSource.GENERAL_PUBLIC_BUDGET: "general_public_budget",
-    IncomeSource.GOVERNMENT_FUND: "government_fund",
-    IncomeSource.STATE_CAPITAL: "state_capital",
-    IncomeSource.SUPERIOR_SUBSIDY: "superior_subsidy",
-    IncomeSource.BUSINESS: "business",
-    IncomeSource.OPERATING: "operating",
-    IncomeSource.AFFILIATES: "affiliates",
-    IncomeSource.OTHER: "other",
-}
-_INCOME_LABELS_01 = {
-    IncomeSource.GENERAL_PUBLIC_BUDGET: "一般公共预算财政拨款收入",
-    IncomeSource.GOVERNMENT_FUND: "政府性基金预算财政拨款收入",
-    IncomeSource.STATE_CAPITAL: "国有资本经营预算财政拨款收入",
-    IncomeSource.SUPERIOR_SUBSIDY: "上级补助收入",
-    IncomeSource.BUSINESS: "事业收入",
-    IncomeSource.OPERATING: "经营收入",
-    IncomeSource.AFFILIATES: "附属单位上缴收入",
-    IncomeSource.OTHER: "其他收入",
-}
+# -- laying tables out by their spec ---------------------------------------------------------------
+#: Cells of one row by column key (the facts a builder is given; declared sums are computed).
+_Cells = Mapping[str, Decimal]
 
 
-def _class_rows(by_class: Mapping[str, Sequence[Decimal]], edition: int, first_line: int, width: int) -> list[Row]:
-    fc = catalog(Scheme.FUNCTIONAL, edition)
-    codes = list(CLASS_ROWS_2023)
-    # A class with money that the 2023 layout does not list is appended, never dropped.
-    codes += sorted(c for c in by_class if c not in CLASS_ROWS_2023 and any(by_class[c]))
-    rows = []
-    for i, code in enumerate(codes):
-        values = by_class.get(code, [ZERO] * width)
-        name = fc[code].name if code in fc else code
-        rows.append(
-            Row(code, f"{chinese_ordinal(i + 1)}、{name}", tuple(values), code=code,
-                level=Level.CLASS, line=first_line + i, side="expenditure")
-        )
-    return rows
+def _complete(spec: TableSpec, side: str, given: _Cells) -> tuple[Decimal, ...]:
+    """One row's values in the column order of ``side``: the given cells, each declared
+    column sum computed from them, and zero for a column with neither (no such money)."""
+    plan, columns = spec.column_sums(side), spec.columns_for(side)
+    if not plan:
+        return tuple([given.get(c.key, ZERO) for c in columns])
+    got = dict(given)
+    for key, parts in plan:
+        if key not in got:
+            total = ZERO
+            for sign, k in parts:
+                value = got.get(k, ZERO)
+                total = total + value if sign > 0 else total - value
+            got[key] = total
+    return tuple([got.get(c.key, ZERO) for c in columns])
 
 
-def _pad(rows: list[Row], first_line: int, count: int, side: str) -> list[Row]:
-    return rows + [Row(f"{side}_blank_{first_line + i}", "", (), line=first_line + i, side=side)
-                   for i in range(count)]
+class _Side:
+    """The fixed-row values of one side of a table: given rows, and each row declared as a
+    sum (``RowSpec.sum_of``) computed on demand from them and the side's top subject rows."""
 
+    def __init__(self, spec: TableSpec, side: str, given: Mapping[str, _Cells],
+                 top: Sequence[Sequence[Decimal]] = ()) -> None:
+        self.spec, self.side, self.top = spec, side, top
+        self.columns = spec.columns_for(side)
+        self.values: dict[str, tuple[Decimal, ...]] = {
+            key: _complete(spec, side, cells) for key, cells in given.items()}
 
-def _table01(inc: Mapping[IncomeSource, Decimal], exp_class: Mapping[str, Sequence[Decimal]], b: Balances,
-             edition: int) -> Table01:
-    # The income side is padded to the length of the 类 list (行次 continue across sides).
-    n_classes = len(_class_rows(exp_class, edition, 0, 1))
-    income: list[Row] = []
-    for i, source in enumerate(IncomeSource):
-        income.append(Row(_INCOME_KEYS[source], f"{chinese_ordinal(i + 1)}、{_INCOME_LABELS_01[source]}",
-                          (inc.get(source, ZERO),), line=i + 1, side="income"))
-    income = _pad(income, 9, n_classes - 8, "income")
-    income_total = sum(inc.values(), ZERO)
-    line = n_classes + 1
-    grand_in = income_total + b.use_of_non_fiscal_balance + b.opening_total
-    income += [
-        Row("income_total", "本年收入合计", (income_total,), line=line, side="income"),
-        Row("use_of_non_fiscal_balance", "使用非财政拨款结余和专用结余",
-            (b.use_of_non_fiscal_balance,), line=line + 1, side="income"),
-        Row("opening_balance", "年初结转和结余", (b.opening_total,), line=line + 2, side="income"),
-        Row("income_blank", "", (), line=line + 3, side="income"),
-        Row("income_grand_total", "总计", (grand_in,), line=line + 4, side="income"),
-    ]
-    first = line + 5
-    classes = _class_rows({k: v for k, v in exp_class.items()}, edition, first, 1)
-    exp_total = sum((r.values[0] for r in classes), ZERO)
-    line = first + len(classes)
-    closing = grand_in - exp_total - b.balance_distribution
-    expenditure = [
-        *classes,
-        Row("expenditure_total", "本年支出合计", (exp_total,), line=line, side="expenditure"),
-        Row("balance_distribution", "结余分配", (b.balance_distribution,), line=line + 1, side="expenditure"),
-        Row("closing_balance", "年末结转和结余", (closing,), line=line + 2, side="expenditure"),
-        Row("expenditure_blank", "", (), line=line + 3, side="expenditure"),
-        Row("expenditure_grand_total", "总计", (exp_total + b.balance_distribution + closing,),
-            line=line + 4, side="expenditure"),
-    ]
-    cols = (Column("amount", "金额", 1, "income"), Column("amount", "金额", 2, "expenditure"))
-    return Table01(cols, tuple(income + expenditure))
-
-
-def _table04(inc: Mapping[IncomeSource, Decimal], exp_class: Mapping[str, Sequence[Decimal]], b: Balances,
-             edition: int) -> Table04:
-    n_classes = len(_class_rows(exp_class, edition, 0, 4))
-    labels = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
-    income: list[Row] = [
-        Row(_INCOME_KEYS[s], f"{chinese_ordinal(i + 1)}、{labels[i]}", (inc.get(s, ZERO),),
-            line=i + 1, side="income")
-        for i, s in enumerate(FISCAL_SOURCES)
-    ]
-    income = _pad(income, 4, n_classes - 3, "income")
-    income_total = sum((inc.get(s, ZERO) for s in FISCAL_SOURCES), ZERO)
-    openings = [b.opening_for(s) for s in FISCAL_SOURCES]
-    opening = sum(openings, ZERO)
-    line = n_classes + 1
-    income += [
-        Row("income_total", "本年收入合计", (income_total,), line=line, side="income"),
-        Row("opening_fiscal", "年初财政拨款结转和结余", (opening,), line=line + 1, side="income"),
-        *(Row(f"opening_{_INCOME_KEYS[s]}", labels[i], (openings[i],), line=line + 2 + i, side="income")
-          for i, s in enumerate(FISCAL_SOURCES)),
-        Row("income_grand_total", "总计", (income_total + opening,), line=line + 5, side="income"),
-    ]
-    first = line + 6
-    classes = _class_rows(exp_class, edition, first, 4)
-    totals = [sum((r.values[i] for r in classes), ZERO) for i in range(4)]
-    line = first + len(classes)
-    closing_by_fund = [
-        openings[i] + inc.get(s, ZERO) - totals[i + 1] for i, s in enumerate(FISCAL_SOURCES)
-    ]
-    closing = (sum(closing_by_fund, ZERO), *closing_by_fund)
-    grand = tuple(totals[i] + closing[i] for i in range(4))
-    expenditure = [
-        *classes,
-        Row("expenditure_total", "本年支出合计", tuple(totals), line=line, side="expenditure"),
-        Row("closing_fiscal", "年末财政拨款结转和结余", closing, line=line + 1, side="expenditure"),
-        *(Row(f"expenditure_blank_{line + 2 + i}", "", (), line=line + 2 + i, side="expenditure")
-          for i in range(3)),
-        Row("expenditure_grand_total", "总计", grand, line=line + 5, side="expenditure"),
-    ]
-    cols = (
-        Column("amount", "金额", 1, "income"),
-        *_columns("expenditure", ("total", "合计"), ("general_public_budget", "一般公共预算财政拨款"),
-                  ("government_fund", "政府性基金预算财政拨款"), ("state_capital", "国有资本经营预算财政拨款")),
-    )
-    # 栏次 of the expenditure side continue from the income side's 1.
-    cols = (cols[0], *(attrs.evolve(c, number=(c.number or 0) + 1) for c in cols[1:]))
-    return Table04(cols, tuple(income + expenditure))
-
-
-def _table06(basic_by_economic: dict[str, Decimal], edition: int) -> Table06:
-    ec = catalog(Scheme.ECONOMIC_DEPARTMENT, edition)
-    template = {cls_code: [cls_code + s for s in suffixes] for _, cls_code, suffixes in TABLE06_TEMPLATE}
-    panels = {cls_code: panel for panel, cls_code, _ in TABLE06_TEMPLATE}
-    # Nonzero 款 outside the template are added, never dropped (in their 类, or a new 类).
-    for code, amount in basic_by_economic.items():
-        if amount and code not in template.get(code[:3], []):
-            template.setdefault(code[:3], []).append(code)
-            panels.setdefault(code[:3], "personnel" if code[:3] in PERSONNEL_CLASSES else "public")
-    rows: list[Row] = []
-    totals = {"personnel": ZERO, "public": ZERO}
-    # Template 类 in printed order, then any other 类 by code (never by the order of the
-    # lines, which must not change the table).
-    fixed = [cls_code for _, cls_code, _ in TABLE06_TEMPLATE]
-    for cls_code in fixed + sorted(c for c in template if c not in fixed):
-        codes = template[cls_code]
-        panel = panels[cls_code]
-        cls_total = sum((basic_by_economic.get(c, ZERO) for c in codes), ZERO)
-        totals[panel] += cls_total
-        rows.append(Row(cls_code, ec[cls_code].name, (cls_total,), code=cls_code, level=Level.CLASS, side=panel))
-        for code in sorted(codes):
-            rows.append(Row(code, ec[code].name, (basic_by_economic.get(code, ZERO),), code=code,
-                            level=Level.SECTION, side=panel))
-    rows.append(Row("personnel_total", "人员经费合计", (totals["personnel"],), side="personnel"))
-    rows.append(Row("public_total", "公用经费合计", (totals["public"],), side="public"))
-    return Table06((Column("amount", "决算数"),), tuple(rows))
-
-
-def _table09(tp: ThreePublicExpenses) -> Table09:
-    def six(a: ThreePublicAmounts) -> list[Decimal]:
-        return [a.total, a.abroad, a.vehicles, a.vehicle_purchase, a.vehicle_operation, a.reception]
-
-    keys = (("total", "合计"), ("abroad", "因公出国（境）费"), ("vehicles", "公务用车购置及运行维护费小计"),
-            ("vehicle_purchase", "公务用车购置费"), ("vehicle_operation", "公务用车运行维护费"),
-            ("reception", "公务接待费"))
-    cols = tuple(Column(f"budget_{k}", f"预算数·{t}", i + 1) for i, (k, t) in enumerate(keys)) + tuple(
-        Column(f"actual_{k}", f"决算数·{t}", i + 7) for i, (k, t) in enumerate(keys)
-    )
-    return Table09(cols, (Row("three_public", "“三公”经费", tuple(six(tp.budget) + six(tp.actual))),))
-
-
-@attrs.frozen
-class Disclosure:
-    """The nine tables of one department's 部门决算公开, derived from a ledger."""
-
-    department: str
-    fiscal_year: int
-    edition: int
-    t01: Table01
-    t02: Table02
-    t03: Table03
-    t04: Table04
-    t05: Table05
-    t06: Table06
-    t07: Table07
-    t08: Table08
-    t09: Table09
-
-    @property
-    def family(self) -> str:
-        """The disclosure family: ``"final"`` (部门决算)."""
-        return "final"
-
-    @property
-    def tables(self) -> Mapping[str, Table]:
-        """The tables by id, in printed order (01 … 09)."""
-        return {t.id: t for t in (self.t01, self.t02, self.t03, self.t04, self.t05, self.t06,
-                                  self.t07, self.t08, self.t09)}
-
-    def table(self, table_id: str) -> Table:
-        """A table by id (``"05"``, ``"5"`` or ``"公开05表"``)."""
-        key = "".join(ch for ch in str(table_id) if ch.isdigit()).zfill(2)
-        found = self.tables.get(key)
+    def __call__(self, key: str) -> tuple[Decimal, ...]:
+        found = self.values.get(key)
         if found is not None:
             return found
-        raise GovBudgetError(f"no table {table_id!r}; tables are 01 … 09")
-
-    @in_wide_context
-    def __add__(self, other: Disclosure) -> Disclosure:
-        """Consolidate two disclosures cell by cell (rows united by key)."""
-        if not isinstance(other, Disclosure):
-            return NotImplemented
-        summed = {t.id: _add_tables(t, other.table(t.id)) for t in self.tables.values()}
-        return attrs.evolve(
-            self, **{f"t{k}": _relayout(v, self.edition) for k, v in summed.items()}  # type: ignore[arg-type]
-        )
-
-
-def _add_tables(a: Table, b: Table) -> Table:
-    if a.unit is not b.unit:
-        raise GovBudgetError(f"{a.label}: cannot add tables in {a.unit.value} and {b.unit.value}")
-    merged: dict[str, Row] = {}
-    for r in (*a.rows, *b.rows):
-        if r.key in merged:
-            prev = merged[r.key]
-            if prev.values and r.values:
-                r = attrs.evolve(prev, values=tuple(x + y for x, y in zip(prev.values, r.values, strict=True)))
-            else:
-                r = prev
-        merged[r.key] = r
-    rows = list(merged.values())
-    # Functional tables are in code order; 01, 04 and 06 are laid out again by _relayout.
-    if a.id in ("02", "03", "05", "07", "08"):
-        rows.sort(key=lambda r: (r.key != "total", r.code or ""))
-    return type(a)(a.columns, tuple(rows), a.unit)
+        row = self.spec.row(key)
+        if not row.sum_of:
+            # A fixed row no fact fills is zero (e.g. no 结余分配 this year).
+            found = (ZERO,) * len(self.columns)
+        else:
+            acc = [ZERO] * len(self.columns)
+            for sign, k in terms(row.sum_of):
+                for part in (self.top if k == SUBJECTS else (self(k),)):
+                    acc = [a + x if sign > 0 else a - x for a, x in zip(acc, part, strict=True)]
+            found = tuple(acc)
+        self.values[key] = found
+        return found
 
 
-def _relayout(table: Table, edition: int) -> Table:
-    """Lay a cell-wise sum out again like a derived table (fixed rows, 行次, extra 类/款 in
-    place), from its summed cells; functional tables are already in code order."""
-    if table.unit is not Unit.YUAN:
-        return table
-    if isinstance(table, Table06):
-        return _table06({r.code: r.values[0] for r in table.rows if r.code and len(r.code) == 5}, edition)
-    if isinstance(table, (Table01, Table04)):
-        inc = {s: table.cell(_INCOME_KEYS[s], "amount") for s in IncomeSource
-               if table.get_row(_INCOME_KEYS[s]) is not None}
-        exp = {r.code: list(r.values) for r in table.rows if r.code}
-        if isinstance(table, Table01):
-            b = Balances(table.cell("opening_balance", "amount"), (),
-                         use_of_non_fiscal_balance=table.cell("use_of_non_fiscal_balance", "amount"),
-                         balance_distribution=table.cell("balance_distribution", "amount"))
-            return _table01(inc, exp, b, edition)
-        b = Balances(opening_fiscal=tuple(
-            (s, table.cell(f"opening_{_INCOME_KEYS[s]}", "amount")) for s in FISCAL_SOURCES))
-        return _table04(inc, exp, b, edition)
-    return table
+def _subject_label(cat_name: str, ordinal: bool, i: int) -> str:
+    return f"{chinese_ordinal(i + 1)}、{cat_name}" if ordinal else cat_name
+
+
+def _name(edition_catalog: Catalog, code: str) -> str:
+    subject = edition_catalog.get(code)
+    return subject.name if subject is not None else code
+
+
+def _fixed_codes(spec: TableSpec, edition: int, level: Level, within: Sequence[str] | None = None) -> set[str]:
+    """The subjects of ``level`` a fixed layout prints in this edition (minus those it omits)."""
+    subj = spec.subjects
+    assert subj is not None
+    if not subj.fixed:
+        return set()
+    return set(_catalog_codes(catalog(subj.scheme, edition), level, subj.omit,
+                              None if within is None else tuple(within)))
+
+
+@functools.lru_cache(maxsize=64)
+def _catalog_codes(cat: Catalog, level: Level, omit: tuple[str, ...], within: tuple[str, ...] | None) -> frozenset[str]:
+    # Keyed by the catalog object (itself cached per edition): a scan of a whole catalog per
+    # table was most of the time of deriving a small ledger.
+    return frozenset(s.code for s in cat if s.level is level and s.code not in omit
+                     and (within is None or s.code[:3] in within))
+
+
+def _two_sided(spec: TableSpec, edition: int, given: Mapping[tuple[str, str], _Cells],
+               subjects: Mapping[str, _Cells]) -> Table:
+    """A 总表: per side its head rows, the subject rows (or blank rows padding the head to
+    their count), its foot rows; 行次 as the spec numbers them."""
+    subj = spec.subjects
+    assert subj is not None
+    cat = catalog(subj.scheme, edition)
+    level = subj.levels[0]
+    # Every subject the layout prints, and any other with money (never dropped), in code order.
+    codes = sorted(_fixed_codes(spec, edition, level) | {c for c, v in subjects.items() if any(v.values())})
+    lines = spec.lines(len(codes))
+    rows: list[Row] = []
+    for side in spec.sides:
+        top = [_complete(spec, side, subjects.get(c, {})) for c in codes] if side == subj.side else []
+        values = _Side(spec, side, {k: v for (s, k), v in given.items() if s == side}, top)
+        rows += _fixed_rows(spec, side, "head", values, lines)
+        if side == subj.side:
+            rows += [Row(code, _subject_label(_name(cat, code), subj.ordinal, i), top[i], code=code, level=level,
+                         line=lines.get((side, f"#{i}")), side=side) for i, code in enumerate(codes)]
+        pads = sorted(line for (s, k), line in lines.items() if s == side and k.startswith("pad#"))
+        rows += [Row(f"{side}_blank_{line}", "", (), line=line, side=side) for line in pads]
+        rows += _fixed_rows(spec, side, "foot", values, lines)
+    return Table(spec, spec.columns, tuple(rows))
+
+
+def _fixed_rows(spec: TableSpec, side: str, place: str, values: _Side,
+                lines: Mapping[tuple[str, str], int]) -> list[Row]:
+    return [Row(r.key, r.label, () if r.is_blank else values(r.key), line=lines.get((side, r.key)), side=side)
+            for r in spec.rows_for(side, place)]
+
+
+def _hierarchy(spec: TableSpec, leaves: Mapping[str, Sequence[Decimal]]) -> dict[str, Sequence[Decimal]]:
+    """Every subject row: the leaves, and each parent level as the exact sum of its children."""
+    subj = spec.subjects
+    assert subj is not None
+    sums: dict[str, Sequence[Decimal]] = dict(leaves)
+    current: Mapping[str, Sequence[Decimal]] = leaves
+    for level in reversed(subj.levels[:-1]):
+        current = _sum_by_prefix(current, level.digits)
+        sums.update(current)
+    return sums
+
+
+def _subject_table(spec: TableSpec, edition: int, leaves: Mapping[str, _Cells]) -> Table:
+    """A table of subject rows with money (类/款/项, in code order) under its fixed head rows
+    (合计 = Σ 类)."""
+    subj = spec.subjects
+    assert subj is not None
+    cat = catalog(subj.scheme, edition)
+    full = {code: _complete(spec, "", cells) for code, cells in leaves.items()}
+    sums = _hierarchy(spec, {c: v for c, v in full.items() if any(v)})
+    top_digits = subj.levels[0].digits
+    top = [v for c, v in sorted(sums.items()) if len(c) == top_digits]
+    values = _Side(spec, "", {}, top)
+    subject_rows = [Row(code, cat[code].name, tuple(sums[code]), code=code, level=cat[code].level)
+                    for code in sorted(sums)]
+    return Table(spec, spec.columns, (*_fixed_rows(spec, "", "head", values, {}), *subject_rows,
+                                      *_fixed_rows(spec, "", "foot", values, {})))
+
+
+def _paneled(spec: TableSpec, edition: int, leaves: Mapping[str, _Cells]) -> Table:
+    """A table in panels (公开06): per 类, in the order the panels list them (then any other
+    类 with money, by code), its row and its 款; then each panel's total rows."""
+    subj = spec.subjects
+    assert subj is not None
+    cat = catalog(subj.scheme, edition)
+    listed = [c for p in spec.panels for c in p.classes]
+    leaf_level, top_level = subj.levels[-1], subj.levels[0]
+    codes = _fixed_codes(spec, edition, leaf_level, listed) | {c for c, v in leaves.items() if any(v.values())}
+    by_class: dict[str, list[str]] = {c: [] for c in listed if c in cat}
+    for code in sorted(codes):
+        by_class.setdefault(code[:top_level.digits], []).append(code)
+    order = [c for c in listed if c in by_class] + sorted(c for c in by_class if c not in listed)
+    rows: list[Row] = []
+    tops: dict[str, list[Sequence[Decimal]]] = {p.key: [] for p in spec.panels}
+    for cls in order:
+        panel = spec.panel_of(cls)
+        if panel is None:
+            raise GovBudgetError(f"{spec.label}: no panel takes 类 {cls}")
+        items = {c: _complete(spec, "", leaves.get(c, {})) for c in by_class[cls]}
+        total = _add([ZERO] * len(spec.columns), *items.values())
+        tops[panel.key].append(total)
+        rows.append(Row(cls, _name(cat, cls), tuple(total), code=cls, level=top_level, side=panel.key))
+        rows += [Row(c, _name(cat, c), v, code=c, level=leaf_level, side=panel.key) for c, v in items.items()]
+    for p in spec.panels:
+        rows += _fixed_rows(spec, p.key, "head", _Side(spec, p.key, {}, tops[p.key]), {})
+    for p in spec.panels:
+        rows += _fixed_rows(spec, p.key, "foot", _Side(spec, p.key, {}, tops[p.key]), {})
+    return Table(spec, spec.columns, tuple(rows))
+
+
+def _fixed_table(spec: TableSpec, given: Mapping[str, _Cells]) -> Table:
+    """A table of fixed rows only (公开09)."""
+    values = _Side(spec, "", given)
+    return Table(spec, spec.columns, tuple(_fixed_rows(spec, "", "head", values, {})
+                                           + _fixed_rows(spec, "", "foot", values, {})))
 
 
 def derive_stream(
@@ -830,13 +663,16 @@ def from_accumulator(
         return _roll_up(department, fiscal_year, acc, balances, three_public)
 
 
-def _add(*columns: Sequence[Decimal]) -> list[Decimal]:
-    """Element-wise sum of equally long columns."""
-    return functools.reduce(lambda a, b: list(map(operator.add, a, b)), columns[1:], list(columns[0]))
+
+
+def _key(member: IncomeSource | Nature) -> str:
+    """The spec key of a ledger source or nature (row of 公开01, column of 公开02/03)."""
+    return member.name.lower()
 
 
 def _roll_up(department: str, fiscal_year: int, acc: Accumulator, balances: Balances,
              three_public: ThreePublicExpenses) -> Disclosure:
+    fam = family("final")
     edition = acc.edition
     exp, inc = acc.expenditure, acc.income
     gpb, gf, sc = FISCAL_SOURCES
@@ -850,68 +686,73 @@ def _roll_up(department: str, fiscal_year: int, acc: Accumulator, balances: Bala
         assert len(values) == len(functions), "accumulator maps out of step"
         return values
 
-    def leaves(*columns: Sequence[Decimal]) -> dict[str, tuple[Decimal, ...]]:
-        return dict(zip(functions, zip(*columns, strict=True), strict=True))
+    def leaves(**columns: Sequence[Decimal]) -> dict[str, dict[str, Decimal]]:
+        """Cells by 项 from columns by key."""
+        keys = list(columns)
+        return {f: dict(zip(keys, values, strict=True))
+                for f, values in zip(functions, zip(*columns.values(), strict=True), strict=True)}
 
-    natures = [_add(*(col(exp[s][n]) for s in IncomeSource if n in exp[s])) for n in Nature]
-    t03_leaf = leaves(_add(*natures), *natures)
+    def by_class(**columns: Sequence[Decimal]) -> dict[str, dict[str, Decimal]]:
+        """Cells by 类 (sums of the 项 of each column)."""
+        sums = _sum_by_prefix(dict(zip(functions, zip(*columns.values(), strict=True), strict=True)), 3)
+        return {c: dict(zip(columns, values, strict=True)) for c, values in sums.items()}
+
+    natures = {n: _add(*(col(exp[s][n]) for s in IncomeSource if n in exp[s])) for n in Nature}
     gpb_b, gpb_p = col(exp[gpb][basic]), col(exp[gpb][project])
-    gpb_total = _add(gpb_b, gpb_p)
-    t05_leaf = leaves(gpb_total, gpb_b, gpb_p)
     sc_b, sc_p = col(exp[sc][basic]), col(exp[sc][project])
-    sc_total = _add(sc_b, sc_p)
-    t08_leaf = leaves(sc_total, sc_b, sc_p)
-    # 公开07: 年初结转和结余, 本年收入, 本年支出 (基本, 项目), 年末 = 年初 + 收入 − 支出.  An
-    # opening balance may sit on a 项 that no line has.
-    gf_opening = _sum_by((fa.function, fa.amount) for fa in balances.opening_government_fund)
-    opening = [gf_opening.get(f, ZERO) for f in functions]
     gf_income, gf_b, gf_p = col(inc[gf]), col(exp[gf][basic]), col(exp[gf][project])
-    gf_total = _add(gf_b, gf_p)
-    closing = list(map(operator.sub, _add(opening, gf_income), gf_total))
-    t07_leaf = leaves(opening, gf_income, gf_total, gf_b, gf_p, closing)
+    # 公开07: an opening balance may sit on a 项 that no line has.
+    gf_opening = _sum_by((fa.function, fa.amount) for fa in balances.opening_government_fund)
+    t07 = leaves(opening=[gf_opening.get(f, ZERO) for f in functions], income=gf_income, basic=gf_b, project=gf_p)
     for function, amount in gf_opening.items():
-        if function not in t07_leaf:
-            t07_leaf[function] = (amount, ZERO, ZERO, ZERO, ZERO, amount)
-    # 公开02: 合计, 财政拨款 (three sources), then one column per other source.
-    others = [col(inc[s]) for s in IncomeSource if not s.is_fiscal]
+        t07.setdefault(function, {"opening": amount})
     fiscal_income = _add(col(inc[gpb]), gf_income, col(inc[sc]))
-    t02_leaf = leaves(_add(fiscal_income, *others), fiscal_income, *others)
+    others = {_key(s): col(inc[s]) for s in IncomeSource if not s.is_fiscal}
     income_by_source = {s: sum(inc[s].values(), ZERO) for s in IncomeSource}
-    # 公开01 by 类 (all spending); 公开04 by 类 × the three 财政拨款 sources.
-    exp_class_01 = _sum_by_prefix({f: values[:1] for f, values in t03_leaf.items()}, 3)
-    exp_class_04 = _sum_by_prefix(leaves(_add(gpb_total, gf_total, sc_total), gpb_total, gf_total, sc_total), 3)
 
-    t02 = Table02(_columns("", ("total", "本年收入合计"), ("fiscal", "财政拨款收入"),
-                           ("superior_subsidy", "上级补助收入"), ("business", "事业收入"),
-                           ("operating", "经营收入"), ("affiliates", "附属单位上缴收入"),
-                           ("other", "其他收入")),
-                  _functional_rows(t02_leaf, 7, edition))
-    t03 = Table03(_columns("", ("total", "本年支出合计"), ("basic", "基本支出"), ("project", "项目支出"),
-                           ("remit_to_superior", "上缴上级支出"), ("operating", "经营支出"),
-                           ("subsidy_to_affiliates", "对附属单位补助支出")),
-                  _functional_rows(t03_leaf, 6, edition))
-    t05 = Table05(_columns("", ("total", "小计"), ("basic", "基本支出"), ("project", "项目支出")),
-                  _functional_rows(t05_leaf, 3, edition))
-    t07 = Table07(_columns("", ("opening", "年初结转和结余"), ("income", "本年收入"),
-                           ("expenditure", "本年支出小计"), ("basic", "基本支出"), ("project", "项目支出"),
-                           ("closing", "年末结转和结余")),
-                  _functional_rows(t07_leaf, 6, edition))
-    t08 = Table08(_columns("", ("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")),
-                  _functional_rows(t08_leaf, 3, edition))
-    return Disclosure(
-        department=department,
-        fiscal_year=fiscal_year,
-        edition=edition,
-        t01=_table01(income_by_source, exp_class_01, balances, edition),
-        t02=t02,
-        t03=t03,
-        t04=_table04(income_by_source, exp_class_04, balances, edition),
-        t05=t05,
-        t06=_table06(acc.basic_economic, edition),
-        t07=t07,
-        t08=t08,
-        t09=_table09(three_public),
+    # 公开01: income by source, spending by 类; 年末 = what the income side brings less what is spent.
+    classes_01 = by_class(amount=_add(*natures.values()))
+    spent = sum((v["amount"] for v in classes_01.values()), ZERO)
+    t01_income = {_key(s): {"amount": income_by_source[s]} for s in IncomeSource}
+    t01_income["use_of_non_fiscal_balance"] = {"amount": balances.use_of_non_fiscal_balance}
+    t01_income["opening_balance"] = {"amount": balances.opening_total}
+    spec01 = fam.table("01")
+    (brought,) = _Side(spec01, "income", t01_income)("income_grand_total")
+    t01_given = {("income", k): v for k, v in t01_income.items()}
+    t01_given[("expenditure", "balance_distribution")] = {"amount": balances.balance_distribution}
+    t01_given[("expenditure", "closing_balance")] = {
+        "amount": brought - spent - balances.balance_distribution}
+
+    # 公开04: by 类 × the three 财政拨款 funds; per fund 年末 = 年初 + 收入 − 支出.
+    fund_spending = {gpb: _add(gpb_b, gpb_p), gf: _add(gf_b, gf_p), sc: _add(sc_b, sc_p)}
+    classes_04 = by_class(**{_key(s): fund_spending[s] for s in FISCAL_SOURCES})
+    t04_given: dict[tuple[str, str], dict[str, Decimal]] = {}
+    closing: dict[str, Decimal] = {}
+    for s in FISCAL_SOURCES:
+        k = _key(s)
+        t04_given[("income", k)] = {"amount": income_by_source[s]}
+        t04_given[("income", f"opening_{k}")] = {"amount": balances.opening_for(s)}
+        closing[k] = balances.opening_for(s) + income_by_source[s] - sum(fund_spending[s], ZERO)
+    t04_given[("expenditure", "closing_fiscal")] = closing
+
+    def amounts(prefix: str, a: ThreePublicAmounts) -> dict[str, Decimal]:
+        return {f"{prefix}_abroad": a.abroad, f"{prefix}_vehicle_purchase": a.vehicle_purchase,
+                f"{prefix}_vehicle_operation": a.vehicle_operation, f"{prefix}_reception": a.reception}
+
+    tables = (
+        _two_sided(spec01, edition, t01_given, classes_01),
+        _subject_table(fam.table("02"), edition, leaves(fiscal=fiscal_income, **others)),
+        _subject_table(fam.table("03"), edition, leaves(**{_key(n): v for n, v in natures.items()})),
+        _two_sided(fam.table("04"), edition, t04_given, classes_04),
+        _subject_table(fam.table("05"), edition, leaves(basic=gpb_b, project=gpb_p)),
+        _paneled(fam.table("06"), edition, {c: {"amount": v} for c, v in acc.basic_economic.items()}),
+        _subject_table(fam.table("07"), edition, t07),
+        _subject_table(fam.table("08"), edition, leaves(basic=sc_b, project=sc_p)),
+        _fixed_table(fam.table("09"), {"three_public": {
+            **amounts("budget", three_public.budget), **amounts("actual", three_public.actual)}}),
     )
+    return Disclosure(family=fam.id, edition=edition, department=department, fiscal_year=fiscal_year,
+                      tables={t.id: t for t in tables})
 
 
 @in_wide_context
