@@ -99,14 +99,14 @@ def _or_dash(text: str) -> str:
     return _md(text) if text else "–"
 
 
-def layout_tables() -> str:
-    """Each table of the 部门决算 family as its spec declares it (``govbudget.families.final``)."""
+def layout_tables(family_id: str = "final") -> str:
+    """Each table of a family as its spec declares it (``govbudget.families.<family_id>``)."""
     from govbudget.spec import SUBJECTS, family, terms
 
     def sums(keys: tuple[str, ...]) -> str:
         return " ".join(f"{'−' if sign < 0 else '+'} {'Σ 类' if k == SUBJECTS else k}" for sign, k in terms(keys))[2:]
 
-    fam = family("final")
+    fam = family(family_id)
     out: list[str] = []
     for t in fam.tables:
         out += [f"### {t.label} {t.title}", ""]
@@ -138,7 +138,28 @@ def layout_tables() -> str:
     return "\n".join(out).rstrip()
 
 
+def budget_rules_table() -> str:
+    """The 部门预算 rules, each with what the checker finds on the embedded budget example as
+    published (广州市信访局 2026, read from its text)."""
+    from govbudget.budget.io import example_budget_published_text
+    from govbudget.budget.reader import read_budget_text
+    from govbudget.rules import family_rules
+
+    published = read_budget_text(example_budget_published_text(), source="example")
+    lines = ["| id | severity | kind | rule | equation | on the example |", "| --- | --- | --- | --- | --- | --- |"]
+    for r in family_rules("budget"):
+        relations = list(r.relations(published))
+        found = Counter(f.severity.value for f in r.check(published))
+        outcome = ", ".join(f"{n} {sev}" for sev, n in sorted(found.items())) or "holds"
+        shown = f"{outcome} ({len(relations)} checked)" if relations else "not checked: not printed"
+        lines.append(f"| `{r.id}` | {r.severity.value} | {r.kind} | {_md(r.title_zh)}<br>{_md(r.title_en)} | "
+                     f"{_md(r.equation)} | {shown} |")
+    return "\n".join(lines)
+
+
 GENERATORS: dict[str, tuple[str, Callable[[], str]]] = {
+    "budget-layout": ("docs/budget.md", lambda: layout_tables("budget")),
+    "budget-rules": ("docs/budget.md", budget_rules_table),
     "coverage": ("docs/classification.md", coverage_table),
     "layout": ("docs/tables.md", layout_tables),
     "rules": ("docs/rules.md", rules_table),

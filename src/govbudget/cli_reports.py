@@ -11,10 +11,44 @@ from typing import Any, TextIO
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
-def _load(path: str | None) -> Any:
-    from govbudget.io import example_ledger, load_ledger
+def _load(path: str | None, example: str | None = None) -> Any:
+    """The ledger of a command: a file (a 部门预算 ledger when its JSON has ``allocations``),
+    else the embedded example of ``--example`` (``final`` by default)."""
+    if path is None:
+        if example == "budget":
+            from govbudget.budget.io import example_budget_ledger
 
-    return example_ledger() if path is None else load_ledger(path)
+            return example_budget_ledger()
+        from govbudget.io import example_ledger
+
+        return example_ledger()
+    if _is_budget_file(path):
+        from govbudget.budget.io import load_budget_ledger
+
+        return load_budget_ledger(path)
+    from govbudget.io import load_ledger
+
+    return load_ledger(path)
+
+
+def _is_budget_file(path: str) -> bool:
+    """A 部门预算 ledger: JSON with ``allocations``, or CSV with the budget header."""
+    if not path.lower().endswith((".json", ".csv")):
+        return False
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False  # the ledger loader reports the unreadable file
+    if path.lower().endswith(".json"):
+        return b'"allocations"' in head
+    return b"carried_over" in head
+
+
+def _is_budget(ledger: Any) -> bool:
+    from govbudget.budget.ledger import BudgetLedger
+
+    return isinstance(ledger, BudgetLedger)
 
 
 def _write(args: argparse.Namespace, text: str, out: TextIO) -> None:
@@ -31,7 +65,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.render import render
     from govbudget.tables import derive
 
-    if args.ledger and Path(args.ledger).suffix.lower() in (".csv", ".parquet"):
+    if (args.ledger and Path(args.ledger).suffix.lower() in (".csv", ".parquet")
+            and not _is_budget_file(args.ledger)):
         # Streamed: memory bounded by the distinct subjects, not by the lines.  A CSV ledger
         # holds lines and balances only; the narrative needs none of its lines.
         from govbudget.io import derive_csv
@@ -40,7 +75,18 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         disclosure = derive_csv(args.ledger, engine=args.engine)
         ledger = Ledger(disclosure.department, disclosure.fiscal_year, disclosure.edition)
     else:
-        ledger = _load(args.ledger)
+        ledger = _load(args.ledger, args.example)
+        if _is_budget(ledger):
+            from govbudget.budget import narrative as budget_narrative
+            from govbudget.budget.tables import derive as derive_budget
+
+            bd = derive_budget(ledger)
+            text = render(bd, args.format, args.table or None)
+            if args.format == "markdown" and not args.table:
+                text = text.rstrip("\n") + "\n\n" + budget_narrative.to_markdown(
+                    budget_narrative.build(ledger, bd, balance_shares=args.balance_shares))
+            _write(args, text, out)
+            return EXIT_OK
         disclosure = derive(ledger)
     text = render(disclosure, args.format, args.table or None)
     if args.format == "markdown" and not args.table:
@@ -53,8 +99,16 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_json, to_markdown, to_text
 
-    n = build(_load(args.ledger), balance_shares=args.balance_shares)
-    text = {"text": to_text, "markdown": to_markdown, "json": to_json}[args.format](n)
+    ledger = _load(args.ledger, args.example)
+    if _is_budget(ledger):
+        from govbudget.budget import narrative as budget_narrative
+
+        n = budget_narrative.build(ledger, balance_shares=args.balance_shares)
+        text = {"text": budget_narrative.to_text, "markdown": budget_narrative.to_markdown,
+                "json": to_json}[args.format](n)
+    else:
+        n = build(ledger, balance_shares=args.balance_shares)
+        text = {"text": to_text, "markdown": to_markdown, "json": to_json}[args.format](n)
     _write(args, text, out)
     if n.adjustments and args.format == "text":
         moved = "; ".join(f"{a.key} {a.rounded}% → {a.shown}%" for a in n.adjustments)
@@ -63,21 +117,29 @@ def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def check_one(target: str) -> tuple[str, Any, str]:
-    """Read and check one file (``<example>``: the shipped seed): (target, report or None,
-    the reason it could not be read).  A top-level function, so that worker processes can
-    run it."""
+    """Read and check one file (``<example:final>``, ``<example:budget>``: the shipped
+    examples as published): (target, report or None, the reason it could not be read).  A
+    top-level function, so that worker processes can run it."""
     from govbudget.errors import GovBudgetError
     from govbudget.readers import read, read_text
     from govbudget.rules import check
 
     try:
-        if target == "<example>":
+        if target == "<example:budget>":
+            from govbudget.budget.io import EXAMPLE_NAME, example_budget_published_text
+            from govbudget.budget.reader import read_budget_text
+            from govbudget.budget.rules import check_budget
+
+            report = check_budget(read_budget_text(example_budget_published_text(),
+                                                   source=f"example: {EXAMPLE_NAME} (published)"))
+        elif target == "<example:final>":
             from govbudget.io import example_published_text
 
-            published = read_text(example_published_text(), source="example: 三门峡市政务服务和大数据管理局 2023 (published)")
+            report = check(read_text(example_published_text(),
+                                     source="example: 三门峡市政务服务和大数据管理局 2023 (published)"))
         else:
-            published = read(target)
-        return target, check(published), ""
+            report = check(read(target))
+        return target, report, ""
     except GovBudgetError as exc:
         return target, None, str(exc)
 
@@ -98,8 +160,13 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.rules import Report, to_json
 
     targets: list[str] = list(args.files)
-    if args.example:
-        targets.insert(0, "<example>")
+    example = args.example
+    if example is not None and example not in EXAMPLES:
+        # `check --example FILE`: the value is a file to check beside the default example.
+        targets.insert(0, example)
+        example = "final"
+    if example:
+        targets.insert(0, f"<example:{example}>")
     if not targets:
         print("govbudget check: give FILE(s) or --example", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -134,18 +201,24 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget.rules import RULES
+    from govbudget.rules import family_rules
 
-    for r in RULES:
+    for r in family_rules(args.family):
         print(f"{r.id:28} {r.severity.value:7} {r.title_zh}", file=out)
         if args.verbose:
             print(f"{'':28} {r.title_en}\n{'':28} {r.equation}", file=out)
     return EXIT_OK
 
 
+EXAMPLES = ("final", "budget")
+
+
 def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: str) -> None:
     """The arguments of the commands that start from a ledger (report, narrative)."""
-    p.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
+    p.add_argument("ledger", nargs="?", help="ledger file (.json or .csv; a 部门预算 ledger is recognised)")
+    p.add_argument("--example", choices=EXAMPLES, default="final",
+                   help="without LEDGER: the embedded example, final (三门峡 2023 部门决算, default) or "
+                   "budget (广州市信访局 2026 部门预算)")
     p.add_argument("--format", choices=formats, default="text")
     p.add_argument("--balance-shares", action="store_true", help=balance_help)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
@@ -200,8 +273,9 @@ def register(sub: Any) -> None:
         "a file cannot be read.",
     )
     c.add_argument("files", nargs="*", metavar="FILE")
-    c.add_argument("--example", action="store_true",
-                   help="also check the shipped seed report (三门峡 2023, as published)")
+    c.add_argument("--example", nargs="?", const="final", default=None, metavar="{final,budget}",
+                   help="also check a shipped published report: final (三门峡 2023 部门决算, the default) "
+                   "or budget (广州市信访局 2026 部门预算, read from its text)")
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
                    help="lowest severity to print (text format; default: info)")
@@ -212,6 +286,8 @@ def register(sub: Any) -> None:
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
     r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")
+    r.add_argument("--family", choices=EXAMPLES, default="final",
+                   help="the rules of this disclosure family: final (部门决算, default) or budget (部门预算)")
     r.set_defaults(func=cmd_rules)
 
 

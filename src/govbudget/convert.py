@@ -250,6 +250,8 @@ def _structure_disclosure(conv: cattrs.Converter, value: Any) -> Any:
     for table_spec in spec.tables:
         tid = table_spec.id
         if tid not in by_id:
+            if table_spec.optional:
+                continue  # an optional table this disclosure does not have
             raise _Invalid(f"$.tables: table {tid} missing")
         i, t = by_id[tid]
         where = f"$.tables[{i}] (table {tid})"

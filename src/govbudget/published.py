@@ -46,11 +46,13 @@ class Location:
     section: str | None = None
     key: str | None = None
     line: int | None = None
+    #: How the table is named (``预算05表`` in a budget); ``公开{table}表`` when not given.
+    table_label: str | None = attrs.field(default=None, eq=False)
 
     def __str__(self) -> str:
         parts = []
         if self.table:
-            parts.append(f"公开{self.table}表")
+            parts.append(self.table_label or f"公开{self.table}表")
             if self.row:
                 parts.append(f"{self.row}{' ' + self.label if self.label and self.label != self.row else ''}")
             if self.column:
@@ -144,16 +146,20 @@ class Published:
         return all(t in self.tables for t in table_ids)
 
     def cell(self, table_id: str, row_key: str, column_key: str) -> Quantity | None:
-        """A table cell in 万元 with its interval; ``None`` if the table is missing."""
+        """A table cell in 万元 with its interval; ``None`` when it was not read: the table is
+        missing, or the report does not print the column, or (read from a report) the fixed
+        row.  A subject row absent from a table is zero (tables leave out 科目 without money)."""
         table = self.tables.get(table_id)
-        if table is None:
+        if table is None or not any(c.key == column_key for c in table.columns):
+            return None
+        if not self.exact and table.get_row(row_key) is None and not row_key.isdigit():
             return None
         value = table.cell(row_key, column_key)
         row = table.get_row(row_key)
         column = next((c.title for c in table.columns if c.key == column_key), column_key)
         loc = Location(table_id, row_key, column, row.label if row else None,
-                       line=self.lines.get((table_id, row_key)))
-        name = f"公开{table_id}表 {row.label if row and row.label else row_key}·{column}"
+                       line=self.lines.get((table_id, row_key)), table_label=table.label)
+        name = f"{table.label} {row.label if row and row.label else row_key}·{column}"
         if self.exact:
             return Quantity(convert(value, table.unit, Unit.WAN), Decimal(0), loc, name)
         # A blank cell (read as a plain 0) is an exact zero; a printed 0.00 may hide < 0.005.

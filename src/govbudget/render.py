@@ -75,6 +75,10 @@ def _table_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bo
         return _two_sided_grid(table)
     if spec.panels:
         return _panel_grid(table)
+    if spec.subjects is None and len(table.rows) > 1:  # rows named by their label (收入总表 by unit)
+        header = [[_ITEM, *(c.title for c in table.columns)], [_NUMBER, *(str(c.number) for c in table.columns)]]
+        body = [[r.label, *(_cell(table, v) for v in r.values)] for r in table.rows]
+        return header, body, [False, *([True] * len(table.columns))]
     if spec.subjects is None:  # fixed rows only (公开09): the 栏次 header and the data row
         header = [[c.title for c in table.columns], [str(c.number) for c in table.columns]]
         body = [[_cell(table, v) for v in r.values] for r in table.rows] if not table.is_empty else []

@@ -252,11 +252,13 @@ class TableSpec:
     panels: tuple[PanelSpec, ...] = ()
     identities: tuple[Identity, ...] = ()
     optional: bool = False
+    #: How the family names its tables: ``公开05表`` (部门决算), ``预算05表`` (部门预算).
+    label_prefix: str = "公开"
 
     @property
     def label(self) -> str:
         """``公开05表`` for table 05."""
-        return f"公开{self.id}表"
+        return f"{self.label_prefix}{self.id}表"
 
     @functools.cached_property
     def _titles(self) -> frozenset[str]:

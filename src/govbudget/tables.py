@@ -257,6 +257,10 @@ def _relayout(table: Table, edition: int) -> Table:
     if spec.subjects is not None:
         leaves = {c: v for c, v in subjects.items() if _is_leaf(spec, c)}
         return _subject_table(spec, edition, leaves)
+    if any(r.key not in {f.key for f in spec.rows} for r in table.rows):
+        # Rows beyond the fixed ones (a 部门预算 收入总表's units, 项目支出表's projects) are
+        # already summed cell by cell, united by key: nothing to lay out again.
+        return table
     return _fixed_table(spec, {key: v for (_, key), v in values.items()})
 
 

@@ -1,0 +1,380 @@
+"""The 部门预算 family (部门预算公开表): the tables a department's budget disclosure prints.
+
+Declared from the 2026 budgets of seven cities in the corpus (长春, 重庆, 广州, 湖州, 泉州,
+无锡, 珠海; see ``docs/budget.md``).  Every place prints the nine standard tables under its own
+titles, in its own order and numbering; what differs between places is here: title aliases,
+header texts and label variants in the specs (:mod:`govbudget.spec`), the optional tables some
+places add, and in :func:`layouts` the printed column orders, the tables printed in parts and
+the rows a place prints that the standard tables do not carry.  This module is the one place
+any of them is written.
+
+Table ids follow the standard (central) order: 01 收支总表, 02 收入总表, 03 支出总表,
+04 财政拨款收支总表, 05 一般公共预算支出表, 06 一般公共预算基本支出表, 07 “三公”经费支出表,
+08 政府性基金预算支出表, 09 国有资本经营预算支出表; optional: 10 一般公共预算支出经济分类表,
+11 项目支出表, 12 机关运行经费预算表, 13 政府采购预算表.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import attrs
+
+from govbudget.classification import Level, Scheme
+from govbudget.spec import (
+    SUBJECTS,
+    CellRef,
+    ColumnSpec,
+    FamilySpec,
+    Identity,
+    RowSpec,
+    SubjectLink,
+    SubjectRows,
+    TableSpec,
+)
+
+__all__ = ["THREE_PUBLIC_ECONOMIC", "Layout", "layout", "layouts", "spec"]
+
+_NOTE = "本表金额转换为万元时，因四舍五入可能存在尾差。"
+
+#: The three 财政拨款 funds (key, column title, other headers seen).
+_FUNDS = (
+    ("general_public_budget", "一般公共预算", ("一般公共预算拨款", "一般公共预算拨款收入")),
+    ("government_fund", "政府性基金预算", ("政府性基金预算拨款", "政府性基金预算拨款收入")),
+    ("state_capital", "国有资本经营预算", ("国有资本经营预算拨款", "国有资本经营预算拨款收入")),
+)
+_FUND_KEYS = tuple(k for k, _, _ in _FUNDS)
+#: 单位资金: the unit's own income sources (key, label).
+_UNIT_FUNDS = (
+    ("business", "事业收入"), ("operating", "事业单位经营收入"), ("superior_subsidy", "上级补助收入"),
+    ("affiliates", "附属单位上缴收入"), ("other", "其他收入"),
+)
+_UNIT_KEYS = tuple(k for k, _ in _UNIT_FUNDS)
+#: The natures of 支出总表 (key, title, headers).
+_NATURES = (
+    ("basic", "基本支出", ()), ("project", "项目支出", ()), ("operating", "事业单位经营支出", ("经营支出",)),
+    ("remit_to_superior", "上缴上级支出", ()), ("subsidy_to_affiliates", "对附属单位补助支出", ()),
+)
+
+#: The 经济分类 款 whose 一般公共预算 allocations are the “三公”经费, by item of 预算07表.
+THREE_PUBLIC_ECONOMIC: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("abroad", ("30212",)),
+    ("vehicle_purchase", ("31013", "30913")),
+    ("vehicle_operation", ("30231",)),
+    ("reception", ("30217",)),
+)
+
+_CLASSES = SubjectRows(Scheme.FUNCTIONAL, (Level.CLASS,), side="expenditure")
+_FUNCTIONAL = SubjectRows(Scheme.FUNCTIONAL, (Level.CLASS, Level.SECTION, Level.ITEM))
+_ECONOMIC = SubjectRows(Scheme.ECONOMIC_DEPARTMENT, (Level.CLASS, Level.SECTION))
+
+
+def _total(*labels: str) -> RowSpec:
+    """The 合计 row printed first: Σ 类 in every column."""
+    return RowSpec("total", "合计", labels=("总计", "总计：", *labels), place="head", sum_of=(SUBJECTS,),
+                   rule="hierarchy")
+
+
+def _table(id: str, title: str, aliases: tuple[str, ...], **kw: object) -> TableSpec:
+    return TableSpec(id, title, aliases=aliases, label_prefix="预算", **kw)  # type: ignore[arg-type]
+
+
+def _natures_columns(total_headers: tuple[str, ...] = ()) -> tuple[ColumnSpec, ...]:
+    return (
+        ColumnSpec("total", "合计", 1, headers=("小计", "合计", "本年预算", "一般公共预算支出", *total_headers),
+                   sum_of=("basic", "project"), rule="row-natures"),
+        ColumnSpec("basic", "基本支出", 2, headers=("其中：基本支出",)),
+        ColumnSpec("project", "项目支出", 3),
+    )
+
+
+def _t01() -> TableSpec:
+    return _table(
+        "01", "收支总表",
+        ("收支总体情况表", "部门收支总体情况表", "单位收支总体情况表", "收支预算总表", "部门收支预算总表",
+         "市级部门收支预算总表", "部门财务收支预算总表", "部门收支总表"),
+        note="注：本表反映部门本年度的总收支情况。" + _NOTE,
+        two_sided=True, subjects=_CLASSES,
+        columns=(ColumnSpec("amount", "预算数", 1, headers=("预算", "本年预算"), side="income"),
+                 ColumnSpec("amount", "预算数", 2, headers=("预算", "本年预算"), side="expenditure")),
+        rows=(
+            RowSpec("fiscal", "一、财政拨款收入", labels=("预算拨款", "财政拨款"), side="income", place="head",
+                    sum_of=_FUND_KEYS),
+            *(RowSpec(k, f"{t}拨款收入", labels=h, side="income", place="head") for k, t, h in _FUNDS),
+            RowSpec("special_account", "二、财政专户管理资金收入", labels=("财政专户拨款", "财政专户管理资金"),
+                    side="income", place="head"),
+            RowSpec("unit_funds", "三、单位资金收入", labels=("单位资金",), side="income", place="head",
+                    sum_of=_UNIT_KEYS),
+            *(RowSpec(k, t, labels=("经营收入",) if k == "operating" else (), side="income", place="head")
+              for k, t in _UNIT_FUNDS),
+            RowSpec("income_total", "本年收入合计", labels=("本年收入", "收入合计"), side="income",
+                    sum_of=("fiscal", "special_account", "unit_funds")),
+            RowSpec("carryover", "上年结转结余", labels=("上年结转",), side="income"),
+            RowSpec("income_grand_total", "收入总计", side="income", sum_of=("income_total", "carryover")),
+            RowSpec("expenditure_total", "本年支出合计", labels=("本年支出", "支出合计"), side="expenditure",
+                    sum_of=(SUBJECTS,)),
+            RowSpec("carry_forward", "结转下年", labels=("结转结余下年", "结转下年支出"), side="expenditure"),
+            RowSpec("expenditure_grand_total", "支出总计", side="expenditure",
+                    sum_of=("expenditure_total", "carry_forward")),
+        ),
+        identities=(Identity("balance", "预算01表 收入总计 = 支出总计", CellRef("01", "income_grand_total", "amount"),
+                             (CellRef("01", "expenditure_grand_total", "amount"),)),),
+    )
+
+
+def _t02() -> TableSpec:
+    parts = (*_FUND_KEYS, "special_account", *_UNIT_KEYS, "carryover")
+    return _table(
+        "02", "收入总表",
+        ("收入总体情况表", "部门收入总体情况表", "单位收入总体情况表", "收入预算总表", "部门收入预算总表",
+         "市级部门收入预算总表", "部门收入总表"),
+        note="注：本表反映部门本年度各单位的收入预算。" + _NOTE,
+        columns=(
+            ColumnSpec("total", "合计", 1, headers=("总计",), sum_of=parts, rule="row-sources"),
+            *(ColumnSpec(k, t, 2 + i, headers=h) for i, (k, t, h) in enumerate(_FUNDS)),
+            ColumnSpec("special_account", "财政专户管理资金", 5, headers=("财政专户拨款",)),
+            *(ColumnSpec(k, t, 6 + i, headers=("经营收入",) if k == "operating" else ())
+              for i, (k, t) in enumerate(_UNIT_FUNDS)),
+            ColumnSpec("carryover", "上年结转结余", 11, headers=("上年结转",)),
+        ),
+        # One row per unit follows (单位名称); 合计 is their sum.
+        rows=(RowSpec("total", "合计", labels=("总计",), place="head"),),
+    )
+
+
+def _t03() -> TableSpec:
+    return _table(
+        "03", "支出总表",
+        ("支出总体情况表", "本年支出总体情况表", "部门支出总体情况表", "单位支出总体情况表", "支出预算总表",
+         "部门支出预算总表", "市级部门支出预算总表", "部门支出总表"),
+        note="注：本表反映部门本年度各项支出预算。" + _NOTE,
+        subjects=_FUNCTIONAL,
+        columns=(ColumnSpec("total", "合计", 1, headers=("总计",), sum_of=tuple(k for k, _, _ in _NATURES),
+                            rule="row-natures"),
+                 *(ColumnSpec(k, t, 2 + i, headers=h) for i, (k, t, h) in enumerate(_NATURES))),
+        rows=(_total(),),
+    )
+
+
+def _t04() -> TableSpec:
+    return _table(
+        "04", "财政拨款收支总表",
+        ("财政拨款收支总体情况表", "财政拨款收支预算总表", "部门财政拨款收支预算总表",
+         "市级部门财政拨款收支预算总表", "部门财政拨款收支总表"),
+        note="注：本表反映部门本年度一般公共预算、政府性基金预算和国有资本经营预算财政拨款的总收支情况。" + _NOTE,
+        two_sided=True, subjects=_CLASSES,
+        columns=(
+            ColumnSpec("amount", "预算数", 1, headers=("预算", "本年预算"), side="income"),
+            ColumnSpec("total", "合计", 2, headers=("预算", "本年预算"), side="expenditure", sum_of=_FUND_KEYS,
+                       rule="row-funds"),
+            *(ColumnSpec(k, t, 3 + i, headers=h, side="expenditure") for i, (k, t, h) in enumerate(_FUNDS)),
+        ),
+        rows=(
+            *(RowSpec(k, f"{o}、{t}拨款", labels=(t, *h), side="income", place="head")
+              for o, (k, t, h) in zip("一二三", _FUNDS, strict=True)),
+            RowSpec("income_total", "本年收入合计", labels=("本年收入",), side="income", sum_of=_FUND_KEYS),
+            RowSpec("carryover", "上年结转", labels=("上年结转结余", "上年财政拨款结转"), side="income"),
+            RowSpec("income_grand_total", "收入总计", side="income", sum_of=("income_total", "carryover")),
+            RowSpec("expenditure_total", "本年支出合计", labels=("本年支出",), side="expenditure", sum_of=(SUBJECTS,)),
+            RowSpec("carry_forward", "结转下年", labels=("结转结余下年", "结转下年支出"), side="expenditure"),
+            RowSpec("expenditure_grand_total", "支出总计", side="expenditure",
+                    sum_of=("expenditure_total", "carry_forward")),
+        ),
+        identities=(Identity("balance", "预算04表 收入总计 = 支出总计", CellRef("04", "income_grand_total", "amount"),
+                             (CellRef("04", "expenditure_grand_total", "total"),)),),
+    )
+
+
+def _t05() -> TableSpec:
+    return _table(
+        "05", "一般公共预算支出表",
+        ("本年一般公共预算支出表", "一般公共预算支出情况表", "一般公共预算支出情况表（按功能分类科目）",
+         "一般公共预算拨款支出预算表", "部门一般公共预算支出功能分类预算表", "市级部门一般公共预算支出表"),
+        note="注：本表反映部门本年度一般公共预算财政拨款支出预算。" + _NOTE,
+        subjects=_FUNCTIONAL, columns=_natures_columns(), rows=(_total(),),
+    )
+
+
+def _t06() -> TableSpec:
+    return _table(
+        "06", "一般公共预算基本支出表",
+        ("本年一般公共预算基本支出表", "一般公共预算基本支出情况表", "一般公共预算基本支出情况表（按经济分类科目）",
+         "一般公共预算基本支出经济分类情况表", "部门一般公共预算基本支出部门预算经济分类预算表",
+         "市级部门一般公共预算基本支出表"),
+        note="注：本表反映部门本年度一般公共预算财政拨款基本支出预算（按部门预算支出经济分类）。" + _NOTE,
+        subjects=_ECONOMIC,
+        columns=(ColumnSpec("total", "合计", 1, headers=("预算", "小计", "预算数"), sum_of=("personnel", "public"),
+                            rule="row-split"),
+                 ColumnSpec("personnel", "人员经费", 2),
+                 ColumnSpec("public", "公用经费", 3)),
+        rows=(_total(),),
+    )
+
+
+#: 预算07表's items (key, title, headers, parts).
+_THREE_PUBLIC = (
+    ("total", "“三公”经费合计", ("合计", "“三公”经费"), ("abroad", "vehicles", "reception")),
+    ("abroad", "因公出国（境）费", ("因公出国（境）支出", "因公出国（境）费用"), ()),
+    ("vehicles", "公务用车购置及运行维护费", ("公务用车购置及运行费", "公务用车购置及运行维护支出", "小计"),
+     ("vehicle_purchase", "vehicle_operation")),
+    ("vehicle_purchase", "公务用车购置费", ("购置费",), ()),
+    ("vehicle_operation", "公务用车运行维护费", ("运行费", "运行维护费"), ()),
+    ("reception", "公务接待费", ("公务接待费支出",), ()),
+)
+
+
+def _t07() -> TableSpec:
+    return _table(
+        "07", "一般公共预算“三公”经费支出表",
+        ("本年一般公共预算“三公”经费支出表", "财政拨款“三公”经费支出情况表", "一般公共预算“三公”经费支出预算表",
+         "财政拨款安排的行政经费及“三公”经费预算表", "一般公共预算“三公”经费、会议费、培训费支出表",
+         "部门“三公”经费和机关运行经费预算表", "市级部门一般公共预算“三公”经费支出表"),
+        note="注：本表反映部门本年度一般公共预算财政拨款安排的“三公”经费预算。" + _NOTE,
+        empty_statement="说明：本部门本年度没有一般公共预算财政拨款安排的“三公”经费，故本表无数据。",
+        columns=tuple(ColumnSpec(k, t, i + 1, headers=h, sum_of=parts, rule="totals" if parts else "")
+                      for i, (k, t, h, parts) in enumerate(_THREE_PUBLIC)),
+        rows=(RowSpec("three_public", "“三公”经费预算数", labels=("“三公”经费",), place="head"),),
+    )
+
+
+def _fund_table(id: str, title: str, aliases: tuple[str, ...], what: str) -> TableSpec:
+    return _table(id, title, aliases, note=f"注：本表反映部门本年度{what}支出预算。",
+                  empty_statement=f"说明：本部门本年度没有{what}安排的支出，故本表无数据。",
+                  subjects=_FUNCTIONAL, columns=_natures_columns(), rows=(_total(),))
+
+
+def _t10() -> TableSpec:
+    return _table(
+        "10", "一般公共预算支出经济分类表",
+        ("一般公共预算支出经济分类情况表", "一般公共预算支出表（按经济分类科目）"),
+        note="注：本表反映部门本年度一般公共预算财政拨款支出预算（按部门预算支出经济分类）。" + _NOTE,
+        subjects=_ECONOMIC, columns=_natures_columns(), rows=(_total(),), optional=True,
+    )
+
+
+def _t11() -> TableSpec:
+    return _table(
+        "11", "项目支出表",
+        ("项目支出预算表", "市级部门项目支出预算表", "部门预算项目支出及其他支出预算表"),
+        note="注：本表反映部门本年度各项目的支出预算。" + _NOTE, optional=True,
+        columns=(ColumnSpec("total", "合计", 1, headers=("总计",),
+                            sum_of=(*_FUND_KEYS, "special_account", "unit_funds"), rule="row-sources"),
+                 *(ColumnSpec(k, t, 2 + i, headers=h) for i, (k, t, h) in enumerate(_FUNDS)),
+                 ColumnSpec("special_account", "财政专户管理资金", 5, headers=("财政专户拨款",)),
+                 ColumnSpec("unit_funds", "单位资金", 6, headers=("其他资金",))),
+        # One row per project follows; 合计 is their sum.
+        rows=(RowSpec("total", "合计", labels=("总计",), place="head"),),
+    )
+
+
+def _t12() -> TableSpec:
+    return _table(
+        "12", "机关运行经费预算表", ("一般公共预算机关运行经费支出预算表", "机关运行经费支出预算表"),
+        note="注：机关运行经费为保障机构正常运转的公用经费，其口径以本部门说明为准。", optional=True,
+        columns=(ColumnSpec("amount", "机关运行经费", 1, headers=("机关运行经费支出", "行政经费")),),
+        rows=(RowSpec("office_operating", "机关运行经费", labels=("行政经费", "行政经费（机关运行经费）"), place="head"),),
+    )
+
+
+def _t13() -> TableSpec:
+    return _table(
+        "13", "政府采购预算表", ("政府采购预算明细表", "政府采购支出表"),
+        note="注：本表反映部门本年度政府采购预算。" + _NOTE, optional=True,
+        columns=(ColumnSpec("amount", "政府采购预算", 1, headers=("合计", "预算")),),
+        rows=(RowSpec("goods", "货物类", labels=("货物", "货物类采购"), place="head"),
+              RowSpec("works", "工程类", labels=("工程", "工程类采购"), place="head"),
+              RowSpec("services", "服务类", labels=("服务", "服务类采购"), place="head"),
+              RowSpec("total", "合计", labels=("总计",), sum_of=("goods", "works", "services"))),
+    )
+
+
+def _cross_table() -> tuple[Identity, ...]:
+    c = CellRef
+    return (
+        *(Identity("x.t01-t04-funds", "预算01表 与 预算04表 三本预算拨款收入一致", c("01", k, "amount"),
+                   (c("04", k, "amount"),)) for k in _FUND_KEYS),
+        Identity("x.t01-t02", "预算01表 收入总计 = 预算02表 合计", c("01", "income_grand_total", "amount"),
+                 (c("02", "total", "total"),)),
+        Identity("x.t01-t03", "预算01表 本年支出合计 = 预算03表 合计", c("01", "expenditure_total", "amount"),
+                 (c("03", "total", "total"),)),
+        Identity("x.t04-t05", "预算04表 一般公共预算支出 = 预算05表 合计",
+                 c("04", "expenditure_total", "general_public_budget"), (c("05", "total", "total"),)),
+        Identity("x.t04-t08", "预算04表 政府性基金支出 = 预算08表 合计",
+                 c("04", "expenditure_total", "government_fund"), (c("08", "total", "total"),)),
+        Identity("x.t04-t09", "预算04表 国有资本经营支出 = 预算09表 合计",
+                 c("04", "expenditure_total", "state_capital"), (c("09", "total", "total"),)),
+        Identity("x.t05-t06", "预算05表 基本支出 = 预算06表 合计", c("05", "total", "basic"), (c("06", "total", "total"),)),
+        *(Identity("x.t05-t10", "预算05表 合计 = 预算10表 合计（每一栏）", c("05", "total", k), (c("10", "total", k),))
+          for k in ("total", "basic", "project")),
+        Identity("x.t03-t11", "预算03表 项目支出 = 预算11表 合计", c("03", "total", "project"), (c("11", "total", "total"),)),
+    )
+
+
+def spec() -> FamilySpec:
+    """The 部门预算 family (built once by :func:`govbudget.spec.family`)."""
+    return FamilySpec(
+        "budget", "部门预算",
+        tables=(_t01(), _t02(), _t03(), _t04(), _t05(), _t06(), _t07(),
+                _fund_table("08", "政府性基金预算支出表",
+                            ("本年政府性基金预算支出表", "政府性基金预算支出情况表", "政府性基金预算拨款支出预算表",
+                             "部门政府性基金预算支出功能分类预算表", "市级部门政府性基金预算支出表"),
+                            "政府性基金预算财政拨款"),
+                _fund_table("09", "国有资本经营预算支出表",
+                            ("本年国有资本经营预算支出明细表", "国有资本经营预算支出情况表", "国有资本经营预算拨款支出预算表",
+                             "国有资本经营预算支出预算表", "部门国有资本经营预算支出功能分类预算表",
+                             "市级部门国有资本经营预算支出表"),
+                            "国有资本经营预算财政拨款"),
+                _t10(), _t11(), _t12(), _t13()),
+        template_year=2026,
+        identities=_cross_table(),
+        links=(
+            SubjectLink("x.t01-t03", "预算01表 各类支出 = 预算03表 同类 合计", "01", "amount", "03", "total"),
+            SubjectLink("x.t04-t05", "预算04表 各类 一般公共预算 = 预算05表 同类 合计",
+                        "04", "general_public_budget", "05", "total"),
+            SubjectLink("x.t06-t10", "预算06表 各款 = 预算10表 同款 基本支出", "06", "total", "10", "basic",
+                        level=Level.SECTION),
+        ),
+    )
+
+
+# -- what differs between places' printed layouts (for reading) -----------------------------------------
+@attrs.frozen
+class Layout:
+    """How places print one table beyond its spec.
+
+    ``printed_columns``: column orders real reports print, by column key — a key printed twice
+    is summed (广州 splits 财政专户 into 教育收费 and 其他专户收入拨款), ``""`` is a derivable
+    column left unread.  ``part_titles``: titles under which a place prints one column of the
+    table as a table of its own (广州's 项目支出 by 经济分类), with that column's key.
+    ``transposed``: labels of rows that are this table's columns printed as rows (广州 表8
+    prints the “三公” items and 行政经费 down the page), with the column key.  ``foreign_rows``:
+    labels a place prints in the table that are no row of it (广州 lists 对附属单位补助支出 and
+    上缴上级支出 among the 类 of its 总表); they are reported as not read."""
+
+    printed_columns: tuple[tuple[str, ...], ...] = ()
+    part_titles: tuple[tuple[str, str], ...] = ()
+    transposed: tuple[tuple[str, str], ...] = ()
+    foreign_rows: tuple[str, ...] = ()
+
+
+@functools.cache
+def layouts() -> dict[str, Layout]:
+    """The layout notes by table id."""
+    return {
+        "01": Layout(foreign_rows=("对附属单位补助支出", "上缴上级支出")),
+        "02": Layout(printed_columns=(
+            ("total", "general_public_budget", "government_fund", "state_capital", "special_account",
+             "special_account", "business", "operating", "superior_subsidy", "other", "affiliates", "carryover"),)),
+        "07": Layout(transposed=tuple((h, k) for k, t, hs, _ in _THREE_PUBLIC for h in (t, *hs) if h not in ("合计", "小计"))),
+        "10": Layout(part_titles=(("一般公共预算项目支出情况表（按经济分类科目）", "project"),
+                                  ("一般公共预算项目支出情况表", "project"))),
+        # 广州: 总计, 财政拨款合计 (derivable, not read), the three funds, 财政专户拨款, 其他资金.
+        "11": Layout(printed_columns=(("total", "", *_FUND_KEYS, "special_account", "unit_funds"),)),
+        "12": Layout(transposed=(("行政经费", "amount"), ("机关运行经费", "amount"))),
+    }
+
+
+
+def layout(table_id: str) -> Layout:
+    """The layout notes of one table (empty when places print it as declared)."""
+    return layouts().get(table_id, Layout())
