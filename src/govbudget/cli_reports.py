@@ -1,11 +1,10 @@
-"""The reporting commands of the CLI: ``report``, ``narrative``, ``check`` and ``rules``."""
+"""The reporting commands of the CLI: ``report``, ``narrative``, ``validate``, ``check`` and
+``rules``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, TextIO
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -51,54 +50,114 @@ def _is_budget(ledger: Any) -> bool:
     return isinstance(ledger, BudgetLedger)
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse a bad ``-o`` before any work: a missing directory, a directory, or an input."""
+    if args.output:
+        from govbudget.safeio import check_output_path
+
+        check_output_path(args.output, [args.ledger] if args.ledger else [])
+
+
 def _write(args: argparse.Namespace, text: str, out: TextIO) -> None:
     if args.output:
-        # CSV keeps its BOM for Excel; every format is written as UTF-8.
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        from govbudget.safeio import atomic_write_text
+
+        # CSV keeps its BOM for Excel; every format is written as UTF-8, atomically, and
+        # never over an input.
+        atomic_write_text(args.output, text, inputs=[args.ledger] if args.ledger else [])
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         out.write(text.lstrip("\ufeff") if out is not sys.stdout or args.format != "csv" else text)
 
 
+def _table_ids(requested: list[str] | None) -> list[str] | None:
+    """The ``--table`` ids, canonical (``5`` → ``05``) and each once, in the order given."""
+    if not requested:
+        return None
+    from govbudget.errors import FormatError
+
+    ids: list[str] = []
+    for t in requested:
+        digits = "".join(ch for ch in t if ch.isdigit())
+        if not digits or len(digits) > 2:
+            raise FormatError(f"--table {t!r}: a table id such as 05")
+        canonical = digits.zfill(2)  # the table itself is looked up (and refused) by render
+        if canonical not in ids:
+            ids.append(canonical)
+    return ids
+
+
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget.narrative import build, to_markdown
     from govbudget.render import render
+
+    _check_output(args)
+    tables = _table_ids(args.table)
+    whole_document = args.format == "markdown" and not tables
+    suffix = args.ledger.lower().rsplit(".", 1)[-1] if args.ledger else ""
+    if suffix == "parquet" and whole_document:
+        from govbudget.errors import FormatError
+
+        raise FormatError(f"{args.ledger}: the narrative (第三部分) of a Parquet ledger is not "
+                          "supported; give --table NN or another --format")
+    if (suffix in ("csv", "parquet") and not whole_document
+            and not _is_budget_file(args.ledger)):
+        # A CSV (or Parquet) ledger is streamed: memory is bounded by the subjects, not the
+        # file size; --engine picks the standard library or DuckDB.
+        from govbudget.io import derive_csv
+
+        _write(args, render(derive_csv(args.ledger, engine=args.engine), args.format, tables), out)
+        return EXIT_OK
+    ledger = _load(args.ledger, args.example)
+    if _is_budget(ledger):
+        from govbudget.budget import narrative as budget_narrative
+        from govbudget.budget.tables import derive as derive_budget
+
+        bd = derive_budget(ledger)
+        text = render(bd, args.format, tables)
+        if whole_document:
+            text = text.rstrip("\n") + "\n\n" + budget_narrative.to_markdown(
+                budget_narrative.build(ledger, bd, balance_shares=args.balance_shares))
+        _write(args, text, out)
+        return EXIT_OK
+    from govbudget.narrative import build, to_markdown
     from govbudget.tables import derive
 
-    if (args.ledger and Path(args.ledger).suffix.lower() in (".csv", ".parquet")
-            and not _is_budget_file(args.ledger)):
-        # Streamed: memory bounded by the distinct subjects, not by the lines.  A CSV ledger
-        # holds lines and balances only; the narrative needs none of its lines.
-        from govbudget.io import derive_csv
-        from govbudget.ledger import Ledger
-
-        disclosure = derive_csv(args.ledger, engine=args.engine)
-        ledger = Ledger(disclosure.department, disclosure.fiscal_year, disclosure.edition)
-    else:
-        ledger = _load(args.ledger, args.example)
-        if _is_budget(ledger):
-            from govbudget.budget import narrative as budget_narrative
-            from govbudget.budget.tables import derive as derive_budget
-
-            bd = derive_budget(ledger)
-            text = render(bd, args.format, args.table or None)
-            if args.format == "markdown" and not args.table:
-                text = text.rstrip("\n") + "\n\n" + budget_narrative.to_markdown(
-                    budget_narrative.build(ledger, bd, balance_shares=args.balance_shares))
-            _write(args, text, out)
-            return EXIT_OK
-        disclosure = derive(ledger)
-    text = render(disclosure, args.format, args.table or None)
-    if args.format == "markdown" and not args.table:
+    disclosure = derive(ledger)
+    text = render(disclosure, args.format, tables)
+    if whole_document:
         # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
         text = text.rstrip("\n") + "\n\n" + to_markdown(build(ledger, disclosure, balance_shares=args.balance_shares))
     _write(args, text, out)
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget.validate import ledger_findings
+
+    ledger = _load(args.ledger)
+    if _is_budget(ledger):
+        from govbudget.errors import FormatError
+
+        raise FormatError(f"{args.ledger}: validate checks 部门决算 ledgers; this is a 部门预算 ledger")
+    findings = ledger_findings(ledger)
+    levels = _LEVELS[args.level]
+    shown = [f for f in findings if f.severity.value in levels]
+    for f in shown:
+        print(f, file=out)
+    errors = sum(f.severity.value == "error" for f in findings)
+    warnings = sum(f.severity.value == "warning" for f in findings)
+    name = args.ledger or "<example>"
+    print(f"{name}: {errors} errors, {warnings} warnings", file=out)
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+_LEVELS = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}
+
+
 def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_json, to_markdown, to_text
 
+    _check_output(args)
     ledger = _load(args.ledger, args.example)
     if _is_budget(ledger):
         from govbudget.budget import narrative as budget_narrative
@@ -116,48 +175,21 @@ def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def check_one(target: str) -> tuple[str, Any, str]:
-    """Read and check one file (``<example:final>``, ``<example:budget>``: the shipped
-    examples as published): (target, report or None, the reason it could not be read).  A
-    top-level function, so that worker processes can run it."""
-    from govbudget.errors import GovBudgetError
-    from govbudget.readers import read, read_text
-    from govbudget.rules import check
-
-    try:
-        if target == "<example:budget>":
-            from govbudget.budget.io import EXAMPLE_NAME, example_budget_published_text
-            from govbudget.budget.reader import read_budget_text
-            from govbudget.budget.rules import check_budget
-
-            report = check_budget(read_budget_text(example_budget_published_text(),
-                                                   source=f"example: {EXAMPLE_NAME} (published)"))
-        elif target == "<example:final>":
-            from govbudget.io import example_published_text
-
-            report = check(read_text(example_published_text(),
-                                     source="example: 三门峡市政务服务和大数据管理局 2023 (published)"))
-        else:
-            report = check(read(target))
-        return target, report, ""
-    except GovBudgetError as exc:
-        return target, None, str(exc)
-
-
-def _checked(targets: list[str], jobs: int) -> Iterator[tuple[str, Any, str]]:
-    """The results of :func:`check_one` in the order of ``targets``, from ``jobs`` processes."""
-    if jobs <= 1 or len(targets) <= 1:
-        yield from map(check_one, targets)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
-        # Chunks amortise the inter-process hand-over for batches of small files.
-        yield from pool.map(check_one, targets, chunksize=max(1, len(targets) // (4 * jobs)))
+def _status(published: Any) -> str:
+    """``read`` when every figure was placed and no line was left over, else ``partly read``."""
+    cov = published.coverage
+    left = any(f.rule.startswith("reader.") and f.severity.value != "info" for f in published.reader_findings)
+    if left or (cov is not None and cov.cells_placed < cov.numeric_cells):
+        return "partly read"
+    return "read"
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget.rules import Report, to_json
+
+    from govbudget.errors import GovBudgetError
+    from govbudget.readers import read, read_text
+    from govbudget.reading import NotADisclosureError, combine
+    from govbudget.rules import Report, check, to_json
 
     targets: list[str] = list(args.files)
     example = args.example
@@ -172,14 +204,61 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_UNREADABLE
     show_progress = len(targets) > 1 and sys.stderr.isatty() and args.format == "text"
     reports: list[Report] = []
+    inputs: list[dict[str, Any]] = []
+    read_ok: list[Any] = []
+    unreadable: list[tuple[str, str]] = []
     status = EXIT_OK
-    for i, (target, report, problem) in enumerate(_checked(targets, args.jobs), 1):
+    if args.jobs > 1 and len(targets) > 1 and not args.as_one:
+        return _check_in_parallel(args, targets, out)
+    for i, target in enumerate(targets, 1):
         if show_progress:
             print(f"\r[{i}/{len(targets)}] {target[-60:]}", end="", file=sys.stderr, flush=True)
-        if report is None:
+        entry: dict[str, Any] = {"file": target}
+        try:
+            if target == "<example:budget>":
+                from govbudget.budget.io import EXAMPLE_NAME, example_budget_published_text
+                from govbudget.budget.reader import read_budget_text
+
+                published = read_budget_text(example_budget_published_text(),
+                                             source=f"example: {EXAMPLE_NAME} (published)")
+            elif target == "<example:final>":
+                from govbudget.io import example_published_text
+
+                published = read_text(example_published_text(), source="example: 三门峡市政务服务和大数据管理局 2023 (published)")
+            else:
+                published = read(target)
+        except NotADisclosureError as exc:
+            entry.update(status="not a disclosure", message=str(exc))
+            inputs.append(entry)
             if show_progress:
                 print(file=sys.stderr)
-            print(f"{target}: cannot read: {problem}", file=sys.stderr)
+            print(f"govbudget check: {exc}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+            continue
+        except GovBudgetError as exc:
+            entry.update(status="unreadable", message=str(exc))
+            inputs.append(entry)
+            if show_progress:
+                print(file=sys.stderr)
+            print(f"{target}: cannot read: {exc}", file=sys.stderr)
+            unreadable.append((target, str(exc)))
+            status = EXIT_UNREADABLE
+            continue
+        entry.update(status=_status(published), family=published.family)
+        if published.coverage is not None:
+            c = published.coverage
+            entry.update(tables_printed=c.tables_printed, tables_recognised=c.tables_recognised,
+                         figures=c.numeric_cells, figures_placed=c.cells_placed)
+        inputs.append(entry)
+        read_ok.append(published)
+    if args.as_one and read_ok:
+        # One disclosure published as several documents (附件1 tables + 附件2 情况说明).
+        read_ok = [combine(read_ok)]
+    for published in read_ok:
+        try:
+            report = check(published)
+        except GovBudgetError as exc:
+            print(f"{published.source}: cannot check: {exc}", file=sys.stderr)
             status = EXIT_UNREADABLE
             continue
         reports.append(report)
@@ -187,10 +266,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             status = EXIT_ERRORS
     if show_progress:
         print(file=sys.stderr)
+    levels = _LEVELS[args.level]
     if args.format == "json":
-        out.write(to_json(reports))
+        out.write(_check_json(to_json(reports), levels, args.summary_only, unreadable, inputs))
         return status
-    levels = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[args.level]
     for report in reports:
         shown = [f for f in report.findings if f.severity.value in levels]
         if not args.summary_only:
@@ -198,6 +277,114 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 print(f, file=out)
         print(report.summary(), file=out)
     return status
+
+
+def check_one(target: str) -> tuple[dict[str, Any], Any, str, str]:
+    """Read and check one input as ``check`` does (a top-level function, so that worker
+    processes can run it): (its entry of the JSON ``inputs``, the report or None, the message
+    for standard error, and ``"unreadable"``, ``"not a disclosure"``, ``"unchecked"`` or ``""``)."""
+    from govbudget.errors import GovBudgetError
+    from govbudget.readers import read, read_text
+    from govbudget.reading import NotADisclosureError
+    from govbudget.rules import check
+
+    entry: dict[str, Any] = {"file": target}
+    try:
+        if target == "<example:budget>":
+            from govbudget.budget.io import EXAMPLE_NAME, example_budget_published_text
+            from govbudget.budget.reader import read_budget_text
+
+            published = read_budget_text(example_budget_published_text(),
+                                         source=f"example: {EXAMPLE_NAME} (published)")
+        elif target == "<example:final>":
+            from govbudget.io import example_published_text
+
+            published = read_text(example_published_text(), source="example: 三门峡市政务服务和大数据管理局 2023 (published)")
+        else:
+            published = read(target)
+    except NotADisclosureError as exc:
+        entry.update(status="not a disclosure", message=str(exc))
+        return entry, None, f"govbudget check: {exc}", "not a disclosure"
+    except GovBudgetError as exc:
+        entry.update(status="unreadable", message=str(exc))
+        return entry, None, f"{target}: cannot read: {exc}", "unreadable"
+    entry.update(status=_status(published), family=published.family)
+    if published.coverage is not None:
+        c = published.coverage
+        entry.update(tables_printed=c.tables_printed, tables_recognised=c.tables_recognised,
+                     figures=c.numeric_cells, figures_placed=c.cells_placed)
+    try:
+        return entry, check(published), "", ""
+    except GovBudgetError as exc:
+        return entry, None, f"{published.source}: cannot check: {exc}", "unchecked"
+
+
+def _check_in_parallel(args: argparse.Namespace, targets: list[str], out: TextIO) -> int:
+    """``check --jobs N``: each input read and checked in a worker process; the output is
+    the serial one (inputs in order)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from govbudget.rules import to_json
+
+    with ProcessPoolExecutor(max_workers=min(args.jobs, len(targets))) as pool:
+        # Chunks amortise the hand-over between processes for batches of small files.
+        results = list(pool.map(check_one, targets, chunksize=max(1, len(targets) // (4 * args.jobs))))
+    reports, inputs, unreadable = [], [], []
+    status = EXIT_OK
+    for target, (entry, report, message, problem) in zip(targets, results, strict=True):
+        inputs.append(entry)
+        if message:
+            print(message, file=sys.stderr)
+        if problem:
+            status = EXIT_UNREADABLE
+            if problem == "unreadable":
+                unreadable.append((target, entry["message"]))
+            continue
+        reports.append(report)
+        if report.errors and status == EXIT_OK:
+            status = EXIT_ERRORS
+    levels = _LEVELS[args.level]
+    if args.format == "json":
+        out.write(_check_json(to_json(reports), levels, args.summary_only, unreadable, inputs))
+        return status
+    for report in reports:
+        shown = [f for f in report.findings if f.severity.value in levels]
+        if not args.summary_only:
+            for f in shown:
+                print(f, file=out)
+        print(report.summary(), file=out)
+    return status
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a count of processes; 0 is one per core."""
+    import os
+
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs: {text!r} is not a number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("--jobs: must be 0 (one per core) or more")
+    return n or (os.cpu_count() or 1)
+
+
+def _check_json(text: str, levels: tuple[str, ...], summary_only: bool,
+                unreadable: list[tuple[str, str]], inputs: list[dict[str, Any]]) -> str:
+    """The check JSON as --level and --summary-only ask (counts stay whole), with every input
+    and its status (``"inputs"``) and the files that could not be read (``"unreadable"``:
+    source and message)."""
+    import json
+
+    data = json.loads(text)
+    for report in data["reports"]:
+        if summary_only:
+            del report["findings"]
+        else:
+            report["findings"] = [f for f in report["findings"] if f["severity"] in levels]
+    data["inputs"] = inputs
+    data["unreadable"] = [{"source": source, "error": message} for source, message in unreadable]
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -222,19 +409,6 @@ def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: s
     p.add_argument("--format", choices=formats, default="text")
     p.add_argument("--balance-shares", action="store_true", help=balance_help)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
-
-
-def _jobs(text: str) -> int:
-    """``--jobs``: a count of processes; 0 is one per core."""
-    import os
-
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--jobs: {text!r} is not a number") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError("--jobs: must be 0 (one per core) or more")
-    return n or (os.cpu_count() or 1)
 
 
 def register(sub: Any) -> None:
@@ -266,11 +440,13 @@ def register(sub: Any) -> None:
 
     c = sub.add_parser(
         "check",
-        help="check published disclosures (text, CSV or JSON) against the consistency rules",
-        description="Read each FILE (a report's plain text, a CSV, a disclosure or ledger JSON), "
+        help="check published disclosures (PDF, HTML, XLSX, text, CSV or JSON) against the consistency rules",
+        description="Read each FILE (a published PDF, HTML page or XLSX workbook — tables recognised in any "
+        "layout —, a report's plain text, a CSV, a disclosure or ledger JSON), "
         "apply the rules and print the findings: rule id, severity, location, stated and "
         "expected values, message. Exit 0 when no file has an error, 1 when some has, 2 when "
-        "a file cannot be read.",
+        "a file cannot be read or is no disclosure. --format json lists every input with its status "
+        "(read / partly read / not a disclosure / unreadable).",
     )
     c.add_argument("files", nargs="*", metavar="FILE")
     c.add_argument("--example", nargs="?", const="final", default=None, metavar="{final,budget}",
@@ -278,11 +454,28 @@ def register(sub: Any) -> None:
                    "or budget (广州市信访局 2026 部门预算, read from its text)")
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
-                   help="lowest severity to print (text format; default: info)")
+                   help="lowest severity to print (default: info)")
     c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")
     c.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
-                   help="check the files in N parallel processes (0: one per core; default 1)")
+                   help="read and check the files in N parallel processes (0: one per core; "
+                   "default 1; not with --as-one)")
+    c.add_argument("--as-one", action="store_true",
+                   help="the FILEs are parts of one disclosure (e.g. tables and 情况说明 published apart): "
+                        "read them together and check them as one")
     c.set_defaults(func=cmd_check)
+
+    v = sub.add_parser(
+        "validate",
+        help="check a ledger for impossible, duplicated or missing facts",
+        description="Load a ledger (.json or .csv; without LEDGER, the embedded example) and report "
+        "what cannot be right (a negative 年末结转和结余, spending without income, a fact stated "
+        "twice, contradicting counts) or is missing (三公, 政府采购, 国有资产). Exit 0 when there is "
+        "no error, 1 when there is one, 2 when the ledger cannot be read.",
+    )
+    v.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
+    v.add_argument("--level", choices=["error", "warning", "info"], default="info",
+                   help="lowest severity to print (default: info)")
+    v.set_defaults(func=cmd_validate)
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
     r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")

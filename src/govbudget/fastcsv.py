@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING
 from govbudget.errors import GovBudgetError
 from govbudget.io import (
     CSV_COLUMNS,
-    _BalanceRows,
-    _csv_meta,
+    Limits,
+    _SideRows,
     accumulate_csv,
-    csv_errors,
     derive_csv_checked,
     finish_csv,
     iter_csv_lines,
+    open_csv,
 )
 from govbudget.ledger import IncomeSource, Nature
 from govbudget.money import exact_arithmetic
@@ -68,26 +68,20 @@ class _Slow(Exception):
     """Leaves the hot loop for a row that needs the full check."""
 
 
-def derive_csv_fast(path: str | Path) -> Disclosure:
+def derive_csv_fast(path: str | Path, *, limits: Limits | None = None) -> Disclosure:
     """The nine tables from a ledger CSV, canonical rows fast and the rest fully checked
     (same result, same errors as :func:`govbudget.io.derive_csv_checked`)."""
-    from govbudget.tables import Accumulator
-
     p = Path(path)
-    with csv_errors(p):
-        with p.open(encoding="utf-8-sig", newline="") as f:
-            department, year, edition = _csv_meta(f, str(p))
-        acc = Accumulator(edition)
-        bal = _BalanceRows()
-        with p.open(encoding="utf-8-sig", newline="") as f:
-            if not _accumulate(f, str(p), acc, bal):
-                return derive_csv_checked(p)
-    return finish_csv(p, department, year, acc, bal)
+    with open_csv(p, limits) as (department, year, acc, side, lines):
+        canonical = _accumulate(lines, str(p), acc, side)
+    if not canonical:
+        return derive_csv_checked(p, limits=limits)
+    return finish_csv(p, department, year, acc, side)
 
 
-def _accumulate(f: Iterator[str], source: str, acc: Accumulator, bal: _BalanceRows) -> bool:
-    """Add the rows of the open file ``f``; False (nothing added) if its header is not the
-    canonical one (the full check then reads the whole file)."""
+def _accumulate(f: Iterator[str], source: str, acc: Accumulator, side: _SideRows) -> bool:
+    """Add the rows of ``f`` (the lines of the file); False (nothing added) if its header is
+    not the canonical one (the full check then reads the whole file)."""
     physical = 0
     header = ""
     for ln in f:
@@ -135,15 +129,15 @@ def _accumulate(f: Iterator[str], source: str, acc: Accumulator, bal: _BalanceRo
                         raise _Slow
                 return True
             except (GovBudgetError, UnicodeDecodeError):
-                # ValueErrors too, but of the file (bytes that are not text, or an error of
-                # the line source), not a row for the full check.
+                # ValueErrors too, but of the file (a line too long, bytes that are not
+                # text: the line reader names the line), not a row for the full check.
                 raise
             except (_Slow, KeyError, ValueError):
                 if slow > _GIVE_UP_AFTER and slow * 8 > physical - first:
-                    _rest_in_full([header, ln], lines, source, physical - 2, acc, bal)
+                    _rest_in_full([header, ln], lines, source, physical - 2, acc, side)
                     return True
                 known = len(economic_sums) + len(gpb_basic)
-                physical = _one_in_full(header, ln, lines, source, physical, acc, bal)
+                physical = _one_in_full(header, ln, lines, source, physical, acc, side)
                 # A row that registered a new code counts as canonical: there are only a
                 # few thousand codes in a catalog, and the rows after it take the fast path.
                 if len(economic_sums) + len(gpb_basic) == known:
@@ -151,7 +145,7 @@ def _accumulate(f: Iterator[str], source: str, acc: Accumulator, bal: _BalanceRo
 
 
 def _one_in_full(header: str, ln: str, lines: Iterator[str], source: str, physical: int,
-                 acc: Accumulator, bal: _BalanceRows) -> int:
+                 acc: Accumulator, side: _SideRows) -> int:
     """Check and add the record that starts with ``ln`` (physical line ``physical``) in
     full: the physical line reached (a quoted field may span lines; comments and blank
     lines are skipped, as the full check skips them)."""
@@ -171,18 +165,18 @@ def _one_in_full(header: str, ln: str, lines: Iterator[str], source: str, physic
     if got is not None:
         where, fact = got
         if isinstance(fact, tuple):
-            bal.add(where, fact)
+            side.add(where, fact)
         else:
             acc.add_lines((fact,), lambda _: where)
     return physical + consumed
 
 
 def _rest_in_full(head: list[str], lines: Iterator[str], source: str, start: int,
-                  acc: Accumulator, bal: _BalanceRows) -> None:
+                  acc: Accumulator, side: _SideRows) -> None:
     """The rest of the file (``head`` then ``lines``) through the full check."""
 
     def feed() -> Iterator[str]:
         yield from head
         yield from lines
 
-    accumulate_csv(feed(), source, acc, bal, start=start)
+    accumulate_csv(feed(), source, acc, side, start=start)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from govbudget.errors import GovBudgetError
 
 if TYPE_CHECKING:
+    from govbudget.io import Limits
     from govbudget.tables import Disclosure
 
 __all__ = ["AUTO_DUCKDB_BYTES", "ENGINES", "choose_engine", "derive_csv_with", "duckdb_available"]
@@ -57,12 +58,13 @@ def choose_engine(path: str | Path, engine: str = "auto") -> str:
     return "duckdb" if large and duckdb_available() else "core"
 
 
-def derive_csv_with(path: str | Path, engine: str = "auto") -> Disclosure:
-    """The nine tables from a ledger CSV (or, with DuckDB, Parquet) file, by ``engine``."""
+def derive_csv_with(path: str | Path, engine: str = "auto", limits: Limits | None = None) -> Disclosure:
+    """The nine tables from a ledger CSV (or, with DuckDB, Parquet) file, by ``engine``
+    (``limits``: the bounds of :func:`govbudget.io.derive_csv`)."""
     if choose_engine(path, engine) == "duckdb":
         from govbudget.engines.duckdb import derive_file
 
-        return derive_file(path)
+        return derive_file(path, limits=limits)
     from govbudget.fastcsv import derive_csv_fast
 
-    return derive_csv_fast(path)
+    return derive_csv_fast(path, limits=limits)

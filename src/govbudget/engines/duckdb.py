@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from govbudget.errors import FormatError, GovBudgetError
 from govbudget.fastcsv import CANONICAL_HEADER
-from govbudget.io import _BalanceRows, _csv_meta, csv_errors, finish_csv, iter_csv_lines
+from govbudget.io import Limits, _SideRows, _sniff_encoding, finish_csv, iter_csv_lines, open_csv
 from govbudget.ledger import IncomeSource, Nature
 from govbudget.money import ZERO, exact_arithmetic
 
@@ -86,7 +86,7 @@ def grouped_sql(relation: str, *, amount_scale: int | None = None) -> str:
     )
 
 
-def derive_file(path: str | Path) -> Disclosure:
+def derive_file(path: str | Path, *, limits: Limits | None = None) -> Disclosure:
     """The nine tables from a ledger ``.csv`` or ``.parquet`` file, grouped by DuckDB."""
     p = Path(path)
     if p.suffix.lower() == ".parquet":
@@ -94,10 +94,10 @@ def derive_file(path: str | Path) -> Disclosure:
     from govbudget.fastcsv import derive_csv_fast
 
     try:
-        return _derive_csv(p)
+        return _derive_csv(p, limits)
     except (_NotCanonical, GovBudgetError):
-        # Also a bad code or balance row: the core path names the line at fault.
-        return derive_csv_fast(p)
+        # Also a bad code, balance or fact row: the core path names the line at fault.
+        return derive_csv_fast(p, limits=limits)
 
 
 def _connect() -> Any:
@@ -108,24 +108,19 @@ def _connect() -> Any:
     return duckdb.connect(":memory:")
 
 
-def _derive_csv(p: Path) -> Disclosure:
+def _derive_csv(p: Path, limits: Limits | None) -> Disclosure:
     import duckdb
 
-    from govbudget.tables import Accumulator
-
-    with csv_errors(p):
-        with p.open(encoding="utf-8-sig", newline="") as f:
-            department, year, edition = _csv_meta(f, str(p))
-        with p.open(encoding="utf-8-sig", newline="") as f:
-            skip = 0
-            for ln in f:
-                if not ln.startswith("#") and ln.strip():
-                    if ln.rstrip("\r\n") != CANONICAL_HEADER:
-                        raise _NotCanonical
-                    break
-                skip += 1
-    acc = Accumulator(edition)
-    side = _BalanceRows()
+    if _sniff_encoding(p) != "utf-8-sig":
+        raise _NotCanonical  # GB18030: the core path decodes it
+    with open_csv(p, limits) as (department, year, acc, side, lines):
+        skip = 0
+        for ln in lines:
+            if not ln.startswith("#") and ln.strip():
+                if ln.rstrip("\r\n") != CANONICAL_HEADER:
+                    raise _NotCanonical
+                break
+            skip += 1
     columns = ", ".join(f"'{c}': 'VARCHAR'" for c in CANONICAL_HEADER.split(","))
     relation = (
         f"read_csv(?, skip={skip}, header=true, delim=',', quote='\"', escape='\"', "
@@ -149,7 +144,7 @@ def _derive_csv(p: Path) -> Disclosure:
     return finish_csv(p, department, year, acc, side)
 
 
-def _add_side_rows(p: Path, rows: Sequence[tuple[Any, ...]], side: _BalanceRows) -> None:
+def _add_side_rows(p: Path, rows: Sequence[tuple[Any, ...]], side: _SideRows) -> None:
     """Collect the non-line rows as :func:`govbudget.io.iter_csv_lines` reads them."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -244,7 +239,7 @@ def _derive_parquet(p: Path) -> Disclosure:
         groups = con.execute(grouped_sql(relation, amount_scale=int(scale[1]) if scale else None),
                              [str(p)]).fetchall()
         acc = Accumulator(edition)
-        side = _BalanceRows()
+        side = _SideRows(str(p))
         try:
             with exact_arithmetic():
                 others = _add_groups(groups, acc)
@@ -252,7 +247,7 @@ def _derive_parquet(p: Path) -> Disclosure:
             # A row the grouping cannot take as it is (an amount with a sign or 13 decimals, a
             # code written leniently, a bad row): every row is read as the core path reads a
             # CSV row, named by its number.
-            acc, side = Accumulator(edition), _BalanceRows()
+            acc, side = Accumulator(edition), _SideRows(str(p))
             _parquet_in_full(con, p, "TRUE", acc, side)
         else:
             if others:  # balance, unit and fact rows, in file order
@@ -262,7 +257,7 @@ def _derive_parquet(p: Path) -> Disclosure:
     return finish_csv(p, department, year, acc, side)
 
 
-def _parquet_in_full(con: Any, p: Path, where: str, acc: Accumulator, side: _BalanceRows) -> None:
+def _parquet_in_full(con: Any, p: Path, where: str, acc: Accumulator, side: _SideRows) -> None:
     """Read the rows of ``p`` that ``where`` selects, in order, each checked as a CSV row
     (``file:N``, N from 1) and added to ``acc`` (lines) or ``side`` (the rest)."""
     cursor = con.execute(
