@@ -125,3 +125,19 @@ def test_csv_round_trip_and_errors(tmp_path, capsys):
     lines[4] = lines[4].replace(",3748620.00", ",1e3")  # line 5
     with pytest.raises(FormatError, match=r"b\.csv:5: .*'1e3' is not an amount"):
         budget_ledger_from_csv("\n".join(lines), source="b.csv")
+
+
+def test_sections_have_topics_and_keys_the_shared_vocabulary():
+    from govbudget.budget.io import example_budget_ledger
+    from govbudget.text import SectionTopic, topic_of_key
+
+    n = build(example_budget_ledger())
+    assert all(s.topic is not None for s in n.sections)
+    assert n.section_about(SectionTopic.THREE_PUBLIC).heading == "七、“三公”经费预算情况"
+    for section in n.walk():
+        for p in section.paragraphs:
+            for sentence in p.sentences:
+                for f in sentence.figures:
+                    assert topic_of_key(f.key) is not None, f.key
+                    if section.topic is not SectionTopic.GOVERNMENT_FUND:  # 十 covers both funds
+                        assert topic_of_key(f.key) is section.topic, (f.key, section.heading)

@@ -70,7 +70,7 @@ def check_identities(ledger: Ledger, d) -> None:
     # Likewise 公开06's “三公” 款 (GPB basic only) must not exceed the 公开09 actuals, which
     # the ledger states separately: the rule fires exactly when the ledger's facts disagree.
     non_fiscal_closing = (t01.cell("closing_balance", "amount") - t04.cell("closing_fiscal", "total"))
-    actual = ledger.three_public.actual
+    actual = (ledger.three_public or ThreePublicExpenses()).actual
     three_public_short = any(
         sum_lines(basic_gpb, lambda ln, c=code: ln.economic == c) > limit
         for code, limit in (("30212", actual.abroad), ("30217", actual.reception),
@@ -327,8 +327,8 @@ def test_streamed_csv_derives_like_the_loaded_ledger(ledger):
         p = Path(tmp) / "l.csv"
         p.write_text(ledger_to_csv(ledger), encoding="utf-8")
         streamed = derive_csv(p)
-    # the CSV carries lines and balances (no “三公”, no narrative facts)
-    assert streamed == derive(attrs.evolve(ledger, three_public=ThreePublicExpenses()))
+    # the CSV carries lines, balances and the “三公” facts (fact rows)
+    assert streamed == derive(ledger)
 
 
 def test_render_formats_and_csv_bom():

@@ -196,3 +196,18 @@ def test_shanghai_layout_groups_three_topics_under_other():
     assert moved.narrative.section_of("office.amount") == "十一（一）"
     assert moved.narrative.section_of("assets.vehicles") == "十一（三）"
     assert moved.narrative.section_of("performance.projects_with_targets") == "十（一）"
+
+
+def test_budget_sections_have_their_topic():
+    from govbudget.budget.io import example_budget_ledger
+    from govbudget.budget.narrative import build as build_budget
+
+    n = build_budget(example_budget_ledger())
+    assert [s.topic for s in n.sections] == [
+        T.OVERVIEW, T.INCOME, T.EXPENDITURE, T.FISCAL_OVERVIEW, T.GENERAL_PUBLIC, T.BASIC,
+        T.THREE_PUBLIC, T.OFFICE_OPERATING, T.PROCUREMENT, T.GOVERNMENT_FUND]
+    for section, sentence in n.sentences():
+        for f in sentence.figures:
+            # 政府性基金和国有资本经营 is one section in the budget text
+            allowed = {section.topic} | ({T.STATE_CAPITAL} if section.topic is T.GOVERNMENT_FUND else set())
+            assert topic_of_key(f.key) in allowed, (section.id, f.key)

@@ -45,11 +45,20 @@ def test_to_frames_has_every_table(disclosure) -> None:
     assert frames["06"].set_index("key").loc["personnel_total", "amount"] == disclosure.table("06").cell("personnel_total", "amount")
 
 
+_MONEY_KINDS = ("income", "expenditure", "opening_total", "opening_fiscal", "opening_government_fund",
+                "use_of_non_fiscal_balance", "balance_distribution")
+
+
 def _frame_of(ledger) -> pd.DataFrame:
-    rows = [r.split(",") for r in ledger_to_csv(ledger).splitlines() if not r.startswith("#")]
-    df = pd.DataFrame(rows[1:], columns=rows[0])
+    """The lines and balances of a ledger CSV as a DataFrame, amounts as Decimal."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO("".join(
+        ln + "\n" for ln in ledger_to_csv(ledger).splitlines() if not ln.startswith("#")))))
+    df = pd.DataFrame([r for r in rows[1:] if r[0] in _MONEY_KINDS], columns=rows[0])
     df["amount"] = [D(a) for a in df["amount"]]
-    return df
+    return df.reset_index(drop=True)
 
 
 @settings(max_examples=20)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from govbudget.io import dump_ledger
 from govbudget.ledger import (
+    AssetFacts,
     BudgetLine,
     BudgetUnit,
     ExpenditureLine,
@@ -24,6 +25,8 @@ from govbudget.ledger import (
     Nature,
     PerformanceFacts,
     PriorYear,
+    ProcurementFacts,
+    ThreePublicExpenses,
     validate,
 )
 
@@ -125,6 +128,10 @@ def build() -> Ledger:
         # 十: 49.28 万元, 68.66 less than 2022 (117.94), −58.22%
         office_operating_expenses=wan("49.28"),
         prior_office_operating_expenses=wan("117.94"),
+        # 十一/十二: the seed states 政府采购 0.00 and no vehicle or large equipment (stated
+        # facts: a ledger that leaves them out gets 〔待补充〕, not zeros).
+        procurement=ProcurementFacts(),
+        assets=AssetFacts(),
         performance=PerformanceFacts(
             projects_with_targets=6, projects_self_evaluated=2,
             self_evaluation_ratings=(("优", 2), ("良", 0), ("中", 0), ("差", 0)),
@@ -146,6 +153,8 @@ def build() -> Ledger:
         ),
         income=tuple(income_lines(expenditure)),
         expenditure=tuple(expenditure),
+        # 九: the seed states “三公”经费 0.00 for budget and actual (a stated fact).
+        three_public=ThreePublicExpenses(),
         narrative=narrative,
     )
     return validate(ledger)

@@ -25,6 +25,7 @@ invalid: the collected data are not a complete official edition.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import itertools
 import os
@@ -413,15 +414,28 @@ class Catalog:
         hits.sort(key=lambda h: (_MATCH_RANK[h.match], h.subject.code))
         return tuple(hits[:limit] if limit is not None else hits)
 
+    @cached_property
+    def _names(self) -> tuple[dict[str, str], list[str], list[str]]:
+        # Each name folded once, sorted, so that a look-up is a bisection, not a scan of the
+        # catalog (a reader resolves many printed names: a long junk text took seconds).
+        folded = {s.code: name for name, s in self._folded}
+        pairs = sorted((name, code) for code, name in folded.items())
+        return folded, [n for n, _ in pairs], [c for _, c in pairs]
+
     def resolve_name(self, printed: str, parent: str | None = None) -> tuple[Subject, ...]:
         """Subjects whose name equals ``printed`` or starts with it (a truncated print),
-        optionally restricted to the children of ``parent``."""
+        optionally restricted to the children of ``parent``; in code order."""
         query = _fold(printed)
-        pool = self.children(parent) if parent else tuple(self)
-        exact = tuple(s for s in pool if _fold(s.name) == query)
-        if exact:
-            return exact
-        return tuple(s for s in pool if query and _fold(s.name).startswith(query))
+        if not query:
+            return ()
+        folded, names, codes = self._names
+        # Every name starting with the query sorts between query and query + U+10FFFF.
+        starting = codes[bisect.bisect_left(names, query):bisect.bisect_left(names, query + "\U0010ffff")]
+        if parent:
+            allowed = {s.code for s in self.children(parent)}
+            starting = [c for c in starting if c in allowed]
+        exact = sorted(c for c in starting if folded[c] == query)
+        return tuple(self._by_code[c] for c in (exact or sorted(starting)))
 
     def name_matches(self, code: str, printed: str) -> bool:
         """True if ``printed`` is this subject's name, or the name cut short as printed."""

@@ -1,6 +1,8 @@
 """Command line: ``govbudget subject|search|tree|report|check|narrative``.
 
-Exit status: 0 found / no error, 1 not found / errors found, 2 bad usage or unreadable input.
+Exit status: 0 found / no error, 1 not found / errors found, 2 bad usage or unreadable input
+(see docs/errors.md).  No Python traceback reaches a user: every failure of the input is a
+:class:`~govbudget.errors.GovBudgetError` and is printed as one line, with its location.
 """
 
 from __future__ import annotations
@@ -115,6 +117,25 @@ def cmd_tree(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _positive(text: str) -> int:
+    """An argparse type: an integer ≥ 1 (``--limit -1`` is refused, not taken as "all but one")."""
+    n = _nonnegative(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
+    return n
+
+
+def _nonnegative(text: str) -> int:
+    """An argparse type: an integer ≥ 0."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govbudget",
@@ -129,13 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="find subjects by name (also truncated) or code prefix")
     p.add_argument("text")
-    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--limit", type=_positive, default=None, help="at most this many hits (≥ 1)")
     _catalog_args(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("tree", help="print the subject tree (from a code, to a depth)")
     p.add_argument("code", nargs="?")
-    p.add_argument("--depth", type=int, default=None)
+    p.add_argument("--depth", type=_nonnegative, default=None, help="levels below the root (≥ 0)")
     _catalog_args(p)
     p.set_defaults(func=cmd_tree)
 
@@ -182,6 +203,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK
+    except (MemoryError, RecursionError) as exc:  # an input beyond what the machine can hold
+        print(f"govbudget: input too large to process ({type(exc).__name__}); "
+              "see the limits in docs/errors.md", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("govbudget: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

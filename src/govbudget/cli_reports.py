@@ -1,10 +1,10 @@
-"""The reporting commands of the CLI: ``report``, ``narrative``, ``check`` and ``rules``."""
+"""The reporting commands of the CLI: ``report``, ``narrative``, ``validate``, ``check`` and
+``rules``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any, TextIO
 
 from govbudget import cli_documents
@@ -52,19 +52,56 @@ def _is_budget(ledger: Any) -> bool:
     return isinstance(ledger, BudgetLedger)
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse a bad ``-o`` before any work: a missing directory, a directory, or an input."""
+    if args.output:
+        from govbudget.safeio import check_output_path
+
+        check_output_path(args.output, [args.ledger] if args.ledger else [])
+
+
 def _write(args: argparse.Namespace, text: str, out: TextIO) -> None:
     if args.output:
-        # CSV keeps its BOM for Excel; every format is written as UTF-8.
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        from govbudget.safeio import atomic_write_text
+
+        # CSV keeps its BOM for Excel; every format is written as UTF-8, atomically, and
+        # never over an input.
+        atomic_write_text(args.output, text, inputs=[args.ledger] if args.ledger else [])
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         out.write(text.lstrip("\ufeff") if out is not sys.stdout or args.format != "csv" else text)
 
 
+def _table_ids(requested: list[str] | None) -> list[str] | None:
+    """The ``--table`` ids, canonical (``5`` → ``05``) and each once, in the order given."""
+    if not requested:
+        return None
+    from govbudget.errors import FormatError
+
+    ids: list[str] = []
+    for t in requested:
+        digits = "".join(ch for ch in t if ch.isdigit())
+        if not digits or len(digits) > 2:
+            raise FormatError(f"--table {t!r}: a table id such as 05")
+        canonical = digits.zfill(2)  # the table itself is looked up (and refused) by render
+        if canonical not in ids:
+            ids.append(canonical)
+    return ids
+
+
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget.narrative import build, to_markdown
     from govbudget.render import render
 
+    _check_output(args)
+    tables = _table_ids(args.table)
+    whole_document = args.format == "markdown" and not tables
+    if (args.ledger and args.ledger.lower().endswith(".csv") and not whole_document
+            and args.format not in cli_documents.FORMATS and not _is_budget_file(args.ledger)):
+        # A CSV ledger is streamed: memory is bounded by the subjects, not the file size.
+        from govbudget.io import derive_csv
+
+        _write(args, render(derive_csv(args.ledger), args.format, tables), out)
+        return EXIT_OK
     ledger = _load(args.ledger, args.example)
     if _is_budget(ledger):
         from govbudget.budget import narrative as budget_narrative
@@ -72,33 +109,60 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
         bd = derive_budget(ledger)
         if args.format in cli_documents.FORMATS:
-            tables = [bd.table(t) for t in args.table] if args.table else bd.tables.values()
-            cli_documents.write_document(args, out, bd.department, bd.fiscal_year, tables, family=bd.family)
+            cli_documents.write_document(args, out, bd.department, bd.fiscal_year,
+                                         [bd.table(t) for t in tables] if tables else bd.tables.values(),
+                                         family=bd.family)
             return EXIT_OK
-        text = render(bd, args.format, args.table or None)
-        if args.format == "markdown" and not args.table:
+        text = render(bd, args.format, tables)
+        if whole_document:
             text = text.rstrip("\n") + "\n\n" + budget_narrative.to_markdown(
                 budget_narrative.build(ledger, bd, balance_shares=args.balance_shares))
         _write(args, text, out)
         return EXIT_OK
+    from govbudget.narrative import build, to_markdown
+
     disclosure = cli_documents.derive(ledger, args.quiet)
     if args.format in cli_documents.FORMATS:
-        narrative = None if args.table else build(ledger, disclosure, balance_shares=args.balance_shares)
-        tables = [disclosure.table(t) for t in args.table] if args.table else disclosure.tables.values()
-        cli_documents.write_document(args, out, disclosure.department, disclosure.fiscal_year, tables,
+        narrative = None if tables else build(ledger, disclosure, balance_shares=args.balance_shares)
+        cli_documents.write_document(args, out, disclosure.department, disclosure.fiscal_year,
+                                     [disclosure.table(t) for t in tables] if tables else disclosure.tables.values(),
                                      narrative=narrative, family=disclosure.family)
         return EXIT_OK
-    text = render(disclosure, args.format, args.table or None)
-    if args.format == "markdown" and not args.table:
+    text = render(disclosure, args.format, tables)
+    if whole_document:
         # The Markdown report is the whole document: the tables, then 第三部分 情况说明.
         text = text.rstrip("\n") + "\n\n" + to_markdown(build(ledger, disclosure, balance_shares=args.balance_shares))
     _write(args, text, out)
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from govbudget.validate import ledger_findings
+
+    ledger = _load(args.ledger)
+    if _is_budget(ledger):
+        from govbudget.errors import FormatError
+
+        raise FormatError(f"{args.ledger}: validate checks 部门决算 ledgers; this is a 部门预算 ledger")
+    findings = ledger_findings(ledger)
+    levels = _LEVELS[args.level]
+    shown = [f for f in findings if f.severity.value in levels]
+    for f in shown:
+        print(f, file=out)
+    errors = sum(f.severity.value == "error" for f in findings)
+    warnings = sum(f.severity.value == "warning" for f in findings)
+    name = args.ledger or "<example>"
+    print(f"{name}: {errors} errors, {warnings} warnings", file=out)
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+_LEVELS = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}
+
+
 def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_json, to_markdown, to_text
 
+    _check_output(args)
     ledger = _load(args.ledger, args.example)
     if _is_budget(ledger):
         from govbudget.budget import narrative as budget_narrative
@@ -121,11 +185,21 @@ def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _status(published: Any) -> str:
+    """``read`` when every figure was placed and no line was left over, else ``partly read``."""
+    cov = published.coverage
+    left = any(f.rule.startswith("reader.") and f.severity.value != "info" for f in published.reader_findings)
+    if left or (cov is not None and cov.cells_placed < cov.numeric_cells):
+        return "partly read"
+    return "read"
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+
     from govbudget.errors import GovBudgetError
-    from govbudget.progress import Progress
     from govbudget.readers import read, read_text
-    from govbudget.rules import Report, check
+    from govbudget.reading import NotADisclosureError, combine
+    from govbudget.rules import Report, check, to_json
 
     targets: list[str] = list(args.files)
     example = args.example
@@ -143,72 +217,120 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         if len(targets) != 1:
             print(f"govbudget check: --format {args.format} shows one document; give one FILE", file=sys.stderr)
             return EXIT_UNREADABLE
+    elif args.output:
+        from govbudget.safeio import check_output_path
+
+        check_output_path(args.output, list(args.files))
+    show_progress = len(targets) > 1 and sys.stderr.isatty() and args.format == "text"
     reports: list[Report] = []
     checked: list[Any] = []
+    inputs: list[dict[str, Any]] = []
+    read_ok: list[Any] = []
+    unreadable: list[tuple[str, str]] = []
     status = EXIT_OK
-    progress = Progress(len(targets), "check", quiet=args.quiet or len(targets) < 2)
-    for target in targets:
-        progress.step(target)
-        published: Any = None  # what the document shows (the budget example is checked by its own reader)
+    for i, target in enumerate(targets, 1):
+        if show_progress:
+            print(f"\r[{i}/{len(targets)}] {target[-60:]}", end="", file=sys.stderr, flush=True)
+        entry: dict[str, Any] = {"file": target}
         try:
             if target == "<example:budget>":
                 from govbudget.budget.io import EXAMPLE_NAME, example_budget_published_text
                 from govbudget.budget.reader import read_budget_text
-                from govbudget.budget.rules import check_budget
 
-                report = check_budget(read_budget_text(example_budget_published_text(),
-                                                       source=f"example: {EXAMPLE_NAME} (published)"))
+                published = read_budget_text(example_budget_published_text(),
+                                             source=f"example: {EXAMPLE_NAME} (published)")
             elif target == "<example:final>":
                 from govbudget.io import example_published_text
 
                 published = read_text(example_published_text(), source="example: 三门峡市政务服务和大数据管理局 2023 (published)")
-                report = check(published)
             else:
                 published = read(target)
-                report = check(published)
+        except NotADisclosureError as exc:
+            entry.update(status="not a disclosure", message=str(exc))
+            inputs.append(entry)
+            if show_progress:
+                print(file=sys.stderr)
+            print(f"govbudget check: {exc}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+            continue
         except GovBudgetError as exc:
-            progress.interrupt()
+            entry.update(status="unreadable", message=str(exc))
+            inputs.append(entry)
+            if show_progress:
+                print(file=sys.stderr)
             print(f"{target}: cannot read: {exc}", file=sys.stderr)
+            unreadable.append((target, str(exc)))
+            status = EXIT_UNREADABLE
+            continue
+        entry.update(status=_status(published), family=published.family)
+        if published.coverage is not None:
+            c = published.coverage
+            entry.update(tables_printed=c.tables_printed, tables_recognised=c.tables_recognised,
+                         figures=c.numeric_cells, figures_placed=c.cells_placed)
+        inputs.append(entry)
+        read_ok.append(published)
+    if args.as_one and read_ok:
+        # One disclosure published as several documents (附件1 tables + 附件2 情况说明).
+        read_ok = [combine(read_ok)]
+    for published in read_ok:
+        try:
+            report = check(published)
+        except GovBudgetError as exc:
+            print(f"{published.source}: cannot check: {exc}", file=sys.stderr)
             status = EXIT_UNREADABLE
             continue
         reports.append(report)
         checked.append(published)
         if report.errors and status == EXIT_OK:
             status = EXIT_ERRORS
-    progress.done()
-    if args.format in cli_documents.FORMATS and reports:
-        p = checked[0]
-        if p is None:
-            print(f"govbudget check: --format {args.format} is not available for this document", file=sys.stderr)
-            return EXIT_UNREADABLE
-        cli_documents.write_document(args, out, p.department, p.fiscal_year, p.tables.values(),
-                                     narrative=p.narrative, findings=reports[0].findings, source=p.source,
-                                     family=p.family)
+    if show_progress:
+        print(file=sys.stderr)
+    if args.format in cli_documents.FORMATS:
+        if reports:
+            p = checked[0]
+            cli_documents.write_document(args, out, p.department, p.fiscal_year, p.tables.values(),
+                                         narrative=p.narrative, findings=reports[0].findings,
+                                         source=p.source, family=p.family)
         return status
-    if args.output:  # --output holds what would be printed (text or json)
-        import io
+    import io
 
-        sink = io.StringIO()
-        _check_output(args, reports, sink)
-        _write(args, sink.getvalue(), out)
+    # --output holds what would be printed (text or JSON).
+    sink = io.StringIO() if args.output else out
+    levels = _LEVELS[args.level]
+    if args.format == "json":
+        sink.write(_check_json(to_json(reports), levels, args.summary_only, unreadable, inputs))
     else:
-        _check_output(args, reports, out)
+        for report in reports:
+            shown = [f for f in report.findings if f.severity.value in levels]
+            if not args.summary_only:
+                for f in shown:
+                    print(f, file=sink)
+            print(report.summary(), file=sink)
+    if args.output:
+        from govbudget.safeio import atomic_write_text
+
+        assert isinstance(sink, io.StringIO)
+        atomic_write_text(args.output, sink.getvalue(), inputs=list(args.files))
+        print(f"wrote {args.output}", file=sys.stderr)
     return status
 
 
-def _check_output(args: argparse.Namespace, reports: list[Any], out: TextIO) -> None:
-    from govbudget.rules import to_json
+def _check_json(text: str, levels: tuple[str, ...], summary_only: bool,
+                unreadable: list[tuple[str, str]], inputs: list[dict[str, Any]]) -> str:
+    """The check JSON as --level and --summary-only ask (counts stay whole), with every input
+    and its status (``"inputs"``) and the files that could not be read (``"unreadable"``:
+    source and message)."""
+    import json
 
-    if args.format == "json":
-        out.write(to_json(reports))
-        return
-    levels = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[args.level]
-    for report in reports:
-        shown = [f for f in report.findings if f.severity.value in levels]
-        if not args.summary_only:
-            for f in shown:
-                print(f, file=out)
-        print(report.summary(), file=out)
+    data = json.loads(text)
+    for report in data["reports"]:
+        if summary_only:
+            del report["findings"]
+        else:
+            report["findings"] = [f for f in report["findings"] if f["severity"] in levels]
+    data["inputs"] = inputs
+    data["unreadable"] = [{"source": source, "error": message} for source, message in unreadable]
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -226,8 +348,7 @@ EXAMPLES = ("final", "budget")
 
 def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: str) -> None:
     """The arguments of the commands that start from a ledger (report, narrative)."""
-    p.add_argument("ledger", nargs="?",
-                   help="ledger file (.json, .csv or .xlsx workbook; a 部门预算 ledger is recognised)")
+    p.add_argument("ledger", nargs="?", help="ledger file (.json, .csv or .xlsx workbook; a 部门预算 ledger is recognised)")
     p.add_argument("--example", choices=EXAMPLES, default="final",
                    help="without LEDGER: the embedded example, final (三门峡 2023 部门决算, default) or "
                    "budget (广州市信访局 2026 部门预算)")
@@ -263,11 +384,13 @@ def register(sub: Any) -> None:
 
     c = sub.add_parser(
         "check",
-        help="check published disclosures (text, CSV or JSON) against the consistency rules",
-        description="Read each FILE (a report's plain text, a CSV, a disclosure or ledger JSON), "
+        help="check published disclosures (PDF, HTML, XLSX, text, CSV or JSON) against the consistency rules",
+        description="Read each FILE (a published PDF, HTML page or XLSX workbook — tables recognised in any "
+        "layout —, a report's plain text, a CSV, a disclosure or ledger JSON), "
         "apply the rules and print the findings: rule id, severity, location, stated and "
         "expected values, message. Exit 0 when no file has an error, 1 when some has, 2 when "
-        "a file cannot be read.",
+        "a file cannot be read or is no disclosure. --format json lists every input with its status "
+        "(read / partly read / not a disclosure / unreadable).",
     )
     c.add_argument("files", nargs="*", metavar="FILE")
     c.add_argument("--example", nargs="?", const="final", default=None, metavar="{final,budget}",
@@ -276,11 +399,26 @@ def register(sub: Any) -> None:
     c.add_argument("--format", choices=["text", "json", *cli_documents.FORMATS], default="text",
                    help="xlsx/html: one document, each finding marked on its cell (xlsx needs --output)")
     c.add_argument("--output", "-o", help="write to this file instead of standard output")
-    c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
-                   help="lowest severity to print (text format; default: info)")
+                   help="lowest severity to print (default: info)")
     c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")
+    c.add_argument("--as-one", action="store_true",
+                   help="the FILEs are parts of one disclosure (e.g. tables and 情况说明 published apart): "
+                        "read them together and check them as one")
     c.set_defaults(func=cmd_check)
+
+    v = sub.add_parser(
+        "validate",
+        help="check a ledger for impossible, duplicated or missing facts",
+        description="Load a ledger (.json or .csv; without LEDGER, the embedded example) and report "
+        "what cannot be right (a negative 年末结转和结余, spending without income, a fact stated "
+        "twice, contradicting counts) or is missing (三公, 政府采购, 国有资产). Exit 0 when there is "
+        "no error, 1 when there is one, 2 when the ledger cannot be read.",
+    )
+    v.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
+    v.add_argument("--level", choices=["error", "warning", "info"], default="info",
+                   help="lowest severity to print (default: info)")
+    v.set_defaults(func=cmd_validate)
 
     r = sub.add_parser("rules", help="list the consistency rules", description="List the rule catalogue.")
     r.add_argument("--verbose", "-v", action="store_true", help="with English titles and equations")

@@ -235,9 +235,16 @@ def _structure_disclosure(conv: cattrs.Converter, value: Any) -> Any:
     from govbudget.render import shown
     from govbudget.spec import family
     from govbudget.tables import Disclosure, Row, Table
+    from govbudget.validate import check_disclosure_data
 
     data = _keys(_schema(value, "disclosure"),
                  frozenset({"family", "department", "fiscal_year", "edition", "unit", "tables"}), "$")
+    try:
+        # Types, year, edition, unit 万元, no duplicate table, one exact value per column,
+        # printed cells = exact (govbudget.validate), before anything is built.
+        check_disclosure_data(value, "")  # the whole object: its schema key included
+    except FormatError as exc:
+        raise _Invalid(str(exc).removeprefix(": ")) from None
     try:
         spec = family(conv.structure(data.get("family", "final"), str))
     except GovBudgetError as exc:  # an unknown family
@@ -364,7 +371,28 @@ def _make_converter(flavour: Flavour) -> cattrs.Converter:
         # JSON numbers arrive as int or float; floats are refused like everywhere else.
         return to_decimal(value)
 
+    def structure_str(value: Any, _: type) -> str:
+        # cattrs would call str(): null would become the department "None".
+        if not isinstance(value, str):
+            raise FormatError(f"expected text, not {_json_type(value)} {value!r}")
+        return value
+
+    def structure_int(value: Any, _: type) -> int:
+        # cattrs would call int(): "2023", true and 3.7 would pass as counts or years.
+        if type(value) is not int:
+            raise FormatError(f"expected an integer, not {_json_type(value)} {value!r}")
+        return value
+
     conv.register_structure_hook(Decimal, structure_decimal)
+    def structure_bool(value: Any, _: type) -> bool:
+        # Registered for itself: bool is an int, and the int hook would refuse true/false.
+        if type(value) is not bool:
+            raise FormatError(f"expected true or false, not {_json_type(value)} {value!r}")
+        return value
+
+    conv.register_structure_hook(str, structure_str)
+    conv.register_structure_hook(int, structure_int)
+    conv.register_structure_hook(bool, structure_bool)
     conv.register_unstructure_hook(Decimal, decimal_text)
     conv.register_unstructure_hook_factory(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda _: lambda e: e.value
@@ -378,6 +406,11 @@ def _make_converter(flavour: Flavour) -> cattrs.Converter:
     _form(conv, "govbudget.published", "Finding", _unstructure_finding, lambda v, _: _structure_finding(conv, v))
     _form(conv, "govbudget.rules", "Report", _unstructure_report, lambda v, t: _structure_report(conv, v, t))
     return conv
+
+
+def _json_type(value: Any) -> str:
+    return {bool: "true/false", type(None): "null", str: "a string", int: "a number", float: "a number",
+            list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def unstructure(value: object, flavour: Flavour | str = Flavour.JSON) -> Any:
@@ -410,16 +443,13 @@ def structure(data: Any, cls: type[T], *, source: str = "input", flavour: Flavou
 
 
 def parse_json(text: str, *, source: str = "input") -> Any:
-    """JSON text as plain data.  A number with a fraction is refused (amounts are strings, so
-    that no reader turns them into binary floats); a syntax error names line and column."""
+    """JSON text as plain data, bounded (:func:`govbudget.io.load_json`: size, nesting depth
+    and integer length checked before parsing).  A number with a fraction or an exponent, NaN
+    and infinity are refused with their JSON path (amounts are strings, so that no reader turns
+    them into binary floats); a syntax error names line and column."""
+    from govbudget.io import load_json  # io imports this module: imported when first used
 
-    def refuse_float(number: str) -> Decimal:
-        raise FormatError(f'{source}: number {number} is not allowed; write amounts as strings ("{number}")')
-
-    try:
-        return json.loads(text, parse_float=refuse_float)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{source}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    return load_json(text, source=source)
 
 
 def dumps(value: object, *, indent: int | None = 1) -> str:

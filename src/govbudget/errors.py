@@ -76,3 +76,25 @@ class MissingExtraError(GovBudgetError, ImportError):
             f"{where}reading {what} needs {package}: pip install 'govbudget[{extra}]' "
             f"(or, in a checkout, uv sync --extra {extra})"
         )
+
+
+class LimitError(FormatError):
+    """An input over a configured bound (file size, line length, JSON depth or integer size):
+    refused before it is parsed, so that an untrusted file cannot exhaust memory or time."""
+
+
+class OutputError(GovBudgetError, OSError):
+    """An output that cannot be written: missing directory, a directory, no permission, a full
+    disk, or a path that is one of the inputs (never overwritten)."""
+
+
+class ArgumentError(GovBudgetError, TypeError):
+    """A public function called with an argument of the wrong type (``derive(None)``)."""
+
+
+def require(value: object, kind: type | tuple[type, ...], function: str, argument: str) -> None:
+    """Raise :class:`ArgumentError` unless ``value`` is a ``kind``: public entry points check
+    their arguments so that a slip gives a clear message, not an AttributeError deep inside."""
+    if not isinstance(value, kind):
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise ArgumentError(f"{function}(): {argument} must be a {names}, not {type(value).__name__}")

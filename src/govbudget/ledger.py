@@ -21,10 +21,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
-from govbudget.classification import Level, Scheme, catalog
+from govbudget.classification import Level, Scheme, catalog, normalize_code
 from govbudget.errors import InvalidCodeError, LedgerError
 from govbudget.money import ZERO, in_wide_context, to_decimal
 
@@ -61,6 +62,111 @@ def _amount_field() -> Decimal:
     """A non-negative amount field defaulting to zero (floats refused by the converter)."""
     field: Decimal = attrs.field(default=ZERO, converter=_amount, validator=_nonnegative)
     return field
+
+
+def code(value: object) -> str:
+    """A subject code (科目编码) in canonical form, as it enters a ledger: the catalog's lenient
+    normalisation (full-width digits ``２０１０３０１``, spaces ``201 03 01``, dashes), so that one
+    subject never gets two rows.  :class:`InvalidCodeError` when it is no code at all."""
+    # Fast path: a canonical code is returned as is (this runs for every streamed line).
+    if type(value) is str and len(value) in (3, 5, 7) and value.isascii() and value.isdigit():
+        return value
+    return normalize_code(value)
+
+
+def _code_in(field: str, value: object) -> str:
+    try:
+        return code(value)
+    except InvalidCodeError as exc:
+        raise InvalidCodeError(f"{field}: {exc}") from None
+
+
+_CODE_LENGTHS = frozenset((3, 5, 7))
+
+
+def _function_code(value: object) -> str:
+    """The converter of a 功能分类 code field: :func:`code`, its error naming the field."""
+    # The fast path inline: this runs for every line of a streamed file.
+    if type(value) is str and len(value) in _CODE_LENGTHS and value.isdigit() and value.isascii():
+        return value
+    return _code_in("function", value)
+
+
+def _economic_code(value: object) -> str:
+    """The converter of an 经济分类 code field: :func:`code`, its error naming the field."""
+    if type(value) is str and len(value) in _CODE_LENGTHS and value.isdigit() and value.isascii():
+        return value
+    return _code_in("economic", value)
+
+
+#: Plausible bounds of a fiscal year (会计年度): the classification exists since 2007.
+YEAR_RANGE = (2000, 2100)
+
+
+def _year(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int:
+        raise LedgerError(f"{attribute.name}: a year must be an integer such as 2023, not {type(value).__name__} {value!r}")
+    lo, hi = YEAR_RANGE
+    if not lo <= value <= hi:
+        raise LedgerError(f"{attribute.name}: year {value} is out of range {lo}–{hi} (年度超出范围)")
+
+
+def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str):
+        raise LedgerError(f"{attribute.name}: must be text, not {type(value).__name__} {value!r}")
+
+
+def _name(obj: object, attribute: attrs.Attribute[str], value: str) -> None:
+    _text(obj, attribute, value)
+    if not value.strip():
+        raise LedgerError(f"{attribute.name}: must not be empty (名称不能为空)")
+    if len(value) > 200:
+        raise LedgerError(f"{attribute.name}: {len(value)} characters is too long for a name (at most 200)")
+
+
+def _optional_text(obj: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is not None and not isinstance(value, str):
+        raise LedgerError(f"{attribute.name}: must be text or absent, not {type(value).__name__} {value!r}")
+
+
+#: The largest count a disclosure can state (人次, 辆, 个): beyond it the figure is junk.
+MAX_COUNT = 10_000_000
+
+
+def _count_check(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int:
+        raise LedgerError(f"{attribute.name}: a count must be an integer, not {type(value).__name__} {value!r}")
+    if not 0 <= value <= MAX_COUNT:
+        raise LedgerError(f"{attribute.name}: count {value} is out of range 0–{MAX_COUNT} (数量超出范围)")
+
+
+def _count_field() -> int:
+    """A count (个, 人次, 辆, 台): a non-negative integer, zero by default."""
+    field: int = attrs.field(default=0, validator=_count_check)
+    return field
+
+
+_Pairs = tuple[tuple[str, Any], ...]
+
+
+def _check_pairs(kind: str) -> Callable[[object, attrs.Attribute[Any], _Pairs], None]:
+    """Validator of a tuple of (name, value) pairs: value a count or text."""
+
+    def check(_: object, attribute: attrs.Attribute[Any], value: _Pairs) -> None:
+        for i, pair in enumerate(value):
+            if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
+                raise LedgerError(f"{attribute.name}[{i}]: expected a (name, {kind}) pair, not {pair!r}")
+            if kind == "count":
+                _pair_count(attribute.name, i, pair[1])
+            elif not isinstance(pair[1], str):
+                raise LedgerError(f"{attribute.name}[{i}]: expected text, not {pair[1]!r}")
+
+    return check
+
+
+def _pair_count(name: str, i: int, value: object) -> None:
+    if type(value) is not int or not 0 <= value <= MAX_COUNT:
+        raise LedgerError(f"{name}[{i}]: count {value!r} is not an integer in 0–{MAX_COUNT}")
 
 
 class IncomeSource(enum.Enum):
@@ -109,9 +215,9 @@ class BudgetUnit:
     """A budget unit consolidated in the disclosure: 本级 (the department itself) or a
     所属单位 (an affiliated unit)."""
 
-    id: str
-    name: str
-    kind: str = "本级"
+    id: str = attrs.field(validator=_text)
+    name: str = attrs.field(validator=_name)
+    kind: str = attrs.field(default="本级", validator=_text)
 
 
 @attrs.frozen
@@ -120,7 +226,7 @@ class IncomeLine:
     ``function``, received by ``unit``."""
 
     source: IncomeSource
-    function: str
+    function: str = attrs.field(converter=_function_code)
     amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
     unit: str = ""
 
@@ -130,9 +236,9 @@ class ExpenditureLine:
     """One expenditure fact (支出): ``amount`` 元 spent under 功能分类 项 ``function`` and
     部门预算经济分类 款 ``economic``, as ``nature`` (基本/项目/…), funded by ``source``."""
 
-    function: str
-    economic: str
-    nature: Nature
+    function: str = attrs.field(converter=_function_code)
+    economic: str = attrs.field(converter=_economic_code)
+    nature: Nature = attrs.field()
     source: IncomeSource
     amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
     unit: str = ""
@@ -142,7 +248,7 @@ class ExpenditureLine:
 class FunctionAmount:
     """An amount attached to a 功能分类 项 (e.g. 政府性基金 年初结转 by 项)."""
 
-    function: str
+    function: str = attrs.field(converter=_function_code)
     amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
 
 
@@ -200,17 +306,17 @@ class ThreePublicExpenses:
     budget: ThreePublicAmounts = ThreePublicAmounts()
     actual: ThreePublicAmounts = ThreePublicAmounts()
     prior_actual: ThreePublicAmounts | None = None
-    groups_abroad: int = 0
-    people_abroad: int = 0
-    vehicles_purchased: int = 0
-    vehicles_held: int = 0
-    foreign_reception_groups: int = 0
-    foreign_reception_people: int = 0
+    groups_abroad: int = _count_field()
+    people_abroad: int = _count_field()
+    vehicles_purchased: int = _count_field()
+    vehicles_held: int = _count_field()
+    foreign_reception_groups: int = _count_field()
+    foreign_reception_people: int = _count_field()
     #: 外宾接待支出: the part of the actual 公务接待费 spent on foreign guests (the rest is
     #: 国内公务接待); checked to be at most the actual 公务接待费.
     foreign_reception: Decimal = _amount_field()
-    domestic_reception_groups: int = 0
-    domestic_reception_people: int = 0
+    domestic_reception_groups: int = _count_field()
+    domestic_reception_people: int = _count_field()
 
 
 @attrs.frozen
@@ -231,9 +337,9 @@ class BudgetLine:
     """年初预算 of one 功能分类 项 (一般公共预算财政拨款), with the reason (主要原因) the text
     gives for the difference between budget and actual."""
 
-    function: str
+    function: str = attrs.field(converter=_function_code)
     amount: Decimal = attrs.field(converter=_amount, validator=_nonnegative)
-    reason: str | None = None
+    reason: str | None = attrs.field(default=None, validator=_optional_text)
 
 
 @attrs.frozen
@@ -264,8 +370,9 @@ VEHICLE_CATEGORIES = (
 class AssetFacts:
     """国有资产占用: vehicles by category (counts) and equipment of 100 万元 or more."""
 
-    vehicles: tuple[tuple[str, int], ...] = tuple((c, 0) for c in VEHICLE_CATEGORIES)
-    large_equipment: int = 0
+    vehicles: tuple[tuple[str, int], ...] = attrs.field(
+        default=tuple((c, 0) for c in VEHICLE_CATEGORIES), validator=_check_pairs("count"))
+    large_equipment: int = _count_field()
 
     @property
     def vehicle_total(self) -> int:
@@ -277,15 +384,15 @@ class AssetFacts:
 class PerformanceFacts:
     """预算绩效: counts the text reports."""
 
-    projects_with_targets: int = 0
-    projects_self_evaluated: int = 0
-    self_evaluation_ratings: tuple[tuple[str, int], ...] = ()
-    department_rating: str | None = None
-    key_evaluations: int = 0
+    projects_with_targets: int = _count_field()
+    projects_self_evaluated: int = _count_field()
+    self_evaluation_ratings: tuple[tuple[str, int], ...] = attrs.field(default=(), validator=_check_pairs("count"))
+    department_rating: str | None = attrs.field(default=None, validator=_optional_text)
+    key_evaluations: int = _count_field()
     key_evaluation_score: Decimal | None = attrs.field(
         default=None, converter=attrs.converters.optional(_amount)
     )
-    key_evaluation_rating: str | None = None
+    key_evaluation_rating: str | None = attrs.field(default=None, validator=_optional_text)
 
 
 @attrs.frozen
@@ -300,10 +407,12 @@ class NarrativeFacts:
     prior_office_operating_expenses: Decimal | None = attrs.field(
         default=None, converter=attrs.converters.optional(_amount)
     )
-    procurement: ProcurementFacts = ProcurementFacts()
-    assets: AssetFacts = AssetFacts()
+    #: ``None`` when the ledger states no 政府采购 facts: the text then says so (never 0.00).
+    procurement: ProcurementFacts | None = None
+    #: ``None`` when the ledger states no 国有资产 facts (车辆, 设备): never printed as 0 辆.
+    assets: AssetFacts | None = None
     performance: PerformanceFacts = PerformanceFacts()
-    reasons: tuple[tuple[str, str], ...] = ()
+    reasons: tuple[tuple[str, str], ...] = attrs.field(default=(), validator=_check_pairs("text"))
 
     def reason(self, key: str) -> str | None:
         """The user's reason (主要原因) for a figure, by key (e.g. ``total``, ``fiscal``)."""
@@ -318,14 +427,15 @@ class Ledger:
     :func:`govbudget.edition_for_year`).
     """
 
-    department: str
-    fiscal_year: int
-    edition: int
+    department: str = attrs.field(validator=_text)
+    fiscal_year: int = attrs.field(validator=_year)
+    edition: int = attrs.field(validator=_year)
     units: tuple[BudgetUnit, ...] = ()
     income: tuple[IncomeLine, ...] = ()
     expenditure: tuple[ExpenditureLine, ...] = ()
     balances: Balances = Balances()
-    three_public: ThreePublicExpenses = ThreePublicExpenses()
+    #: ``None`` when the ledger states no “三公”经费 facts: missing, never asserted as zero.
+    three_public: ThreePublicExpenses | None = None
     narrative: NarrativeFacts = NarrativeFacts()
 
     def for_unit(self, unit_id: str) -> Ledger:
@@ -456,7 +566,7 @@ def iter_problems(ledger: Ledger) -> Iterator[str]:
             f"balances: 政府性基金 opening by 项 adds to {by_function}, but the 政府性基金 "
             f"opening is {fund_opening}"
         )
-    tp = ledger.three_public
+    tp = ledger.three_public or ThreePublicExpenses()
     if tp.foreign_reception > tp.actual.reception:
         yield (
             f"three_public.foreign_reception: 外宾接待 {tp.foreign_reception} exceeds the actual "

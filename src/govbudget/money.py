@@ -53,6 +53,8 @@ __all__ = [
 ZERO = Decimal(0)
 #: Amounts must stay below 10^MAX_DIGITS (in whatever unit they are given).
 MAX_DIGITS = 20
+#: Decimal places a parsed number may have (an exact share has ~30; junk has 100,000).
+MAX_PLACES = 60
 # Wide enough for any budget figure (10^15 元 with fen) and its intermediate products.
 _CONTEXT = Context(prec=50)
 #: Significant digits of the context in which sums of amounts are taken.
@@ -167,6 +169,10 @@ def parse_amount(text: str, *, where: str = "amount") -> Decimal:
         value = Decimal(cleaned.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
         raise AmountError(f"{where}: {text!r} is not an amount") from None
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_PLACES:
+        # Below 10^20 and to at most 60 places, sums stay exact in the 100-digit context.
+        raise AmountError(f"{where}: {text[:30]!r}… has more than {MAX_PLACES} decimal places")
     return value
 
 

@@ -32,6 +32,7 @@ from decimal import Decimal, localcontext
 import attrs
 
 from govbudget.classification import Scheme, catalog
+from govbudget.errors import require
 from govbudget.ledger import VEHICLE_CATEGORIES, Ledger
 from govbudget.money import ZERO, Unit, balance_shares, convert, display, in_wide_context, percent
 from govbudget.tables import Disclosure, derive
@@ -167,6 +168,9 @@ def _class_short(name: str) -> str:
 @in_wide_context
 def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_shares: bool = False) -> Narrative:
     """The structured explanatory text of ``ledger`` (its tables derived unless given)."""
+    require(ledger, Ledger, "build", "ledger")
+    if disclosure is not None:
+        require(disclosure, Disclosure, "build", "disclosure")
     d = disclosure if disclosure is not None else derive(ledger)
     b = _Builder(balance_shares)
     y = ledger.fiscal_year
@@ -344,8 +348,15 @@ def _section5(b: _Builder, ledger: Ledger, d: Disclosure) -> Section:
     return Section("五", "五、一般公共预算财政拨款支出决算情况说明", (), tuple(subs))
 
 
+def _missing(num: str, title: str, what: str) -> Section:
+    """A section whose facts the ledger does not state: said so, never printed as zero."""
+    return Section(num, f"{num}、{title}", (Paragraph((Sentence(f"{what}：{PLACEHOLDER}（未提供）。"),)),))
+
+
 def _section9(b: _Builder, ledger: Ledger) -> Section:
     y, tp = ledger.fiscal_year, ledger.three_public
+    if tp is None:
+        return _missing("九", "财政拨款“三公”经费支出决算情况说明", f"{y} 年度“三公”经费财政拨款支出情况")
     budget, actual = tp.budget, tp.actual
     fb = b.amount("three_public.budget", budget.total, "公开09表 预算数 合计")
     fa = b.amount("three_public.actual", actual.total, "公开09表 决算数 合计")
@@ -465,6 +476,8 @@ def _section10(b: _Builder, ledger: Ledger) -> Section:
 
 def _section11(b: _Builder, ledger: Ledger) -> Section:
     y, p = ledger.fiscal_year, ledger.narrative.procurement
+    if p is None:
+        return _missing("十一", "政府采购支出情况说明", f"{y} 年度政府采购支出情况")
     ft = b.amount("procurement.total", p.total, "货物 + 工程 + 服务")
     fg = b.amount("procurement.goods", p.goods, "ledger")
     fw = b.amount("procurement.works", p.works, "ledger")
@@ -490,6 +503,8 @@ def _section11(b: _Builder, ledger: Ledger) -> Section:
 
 def _section12(ledger: Ledger) -> Section:
     y, a = ledger.fiscal_year, ledger.narrative.assets
+    if a is None:
+        return _missing("十二", "国有资产占用情况说明", f"{y} 年期末国有资产占用情况（车辆、大型设备）")
     counts = dict(a.vehicles)
     cats = [c for c in VEHICLE_CATEGORIES] + [c for c in counts if c not in VEHICLE_CATEGORIES]
     figs = [_count("assets.vehicles", a.vehicle_total)]

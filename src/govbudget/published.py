@@ -22,7 +22,7 @@ from govbudget.spec import FamilySpec, family
 from govbudget.tables import Disclosure, Row, Table
 from govbudget.text import Figure, FigureKind, Narrative
 
-__all__ = ["Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width"]
+__all__ = ["Coverage", "Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width"]
 
 
 class Severity(enum.Enum):
@@ -57,6 +57,8 @@ class Location:
                 parts.append(f"{self.row}{' ' + self.label if self.label and self.label != self.row else ''}")
             if self.column:
                 parts.append(f"[{self.column}]")
+        elif self.section == "ledger":  # a ledger fact (govbudget.validate)
+            parts.append(f"账本 ledger {self.key or ''}".rstrip())
         elif self.key or self.section:
             parts.append(f"情况说明 {self.section or ''}".rstrip())
             if self.key:
@@ -95,6 +97,9 @@ class Quantity:
     half_width: Decimal
     location: Location
     name: str
+    #: False for a cell the reader could not read (its table printed, the cell not placed):
+    #: a relation with such an operand is "not checked", never compared with a zero.
+    read: bool = True
 
     @property
     def low(self) -> Decimal:
@@ -110,6 +115,17 @@ def half_width(value: Decimal) -> Decimal:
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     return Decimal(5).scaleb(exponent - 1)
+
+
+@attrs.frozen
+class Coverage:
+    """What a reader found in a document: the tables it prints and those recognised, the
+    numeric cells on its table pages and those placed in a recognised table."""
+
+    tables_printed: int
+    tables_recognised: int
+    numeric_cells: int
+    cells_placed: int
 
 
 @attrs.frozen
@@ -132,6 +148,11 @@ class Published:
     has_statements: bool = True
     #: The disclosure family the tables belong to (its spec names their cells and rules).
     family: str = "final"
+    #: Cells of present tables that were not read: (table, row key, column key); a column key
+    #: ``"*"`` stands for every column of the row, a row key ``"*"`` for every row of the column.
+    unread: frozenset[tuple[str, str, str]] = frozenset()
+    #: How much was read (numeric cells seen / placed, tables printed / recognised), when known.
+    coverage: Coverage | None = None
 
     @property
     def spec(self) -> FamilySpec:
@@ -140,6 +161,14 @@ class Published:
 
     def table(self, table_id: str) -> Table | None:
         return self.tables.get(table_id)
+
+    def is_read(self, table_id: str, row_key: str, column_key: str) -> bool:
+        """False when the cell's table is present but this cell was not read."""
+        if not self.unread:
+            return True
+        u = self.unread
+        return not ((table_id, row_key, column_key) in u or (table_id, row_key, "*") in u
+                    or (table_id, "*", column_key) in u)
 
     def has(self, *table_ids: str) -> bool:
         """True when every named table is present."""
@@ -160,6 +189,11 @@ class Published:
         loc = Location(table_id, row_key, column, row.label if row else None,
                        line=self.lines.get((table_id, row_key)), table_label=table.label)
         name = f"{table.label} {row.label if row and row.label else row_key}·{column}"
+        if not self.is_read(table_id, row_key, column_key) or (
+                row is None and not self.exact and _level_not_printed(table, row_key)):
+            # (a subject row absent from a printed table that prints no row of its level — 类
+            # rows of a table printing only 项 — is not printed, not zero)
+            return Quantity(Decimal(0), Decimal(0), loc, name, read=False)
         if self.exact:
             return Quantity(convert(value, table.unit, Unit.WAN), Decimal(0), loc, name)
         # A blank cell (read as a plain 0) is an exact zero; a printed 0.00 may hide < 0.005.
@@ -176,6 +210,12 @@ class Published:
         if f is None:
             return None
         return figure_quantity(f, self.narrative.section_of(key))
+
+
+def _level_not_printed(table: Table, row_key: str) -> bool:
+    if not (row_key.isdigit() and len(row_key) in (3, 5, 7)):
+        return False
+    return bool(table.rows) and not any(r.code and len(r.code) == len(row_key) for r in table.rows)
 
 
 def figure_quantity(f: Figure, section: str | None) -> Quantity:

@@ -15,9 +15,9 @@ generated).  :func:`read` picks the reader by file suffix.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -33,10 +33,11 @@ from govbudget.classification import (
     Scheme,
     catalog,
     edition_for_year,
+    normalize_code,
 )
 from govbudget.errors import FormatError, GovBudgetError
 from govbudget.ledger import Ledger
-from govbudget.money import Unit, in_wide_context
+from govbudget.money import Unit, display, in_wide_context
 from govbudget.published import BLANK, Finding, Location, Published, Severity, from_disclosure
 from govbudget.spec import family
 from govbudget.tables import Row, Table, derive
@@ -54,11 +55,13 @@ from govbudget.text import (
     topic_of,
 )
 
-__all__ = ["read", "read_csv", "read_json", "read_text"]
+__all__ = ["read", "read_csv", "read_document", "read_json", "read_plain", "read_text"]
 
 _FINAL = family("final")
 _TITLES = {t.title: t.id for t in _FINAL.tables}
-_NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
+# The look-behind lets a number match only where it begins: without it, a run of 100,000
+# digits is re-scanned from each of its digits (quadratic time).
+_NUM = r"(?<![\d,])(-?\d[\d,]*(?:\.\d+)?)"
 _NUMBER = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^[-−]?\d+(?:\.\d+)?$")
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _CN = "一二三四五六七八九十"
@@ -146,13 +149,19 @@ def _split(lines: Sequence[_Line]) -> tuple[dict[str, list[_Line]], list[_Line],
 
 
 # -- tables -------------------------------------------------------------------------------------------------
+def _small_int(text: str) -> int | None:
+    """A 行次 or 栏次 number, or None: ASCII digits only (``"²".isdigit()`` is true, and a
+    100,000-digit string is past int()'s limit)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def _is_header(cells: Sequence[str]) -> bool:
     first = _compact(cells[0]) if cells else ""
     if first in ("项目", "科目代码", "栏次", "收入", "收入支出", "人员经费", "预算数", "科目代码科目名称"):
         return True
     # the 栏次 row of 公开09表 (1 … 12) and header rows made only of titles
     nonblank = [c for c in cells if c]
-    if nonblank and all(c.isdigit() and int(c) <= 12 for c in nonblank) and len(nonblank) >= 6:
+    if nonblank and all(c.isascii() and c.isdigit() and len(c) <= 2 and int(c) <= 12 for c in nonblank) and len(nonblank) >= 6:
         return True
     return bool(nonblank) and not any(_NUMBER.match(c) for c in nonblank) and not re.match(r"^\d{3,7}$", first) \
         and _compact(cells[0]) not in ("合计", "总计") and not _ORDINAL.match(cells[0])
@@ -178,7 +187,7 @@ def _meta(r: _Reader, tid: str, region: Sequence[_Line], statements: dict[str, s
             statements[tid] = ln.text.strip()
         elif re.fullmatch(r"公开\d{2}表|\d{4}年度|部门[：:].*|(?:金额)?单位[：:].*|注[：:].*|说明[：:].*", c):
             continue
-        elif re.search(r"\d+\.\d{2}", c):
+        elif re.search(r"\d\.\d{2}", c):  # not \d+: it would rescan a long digit run from each digit
             r.note("reader.line", Severity.WARNING, ln.no, f"公开{tid}表：无法归入表格的行“{ln.text.strip()[:40]}”。",
                    f"table {tid}: a line that fits no row: {ln.text.strip()[:40]!r}.", tid)
     return unit, rows, department
@@ -187,7 +196,12 @@ def _meta(r: _Reader, tid: str, region: Sequence[_Line], statements: dict[str, s
 def _resolve_code(r: _Reader, edition: int, tid: str, code: str, name: str, line: int) -> tuple[str, Level] | None:
     scheme = Scheme.ECONOMIC_DEPARTMENT if tid == "06" else Scheme.FUNCTIONAL
     cat = catalog(scheme, edition)
-    if code and not re.fullmatch(r"\d{3}|\d{5}|\d{7}", code):
+    if code and re.fullmatch(r"[0-9０-９][0-9０-９ -]*", code):
+        # The catalog's lenient normalisation (full-width digits, spaces, dashes), as for a
+        # ledger; not dots, which in a table cell make an amount (0.10), not a code.
+        with contextlib.suppress(GovBudgetError):
+            code = normalize_code(code)
+    if code and not re.fullmatch(r"[0-9]{3}|[0-9]{5}|[0-9]{7}", code):
         r.note("reader.code", Severity.WARNING, line, f"公开{tid}表：“{code}”不是科目代码，该行未读取。",
                f"table {tid}: {code!r} is not a subject code; the row was not read.", tid, stated=code)
         return None
@@ -314,7 +328,7 @@ def _two_sided(r: _Reader, tid: str, rows: Sequence[_Line], template: Table, edi
                        f"table {tid}: unrecognised label {label_raw!r}.", tid, stated=label_raw)
                 continue
             values = tuple(r.number(c, ln.no, tid) for c in values_raw)
-            line = int(line_no) if line_no.isdigit() else None
+            line = _small_int(line_no)
             found[(side, key)] = Row(key, _compact(label_raw), values, code, Level.CLASS if code else None, line, side)
             r.lines[(tid, key)] = ln.no
     # Keep the template's order; printed rows replace template rows, extra rows are appended.
@@ -438,7 +452,7 @@ def _sections(lines: Sequence[_Line]) -> list[_Body]:
         c = _compact(ln.text)
         if not c:
             continue
-        m = re.match(rf"^([{_CN}]+)、(.{{2,30}}(?:说明|情况))$", c)
+        m = re.match(rf"^([{_CN}]+)、(.{{2,50}}(?:说明|情况))[。.]?$", c)
         s = re.match(rf"^[（(]([{_CN}]+)[）)](.{{2,40}})$", c)
         if m:
             flush()
@@ -487,10 +501,23 @@ _P = "[（(]"
 _Q = "[）)]"
 
 
+_COMPARED = r"(?:(?:比|较|与)上年度?(?:预算|执行|决算)?数?(?:相比)?|同比)"
+
+
+def _amount_and_change(amount_key: str, prefix: str, subject: str) -> tuple[str, _Handler]:
+    """``X总计均为 A 万元，比上年增加 Δ 万元，增长 r%`` in one sentence (the amount, then its
+    change, whatever the comparison is worded: 比上年 / 较上年 / 同比 / 比上年决算数 …)."""
+    return (rf"{subject}均为{_NUM}万元[，,]?{_COMPARED}[，,]?各?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
+            lambda m: [_amt(amount_key, m.group(1)), _signed(f"{prefix}.change", m.group(2), m.group(3)),
+                       _pct(f"{prefix}.change_rate", m.group(5)),
+                       *(["verb-mismatch"] if m.group(4) and (m.group(2) == "增加") != (m.group(4) == "增长") else [])])
+
+
 def _change_patterns(prefix: str, subject: str) -> list[tuple[str, _Handler]]:
     return [
-        # “各增加”, and the 比上年/较上年 forms some reports use
-        (rf"{subject}(?:比上年度?|较上年度?)?各?(增加|减少){_NUM}万元[，,]?(?:(增长|下降){_NUM}%)?",
+        # “各增加”, and the 比上年 / 较上年 / 同比 / 比上年预算(执行、决算)数 / 与上年相比 forms
+        (rf"{subject}{_COMPARED}?[，,]?各?(增加|减少){_NUM}万元[，,]?"
+         rf"(?:(增长|下降){_NUM}%)?",
          lambda m: [_signed(f"{prefix}.change", m.group(1), m.group(2)), _pct(f"{prefix}.change_rate", m.group(4)),
                     *(["verb-mismatch"] if m.group(3) and (m.group(1) == "增加") != (m.group(3) == "增长") else [])]),
         (rf"{subject}(?:与上年度?)?持平", lambda m: [Figure(f"{prefix}.change", Decimal(0))]),
@@ -524,7 +551,8 @@ def _patterns(topic: SectionTopic | None, heading: str = "") -> list[tuple[str, 
     # Shanghai); ``heading`` tells the 结构情况 sub-section of 一般公共预算支出.
     A = _amt
     if topic is SectionTopic.OVERVIEW:
-        return [(rf"收、?支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
+        return [_amount_and_change("total.amount", "total", "收、?支总计"),
+                (rf"收、?支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
                 *_change_patterns("total", "收、?支总计")]
     if topic is SectionTopic.INCOME:
         return [(rf"收入合计{_NUM}万元", lambda m: [A("income.total", m.group(1))]),
@@ -535,7 +563,8 @@ def _patterns(topic: SectionTopic | None, heading: str = "") -> list[tuple[str, 
                 (rf"(基本支出|项目支出|上缴上级支出|经营支出|对附属单位补助支出){_NUM}万元(?:[，,]占(?:本年支出合计的)?{_NUM}%?)?",
                  _nature_items)]
     if topic is SectionTopic.FISCAL_OVERVIEW:
-        return [(rf"财政拨款收、?支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
+        return [_amount_and_change("fiscal.total", "fiscal", "财政拨款收、?支总计"),
+                (rf"财政拨款收、?支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
                 *_change_patterns("fiscal", "财政拨款收、?支总计")]
     if topic is SectionTopic.GENERAL_PUBLIC:
         return [
@@ -548,11 +577,12 @@ def _patterns(topic: SectionTopic | None, heading: str = "") -> list[tuple[str, 
             (rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]占(?:本年)?支出合计的{_NUM}%)?",
              lambda m: [A("gpb.total", m.group(1)), _pct("gpb.share_of_expenditure", m.group(2))]),
             *_change_patterns("gpb", "一般公共预算财政拨款支出"),
-            (rf"(\d+)[.．、]([^。：；]*?){_P}类{_Q}(.*?){_P}款{_Q}(.*?){_P}项{_Q}(?:支出)?年初预算数?为{_NUM}万元[，,](?:支出)?决算数?为?{_NUM}万元"
+            # Names are bounded ({0,60}): an unbounded lazy span rescans the text from each start.
+            (rf"(?<!\d)(\d+)[.．、]([^。：；]{{0,60}}?){_P}类{_Q}(.{{0,60}}?){_P}款{_Q}(.{{0,60}}?){_P}项{_Q}(?:支出)?年初预算数?为{_NUM}万元[，,](?:支出)?决算数?为?{_NUM}万元"
              rf"(?:[，,]完成年初预算的{_NUM}%)?", lambda m: [("item", (m.group(2), m.group(3), m.group(4))),
                                                           A("budget", m.group(5)), A("actual", m.group(6)),
                                                           _pct("rate", m.group(7))]),
-            (rf"([^：；。，]+?){_P}类{_Q}支出{_NUM}万元(?:[，,]占{_NUM}%?)?",
+            (rf"([^：；。，]{{1,60}}?){_P}类{_Q}支出{_NUM}万元(?:[，,]占{_NUM}%?)?",
              lambda m: [("class", (m.group(1),)), A("amount", m.group(2)), _pct("share", m.group(3))]),
         ]
     if topic is SectionTopic.BASIC:
@@ -652,10 +682,12 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
     figures: list[Figure] = []
     lists: list[tuple[str, tuple[str, ...]]] = []
     flags: list[str] = []
-    covered: list[tuple[int, int]] = []
+    # Positions already read, as a mask: the check is O(1) per match (a list of spans was
+    # quadratic in the number of matches).
+    covered = bytearray(len(body.text) + 1)
     for pattern, handler in _patterns(body.topic, body.heading):
         for m in re.finditer(pattern, body.text):
-            if any(a <= m.start() < b for a, b in covered):
+            if covered[m.start()]:
                 continue
             line = body.line_at(m.start())
             got = handler(m)
@@ -696,10 +728,10 @@ def _read_section(r: _Reader, body: _Body, edition: int) -> Section:
                     continue
                 key = f"{prefix}.{item.key}" if prefix else item.key
                 figures.append(attrs.evolve(item, key=key, line=line))
-            covered.append((m.start(), m.end()))
+            covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     # Figures the patterns did not place are reported, never skipped silently.
     for m in re.finditer(rf"{_NUM}(万元|%)", body.text):
-        if not any(a <= m.start() < b for a, b in covered):
+        if not covered[m.start()]:
             r.note("reader.text", Severity.INFO, body.line_at(m.start()),
                    f"{body.section}：未识别的数字 {m.group(0)}（“{body.text[max(0, m.start() - 12): m.end() + 4]}”）。",
                    f"{body.section}: figure {m.group(0)} was not placed "
@@ -795,13 +827,21 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
         raw = row[col[field]]
         if not _NUMBER.match(raw):
             raise FormatError(f"{source}:{n}: {field}: {raw!r} is not an amount")
+        if exact and "value_wan" in col:
+            # Both given: the printed 万元 figure must be the exact 元 amount as printed.
+            printed, wan = row[col["value_wan"]], display(Decimal(raw))
+            if not _NUMBER.match(printed) or Decimal(printed.replace(",", "")) != wan:
+                raise FormatError(f"{source}:{n}: value_wan {printed!r} does not match exact_yuan {raw} "
+                                  f"(printed as {wan:.2f} 万元)")
         side = row[col["side"]] if "side" in col else ""
         key = row[col["row_key"]]
         cells.setdefault(tid, {}).setdefault((side, key), {})[row[col["column_key"]]] = Decimal(raw)
-        code = row[col["code"]] if "code" in col else ""
+        # Without a code column (the minimal table,row_key,column_key,value_wan shape), a
+        # subject row's key is its code: 3, 5 or 7 digits.
+        code = row[col["code"]] if "code" in col else (key if len(key) in (3, 5, 7) and key.isdigit() else "")
         label = row[col["label"]] if "label" in col else key
         line = row[col["line"]] if "line" in col else ""
-        meta[(tid, side, key)] = (code, label, side, int(line) if line.isdigit() else None)
+        meta[(tid, side, key)] = (code, label, side, _small_int(line))
     tables: dict[str, Table] = {}
     unit = Unit.YUAN if exact else Unit.WAN
     for tid, by_row in cells.items():
@@ -823,53 +863,127 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
 def read_json(text: str, *, source: str = "json") -> Published:
     """Read the library's disclosure JSON (checked exactly) or a ledger JSON (derived, with
     its text generated)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{source}: line {exc.lineno}: {exc.msg}") from None
-    if isinstance(data, dict) and data.get("schema", "").startswith("govbudget/disclosure"):
+    from govbudget.io import load_json
+
+    data = load_json(text, source=source)  # bounded: size, depth, integer digits
+    schema = data.get("schema", "") if isinstance(data, dict) else None
+    if schema is not None and not isinstance(schema, str):
+        raise FormatError(f"{source}: $.schema: must be a string such as 'govbudget/disclosure/1', not {schema!r}")
+    if isinstance(schema, str) and schema.startswith("govbudget/disclosure"):
         from govbudget.render import disclosure_from_json
 
         return from_disclosure(disclosure_from_json(text, source=source), source=source)
     if isinstance(data, dict) and "expenditure" in data and "department" in data:
         from govbudget.io import ledger_from_json
         from govbudget.narrative import build
+        from govbudget.validate import ledger_findings
 
         ledger: Ledger = ledger_from_json(text, source=source)
         d = derive(ledger)
-        return from_disclosure(d, build(ledger, d), source=source)
+        return attrs.evolve(from_disclosure(d, build(ledger, d), source=source),
+                            reader_findings=ledger_findings(ledger, d))
     raise FormatError(f"{source}: neither a disclosure JSON (schema govbudget/disclosure/1) nor a ledger JSON")
 
 
-def _decode(data: bytes, source: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FormatError(f"{source}: not UTF-8 or GB18030 text")  # pragma: no cover - gb18030 decodes most bytes
+def read_document(path: str | Path) -> Published:
+    """Read a published PDF (needs the ``pdf`` extra), HTML page or XLSX workbook: tables
+    recognised in any layout, the 情况说明 from the running text; a document that is no
+    disclosure is refused (:class:`~govbudget.reading.NotADisclosureError`)."""
+    from govbudget.extract import extract
+    from govbudget.reading import published_from_pages
+    from govbudget.recognize import pages_of
+
+    doc = extract(path)
+    return published_from_pages(pages_of(doc), source=str(path))
+
+
+def _markdown_to_tabs(text: str) -> str:
+    """Markdown tables as tab-separated rows (their ``| --- |`` rules dropped), headings as plain lines."""
+    out = []
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("|") and s.endswith("|"):
+            cells = [c.strip() for c in s[1:-1].split("|")]
+            if all(re.fullmatch(r":?-{3,}:?", c) for c in cells if c):
+                continue
+            out.append("\t".join(cells))
+        else:
+            out.append(re.sub(r"^#{1,6}\s+", "", line).replace("**", ""))
+    return "\n".join(out)
+
+
+def _is_markdown(text: str) -> bool:
+    return bool(re.search(r"^\|.*\|\s*\n\|(?:\s*:?-{3,}:?\s*\|)+", text, re.M))
+
+
+def read_plain(text: str, *, source: str = "text") -> Published:
+    """A report as plain text, in any of the forms it comes in: the text of a PDF or a web
+    page with tab-separated cells (the seed), text aligned with spaces (``govbudget report``'s
+    default output, pdftotext -layout), or Markdown (``govbudget report --format markdown``)."""
+    from govbudget.extract.text import parse_text
+    from govbudget.reading import published_from_pages
+    from govbudget.recognize import pages_of
+
+    if _is_markdown(text):
+        text = _markdown_to_tabs(text)
+    elif "\t" in text:
+        return read_text(text, source=source)
+    aligned = published_from_pages(pages_of(parse_text(text, source=source)), source=source)
+    expanded = _tabs_from_spaces(text)
+    if expanded is None:
+        return aligned
+    # Tabs turned into spaces (a copy, an editor): read as tab-separated too, keep the better.
+    try:
+        tabbed = read_text(expanded, source=source)
+    except GovBudgetError:
+        return aligned
+    return min((aligned, tabbed), key=_read_badness)
+
+
+def _read_badness(p: Published) -> tuple[int, int]:
+    left = sum(1 for f in p.reader_findings if f.severity is not Severity.INFO)
+    return (-len(p.tables), left)
+
+
+def _tabs_from_spaces(text: str) -> str | None:
+    """Text whose tabs were expanded to a fixed width of spaces, with the tabs restored
+    (a run of ``k × width`` spaces is ``k`` tabs, so blank cells keep their place); ``None``
+    when the runs of spaces show no fixed width (the text is aligned in columns instead)."""
+    runs = [len(m.group(0)) for m in re.finditer(r"(?:(?<=\S)|^) {2,}(?=\S)", text, re.M)]
+    if len(runs) < 10:
+        return None
+    width = max(set(runs), key=runs.count)
+    if sum(1 for r in runs if r % width == 0) < 0.9 * len(runs):
+        return None
+    return re.sub(r"(?:(?<=\S)|^) {2,}(?=\S)", lambda m: "\t" * max(1, round(len(m.group(0)) / width)), text,
+                  flags=re.M)
 
 
 def read(path: str | Path) -> Published:
-    """Read a disclosure file, choosing the reader by suffix (.json, .csv, .xlsx ledger
-    workbook, else text)."""
-    from govbudget.io import read_bytes
+    """Read a disclosure file, choosing the reader by suffix (.json, .csv, a document:
+    .pdf, .html, .xlsx; else text).  An .xlsx that is a fill-in ledger workbook (``govbudget
+    init``) is read as a ledger: derived and checked exactly, like a ledger JSON."""
+    from govbudget.io import decode_text, read_bytes
 
     p = Path(path)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
-        # A fill-in workbook is a ledger: derived and checked exactly, like a ledger JSON.
-        from govbudget.narrative import build
-        from govbudget.published import from_disclosure
-        from govbudget.tables import derive
-        from govbudget.workbook import read_workbook
+        from govbudget.workbook import is_ledger_workbook
 
-        ledger: Ledger = read_workbook(p)
-        d = derive(ledger)
-        return from_disclosure(d, build(ledger, d), source=str(p))
-    text = _decode(read_bytes(p), str(p))
+        if is_ledger_workbook(p):
+            from govbudget.narrative import build
+            from govbudget.published import from_disclosure
+            from govbudget.tables import derive
+            from govbudget.workbook import read_workbook
+
+            ledger: Ledger = read_workbook(p)
+            d = derive(ledger)
+            return from_disclosure(d, build(ledger, d), source=str(p))
     suffix = p.suffix.lower()
+    if suffix in (".pdf", ".html", ".htm", ".xlsx"):
+        return read_document(p)
+    text = decode_text(read_bytes(p), str(p))  # bounded (io.Limits); UTF-8, UTF-16, GB18030
     if suffix == ".json":
         return read_json(text, source=str(p))
     if suffix == ".csv":
         return read_csv(text, source=str(p))
-    return read_text(text, source=str(p))
+    return read_plain(text, source=str(p))

@@ -63,6 +63,7 @@ from govbudget.spec import (
     SubjectRows,
     TableSpec,
     family,
+    family_ids,
     terms,
 )
 from govbudget.tables import Disclosure, Table, derive
@@ -313,6 +314,18 @@ def _floor_or_ceiling(r: Ratio) -> bool:
     return math.floor(exact * 100) <= units <= math.ceil(exact * 100)
 
 
+def _operands(r: Relation) -> list[Quantity]:
+    if isinstance(r, Sum):
+        return [r.total, *(q for _, q in r.terms)]
+    if isinstance(r, AtMost):
+        return [r.part, r.whole]
+    if isinstance(r, Ratio):
+        return [r.stated, r.part, r.whole]
+    if isinstance(r, Change):
+        return [r.change, r.current, *([r.rate] if r.rate is not None else [])]
+    return []
+
+
 @in_wide_context
 def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
     """Classify each relation of ``rule``: nothing when it holds, info for a rounding tail,
@@ -320,6 +333,13 @@ def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
     out: list[Finding] = []
     groups: dict[str, list[tuple[Ratio, Decimal | None, int | None]]] = defaultdict(list)
     for r in relations:
+        unread = [q for q in _operands(r) if not q.read]
+        if unread:
+            # A figure that was not read is never compared with a zero: the relation is not checked.
+            names = "、".join(q.name for q in unread)
+            out.append(Finding(rule.id, INFO, unread[0].location, f"未检查：{names} 未读取。",
+                               f"not checked: {', '.join(q.name for q in unread)} was not read."))
+            continue
         if isinstance(r, Sum):
             f = _eval_sum(rule, r)
         elif isinstance(r, AtMost):
@@ -366,8 +386,11 @@ def _top_rows(t: TableSpec, table: Table, side: str) -> list[str]:
     """Keys of the top-level subject rows of one side (or panel) of a printed table."""
     if t.subjects is None:
         return []
-    top = t.subjects.levels[0]
-    return [r.key for r in table.rows if r.code and r.level is top and r.side == side]
+    # The rows whose parent is not printed: the 类 rows, or the 项 rows of a table printing
+    # only 项 (泉州), so that the total is never compared with the sum of rows not printed.
+    rows = [r for r in table.rows if r.code and r.side == side]
+    codes = {r.code for r in rows}
+    return [r.key for r in rows if r.code and not any(r.code[:n] in codes for n in (3, 5) if n < len(r.code))]
 
 
 def _column_sums(t: TableSpec, columns: Sequence[ColumnSpec]) -> Callable[[Published], Iterator[Relation]]:
@@ -420,8 +443,11 @@ def _subject_hierarchy(t: TableSpec) -> Callable[[Published], Iterator[Relation]
         if table is None:
             return
         codes = [r.code for r in table.rows if r.code]
+        printed = {len(c) for c in codes}
         for col in t.columns_for(""):
             for parent, child in itertools.pairwise(levels):
+                if child.digits not in printed:
+                    continue  # a table printing no row of that level (类 only): nothing to sum
                 for c in codes:
                     if len(c) != parent.digits:
                         continue
@@ -1005,16 +1031,27 @@ def check(target: Published | Disclosure | Ledger, *, narrative: Narrative | Non
     :class:`~govbudget.tables.Disclosure` (checked exactly), or a :class:`~govbudget.ledger.Ledger`
     (its tables are derived and its explanatory text generated, then both are checked).
     """
+    ledger_findings: tuple[Finding, ...] = ()
     if isinstance(target, Ledger):
         from govbudget.narrative import build
+        from govbudget.validate import ledger_findings as of_ledger
 
         d = derive(target)
+        ledger_findings = of_ledger(target, d)  # impossible or missing facts (govbudget.validate)
         target = from_disclosure(d, narrative if narrative is not None else build(target, d))
     elif isinstance(target, Disclosure):
         target = from_disclosure(target, narrative)
     elif not isinstance(target, Published):
-        raise TypeError(f"cannot check a {type(target).__name__}; give a Published, Disclosure or Ledger")
-    findings = list(target.reader_findings)
+        from govbudget.errors import ArgumentError
+
+        raise ArgumentError(f"check(): cannot check a {type(target).__name__}; give a Published, Disclosure or Ledger")
+    findings = [*target.reader_findings, *ledger_findings]
+    if rules is None and target.family not in family_ids():
+        # A family read from a document but whose rules are not shipped: said, not guessed.
+        findings.append(Finding(f"{target.family}.not-checked", INFO, Location(),
+                                f"本版本没有“{target.family}”类公开文件的规则：表格已读取，未检查。",
+                                f"no rules for the {target.family!r} family in this build: tables read, not checked."))
+        rules = ()
     for r in family_rules(target.family) if rules is None else rules:
         findings += r.check(target)
     findings.sort(key=lambda f: _ORDER[f.severity])

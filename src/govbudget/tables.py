@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 import attrs
 
 from govbudget.classification import Catalog, Level, catalog
-from govbudget.errors import AmountError, GovBudgetError, LedgerError
+from govbudget.errors import AmountError, GovBudgetError, LedgerError, require
 from govbudget.ledger import (
     FISCAL_SOURCES,
     Balances,
@@ -385,7 +385,14 @@ class Accumulator:
             except (_Fallback, KeyError, TypeError):
                 # KeyError/TypeError: a new code, or a source or nature that is not one (or
                 # a 财政拨款 funding 上缴上级支出 …): nothing of this line was added yet.
-                self._add_other(line, self._where(where, offset + size - operator.length_hint(lines) - 1))
+                i = offset + size - operator.length_hint(lines) - 1
+                try:
+                    self._add_other(line, self._where(where, i))
+                except Inexact:  # as below: the first line of a code is added here
+                    raise AmountError(
+                        f"{self._where(where, i)}: amount {str(line.amount)[:40]} cannot be added exactly "
+                        f"({EXACT_DIGITS} significant digits at most)"
+                    ) from None
             except Inexact:
                 i = offset + size - operator.length_hint(lines) - 1
                 raise AmountError(
@@ -658,13 +665,14 @@ def derive_stream(
 
 def derive(ledger: Ledger) -> Disclosure:
     """The nine 公开 tables of ``ledger``; every total and subtotal computed exactly."""
+    require(ledger, Ledger, "derive", "ledger")
     acc = Accumulator(ledger.edition)
     acc.add_lines(ledger.income, lambda i: f"income[{i}]")
     acc.add_lines(ledger.expenditure, lambda i: f"expenditure[{i}]")
     for i, fa in enumerate(ledger.balances.opening_government_fund):
         acc.check_function(fa.function, f"balances.opening_government_fund[{i}]")
     return from_accumulator(ledger.department, ledger.fiscal_year, acc, ledger.balances,
-                            ledger.three_public)
+                            ledger.three_public or ThreePublicExpenses())
 
 
 def from_accumulator(
@@ -806,11 +814,12 @@ def consolidate(ledgers: Sequence[Ledger], department: str | None = None) -> Led
         use_of_non_fiscal_balance=sum((lg.balances.use_of_non_fiscal_balance for lg in ledgers), ZERO),
         balance_distribution=sum((lg.balances.balance_distribution for lg in ledgers), ZERO),
     )
+    stated = [lg.three_public for lg in ledgers if lg.three_public is not None]
     tp = attrs.evolve(
-        first.three_public,
-        budget=add_tp(lg.three_public.budget for lg in ledgers),
-        actual=add_tp(lg.three_public.actual for lg in ledgers),
-    )
+        stated[0],
+        budget=add_tp(t.budget for t in stated),
+        actual=add_tp(t.actual for t in stated),
+    ) if stated else None
     units: dict[str, object] = {}
     for lg in ledgers:
         for u in lg.units:

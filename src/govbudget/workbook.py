@@ -48,6 +48,7 @@ __all__ = [
     "RecordSheet",
     "WorkbookSpec",
     "derive_spec",
+    "is_ledger_workbook",
     "read_workbook",
     "spec_for",
     "write_ledger",
@@ -876,6 +877,20 @@ def _where(message: str, rows_of: Mapping[str, Sequence[int]], columns_of: Mappi
 
     message = _NESTED.sub(sub_nested, message)
     return _RECORD_PATH.sub(sub_record, _LIST_PATH.sub(sub_list, message))
+
+
+def is_ledger_workbook(path: str | Path) -> bool:
+    """True when the .xlsx file is a fill-in ledger workbook (it has the 填表说明 and 基本信息
+    sheets of :func:`write_template`), not a workbook of published tables."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    names = set(re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', xml))
+    return {INSTRUCTIONS, "基本信息"} <= names
 
 
 def read_workbook(path: str | Path, *, family: str = "final", spec: WorkbookSpec | None = None) -> Any:

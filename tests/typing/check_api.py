@@ -12,7 +12,7 @@ import govbudget as gb
 
 ledger = gb.example_ledger()
 reveal_type(ledger)  # R: govbudget.ledger.Ledger
-reveal_type(gb.load_ledger)  # R: def (path: str | pathlib.Path) -> govbudget.ledger.Ledger
+reveal_type(gb.load_ledger)  # R: def (path: str | pathlib.Path, *, limits: govbudget.io.Limits | None =) -> govbudget.ledger.Ledger
 reveal_type(gb.derive)  # R: def (ledger: govbudget.ledger.Ledger) -> govbudget.tables.Disclosure
 reveal_type(gb.derive(ledger).table("05"))  # R: govbudget.tables.Table
 reveal_type(gb.check(ledger))  # R: govbudget.rules.Report

@@ -38,19 +38,9 @@ import attrs
 from govbudget.budget.ledger import BudgetLedger
 from govbudget.budget.tables import derive
 from govbudget.money import ZERO, in_wide_context
-from govbudget.narrative import (
-    PLACEHOLDER,
-    Figure,
-    Narrative,
-    Paragraph,
-    Section,
-    Sentence,
-    _Builder,
-    _change_rate,
-    _lines,
-    _sp,
-)
+from govbudget.narrative import _Builder, _change_rate, _lines, _sp
 from govbudget.tables import Disclosure, chinese_ordinal
+from govbudget.text import PLACEHOLDER, Figure, Narrative, Paragraph, Section, Sentence, with_topics
 
 __all__ = ["SOURCE_LABELS", "THREE_PUBLIC_LABELS", "build", "to_markdown", "to_text"]
 
@@ -187,7 +177,9 @@ def build(ledger: BudgetLedger, disclosure: Disclosure | None = None, *,
             fund_sentences.append(_amount_sentence(b, key, f"本部门{name}拨款支出预算", table.cell("total", "total"), "。"))
     sections.append(Section("十", "政府性基金和国有资本经营预算情况", (Paragraph(tuple(fund_sentences)),)))
     # Sections are numbered as printed: an optional section left out closes the gap.
-    numbered = tuple(attrs.evolve(s, id=chinese_ordinal(i + 1), heading=f"{chinese_ordinal(i + 1)}、{s.heading}")
+    # Each section's topic (三公经费, 机关运行经费 …) is recognised from its heading, as a
+    # reader of the printed text recognises it.
+    numbered = tuple(with_topics(attrs.evolve(s, id=chinese_ordinal(i + 1), heading=f"{chinese_ordinal(i + 1)}、{s.heading}"))
                      for i, s in enumerate(sections))
     return Narrative(ledger.department, ledger.fiscal_year, numbered, tuple(b.adjustments))
 

@@ -25,10 +25,10 @@ from govbudget.classification import EDITIONS, Level, Scheme, catalog, edition_f
 from govbudget.errors import FormatError, GovBudgetError
 from govbudget.families.budget import layout
 from govbudget.money import Unit
-from govbudget.narrative import Figure, FigureKind, Narrative, Paragraph, Section, Sentence
 from govbudget.published import Finding, Location, Published, Severity
 from govbudget.spec import TableSpec, family, normalise_label
 from govbudget.tables import Row, Table
+from govbudget.text import Figure, FigureKind, Narrative, Paragraph, Section, Sentence
 
 __all__ = ["read_budget_text"]
 

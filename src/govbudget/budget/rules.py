@@ -25,10 +25,10 @@ from govbudget.budget.narrative import NATURE_LABELS, SOURCE_LABELS, THREE_PUBLI
 from govbudget.budget.tables import derive
 from govbudget.families.budget import THREE_PUBLIC_ECONOMIC
 from govbudget.money import in_wide_context
-from govbudget.narrative import Narrative
 from govbudget.published import Location, Published, Severity, from_disclosure
 from govbudget.rules import Change, Ratio, Relation, Report, Rule, Sum, _note, check
 from govbudget.tables import Disclosure
+from govbudget.text import Narrative
 
 __all__ = ["check_budget", "hand_written"]
 

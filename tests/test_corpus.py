@@ -1,0 +1,32 @@
+"""scripts/corpus.py, the corpus report, on a sample of ../shared/corpus (the whole corpus is
+run by hand or in CI: ``uv run python scripts/corpus.py --output docs/corpus-report.txt``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from scripts.corpus import DEFAULT_CORPUS, main
+
+pytest.importorskip("pdfplumber")
+
+
+def test_corpus_report_on_a_sample(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    if not DEFAULT_CORPUS.exists():
+        pytest.skip(f"corpus not found at {DEFAULT_CORPUS}")
+    out = tmp_path / "report.txt"
+    status = main(["--only", "foshan-2019", "--only", "doc-02", "--output", str(out)])
+    assert status == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert out.read_text(encoding="utf-8").splitlines() == lines
+    foshan, refused, summary = lines
+    # 佛山市轨道交通局 2019: a 决算 printing 9 tables (8 of the nine 公开 tables, and a 绩效自评
+    # table that is none of them); the family is said
+    assert foshan.startswith("final/foshan-2019.pdf") and " final " in foshan
+    m = re.search(r"tables +(\d+)/(\d+) +figures +(\d+)/(\d+)", foshan)
+    assert m and (int(m[1]), int(m[2])) == (8, 9)
+    assert int(m[3]) <= int(m[4]) and int(m[3]) >= 0.99 * int(m[4])
+    assert "refused" in refused and "not a disclosure" in refused
+    assert summary.startswith("SUMMARY 2 documents: read 1 (final 1, budget 0") and "refused 1/1" in summary
+    assert "crashes 0" in summary
