@@ -165,7 +165,7 @@ def test_the_input_workbook_is_never_the_output(tmp_path: Path, capsys) -> None:
     before = ledger.read_bytes()
     for fmt in ("xlsx", "html"):
         assert main(["report", str(ledger), "--format", fmt, "-o", str(ledger)]) == 2
-        assert "is an input" in capsys.readouterr().err  # refused before any work (safeio)
+        assert "is an input" in capsys.readouterr().err
     assert ledger.read_bytes() == before
 
 

@@ -29,13 +29,10 @@ def check_output(args: argparse.Namespace) -> None:
     if args.format == "xlsx" and not args.output:
         raise GovBudgetError("--format xlsx writes a workbook: give --output FILE.xlsx")
     if args.output:
-        from pathlib import Path
+        from govbudget.safeio import check_output_path
 
-        target = Path(args.output).resolve()
         inputs = [getattr(args, "ledger", None), *getattr(args, "files", ())]
-        for given in inputs:
-            if given and Path(given).resolve() == target:
-                raise GovBudgetError(f"{args.output}: is the input; choose another --output")
+        check_output_path(args.output, [i for i in inputs if i and not i.startswith("<example:")])
 
 
 def derive(ledger: Any, quiet: bool = False) -> Any:

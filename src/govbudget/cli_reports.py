@@ -95,12 +95,20 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     _check_output(args)
     tables = _table_ids(args.table)
     whole_document = args.format == "markdown" and not tables
-    if (args.ledger and args.ledger.lower().endswith(".csv") and not whole_document
-            and args.format not in cli_documents.FORMATS and not _is_budget_file(args.ledger)):
-        # A CSV ledger is streamed: memory is bounded by the subjects, not the file size.
+    document = args.format in cli_documents.FORMATS  # a workbook or a page, with the 情况说明
+    suffix = args.ledger.lower().rsplit(".", 1)[-1] if args.ledger else ""
+    if suffix == "parquet" and (whole_document or document):
+        from govbudget.errors import FormatError
+
+        raise FormatError(f"{args.ledger}: the narrative (第三部分) of a Parquet ledger is not "
+                          "supported; give --table NN or another --format")
+    if (suffix in ("csv", "parquet") and not whole_document and not document
+            and not _is_budget_file(args.ledger)):
+        # A CSV (or Parquet) ledger is streamed: memory is bounded by the subjects, not the
+        # file size; --engine picks the standard library or DuckDB.
         from govbudget.io import derive_csv
 
-        _write(args, render(derive_csv(args.ledger), args.format, tables), out)
+        _write(args, render(derive_csv(args.ledger, engine=args.engine), args.format, tables), out)
         return EXIT_OK
     ledger = _load(args.ledger, args.example)
     if _is_budget(ledger):
@@ -108,7 +116,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         from govbudget.budget.tables import derive as derive_budget
 
         bd = derive_budget(ledger)
-        if args.format in cli_documents.FORMATS:
+        if document:
             cli_documents.write_document(args, out, bd.department, bd.fiscal_year,
                                          [bd.table(t) for t in tables] if tables else bd.tables.values(),
                                          family=bd.family)
@@ -121,8 +129,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     from govbudget.narrative import build, to_markdown
 
-    disclosure = cli_documents.derive(ledger, args.quiet)
-    if args.format in cli_documents.FORMATS:
+    disclosure = cli_documents.derive(ledger, args.quiet)  # with a progress bar for a large ledger
+    if document:
         narrative = None if tables else build(ledger, disclosure, balance_shares=args.balance_shares)
         cli_documents.write_document(args, out, disclosure.department, disclosure.fiscal_year,
                                      [disclosure.table(t) for t in tables] if tables else disclosure.tables.values(),
@@ -177,8 +185,7 @@ def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     if args.format in cli_documents.FORMATS:
         cli_documents.write_document(args, out, n.department, n.fiscal_year, (), narrative=n, family=family)
         return EXIT_OK
-    text = text_of[args.format](n)
-    _write(args, text, out)
+    _write(args, text_of[args.format](n), out)
     if n.adjustments and args.format == "text":
         moved = "; ".join(f"{a.key} {a.rounded}% → {a.shown}%" for a in n.adjustments)
         print(f"舍位平衡 moved: {moved}", file=sys.stderr)
@@ -195,11 +202,10 @@ def _status(published: Any) -> str:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-
     from govbudget.errors import GovBudgetError
-    from govbudget.readers import read, read_text
-    from govbudget.reading import NotADisclosureError, combine
-    from govbudget.rules import Report, check, to_json
+    from govbudget.progress import Progress
+    from govbudget.reading import combine
+    from govbudget.rules import check
 
     targets: list[str] = list(args.files)
     example = args.example
@@ -218,101 +224,175 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             print(f"govbudget check: --format {args.format} shows one document; give one FILE", file=sys.stderr)
             return EXIT_UNREADABLE
     elif args.output:
-        from govbudget.safeio import check_output_path
-
-        check_output_path(args.output, list(args.files))
-    show_progress = len(targets) > 1 and sys.stderr.isatty() and args.format == "text"
-    reports: list[Report] = []
-    checked: list[Any] = []
-    inputs: list[dict[str, Any]] = []
+        _check_output_of_check(args, targets)
+    if args.jobs > 1 and len(targets) > 1 and not args.as_one and args.format not in cli_documents.FORMATS:
+        return _check_in_parallel(args, targets, out)
+    batch = _Batch()
     read_ok: list[Any] = []
-    unreadable: list[tuple[str, str]] = []
-    status = EXIT_OK
-    for i, target in enumerate(targets, 1):
-        if show_progress:
-            print(f"\r[{i}/{len(targets)}] {target[-60:]}", end="", file=sys.stderr, flush=True)
-        entry: dict[str, Any] = {"file": target}
-        try:
-            if target == "<example:budget>":
-                from govbudget.budget.io import EXAMPLE_NAME, example_budget_published_text
-                from govbudget.budget.reader import read_budget_text
-
-                published = read_budget_text(example_budget_published_text(),
-                                             source=f"example: {EXAMPLE_NAME} (published)")
-            elif target == "<example:final>":
-                from govbudget.io import example_published_text
-
-                published = read_text(example_published_text(), source="example: 三门峡市政务服务和大数据管理局 2023 (published)")
-            else:
-                published = read(target)
-        except NotADisclosureError as exc:
-            entry.update(status="not a disclosure", message=str(exc))
-            inputs.append(entry)
-            if show_progress:
-                print(file=sys.stderr)
-            print(f"govbudget check: {exc}", file=sys.stderr)
-            status = EXIT_UNREADABLE
-            continue
-        except GovBudgetError as exc:
-            entry.update(status="unreadable", message=str(exc))
-            inputs.append(entry)
-            if show_progress:
-                print(file=sys.stderr)
-            print(f"{target}: cannot read: {exc}", file=sys.stderr)
-            unreadable.append((target, str(exc)))
-            status = EXIT_UNREADABLE
-            continue
-        entry.update(status=_status(published), family=published.family)
-        if published.coverage is not None:
-            c = published.coverage
-            entry.update(tables_printed=c.tables_printed, tables_recognised=c.tables_recognised,
-                         figures=c.numeric_cells, figures_placed=c.cells_placed)
-        inputs.append(entry)
-        read_ok.append(published)
+    progress = Progress(len(targets), "check", quiet=args.quiet or len(targets) < 2)
+    for target in targets:
+        progress.step(target)
+        entry, published, message, problem = _read_one(target)
+        if published is None:
+            progress.interrupt()
+        batch.add(target, entry, None, message, problem)
+        if published is not None:
+            read_ok.append(published)
     if args.as_one and read_ok:
         # One disclosure published as several documents (附件1 tables + 附件2 情况说明).
         read_ok = [combine(read_ok)]
+    checked: list[Any] = []
     for published in read_ok:
         try:
             report = check(published)
         except GovBudgetError as exc:
-            print(f"{published.source}: cannot check: {exc}", file=sys.stderr)
-            status = EXIT_UNREADABLE
+            batch.add(published.source, None, None, f"{published.source}: cannot check: {exc}", "unchecked")
             continue
-        reports.append(report)
+        batch.add(published.source, None, report, "", "")
         checked.append(published)
-        if report.errors and status == EXIT_OK:
-            status = EXIT_ERRORS
-    if show_progress:
-        print(file=sys.stderr)
+    progress.done()
     if args.format in cli_documents.FORMATS:
-        if reports:
+        if batch.reports:
             p = checked[0]
             cli_documents.write_document(args, out, p.department, p.fiscal_year, p.tables.values(),
-                                         narrative=p.narrative, findings=reports[0].findings,
+                                         narrative=p.narrative, findings=batch.reports[0].findings,
                                          source=p.source, family=p.family)
-        return status
-    import io
+        return batch.status
+    return _emit(args, batch, targets, out)
 
-    # --output holds what would be printed (text or JSON).
-    sink = io.StringIO() if args.output else out
+
+class _Batch:
+    """What ``check`` learns of its inputs, in order: their JSON ``inputs`` entries, the
+    reports, the unreadable files and the exit status."""
+
+    def __init__(self) -> None:
+        self.inputs: list[dict[str, Any]] = []
+        self.reports: list[Any] = []
+        self.unreadable: list[tuple[str, str]] = []
+        self.status = EXIT_OK
+
+    def add(self, target: str, entry: dict[str, Any] | None, report: Any, message: str, problem: str) -> None:
+        if entry is not None:
+            self.inputs.append(entry)
+        if message:
+            print(message, file=sys.stderr)
+        if problem:
+            self.status = EXIT_UNREADABLE
+            if problem == "unreadable" and entry is not None:
+                self.unreadable.append((target, entry["message"]))
+        if report is not None:
+            self.reports.append(report)
+            if report.errors and self.status == EXIT_OK:
+                self.status = EXIT_ERRORS
+
+
+def _emit(args: argparse.Namespace, batch: _Batch, targets: list[str], out: TextIO) -> int:
+    """Print (or write to ``--output``) the findings as text or JSON; the exit status."""
+    from govbudget.rules import to_json
+
     levels = _LEVELS[args.level]
     if args.format == "json":
-        sink.write(_check_json(to_json(reports), levels, args.summary_only, unreadable, inputs))
+        text = _check_json(to_json(batch.reports), levels, args.summary_only, batch.unreadable, batch.inputs)
     else:
-        for report in reports:
-            shown = [f for f in report.findings if f.severity.value in levels]
+        lines: list[str] = []
+        for report in batch.reports:
             if not args.summary_only:
-                for f in shown:
-                    print(f, file=sink)
-            print(report.summary(), file=sink)
-    if args.output:
+                lines += [str(f) for f in report.findings if f.severity.value in levels]
+            lines.append(report.summary())
+        text = "".join(f"{line}\n" for line in lines)
+    if args.output:  # --output holds what would be printed (text or json)
         from govbudget.safeio import atomic_write_text
 
-        assert isinstance(sink, io.StringIO)
-        atomic_write_text(args.output, sink.getvalue(), inputs=list(args.files))
+        atomic_write_text(args.output, text, inputs=[t for t in targets if not t.startswith("<example:")])
         print(f"wrote {args.output}", file=sys.stderr)
-    return status
+    else:
+        out.write(text)
+    return batch.status
+
+
+def _check_output_of_check(args: argparse.Namespace, targets: list[str]) -> None:
+    """Refuse a bad ``check -o`` before any reading: a missing directory, a directory, or an input."""
+    from govbudget.safeio import check_output_path
+
+    check_output_path(args.output, [t for t in targets if not t.startswith("<example:")])
+
+
+def _read_one(target: str) -> tuple[dict[str, Any], Any, str, str]:
+    """Read one input as ``check`` does: (its entry of the JSON ``inputs``, the Published or
+    None, the message for standard error, and ``"unreadable"``, ``"not a disclosure"`` or ``""``)."""
+    from govbudget.errors import GovBudgetError
+    from govbudget.readers import read, read_text
+    from govbudget.reading import NotADisclosureError
+
+    entry: dict[str, Any] = {"file": target}
+    try:
+        if target == "<example:budget>":
+            from govbudget.budget.io import EXAMPLE_NAME, example_budget_published_text
+            from govbudget.budget.reader import read_budget_text
+
+            published = read_budget_text(example_budget_published_text(),
+                                         source=f"example: {EXAMPLE_NAME} (published)")
+        elif target == "<example:final>":
+            from govbudget.io import example_published_text
+
+            published = read_text(example_published_text(), source="example: 三门峡市政务服务和大数据管理局 2023 (published)")
+        else:
+            published = read(target)
+    except NotADisclosureError as exc:
+        entry.update(status="not a disclosure", message=str(exc))
+        return entry, None, f"govbudget check: {exc}", "not a disclosure"
+    except GovBudgetError as exc:
+        entry.update(status="unreadable", message=str(exc))
+        return entry, None, f"{target}: cannot read: {exc}", "unreadable"
+    entry.update(status=_status(published), family=published.family)
+    if published.coverage is not None:
+        c = published.coverage
+        entry.update(tables_printed=c.tables_printed, tables_recognised=c.tables_recognised,
+                     figures=c.numeric_cells, figures_placed=c.cells_placed)
+    return entry, published, "", ""
+
+
+def check_one(target: str) -> tuple[dict[str, Any], Any, str, str]:
+    """Read and check one input as ``check`` does (a top-level function, so that worker
+    processes can run it): (its entry of the JSON ``inputs``, the report or None, the message
+    for standard error, and ``"unreadable"``, ``"not a disclosure"``, ``"unchecked"`` or ``""``)."""
+    from govbudget.errors import GovBudgetError
+    from govbudget.rules import check
+
+    entry, published, message, problem = _read_one(target)
+    if published is None:
+        return entry, None, message, problem
+    try:
+        return entry, check(published), "", ""
+    except GovBudgetError as exc:
+        return entry, None, f"{published.source}: cannot check: {exc}", "unchecked"
+
+
+def _check_in_parallel(args: argparse.Namespace, targets: list[str], out: TextIO) -> int:
+    """``check --jobs N``: each input read and checked in a worker process; the output is
+    the serial one (inputs in order)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(args.jobs, len(targets))) as pool:
+        # Chunks amortise the hand-over between processes for batches of small files.
+        results = list(pool.map(check_one, targets, chunksize=max(1, len(targets) // (4 * args.jobs))))
+    batch = _Batch()
+    for target, (entry, report, message, problem) in zip(targets, results, strict=True):
+        batch.add(target, entry, report, message, problem)
+    return _emit(args, batch, targets, out)
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a count of processes; 0 is one per core."""
+    import os
+
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs: {text!r} is not a number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("--jobs: must be 0 (one per core) or more")
+    return n or (os.cpu_count() or 1)
 
 
 def _check_json(text: str, levels: tuple[str, ...], summary_only: bool,
@@ -348,7 +428,8 @@ EXAMPLES = ("final", "budget")
 
 def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: str) -> None:
     """The arguments of the commands that start from a ledger (report, narrative)."""
-    p.add_argument("ledger", nargs="?", help="ledger file (.json, .csv or .xlsx workbook; a 部门预算 ledger is recognised)")
+    p.add_argument("ledger", nargs="?",
+                   help="ledger file (.json, .csv or .xlsx workbook; a 部门预算 ledger is recognised)")
     p.add_argument("--example", choices=EXAMPLES, default="final",
                    help="without LEDGER: the embedded example, final (三门峡 2023 部门决算, default) or "
                    "budget (广州市信访局 2026 部门预算)")
@@ -370,6 +451,9 @@ def register(sub: Any) -> None:
     _ledger_args(p, ["text", "markdown", "csv", "json", *cli_documents.FORMATS],
                  "with markdown: shares in the text add up to exactly 100.00%% (舍位平衡)")
     p.add_argument("--table", action="append", metavar="NN", help="only this table (repeatable)")
+    p.add_argument("--engine", choices=["auto", "core", "duckdb"], default="auto",
+                   help="how a .csv/.parquet ledger is read: core (standard library), duckdb "
+                   "(the govbudget[duckdb] extra), auto (DuckDB for large files when installed)")
     p.set_defaults(func=cmd_report)
 
     n = sub.add_parser(
@@ -399,12 +483,16 @@ def register(sub: Any) -> None:
     c.add_argument("--format", choices=["text", "json", *cli_documents.FORMATS], default="text",
                    help="xlsx/html: one document, each finding marked on its cell (xlsx needs --output)")
     c.add_argument("--output", "-o", help="write to this file instead of standard output")
+    c.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     c.add_argument("--level", choices=["error", "warning", "info"], default="info",
                    help="lowest severity to print (default: info)")
     c.add_argument("--summary-only", action="store_true", help="one line per file (for batches)")
     c.add_argument("--as-one", action="store_true",
                    help="the FILEs are parts of one disclosure (e.g. tables and 情况说明 published apart): "
                         "read them together and check them as one")
+    c.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
+                   help="read and check the files in N parallel processes (0: one per core; "
+                   "default 1; not with --as-one)")
     c.set_defaults(func=cmd_check)
 
     v = sub.add_parser(

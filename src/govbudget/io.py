@@ -18,6 +18,7 @@ Every malformed row is reported with file, line and field; nothing is skipped.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import functools
 import io as _io
@@ -51,7 +52,7 @@ from govbudget.ledger import (
 from govbudget.money import to_decimal
 
 if TYPE_CHECKING:
-    from govbudget.tables import Disclosure
+    from govbudget.tables import Accumulator, Disclosure
 
 __all__ = [
     "CSV_COLUMNS",
@@ -59,6 +60,7 @@ __all__ = [
     "Limits",
     "decode_text",
     "derive_csv",
+    "derive_csv_checked",
     "dump_ledger",
     "example_ledger",
     "iter_csv_lines",
@@ -320,7 +322,7 @@ def _field(row: list[str], i: int) -> str:
 
 
 def iter_csv_lines(
-    text: str | Iterable[str], *, source: str = "ledger CSV"
+    text: str | Iterable[str], *, source: str = "ledger CSV", start: int = 0
 ) -> Iterator[tuple[str, IncomeLine | ExpenditureLine | tuple[str, str, str, Any]]]:
     """Stream the facts of a ledger CSV: ``(where, line)`` for income and expenditure rows,
     ``(where, (kind, source, function, amount))`` for balance rows, and
@@ -329,10 +331,11 @@ def iter_csv_lines(
 
     ``text`` is the whole file, or any iterable of its lines (an open file: nothing is held
     but the current line).  Header comments (``# key: value``) are skipped here; see
-    :func:`load_ledger` and :func:`derive_csv`.
+    :func:`load_ledger` and :func:`derive_csv`.  ``start`` is the number of physical lines
+    before ``text`` in its file (locations are ``source:line`` in the whole file).
     """
     lines = text.splitlines() if isinstance(text, str) else text
-    physical = 0
+    physical = start
 
     def body() -> Iterator[str]:
         nonlocal physical
@@ -588,15 +591,38 @@ def _sniff_encoding(p: Path) -> str:
     return "utf-8-sig"
 
 
-def derive_csv(path: str | Path, *, limits: Limits | None = None) -> Disclosure:
-    """Derive the nine tables from a ledger CSV file, streaming: the lines are read, checked
-    and accumulated a batch of a few thousand at a time and never held as a whole, so memory
-    is bounded by the number of distinct subjects (来源 × 性质 × 功能 项, and 经济 款), not by
-    the number of lines.  Each line is bounded by ``limits.max_line``; the encoding (UTF-8 or
-    GB18030/GBK) is detected."""
-    from govbudget.tables import Accumulator, from_accumulator
+def derive_csv(path: str | Path, *, engine: str = "auto", limits: Limits | None = None) -> Disclosure:
+    """Derive the nine tables from a ledger CSV file, streaming: memory is bounded by the
+    number of distinct subjects (来源 × 性质 × 功能 项, and 经济 款), not by the number of lines.
+    Each line is bounded by ``limits.max_line``; the encoding (UTF-8 or GB18030/GBK) is
+    detected.
 
+    ``engine``: ``"core"`` (the standard library: :mod:`govbudget.fastcsv`), ``"duckdb"``
+    (the ``govbudget[duckdb]`` extra: :mod:`govbudget.engines.duckdb`), or ``"auto"`` (DuckDB
+    for large files when it is installed, else core).  Every engine gives the same
+    :class:`Disclosure` and, for a bad file, the same error naming the same line.
+    """
+    from govbudget.engines import derive_csv_with
+
+    return derive_csv_with(path, engine, limits)
+
+
+def derive_csv_checked(path: str | Path, *, limits: Limits | None = None) -> Disclosure:
+    """:func:`derive_csv` with every row parsed and checked in full (the reference the fast
+    paths are tested against, and what they fall back to)."""
     p = Path(path)
+    with open_csv(p, limits) as (department, year, acc, side, lines):
+        accumulate_csv(lines, str(p), acc, side)
+    return finish_csv(p, department, year, acc, side)
+
+
+@contextlib.contextmanager
+def open_csv(p: Path, limits: Limits | None) -> Iterator[tuple[str, int, Accumulator, _SideRows, Iterator[str]]]:
+    """Read the identity of the ledger CSV ``p`` and open it: (department, fiscal year, an
+    empty accumulator of its edition, the side rows, its bounded lines from the first);
+    errors of reading it become :class:`FormatError` naming the file."""
+    from govbudget.tables import Accumulator
+
     lim = _limits(limits)
     try:
         if p.is_dir():
@@ -608,38 +634,50 @@ def derive_csv(path: str | Path, *, limits: Limits | None = None) -> Disclosure:
             acc = Accumulator(edition)
         except GovBudgetError as exc:
             raise FormatError(f"{p}: header: {exc}") from None
-        side = _SideRows(str(p))
         with p.open(encoding=encoding, newline="") as f:
-            # Lines go to the accumulator in batches, each with the file:line of its lines
-            # (for the error that names a bad one); balance and fact rows are collected aside.
-            batch: list[IncomeLine | ExpenditureLine] = []
-            places: list[str] = []
-            for where, fact in iter_csv_lines(_bounded_lines(f, str(p), lim.max_line), source=str(p)):
-                if isinstance(fact, tuple):
-                    side.add(where, fact)
-                    continue
-                batch.append(fact)
-                places.append(where)
-                if len(batch) == _BATCH:
-                    acc.add_lines(batch, places.__getitem__)
-                    batch, places = [], []
-            acc.add_lines(batch, places.__getitem__)
+            yield department, year, acc, _SideRows(str(p)), _bounded_lines(f, str(p), lim.max_line)
     except OSError as exc:
         raise FormatError(f"{p}: cannot read ({exc.strerror})") from None
+
+
+def accumulate_csv(lines: Iterable[str], source: str, acc: Accumulator, side: _SideRows,
+                   *, start: int = 0) -> None:
+    """Check the rows of ``lines`` (a ledger CSV, from its header on, ``start`` physical
+    lines into the file) in full and add them to ``acc`` (lines) and ``side`` (the rest)."""
+    # Lines go to the accumulator in batches, each with the file:line of its lines (for the
+    # error that names a bad one); balance and fact rows are collected aside.
+    batch: list[IncomeLine | ExpenditureLine] = []
+    places: list[str] = []
+    for where, fact in iter_csv_lines(lines, source=source, start=start):
+        if isinstance(fact, tuple):
+            side.add(where, fact)
+            continue
+        batch.append(fact)
+        places.append(where)
+        if len(batch) == _BATCH:
+            acc.add_lines(batch, places.__getitem__)
+            batch, places = [], []
+    acc.add_lines(batch, places.__getitem__)
+
+
+def finish_csv(p: Path, department: str, year: int, acc: Accumulator, side: _SideRows) -> Disclosure:
+    """The disclosure of an accumulated ledger CSV (its balance and fact rows checked)."""
+    from govbudget.tables import from_accumulator
+
     balances = side.balances()
     for i, fa in enumerate(balances.opening_government_fund):
         acc.check_function(fa.function, f"{p}: opening_government_fund[{i}]")
     tp, _ = side.structured()
     try:
         # The header is checked as a ledger's would be (department, fiscal year, edition).
-        Ledger(department, year, edition)
+        Ledger(department, year, acc.edition)
     except GovBudgetError as exc:
         raise FormatError(f"{p}: header: {exc}") from None
     return from_accumulator(department, year, acc, balances, tp or ThreePublicExpenses())
 
 
 def load_ledger(path: str | Path, *, limits: Limits | None = None) -> Ledger:
-    """Load a ledger from a ``.json``, ``.csv`` or ``.xlsx`` (the fill-in workbook, see
+    """Load a ledger from a ``.json``, ``.csv`` or ``.xlsx`` (fill-in workbook, see
     :mod:`govbudget.workbook`) file, validated against its catalog.  A text file is bounded
     by ``limits`` and may be UTF-8 (with or without BOM) or GB18030/GBK."""
     p = Path(path)

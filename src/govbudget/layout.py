@@ -142,17 +142,7 @@ def _panels(table: Table) -> Grid:
     each panel's total rows under it: the label under its first group, the figures under
     its last (as :mod:`govbudget.render` prints them)."""
     spec = table.spec
-    groups: list[list[Row]] = []
-    first_group: dict[str, int] = {}
-    for panel in spec.panels:
-        first_group[panel.key] = len(groups)
-        groups.append([])
-        for r in table.rows:
-            if r.side != panel.key or not r.code:
-                continue
-            if r.code in panel.break_before and groups[-1]:
-                groups.append([])
-            groups[-1].append(r)
+    groups, first_group = table.panel_groups()
     cols = table.columns
     step = 2 + len(cols)
     heads: list[Head] = []

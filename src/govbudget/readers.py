@@ -960,9 +960,9 @@ def _tabs_from_spaces(text: str) -> str | None:
 
 
 def read(path: str | Path) -> Published:
-    """Read a disclosure file, choosing the reader by suffix (.json, .csv, a document:
-    .pdf, .html, .xlsx; else text).  An .xlsx that is a fill-in ledger workbook (``govbudget
-    init``) is read as a ledger: derived and checked exactly, like a ledger JSON."""
+    """Read a disclosure file, choosing the reader by suffix: a published PDF, HTML page or
+    XLSX workbook (tables recognised in any layout), a govbudget fill-in workbook (a ledger:
+    derived and checked exactly, like a ledger JSON), .json, .csv, else text."""
     from govbudget.io import decode_text, read_bytes
 
     p = Path(path)
@@ -979,7 +979,7 @@ def read(path: str | Path) -> Published:
             d = derive(ledger)
             return from_disclosure(d, build(ledger, d), source=str(p))
     suffix = p.suffix.lower()
-    if suffix in (".pdf", ".html", ".htm", ".xlsx"):
+    if suffix in (".pdf", ".html", ".htm", ".xlsx", ".xlsm"):
         return read_document(p)
     text = decode_text(read_bytes(p), str(p))  # bounded (io.Limits); UTF-8, UTF-16, GB18030
     if suffix == ".json":

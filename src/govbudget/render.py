@@ -116,17 +116,7 @@ def _two_sided_grid(table: Table) -> tuple[list[list[str]], list[list[str]], lis
 def _panel_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bool]]:
     """Panels side by side, each in one or more column groups (``PanelSpec.break_before``)."""
     spec = table.spec
-    groups: list[list[Row]] = []
-    first_group: dict[str, int] = {}
-    for panel in spec.panels:
-        first_group[panel.key] = len(groups)
-        groups.append([])
-        for r in table.rows:
-            if r.side != panel.key or not r.code:
-                continue
-            if r.code in panel.break_before and groups[-1]:
-                groups.append([])
-            groups[-1].append(r)
+    groups, first_group = table.panel_groups()
     width = len(table.columns)
     header = [[_CODE, _NAME, *(c.title for c in table.columns)] * len(groups)]
     body = []

@@ -185,6 +185,23 @@ class Table:
         """Rows that carry a subject code."""
         return tuple(r for r in self.rows if r.code)
 
+    def panel_groups(self) -> tuple[list[list[Row]], dict[str, int]]:
+        """The subject rows of a panelled table (公开06) in printed column groups: each panel
+        starts a group, and a 类 in its ``PanelSpec.break_before`` starts another; with the
+        index of each panel's first group.  Rendering and the layout grid both print these."""
+        groups: list[list[Row]] = []
+        first_group: dict[str, int] = {}
+        for panel in self.spec.panels:
+            first_group[panel.key] = len(groups)
+            groups.append([])
+            for r in self.rows:
+                if r.side != panel.key or not r.code:
+                    continue
+                if r.code in panel.break_before and groups[-1]:
+                    groups.append([])
+                groups[-1].append(r)
+        return groups, first_group
+
     def to_frame(self, *, fen: bool = False) -> Any:
         """The table as a pandas DataFrame (the ``pandas`` extra; see :mod:`govbudget.frames`)."""
         from govbudget.frames import table_frame

@@ -879,20 +879,6 @@ def _where(message: str, rows_of: Mapping[str, Sequence[int]], columns_of: Mappi
     return _RECORD_PATH.sub(sub_record, _LIST_PATH.sub(sub_list, message))
 
 
-def is_ledger_workbook(path: str | Path) -> bool:
-    """True when the .xlsx file is a fill-in ledger workbook (it has the 填表说明 and 基本信息
-    sheets of :func:`write_template`), not a workbook of published tables."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            xml = z.read("xl/workbook.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return False
-    names = set(re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', xml))
-    return {INSTRUCTIONS, "基本信息"} <= names
-
-
 def read_workbook(path: str | Path, *, family: str = "final", spec: WorkbookSpec | None = None) -> Any:
     """Read a filled workbook into a validated ledger; every error names the sheet and cell."""
     openpyxl = _openpyxl()
@@ -952,3 +938,19 @@ def read_workbook(path: str | Path, *, family: str = "final", spec: WorkbookSpec
     except GovBudgetError as exc:
         raise located(exc) from None
 
+
+def is_ledger_workbook(path: str | Path) -> bool:
+    """Whether ``path`` is a govbudget fill-in workbook (a ledger) rather than a published
+    disclosure saved as Excel: it has every sheet of some family's :class:`WorkbookSpec`."""
+    openpyxl = _openpyxl()
+    import zipfile
+
+    try:
+        wb = openpyxl.load_workbook(str(path), read_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return False  # not a workbook at all: the document reader says what it is
+    try:
+        names = set(wb.sheetnames)
+    finally:
+        wb.close()
+    return any({s.name for s in spec.sheets} <= names for spec in FAMILIES.values())
