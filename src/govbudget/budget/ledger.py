@@ -32,6 +32,8 @@ from govbudget.ledger import (
     Nature,
     ProcurementFacts,
     ThreePublicAmounts,
+    _amount,
+    _nonnegative,
 )
 from govbudget.money import ZERO, in_wide_context, to_decimal
 
@@ -44,15 +46,6 @@ __all__ = [
     "consolidate",
     "validate",
 ]
-
-
-def _amount(value: object) -> Decimal:
-    return to_decimal(value)
-
-
-def _nonnegative(_: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
-    if value < 0:
-        raise LedgerError(f"{attribute.name}: negative amount {value} is not allowed here")
 
 
 def _optional(value: object) -> Decimal | None:
