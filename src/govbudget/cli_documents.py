@@ -77,9 +77,10 @@ def write_document(args: argparse.Namespace, out: TextIO, department: str, fisca
     text = page(department, fiscal_year, tables, narrative=narrative, findings=findings, source=source,
                 family=family)
     if args.output:
-        from pathlib import Path
+        from govbudget.safeio import atomic_write_text
 
-        Path(args.output).write_text(text, encoding="utf-8")
+        inputs = [i for i in (getattr(args, "ledger", None), *getattr(args, "files", ())) if i]
+        atomic_write_text(args.output, text, inputs=inputs)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         out.write(text)

@@ -48,6 +48,7 @@ __all__ = [
     "RecordSheet",
     "WorkbookSpec",
     "derive_spec",
+    "is_ledger_workbook",
     "read_workbook",
     "spec_for",
     "write_ledger",
@@ -936,7 +937,6 @@ def read_workbook(path: str | Path, *, family: str = "final", spec: WorkbookSpec
         return spec.validate(ledger)
     except GovBudgetError as exc:
         raise located(exc) from None
-
 
 
 def is_ledger_workbook(path: str | Path) -> bool:
