@@ -49,9 +49,13 @@ def test_text_and_markdown_read_back_to_the_printed_figures(ledger) -> None:  # 
         got = read_plain(render(d, fmt), source=fmt)
         assert got.family == "final"
         _same_figures(got, want, fmt)
-    # what was read checks like the printed figures do: no error from a misread
-    errors = check(got).errors
-    assert not errors, [str(f) for f in errors][:2]
+    # what was read checks like the printed figures do: no error from a misread (a generated
+    # ledger may itself break a rule, e.g. 30217 基本支出 beyond the 三公 接待费: that error is
+    # the printed figures' too)
+    def errors(p):  # type: ignore[no-untyped-def]
+        return sorted((f.rule, str(f.location)) for f in check(p).errors)
+
+    assert errors(got) == errors(want)
 
 
 @settings(max_examples=12)
