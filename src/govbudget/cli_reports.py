@@ -33,7 +33,12 @@ def _load(path: str | None, example: str | None = None) -> Any:
 
 
 def _is_budget_file(path: str) -> bool:
-    """A 部门预算 ledger: JSON with ``allocations``, or CSV with the budget header."""
+    """A 部门预算 ledger: JSON with ``allocations``, CSV with the budget header, or a fill-in
+    workbook with the 部门预算 sheets."""
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        from govbudget.workbook import workbook_family
+
+        return workbook_family(path) == "budget"
     if not path.lower().endswith((".json", ".csv")):
         return False
     try:
