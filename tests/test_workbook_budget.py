@@ -196,6 +196,12 @@ def test_budget_errors_name_the_cell(budget_book: Path, tmp_path: Path) -> None:
         assert expected in message, (ref, message)
 
 
+def test_a_rule_over_a_whole_record_names_its_cells(budget_book: Path, tmp_path: Path) -> None:
+    # 小微企业 (C6) above 中小企业 (0): the rule spans the 政府采购 record; its cells are named.
+    message = _error(_edit(budget_book, tmp_path / "m.xlsx", _set("政府采购", "C6", 100)))
+    assert "政府采购!C2, 政府采购!C3" in message and "小微企业 exceeds 中小企业" in message
+
+
 def test_carried_over_is_read_as_a_flag(budget_book: Path, tmp_path: Path) -> None:
     path = _edit(budget_book, tmp_path / "m.xlsx", _set("支出", f"{CARRIED}5", "是"))
     assert read_workbook(path).allocations[2].carried_over is True

@@ -1033,7 +1033,14 @@ def _where(message: str, rows_of: Mapping[str, Sequence[int]], columns_of: Mappi
         return f"{col}{rows[index]}" if col else m.group(0)
 
     def sub_record(m: re.Match[str]) -> str:
-        return places.get(m.group(1), m.group(0))
+        path = m.group(1)
+        if path in places:
+            return places[path]
+        # A rule over a whole record (procurement: 中小企业 ≤ total): the cells filled in it.
+        refs = [ref for key, ref in places.items() if key.startswith(path + ".")]
+        if not refs:
+            return m.group(0)
+        return ", ".join(refs[:4]) + (" …" if len(refs) > 4 else "")
 
     def sub_nested(m: re.Match[str]) -> str:  # cattrs: "field: problem @ $.path.to.record"
         ref = places.get(f"{m.group(3)}.{m.group(1)}")
