@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from decimal import Decimal
@@ -297,3 +298,46 @@ def test_check_reads_the_workbook(example_book: Path, tmp_path: Path, capsys) ->
     bad = _edit(example_book, tmp_path / "m.xlsx", lambda wb: wb["支出"].__setitem__(f"{EXP_AMOUNT}5", 12.345))
     assert main(["check", str(bad)]) == 2
     assert f"支出!{EXP_AMOUNT}5" in capsys.readouterr().err
+
+
+# -- progress while a large workbook is read --------------------------------------------------
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_large_workbook_is_read_with_a_bar_on_a_tty(example_book: Path, monkeypatch) -> None:
+    from govbudget import workbook
+
+    wb = openpyxl.load_workbook(example_book)
+    rows = sum(wb[n].max_row for n in wb.sheetnames if n not in ("填表说明", CODE_SHEET))
+    # The example is small: below the threshold no bar is drawn, even on a terminal.
+    quiet = _Tty()
+    assert read_workbook(example_book, progress=True, stream=quiet) == example_ledger()
+    assert quiet.getvalue() == ""
+    monkeypatch.setattr(workbook, "READ_PROGRESS_ROWS", 1)
+    monkeypatch.setattr(workbook, "READ_PROGRESS_STEP", 10)
+    tty = _Tty()
+    assert read_workbook(example_book, progress=True, stream=tty) == example_ledger()
+    drawn = tty.getvalue()
+    assert f"read [{'█' * 24}] {rows}/{rows}" in drawn and "10/" in drawn and drawn.endswith("\r\x1b[2K")
+    for stream, progress in ((_Tty(), False), (io.StringIO(), True)):  # asked to be quiet; not a terminal
+        assert read_workbook(example_book, progress=progress, stream=stream) == example_ledger()
+        assert stream.getvalue() == ""
+
+
+def test_report_draws_the_reading_bar_unless_quiet(example_book: Path, monkeypatch, capsys) -> None:
+    import sys
+
+    from govbudget import workbook
+
+    monkeypatch.setattr(workbook, "READ_PROGRESS_ROWS", 1)
+    monkeypatch.setattr(sys, "stderr", tty := _Tty())
+    assert main(["report", str(example_book), "--table", "05"]) == 0
+    with_bar = capsys.readouterr().out
+    assert "read [" in tty.getvalue() and tty.getvalue().endswith("\r\x1b[2K")
+    monkeypatch.setattr(sys, "stderr", tty := _Tty())
+    assert main(["report", str(example_book), "--table", "05", "--quiet"]) == 0
+    assert capsys.readouterr().out == with_bar and "3,881.84" in with_bar
+    assert tty.getvalue() == ""

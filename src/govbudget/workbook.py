@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 
@@ -747,33 +747,124 @@ def write_ledger(ledger: Any, path: str | Path, *, family: str | None = None, ov
 
 # --- reading ------------------------------------------------------------------------------
 
+#: Workbooks of at least this many rows show a progress bar while they are read (on a TTY).
+READ_PROGRESS_ROWS = 10_000
+#: Rows between two redraws of the bar.
+READ_PROGRESS_STEP = 1024
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+
+
+class _Sheet:
+    """One sheet as streamed from the file (openpyxl read-only): the values by (row, column),
+    the cells holding a formula, and the merged ranges."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.values: dict[tuple[int, int], Any] = {}
+        self.formulas: set[tuple[int, int]] = set()
+        self.merged: list[tuple[int, int, int, int]] = []  # min_row, min_col, max_row, max_col
+        self.max_row = 0
+        self.max_column = 0
+
+
+def _stream(ws: Any, sheet: _Sheet, progress: Any, *, formulas: bool = True) -> None:
+    """Read ``ws`` (a read-only sheet) row by row into ``sheet``, advancing ``progress``."""
+    ws.reset_dimensions()  # a stated dimension may be wrong; never drop a cell beyond it
+    pending = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if value is None:
+                continue
+            at = (cell.row, cell.column)
+            sheet.values[at] = value
+            if formulas and cell.data_type == "f":
+                sheet.formulas.add(at)
+            sheet.max_row = max(sheet.max_row, at[0])
+            sheet.max_column = max(sheet.max_column, at[1])
+        pending += 1
+        if pending == READ_PROGRESS_STEP:
+            progress.advance(pending, sheet.title)
+            pending = 0
+    progress.advance(pending, sheet.title)
+
+
+def _sheet_parts(raw: bytes) -> dict[str, str]:
+    """The zip member of each sheet, by sheet name (from the workbook's relationships)."""
+    import io as _io
+    import posixpath
+    import zipfile
+    from xml.etree import ElementTree
+
+    rel_ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    doc_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    with zipfile.ZipFile(_io.BytesIO(raw)) as z:
+        root = ElementTree.fromstring(z.read("_rels/.rels"))
+        book = next(r.get("Target", "") for r in root.iter(f"{rel_ns}Relationship")
+                    if r.get("Type", "").endswith("/officeDocument")).lstrip("/")
+        folder, name = posixpath.split(book)
+        rels = ElementTree.fromstring(z.read(posixpath.join(folder, "_rels", name + ".rels")))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{rel_ns}Relationship")}
+        parts = {}
+        for sh in ElementTree.fromstring(z.read(book)).iter():
+            if sh.tag.endswith("}sheet") and sh.get(f"{doc_ns}id") in targets:
+                target = targets[sh.get(f"{doc_ns}id")]
+                parts[str(sh.get("name"))] = (target.lstrip("/") if target.startswith("/")
+                                              else posixpath.normpath(posixpath.join(folder, target)))
+        return parts
+
+
+def _merged_ranges(raw: bytes, part: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of one sheet, found in its XML (they follow the cell data; read-only
+    openpyxl does not report them), scanned in chunks so a large sheet is never held whole."""
+    import io as _io
+    import zipfile
+
+    from openpyxl.utils import column_index_from_string
+
+    found: set[tuple[int, int, int, int]] = set()
+    with zipfile.ZipFile(_io.BytesIO(raw)) as z, z.open(part) as f:
+        tail = b""
+        while chunk := f.read(1 << 20):
+            text = tail + chunk
+            for m in _MERGE.finditer(text):
+                c1, r1, c2, r2 = m.group(1), m.group(2), m.group(3) or m.group(1), m.group(4) or m.group(2)
+                found.add((int(r1), column_index_from_string(c1.decode()),
+                           int(r2), column_index_from_string(c2.decode())))
+            tail = text[-64:]  # a tag cut by the chunk's end is found whole in the next round
+    return sorted(found)
+
+
 class _Cells:
     """Cells of one sheet, with merged ranges resolved and formulas checked.
 
-    ``ws`` is the sheet as stored (formulas as text); ``cached`` loads, on the first
+    ``sheet`` is the sheet as stored (formulas as text); ``cached`` streams, on the first
     formula met, the same sheet with the values Excel saved for its formulas."""
 
-    def __init__(self, source: str, ws: Any, cached: Callable[[], Any]) -> None:
+    def __init__(self, source: str, sheet: _Sheet, cached: Callable[[], _Sheet]) -> None:
         self.source = source
-        self.ws = ws
+        self.sheet = sheet
         self._cached = cached
         self.merged: dict[tuple[int, int], tuple[int, int, bool]] = {}
-        for rng in ws.merged_cells.ranges:
-            multi_row = rng.max_row > rng.min_row
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    self.merged[(r, c)] = (rng.min_row, rng.min_col, multi_row)
+        for min_row, min_col, max_row, max_col in sheet.merged:
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    self.merged[(r, c)] = (min_row, min_col, max_row > min_row)
 
     def ref(self, row: int, col: int) -> str:
         from openpyxl.utils import get_column_letter
 
-        return f"{self.ws.title}!{get_column_letter(col)}{row}"
+        return f"{self.sheet.title}!{get_column_letter(col)}{row}"
 
     def column_ref(self, col: int) -> str:
         """``支出!B``: the sheet and column letter (a row number completes it)."""
         from openpyxl.utils import get_column_letter
 
-        return f"{self.ws.title}!{get_column_letter(col)}"
+        return f"{self.sheet.title}!{get_column_letter(col)}"
+
+    def stored(self, row: int, col: int) -> Any:
+        """The value as stored (a formula as its text), merged ranges not resolved."""
+        return self.sheet.values.get((row, col))
 
     def raw(self, row: int, col: int, kind: str = "text") -> Any:
         r, c = row, col
@@ -784,12 +875,12 @@ class _Cells:
                     f"{self.source}: {self.ref(row, col)}: an amount cell merged over several rows "
                     f"({self.ref(r, c)}); unmerge it and give each row its amount"
                 )
-        cell = self.ws.cell(r, c)
-        value = cell.value
-        if cell.data_type == "f":
-            value = self._cached().cell(r, c).value
+        value = self.sheet.values.get((r, c))
+        if (r, c) in self.sheet.formulas:
+            formula = value
+            value = self._cached().values.get((r, c))
             if value is None:
-                text = getattr(cell.value, "text", cell.value)
+                text = getattr(formula, "text", formula)
                 raise FormatError(
                     f"{self.source}: {self.ref(row, col)}: formula {str(text)[:40]} has no saved value; "
                     "open and save the file in Excel (or type the value)"
@@ -802,11 +893,11 @@ class _Cells:
 
     @property
     def max_row(self) -> int:
-        return int(self.ws.max_row)
+        return self.sheet.max_row
 
     @property
     def max_column(self) -> int:
-        return int(self.ws.max_column)
+        return self.sheet.max_column
 
 
 def _float_decimal(value: float, where: str) -> Decimal:
@@ -964,7 +1055,7 @@ def _read_list(cells: _Cells, sheet: ListSheet, data: dict[str, Any], rows_of: d
         name = cells.raw(2, c)
         if name is None:
             # A column without a field name holds nothing to read; data there would be lost.
-            stray = next((r for r in range(3, cells.max_row + 1) if cells.ws.cell(r, c).value not in (None, "")), None)
+            stray = next((r for r in range(3, cells.max_row + 1) if cells.stored(r, c) not in (None, "")), None)
             if stray is not None:
                 raise FormatError(f"{cells.source}: {cells.ref(stray, c)}: a value in a column without a "
                                   f"field name (row 2); sheet {sheet.name} reads {', '.join(by_name)}")
@@ -1050,60 +1141,85 @@ def _where(message: str, rows_of: Mapping[str, Sequence[int]], columns_of: Mappi
     return _RECORD_PATH.sub(sub_record, _LIST_PATH.sub(sub_list, message))
 
 
-def read_workbook(path: str | Path, *, family: str | None = None, spec: WorkbookSpec | None = None) -> Any:
+def read_workbook(path: str | Path, *, family: str | None = None, spec: WorkbookSpec | None = None,
+                  progress: bool = False, stream: TextIO | None = None) -> Any:
     """Read a filled workbook into a validated ledger (of ``family``; by default the family
     whose sheets the workbook has, see :func:`workbook_family`); every error names the sheet
-    and cell."""
+    and cell.
+
+    The sheets are streamed (openpyxl read-only), so a large workbook is read row by row.
+    With ``progress``, a bar is drawn on ``stream`` (standard error) while a workbook of
+    :data:`READ_PROGRESS_ROWS` rows or more is read, if that is a terminal."""
     openpyxl = _openpyxl()
     p = Path(path)
     source = str(p)
     from govbudget.io import read_bytes
+    from govbudget.progress import Progress
 
     raw = read_bytes(p)
     import io as _io
     import zipfile
 
     try:
-        stored = openpyxl.load_workbook(_io.BytesIO(raw), data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        stored = openpyxl.load_workbook(_io.BytesIO(raw), read_only=True, data_only=False)
+        parts = _sheet_parts(raw)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, StopIteration, SyntaxError) as exc:
         raise FormatError(f"{source}: not an Excel .xlsx workbook ({type(exc).__name__}: {exc})") from None
-    if spec is None:
-        found = _family_of(set(stored.sheetnames))
-        if family is not None and found is not None and found != family:
-            raise FormatError(f"{source}: a {FAMILIES[found].title} workbook (family {found}), "
-                              f"not {spec_for(family).title} (family {family})")
-        # Neither family's sheets all there: read as 部门决算, which names what is missing.
-        spec = spec_for(family or found or "final")
-    saved: list[Any] = []
+    try:
+        if spec is None:
+            found = _family_of(set(stored.sheetnames))
+            if family is not None and found is not None and found != family:
+                raise FormatError(f"{source}: a {FAMILIES[found].title} workbook (family {found}), "
+                                  f"not {spec_for(family).title} (family {family})")
+            # Neither family's sheets all there: read as 部门决算, which names what is missing.
+            spec = spec_for(family or found or "final")
+        known = {s.name for s in spec.sheets} | {INSTRUCTIONS, CODE_SHEET}
+        to_read = [n for n in stored.sheetnames if n != INSTRUCTIONS and n != CODE_SHEET]
+        # The bar's length: the rows each sheet states (an estimate; a wrong one only misdraws).
+        total = sum(int(stored[n].max_row or 0) for n in to_read)
+        bar = Progress(total, "read", quiet=not progress or total < READ_PROGRESS_ROWS, stream=stream)
+        sheets: dict[str, _Sheet] = {}
+        for name in to_read:
+            sheet = _Sheet(name)
+            _stream(stored[name], sheet, bar)
+            if name not in known and sheet.values:
+                raise FormatError(
+                    f"{source}: sheet {name!r} is not part of the {spec.title} workbook; its data would be "
+                    f"ignored (sheets: {', '.join(s.name for s in spec.sheets)})"
+                )
+            if name in parts:
+                sheet.merged = _merged_ranges(raw, parts[name])
+            sheets[name] = sheet
+        bar.done()
+    finally:
+        stored.close()
+    saved: dict[str, _Sheet] = {}
 
-    def cached() -> Any:
-        # The values Excel saved for formulas: a second reading, made only when needed.
-        if not saved:
-            saved.append(openpyxl.load_workbook(_io.BytesIO(raw), data_only=True))
-        return saved[0]
+    def cached(name: str) -> _Sheet:
+        # The values Excel saved for formulas: a second streaming of the sheet, made only when needed.
+        if name not in saved:
+            values = openpyxl.load_workbook(_io.BytesIO(raw), read_only=True, data_only=True)
+            try:
+                saved[name] = _Sheet(name)
+                _stream(values[name], saved[name], Progress(0, quiet=True), formulas=False)
+            finally:
+                values.close()
+        return saved[name]
 
-    known = {s.name for s in spec.sheets} | {INSTRUCTIONS, CODE_SHEET}
-    for name in stored.sheetnames:
-        ws = stored[name]
-        if name not in known and ws.max_row > 0 and any(c.value is not None for row in ws.iter_rows() for c in row):
-            raise FormatError(
-                f"{source}: sheet {name!r} is not part of the {spec.title} workbook; its data would be "
-                f"ignored (sheets: {', '.join(s.name for s in spec.sheets)})"
-            )
     data: dict[str, Any] = {}
     rows_of: dict[str, list[int]] = {}
     columns_of: dict[tuple[str, str], str] = {}
     places: dict[str, str] = {}
     derived: list[_Derived] = []
-    for sheet in spec.sheets:
-        if sheet.name not in stored.sheetnames:
+    for sheet_spec in spec.sheets:
+        if sheet_spec.name not in sheets:
             continue
-        name = sheet.name
-        cells = _Cells(source, stored[name], lambda name=name: cached()[name])  # type: ignore[misc]
-        if isinstance(sheet, ListSheet):
-            _read_list(cells, sheet, data, rows_of, columns_of, derived)
+        name = sheet_spec.name
+        cells = _Cells(source, sheets[name], lambda name=name: cached(name))  # type: ignore[misc]
+        if isinstance(sheet_spec, ListSheet):
+            _read_list(cells, sheet_spec, data, rows_of, columns_of, derived)
         else:
-            _read_record(cells, sheet, data, places)
+            _read_record(cells, sheet_spec, data, places)
     for key in ("department", "fiscal_year", "edition"):
         if key not in data:
             raise FormatError(f"{source}: 基本信息: {key} is not filled in")
