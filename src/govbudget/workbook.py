@@ -1176,11 +1176,13 @@ def read_workbook(path: str | Path, *, family: str | None = None, spec: Workbook
         known = {s.name for s in spec.sheets} | {INSTRUCTIONS, CODE_SHEET}
         to_read = [n for n in stored.sheetnames if n != INSTRUCTIONS and n != CODE_SHEET]
         # The bar's length: the rows each sheet states (an estimate; a wrong one only misdraws).
-        total = sum(int(stored[n].max_row or 0) for n in to_read)
+        total = sum(int(getattr(stored[n], "max_row", 0) or 0) for n in to_read)
         bar = Progress(total, "read", quiet=not progress or total < READ_PROGRESS_ROWS, stream=stream)
         sheets: dict[str, _Sheet] = {}
         for name in to_read:
             sheet = _Sheet(name)
+            if not hasattr(stored[name], "iter_rows"):
+                continue  # a chart sheet: no cells, nothing to read
             _stream(stored[name], sheet, bar)
             if name not in known and sheet.values:
                 raise FormatError(
