@@ -341,3 +341,17 @@ def test_report_draws_the_reading_bar_unless_quiet(example_book: Path, monkeypat
     assert main(["report", str(example_book), "--table", "05", "--quiet"]) == 0
     assert capsys.readouterr().out == with_bar and "3,881.84" in with_bar
     assert tty.getvalue() == ""
+
+
+def test_a_chart_sheet_is_no_data_and_no_crash(example_book: Path, tmp_path: Path) -> None:
+    # A clerk may add a chart sheet; it has no cells, so nothing is lost by passing it over.
+    def chart(wb) -> None:  # type: ignore[no-untyped-def]
+        from openpyxl.chart import BarChart, Reference
+
+        bar = BarChart()
+        bar.add_data(Reference(wb["收入"], min_col=5, min_row=3, max_row=8))
+        wb.create_chartsheet("图表").add_chart(bar)
+
+    path = _edit(example_book, tmp_path / "c.xlsx", chart)
+    assert "图表" in openpyxl.load_workbook(path).sheetnames
+    assert read_workbook(path) == example_ledger()

@@ -6,7 +6,15 @@ sheet per kind of fact (收入, 支出, 结转结余, 三公, 机关运行经费
 ``DEP_BGT_ECO_CODE``, …), drop-down lists of the valid codes of the chosen catalog edition
 (a hidden 代码 sheet, subject names shown beside the codes), amount cells as 元 with two
 decimals, and an instructions sheet.  :func:`write_ledger` writes a filled one (``init
---example``); :func:`read_workbook` reads one back into a :class:`~govbudget.ledger.Ledger`.
+--example``); :func:`read_workbook` reads one back into the family's ledger (a
+:class:`~govbudget.ledger.Ledger` for the 部门决算, a
+:class:`~govbudget.budget.ledger.BudgetLedger` for the 部门预算; :func:`workbook_family`
+tells them apart by their sheets).  Sheets are streamed (openpyxl read-only), with a
+progress bar for a large workbook on a terminal.
+
+A field the ledger does not hold because it derives from another (政府预算经济分类 from
+部门预算经济分类, through the shipped mapping) may still be typed: it is checked against
+the derivation, naming the cell and the expected codes, and dropped.
 
 The layout is declared, not coded: a :class:`WorkbookSpec` lists the sheets of a family's
 ledger; each sheet is a :class:`ListSheet` (one fact per row, a column per field) or a
