@@ -100,12 +100,15 @@ def test_xlsx_report_of_the_budget_workbook_has_the_same_cells(budget_book: Path
         assert [[c.value for c in r] for r in wa[name].iter_rows()] == [[c.value for c in r] for r in wb[name].iter_rows()]
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
 def test_narrative_of_the_budget_workbook_is_that_of_the_example(budget_book: Path, fmt: str, capsys) -> None:
     assert main(["narrative", str(budget_book), "--format", fmt]) == 0
     from_book = capsys.readouterr().out
     assert main(["narrative", "--example", "budget", "--format", fmt]) == 0
     assert from_book == capsys.readouterr().out
+    if fmt == "text":
+        # As the document says: 收入预算3,944.08万元，比上年增加286.07万元.
+        assert "收入预算 3944.08 万元，比上年预算数增加 286.07 万元" in from_book
 
 
 def test_check_reads_the_budget_workbook(budget_book: Path, tmp_path: Path, capsys) -> None:
