@@ -78,6 +78,32 @@ def test_fen_ledger_frame(disclosure) -> None:
     assert derive(back).table("05").cell("total", "total") == D("38818395.00")
 
 
+def test_fen_converts_only_the_amounts_never_the_counts_or_texts() -> None:
+    # With fen=True the amount column is in 分: money facts are divided by 100, but a count
+    # (车辆数, 车辆类别的辆数) or a text (等级) in the same column is taken as it is.
+    df = _frame_of(example_ledger())
+    df = df[df["kind"].isin(["income", "expenditure"])]
+    df["amount"] = [int(a * 100) for a in df["amount"]]
+    blank = {"unit": "", "source": "", "function": "", "economic": "", "nature": ""}
+    facts = pd.DataFrame([
+        {**blank, "kind": "three_public.vehicles_held", "amount": 3},
+        {**blank, "kind": "narrative.assets.vehicles", "source": "其他用车", "amount": 2},
+        {**blank, "kind": "narrative.performance.department_rating", "amount": "良"},
+        {**blank, "kind": "narrative.prior_year.total", "amount": 5976530000},
+        {**blank, "kind": "narrative.initial_budget", "function": "2010301", "amount": 639300000},
+    ])
+    back = ledger_from_frame(pd.concat([df, facts], ignore_index=True), department="d", fiscal_year=2023,
+                             edition=2024, fen=True)
+    assert back.three_public.vehicles_held == 3
+    assert back.narrative.assets is not None and dict(back.narrative.assets.vehicles)["其他用车"] == 2
+    assert back.narrative.performance.department_rating == "良"
+    # The money beside them is divided: the seed's 上年收入总计 5,976.53 万元, 年初预算 2010301
+    # 639.30 万元, 公开05表 合计 3,881.84 万元.
+    assert back.narrative.prior_year.total == D("59765300.00")
+    assert back.narrative.initial_budget[0].amount == D("6393000.00")
+    assert derive(back).table("05").cell("total", "total") == D("38818395.00")
+
+
 def test_float_amounts_are_refused() -> None:
     df = _frame_of(example_ledger())
     df["amount"] = [float(a) for a in df["amount"]]

@@ -90,9 +90,15 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget import workbook
 
     if args.example:
-        from govbudget.io import example_ledger
+        if args.family == "budget":
+            from govbudget.budget.io import example_budget_ledger
 
-        workbook.write_ledger(example_ledger(), args.output, family=args.family, overwrite=args.force)
+            example: Any = example_budget_ledger()
+        else:
+            from govbudget.io import example_ledger
+
+            example = example_ledger()
+        workbook.write_ledger(example, args.output, family=args.family, overwrite=args.force)
     else:
         workbook.write_template(args.output, family=args.family, edition=args.edition,
                                 fiscal_year=args.year, overwrite=args.force)
@@ -107,12 +113,13 @@ def register(sub: Any) -> None:
         help="write a fill-in workbook (.xlsx) for a ledger",
         description="Write the Excel workbook a finance clerk fills in: a sheet per kind of fact, "
         "Chinese headers over the 一体化 field names, drop-down lists of the edition's codes. "
-        "--example writes the embedded example, filled in. Read it back with "
+        "--example writes the family's embedded example, filled in (三门峡 2023 部门决算; "
+        "广州市信访局 2026 部门预算). Read it back with "
         "`govbudget report FILE.xlsx`.",
     )
     i.add_argument("--output", "-o", required=True, help="the workbook to write (.xlsx)")
     i.add_argument("--family", choices=["final", "budget"], default="final",
-                   help="final 部门决算 (default); budget 部门预算 once its workbook is declared")
+                   help="final 部门决算 (default) or budget 部门预算")
     i.add_argument("--example", action="store_true", help="the embedded example as a filled workbook")
     i.add_argument("--edition", type=int, default=None, help="catalog edition of the drop-down codes")
     i.add_argument("--year", type=int, default=None, help="fiscal year (default edition follows it)")

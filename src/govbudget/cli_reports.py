@@ -12,9 +12,10 @@ from govbudget import cli_documents
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
-def _load(path: str | None, example: str | None = None) -> Any:
-    """The ledger of a command: a file (a 部门预算 ledger when its JSON has ``allocations``),
-    else the embedded example of ``--example`` (``final`` by default)."""
+def _load(path: str | None, example: str | None = None, quiet: bool = True) -> Any:
+    """The ledger of a command: a file (a 部门预算 ledger when its JSON has ``allocations``,
+    or its workbook the 部门预算 sheets), else the embedded example of ``--example`` (``final``
+    by default).  A large workbook is read with a progress bar (on a TTY, unless ``quiet``)."""
     if path is None:
         if example == "budget":
             from govbudget.budget.io import example_budget_ledger
@@ -23,6 +24,10 @@ def _load(path: str | None, example: str | None = None) -> Any:
         from govbudget.io import example_ledger
 
         return example_ledger()
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        from govbudget.workbook import read_workbook
+
+        return read_workbook(path, family="budget" if _is_budget_file(path) else "final", progress=not quiet)
     if _is_budget_file(path):
         from govbudget.budget.io import load_budget_ledger
 
@@ -33,7 +38,12 @@ def _load(path: str | None, example: str | None = None) -> Any:
 
 
 def _is_budget_file(path: str) -> bool:
-    """A 部门预算 ledger: JSON with ``allocations``, or CSV with the budget header."""
+    """A 部门预算 ledger: JSON with ``allocations``, CSV with the budget header, or a fill-in
+    workbook with the 部门预算 sheets."""
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        from govbudget.workbook import workbook_family
+
+        return workbook_family(path) == "budget"
     if not path.lower().endswith((".json", ".csv")):
         return False
     try:
@@ -110,7 +120,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
         _write(args, render(derive_csv(args.ledger, engine=args.engine), args.format, tables), out)
         return EXIT_OK
-    ledger = _load(args.ledger, args.example)
+    ledger = _load(args.ledger, args.example, args.quiet)
     if _is_budget(ledger):
         from govbudget.budget import narrative as budget_narrative
         from govbudget.budget.tables import derive as derive_budget
@@ -171,7 +181,7 @@ def cmd_narrative(args: argparse.Namespace, out: TextIO) -> int:
     from govbudget.narrative import build, to_json, to_markdown, to_text
 
     _check_output(args)
-    ledger = _load(args.ledger, args.example)
+    ledger = _load(args.ledger, args.example, args.quiet)
     if _is_budget(ledger):
         from govbudget.budget import narrative as budget_narrative
 
@@ -436,7 +446,8 @@ def _ledger_args(p: argparse.ArgumentParser, formats: list[str], balance_help: s
     p.add_argument("--format", choices=formats, default="text")
     p.add_argument("--balance-shares", action="store_true", help=balance_help)
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar for a large ledger")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="no progress bar for a large ledger or workbook")
 
 
 def register(sub: Any) -> None:

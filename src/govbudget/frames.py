@@ -8,13 +8,16 @@
 * :func:`disclosure_frames` (also ``Disclosure.to_frames()``) — every table by id.
 * :func:`ledger_from_frame` — the rows of a ledger CSV (``kind, unit, source, function,
   economic, nature, amount``) as a DataFrame; amounts as ``Decimal``, strings or ints
-  (``fen=True``: integer 分).  A float column is refused: a float cannot hold money exactly.
+  (``fen=True``: integer 分 — for money only: a count such as 车辆数 or a text such as 等级
+  in the same column is taken as it is).  A float column is refused: a float cannot hold
+  money exactly.
   Rows are read by the same parser as the CSV ledger; errors name the DataFrame row.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -78,6 +81,42 @@ def disclosure_frames(d: Disclosure, *, fen: bool = False) -> dict[str, Any]:
     return {tid: table_frame(t, fen=fen) for tid, t in d.tables.items()}
 
 
+@functools.lru_cache(maxsize=256)  # per row kind: a frame has few, and many rows
+def _is_money(kind: str) -> bool:
+    """Whether the ``amount`` of a ledger-CSV row of ``kind`` is money (元): the field it fills
+    in the ledger is a ``Decimal`` (an income or expenditure line, a balance, a fact such as
+    ``three_public.budget.abroad``), not a count (``int``) or a text (``str``).  Read from the
+    ledger's own types, so a new fact needs nothing here."""
+    import types
+    import typing
+
+    import attrs
+
+    from govbudget.io import _BALANCE_KINDS
+    from govbudget.ledger import Ledger
+
+    if kind in ("income", "expenditure") or kind in _BALANCE_KINDS:
+        return True
+    hint: Any = Ledger
+    for part in kind.split("."):
+        if not attrs.has(hint):
+            return False
+        hints = typing.get_type_hints(hint)
+        if part not in hints:
+            return False  # not a fact path: the CSV parser names the row
+        hint = hints[part]
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if typing.get_origin(hint) in (typing.Union, types.UnionType) and len(args) == 1:
+            hint = args[0]
+        if typing.get_origin(hint) is tuple and typing.get_args(hint)[1:] == (Ellipsis,):
+            hint = typing.get_args(hint)[0]  # a list fact: the row is one entry
+            if typing.get_origin(hint) is tuple:  # a pair (name, value): the row's value
+                hint = typing.get_args(hint)[-1]
+    if attrs.has(hint):  # an entry with an amount (年初预算 by 项)
+        hint = typing.get_type_hints(hint).get("amount")
+    return hint is Decimal
+
+
 def _amount_text(value: Any, fen: bool, where: str) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
@@ -117,7 +156,8 @@ def ledger_from_frame(frame: Any, *, department: str, fiscal_year: int, edition:
         w.writerow(_COLUMNS)
         for label, row in zip(index, frame.itertuples(index=False), strict=True):
             values = dict(zip(frame.columns, row, strict=True))
-            w.writerow([_amount_text(values[c], fen, f"{source} row {label!r}: amount") if c == "amount"
+            money_fen = fen and _is_money(str(values["kind"]))
+            w.writerow([_amount_text(values[c], money_fen, f"{source} row {label!r}: amount") if c == "amount"
                         else "" if values[c] is None or (isinstance(values[c], float) and values[c] != values[c])
                         else str(values[c]) for c in _COLUMNS])
         yield buf.getvalue()

@@ -685,7 +685,7 @@ def load_ledger(path: str | Path, *, limits: Limits | None = None) -> Ledger:
     if suffix in (".xlsx", ".xlsm"):
         from govbudget.workbook import read_workbook
 
-        ledger: Ledger = read_workbook(p)
+        ledger: Ledger = read_workbook(p, family="final")
         return ledger
     if suffix not in (".csv", ".json"):
         raise FormatError(f"{p}: unknown ledger format {p.suffix!r}; use .json, .csv or .xlsx")

@@ -967,15 +967,20 @@ def read(path: str | Path) -> Published:
 
     p = Path(path)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
-        from govbudget.workbook import is_ledger_workbook
+        from govbudget.workbook import read_workbook, workbook_family
 
-        if is_ledger_workbook(p):
+        family = workbook_family(p)
+        if family == "budget":
+            from govbudget.budget.narrative import build as build_budget
+            from govbudget.budget.tables import derive as derive_budget
+
+            budget = read_workbook(p, family="budget")
+            bd = derive_budget(budget)
+            return from_disclosure(bd, build_budget(budget, bd), source=str(p))
+        if family == "final":
             from govbudget.narrative import build
-            from govbudget.published import from_disclosure
-            from govbudget.tables import derive
-            from govbudget.workbook import read_workbook
 
-            ledger: Ledger = read_workbook(p)
+            ledger: Ledger = read_workbook(p, family="final")
             d = derive(ledger)
             return from_disclosure(d, build(ledger, d), source=str(p))
     suffix = p.suffix.lower()

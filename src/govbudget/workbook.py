@@ -6,7 +6,15 @@ sheet per kind of fact (收入, 支出, 结转结余, 三公, 机关运行经费
 ``DEP_BGT_ECO_CODE``, …), drop-down lists of the valid codes of the chosen catalog edition
 (a hidden 代码 sheet, subject names shown beside the codes), amount cells as 元 with two
 decimals, and an instructions sheet.  :func:`write_ledger` writes a filled one (``init
---example``); :func:`read_workbook` reads one back into a :class:`~govbudget.ledger.Ledger`.
+--example``); :func:`read_workbook` reads one back into the family's ledger (a
+:class:`~govbudget.ledger.Ledger` for the 部门决算, a
+:class:`~govbudget.budget.ledger.BudgetLedger` for the 部门预算; :func:`workbook_family`
+tells them apart by their sheets).  Sheets are streamed (openpyxl read-only), with a
+progress bar for a large workbook on a terminal.
+
+A field the ledger does not hold because it derives from another (政府预算经济分类 from
+部门预算经济分类, through the shipped mapping) may still be typed: it is checked against
+the derivation, naming the cell and the expected codes, and dropped.
 
 The layout is declared, not coded: a :class:`WorkbookSpec` lists the sheets of a family's
 ledger; each sheet is a :class:`ListSheet` (one fact per row, a column per field) or a
@@ -31,18 +39,22 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 
-from govbudget.classification import Level, Scheme, catalog
+from govbudget.budget.ledger import BudgetLedger, BudgetSource
+from govbudget.budget.ledger import validate as validate_budget
+from govbudget.classification import Level, Scheme, catalog, economic_mapping
 from govbudget.convert import structure, unstructure
 from govbudget.errors import FormatError, GovBudgetError
 from govbudget.ledger import VEHICLE_CATEGORIES, IncomeSource, Ledger, Nature, validate
 from govbudget.money import to_decimal
 
 __all__ = [
+    "BUDGET_SPEC",
     "FAMILIES",
+    "FINAL_SPEC",
     "Field",
     "ListSheet",
     "RecordSheet",
@@ -51,14 +63,18 @@ __all__ = [
     "is_ledger_workbook",
     "read_workbook",
     "spec_for",
+    "workbook_family",
     "write_ledger",
     "write_template",
 ]
 
 #: The Excel number format of amounts in 元 (two decimals, thousands separators).
 YUAN_FORMAT = "#,##0.00"
-#: Kinds of field: how a cell is read and written.
-KINDS = ("text", "amount", "int", "function", "economic", "choice")
+#: Kinds of field: how a cell is read and written.  ``flag`` is 是/否 (blank: 否);
+#: ``government`` a 政府预算经济分类 款, checked against the 部门预算经济分类 it derives from.
+KINDS = ("text", "amount", "int", "flag", "function", "economic", "government", "choice")
+#: How a ``flag`` cell may be typed (a TRUE/FALSE cell is read too).
+FLAG_TRUE, FLAG_FALSE = ("是", "true", "1", "y", "yes"), ("否", "false", "0", "n", "no")
 #: Rows of drop-down validation and name look-ups prepared in a blank template.
 TEMPLATE_ROWS = 500
 FILLED_SPARE_ROWS = 20
@@ -83,19 +99,30 @@ class Field:
     kind: str = "text"
     width: int = 14
     choices: tuple[str, ...] = ()
+    #: For a field the ledger does not hold because it derives from another (政府预算经济分类
+    #: from 部门预算经济分类): the key of that field.  Such a cell may be left blank or the
+    #: column left out; a value typed there is checked against the derivation, then dropped.
+    derived_from: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
             raise GovBudgetError(f"field {self.name}: unknown kind {self.kind!r}")
         if (self.kind == "choice") != bool(self.choices):
             raise GovBudgetError(f"field {self.name}: choices go with kind 'choice'")
+        if (self.kind == "government") != bool(self.derived_from):
+            raise GovBudgetError(f"field {self.name}: a government code is derived from an economic one")
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The values of a drop-down list of choices (是/否 for a flag)."""
+        return self.choices or ((FLAG_TRUE[0], FLAG_FALSE[0]) if self.kind == "flag" else ())
 
     @property
     def list_key(self) -> str | None:
         """The drop-down list the field uses (``None`` for a typed field)."""
         if self.kind in _NAMED_KINDS:
             return self.kind
-        return "choice:" + "|".join(self.choices) if self.choices else None
+        return "choice:" + "|".join(self.options) if self.options else None
 
 
 @attrs.frozen
@@ -153,33 +180,69 @@ def _r(path: str, title: str, name: str, kind: str = "amount") -> Field:
     return Field(tuple(path.split(".")), title, name, kind, 18)
 
 
+# The fields both families' workbooks have, declared once: their Chinese headers and
+# 一体化 field names are the same in a 部门决算 and a 部门预算 workbook.
+_UNIT = _f("unit", "单位编码", "AGENCY_CODE")
+_FUNCTION = _f("function", "支出功能分类科目", "EXP_FUNC_CODE", "function", 12)
+_ECONOMIC = _f("economic", "部门预算经济分类科目", "DEP_BGT_ECO_CODE", "economic", 12)
+#: 政府预算经济分类: not a fact of either ledger (no table of either family is laid out by
+#: it); it derives from the 部门预算经济分类 through the shipped mapping
+#: (:func:`govbudget.classification.economic_mapping`), so a code typed here is checked.
+_GOVERNMENT = Field(("government",), "政府预算经济分类科目", "GOV_BGT_ECO_CODE", "government", 12,
+                    derived_from="economic")
+_NATURE = _f("nature", "支出性质", "EXP_NATURE", "choice", 18, _NATURES)
+_AMOUNT = _f("amount", "金额（元）", "AMT", "amount", 18)
+
+
+def _fund_source(values: tuple[str, ...]) -> Field:
+    return _f("source", "资金来源", "FUND_SOURCE", "choice", 24, values)
+
+
+def _units_sheet(note: str) -> ListSheet:
+    return ListSheet("单位", ("units",), (
+        _f("id", "单位编码", "AGENCY_CODE", width=16), _f("name", "单位名称", "AGENCY_NAME", width=36),
+        _f("kind", "单位类型", "AGENCY_TYPE", "choice", 12, _UNIT_KINDS),
+    ), note=note)
+
+
+def _identity(year_title: str) -> tuple[Field, ...]:
+    """部门名称, the year, 科目版本: the 基本信息 of either family."""
+    return (_r("department", "部门名称", "DEPT_NAME", "text"), _r("fiscal_year", year_title, "FISCAL_YEAR", "int"),
+            _r("edition", "科目版本（年）", "SUBJECT_EDITION", "int"))
+
+
+_EDITION_NOTE = "科目版本决定代码表（下拉列表）所用的《政府收支分类科目》年度。"
+_PROCUREMENT = (("goods", "政府采购货物支出（元）", "PROC_GOODS"), ("works", "政府采购工程支出（元）", "PROC_WORKS"),
+                ("services", "政府采购服务支出（元）", "PROC_SERVICES"),
+                ("to_sme", "授予中小企业合同金额（元）", "PROC_SME"),
+                ("to_small_micro", "其中授予小微企业合同金额（元）", "PROC_SMALL_MICRO"))
+
+
+def _procurement(prefix: str) -> tuple[Field, ...]:
+    return tuple(_r(f"{prefix}.{key}", title, name) for key, title, name in _PROCUREMENT)
+
+
+_OFFICE = ("机关运行经费（元）", "OFFICE_EXP")
+_PRIOR_OFFICE = ("上年机关运行经费（元）", "PRIOR_OFFICE_EXP")
+_PRIOR_TOTAL = ("上年收入（支出）总计（元）", "PRIOR_TOTAL")
+_PRIOR_FISCAL_TOTAL = ("上年财政拨款收入（支出）总计（元）", "PRIOR_FISCAL_TOTAL")
+_NOT_STATED = "空白表示未填报（情况说明不作比较）。"
+_REASONS = (_f(0, "事项", "REASON_KEY", width=20), _f(1, "主要原因", "REASON_TEXT", width=60))
+
+
 _THREE_ITEMS = (("abroad", "因公出国（境）费", "ABROAD"), ("vehicle_purchase", "公务用车购置费", "CAR_PURCHASE"),
                 ("vehicle_operation", "公务用车运行维护费", "CAR_OPERATION"), ("reception", "公务接待费", "RECEPTION"))
 _THREE_KINDS = (("budget", "预算数", "BGT"), ("actual", "决算数", "ACT"), ("prior_actual", "上年决算数", "PRIOR_ACT"))
 
 FINAL_SHEETS: tuple[Sheet, ...] = (
-    RecordSheet("基本信息", (
-        _r("department", "部门名称", "DEPT_NAME", "text"),
-        _r("fiscal_year", "决算年度", "FISCAL_YEAR", "int"),
-        _r("edition", "科目版本（年）", "SUBJECT_EDITION", "int"),
-    ), "科目版本决定代码表（下拉列表）所用的《政府收支分类科目》年度。"),
-    ListSheet("单位", ("units",), (
-        _f("id", "单位编码", "AGENCY_CODE", width=16), _f("name", "单位名称", "AGENCY_NAME", width=36),
-        _f("kind", "单位类型", "AGENCY_TYPE", "choice", 12, _UNIT_KINDS),
-    ), note="收入、支出行的单位编码须在此列出（不列单位时不检查）。"),
+    RecordSheet("基本信息", _identity("决算年度"), _EDITION_NOTE),
+    _units_sheet("收入、支出行的单位编码须在此列出（不列单位时不检查）。"),
     ListSheet("收入", ("income",), (
-        _f("unit", "单位编码", "AGENCY_CODE"), _f("source", "收入来源", "INCOME_SOURCE", "choice", 24, _SOURCES),
-        _f("function", "支出功能分类科目", "EXP_FUNC_CODE", "function", 12),
-        _f("amount", "金额（元）", "AMT", "amount", 18),
+        _UNIT, _f("source", "收入来源", "INCOME_SOURCE", "choice", 24, _SOURCES), _FUNCTION, _AMOUNT,
     )),
     ListSheet("支出", ("expenditure",), (
-        _f("unit", "单位编码", "AGENCY_CODE"),
-        _f("function", "支出功能分类科目", "EXP_FUNC_CODE", "function", 12),
-        _f("economic", "部门预算经济分类科目", "DEP_BGT_ECO_CODE", "economic", 12),
-        _f("nature", "支出性质", "EXP_NATURE", "choice", 18, _NATURES),
-        _f("source", "资金来源", "FUND_SOURCE", "choice", 24, _SOURCES),
-        _f("amount", "金额（元）", "AMT", "amount", 18),
-    )),
+        _UNIT, _FUNCTION, _ECONOMIC, _GOVERNMENT, _NATURE, _fund_source(_SOURCES), _AMOUNT,
+    ), note="政府预算经济分类可不填（由部门预算经济分类推算）；填写时须与对应关系一致。"),
     RecordSheet("结转结余", (
         _r("balances.opening_total", "年初结转和结余（全部资金）", "BEGIN_BAL_TOTAL"),
         *(Field(("balances", "opening_fiscal", f"@{s.value}"), f"年初财政拨款结转和结余：{s.value}",
@@ -190,7 +253,7 @@ FINAL_SHEETS: tuple[Sheet, ...] = (
         _r("balances.balance_distribution", "结余分配", "BAL_DISTRIBUTION"),
     ), "年末结转和结余由本表与收入、支出推算，不需填写。"),
     ListSheet("政府性基金年初结转", ("balances", "opening_government_fund"), (
-        _f("function", "支出功能分类科目", "EXP_FUNC_CODE", "function", 12),
+        _FUNCTION,
         _f("amount", "年初结转和结余（元）", "BEGIN_BAL_AMT", "amount", 18),
     ), note="按项列出政府性基金预算财政拨款的年初结转和结余（合计须等于结转结余表中的政府性基金数）。"),
     RecordSheet("三公", (
@@ -207,16 +270,10 @@ FINAL_SHEETS: tuple[Sheet, ...] = (
         _r("three_public.domestic_reception_people", "国内公务接待人次", "DOMESTIC_RECEPTION_PEOPLE", "int"),
     ), "财政拨款“三公”经费，金额单位：元。上年决算数全部空白表示未填报。"),
     RecordSheet("机关运行经费", (
-        _r("narrative.office_operating_expenses", "机关运行经费（元）", "OFFICE_EXP"),
-        _r("narrative.prior_office_operating_expenses", "上年机关运行经费（元）", "PRIOR_OFFICE_EXP"),
-    ), "空白表示未填报（情况说明不作比较）。"),
-    RecordSheet("政府采购", (
-        _r("narrative.procurement.goods", "政府采购货物支出（元）", "PROC_GOODS"),
-        _r("narrative.procurement.works", "政府采购工程支出（元）", "PROC_WORKS"),
-        _r("narrative.procurement.services", "政府采购服务支出（元）", "PROC_SERVICES"),
-        _r("narrative.procurement.to_sme", "授予中小企业合同金额（元）", "PROC_SME"),
-        _r("narrative.procurement.to_small_micro", "其中授予小微企业合同金额（元）", "PROC_SMALL_MICRO"),
-    )),
+        _r("narrative.office_operating_expenses", *_OFFICE),
+        _r("narrative.prior_office_operating_expenses", *_PRIOR_OFFICE),
+    ), _NOT_STATED),
+    RecordSheet("政府采购", _procurement("narrative.procurement")),
     RecordSheet("资产", (
         *(Field(("narrative", "assets", "vehicles", f"@{c}"), f"车辆：{c}", f"CAR_{i + 1:02d}", "int", 18)
           for i, c in enumerate(VEHICLE_CATEGORIES)),
@@ -233,18 +290,16 @@ FINAL_SHEETS: tuple[Sheet, ...] = (
         _r("narrative.performance.key_evaluation_rating", "重点绩效评价等级", "PERF_KEY_RATING", "text"),
     )),
     ListSheet("年初预算", ("narrative", "initial_budget"), (
-        _f("function", "支出功能分类科目", "EXP_FUNC_CODE", "function", 12),
+        _FUNCTION,
         _f("amount", "年初预算数（元）", "BGT_AMT", "amount", 18),
         _f("reason", "决算数与预算数差异的主要原因", "DIFF_REASON", width=48),
     ), note="一般公共预算财政拨款的年初预算，按项。"),
     RecordSheet("上年数", (
-        _r("narrative.prior_year.total", "上年收入（支出）总计（元）", "PRIOR_TOTAL"),
-        _r("narrative.prior_year.fiscal_total", "上年财政拨款收入（支出）总计（元）", "PRIOR_FISCAL_TOTAL"),
+        _r("narrative.prior_year.total", *_PRIOR_TOTAL),
+        _r("narrative.prior_year.fiscal_total", *_PRIOR_FISCAL_TOTAL),
         _r("narrative.prior_year.general_public_expenditure", "上年一般公共预算财政拨款支出（元）", "PRIOR_GPB_EXP"),
-    ), "空白表示未填报（情况说明不作比较）。"),
-    ListSheet("原因说明", ("narrative", "reasons"), (
-        _f(0, "事项", "REASON_KEY", width=20), _f(1, "主要原因", "REASON_TEXT", width=60),
-    ), pairs=True, note="事项：total（收支总计）、fiscal（财政拨款）、general_public（一般公共预算）、"
+    ), _NOT_STATED),
+    ListSheet("原因说明", ("narrative", "reasons"), _REASONS, pairs=True, note="事项：total（收支总计）、fiscal（财政拨款）、general_public（一般公共预算）、"
        "office_operating（机关运行经费）、three_public、three_public.abroad 等。"),
 )
 
@@ -262,6 +317,57 @@ FINAL_INSTRUCTIONS = (
 
 FINAL_SPEC = WorkbookSpec("final", "部门决算填报", Ledger, FINAL_SHEETS, validate, FINAL_INSTRUCTIONS)
 
+
+# --- the 部门预算 (budget) family ---------------------------------------------------------
+
+_BUDGET_SOURCES = tuple(m.value for m in BudgetSource)
+
+BUDGET_SHEETS: tuple[Sheet, ...] = (
+    RecordSheet("基本信息", _identity("预算年度"), _EDITION_NOTE),
+    _units_sheet("支出行的单位编码须在此列出（不列单位时不检查）。"),
+    ListSheet("支出", ("allocations",), (
+        _UNIT, _FUNCTION, _ECONOMIC, _GOVERNMENT, _NATURE, _fund_source(_BUDGET_SOURCES),
+        _f("project", "项目名称", "PRO_NAME", width=36),
+        _f("carried_over", "上年结转", "IS_CARRY_OVER", "flag", 10),
+        _AMOUNT,
+    ), note="每行一笔预算安排。收入预算由各资金来源的安排合计推算，不需填写；“三公”经费由经济分类"
+       "30212、31013/30913、30231、30217 推算。项目名称只用于项目支出；上年结转填“是”表示使用上年结转资金。"
+       "政府预算经济分类可不填（由部门预算经济分类推算）；填写时须与对应关系一致。"),
+    RecordSheet("机关运行经费", (_r("office_operating", *_OFFICE),), _NOT_STATED),
+    RecordSheet("政府采购", _procurement("procurement"), "全部空白表示未填报政府采购预算。"),
+    RecordSheet("上年数", (
+        _r("prior.basis", "比较口径（上年预算数 / 上年执行数）", "PRIOR_BASIS", "text"),
+        _r("prior.total", *_PRIOR_TOTAL),
+        _r("prior.fiscal_total", *_PRIOR_FISCAL_TOTAL),
+        _r("prior.general_public", "上年一般公共预算拨款支出（元）", "PRIOR_GPB_EXP"),
+        *(_r(f"prior.three_public.{item}", f"上年“三公”经费：{title}", f"PRIOR_{name}")
+          for item, title, name in _THREE_ITEMS),
+        _r("prior.office_operating", *_PRIOR_OFFICE),
+    ), "比较口径空白为“上年预算数”；金额空白表示未填报（情况说明不作比较）。"
+       "已在“上年一般公共预算”表按项填写时，一般公共预算合计可不填（填写时须等于各项之和）。"),
+    ListSheet("上年一般公共预算", ("prior", "general_public_by_function"), (
+        _FUNCTION, _f("amount", "上年一般公共预算拨款（元）", "PRIOR_GPB_AMT", "amount", 18),
+    ), note="上年一般公共预算拨款支出，按项（情况说明按项比较时填写）。"),
+    ListSheet("原因说明", ("reasons",), _REASONS, pairs=True,
+              note="事项：total（收支总计）、three_public（“三公”经费）、office_operating（机关运行经费）等。"),
+)
+
+BUDGET_INSTRUCTIONS = (
+    "本工作簿由 govbudget 生成，用于填报部门预算的源数据（账），预算公开各表及情况说明均由此推算。",
+    "1. 先填“基本信息”；科目版本决定各表下拉列表中的科目代码。",
+    "2. “支出”每行一笔预算安排：第1行为中文表头，第2行为一体化字段名，请勿修改；从第3行起填写。",
+    "3. 科目代码从下拉列表选择或直接输入（7位功能分类项、5位部门经济分类款），右侧名称列自动显示科目名称，仅供核对，不读取。",
+    "4. 政府预算经济分类（GOV_BGT_ECO_CODE）可不填：由部门预算经济分类按对应关系推算；填写时须为对应的代码之一，否则指出单元格。",
+    "5. 金额单位为元，保留两位小数（到分）；可输入数字，也可输入文本数字。超过两位小数的数字会被拒绝并指出单元格。",
+    "6. 公式单元格须已在 Excel 中计算并保存（读取其缓存值）；合并单元格按左上角的值处理（金额列不可跨行合并）。",
+    "7. 空白单元格表示 0 或“未填报”（情况说明中不比较）；0 表示确为零。",
+    "8. 填好后运行：govbudget report 本文件.xlsx --format xlsx -o 预算公开表.xlsx；"
+    "govbudget narrative 本文件.xlsx；govbudget report 本文件.xlsx --format html -o 预算公开.html。",
+)
+
+BUDGET_SPEC = WorkbookSpec("budget", "部门预算填报", BudgetLedger, BUDGET_SHEETS, validate_budget,
+                           BUDGET_INSTRUCTIONS)
+
 def _sheet_name(text: str) -> str:
     # Excel: at most 31 characters, none of []:*?/\
     return re.sub(r"[\[\]:*?/\\]", "_", text)[:31]
@@ -278,6 +384,8 @@ def _scalar(hint: Any, name: str, codes: Mapping[str, str]) -> tuple[str, tuple[
         hint = args[0]
     if hint is Decimal:
         return "amount", ()
+    if hint is bool:
+        return "flag", ()
     if hint is int:
         return "int", ()
     if hint is str:
@@ -354,11 +462,11 @@ def derive_spec(family: str, title: str, ledger_type: type[Any], validate: Calla
 
 
 #: The families with a declared workbook.  A family adds its :class:`WorkbookSpec` here.
-FAMILIES: Mapping[str, WorkbookSpec] = {"final": FINAL_SPEC}
+FAMILIES: Mapping[str, WorkbookSpec] = {"final": FINAL_SPEC, "budget": BUDGET_SPEC}
 
 
 def spec_for(family: str) -> WorkbookSpec:
-    """The workbook declaration of a disclosure family (``final``; ``budget`` when declared)."""
+    """The workbook declaration of a disclosure family (``final``, ``budget``)."""
     spec = FAMILIES.get(family)
     if spec is None:
         raise GovBudgetError(
@@ -386,10 +494,14 @@ def _choices(kind: str, edition: int) -> list[tuple[str, str]]:
     if kind == "economic":
         return [(s.code, s.name) for s in catalog(Scheme.ECONOMIC_DEPARTMENT, edition)
                 if s.level is Level.SECTION]
+    if kind == "government":
+        return [(s.code, s.name) for s in catalog(Scheme.ECONOMIC_GOVERNMENT, edition)
+                if s.level is Level.SECTION]
     return []
 
 
-_NAMED_KINDS = ("function", "economic")
+#: The code fields, each with its drop-down list and a name column beside it.
+_NAMED_KINDS = ("function", "economic", "government")
 
 
 class _Styles:
@@ -414,8 +526,8 @@ def _write_code_sheet(openpyxl: Any, wb: Any, edition: int, spec: WorkbookSpec) 
     lists: dict[str, list[tuple[str, str]]] = {k: _choices(k, edition) for k in _NAMED_KINDS}
     for sheet in spec.sheets:
         for f in sheet.fields:
-            if f.choices:
-                lists.setdefault(str(f.list_key), [(v, "") for v in f.choices])
+            if f.options:
+                lists.setdefault(str(f.list_key), [(v, "") for v in f.options])
     for j, (kind, values) in enumerate(lists.items()):
         c = 2 * j + 1
         ws.cell(1, c, kind if kind in _NAMED_KINDS else "选项")
@@ -462,6 +574,8 @@ def _cell_value(kind: str, value: Any) -> Any:
     """The cell value written for a plain-ledger value (amounts as numbers)."""
     if value is None:
         return None
+    if kind == "flag":
+        return FLAG_TRUE[0] if value else None  # blank is 否, as a clerk leaves it
     if kind == "amount":
         d = Decimal(value)
         if d != d.quantize(_FEN) or len(d.normalize().as_tuple().digits) > FLOAT_DIGITS:
@@ -529,7 +643,8 @@ def _write_list(openpyxl: Any, wb: Any, sheet: ListSheet, items: Sequence[Any] |
             else:
                 assert shown_for is not None
                 code = _get(item, shown_for.key)
-                ws.cell(i, j, name_tables[shown_for.kind].get(code, "无此科目")).fill = styles.name_fill
+                name = None if code is None else name_tables[shown_for.kind].get(code, "无此科目")
+                ws.cell(i, j, name).fill = styles.name_fill
     if sheet.note:
         ws.cell(1, len(cols) + 2, sheet.note).font = styles.grey
 
@@ -628,42 +743,136 @@ def write_template(path: str | Path, *, family: str = "final", edition: int | No
     save_workbook(wb, path, overwrite=overwrite)
 
 
-def write_ledger(ledger: Any, path: str | Path, *, family: str = "final", overwrite: bool = False,
+def write_ledger(ledger: Any, path: str | Path, *, family: str | None = None, overwrite: bool = False,
                  spec: WorkbookSpec | None = None) -> None:
-    """Write ``ledger`` as a filled workbook (``govbudget init --example``)."""
-    spec = spec or spec_for(family)
+    """Write ``ledger`` as a filled workbook (``govbudget init --example``), in the workbook
+    of its family (the one whose ledger type it is, unless ``family`` or ``spec`` says)."""
+    if spec is None and family is None:
+        family = next((f for f, sp in FAMILIES.items() if isinstance(ledger, sp.ledger_type)), "final")
+    spec = spec or spec_for(family or "final")
     save_workbook(_build(spec, unstructure(ledger), ledger.edition), path, overwrite=overwrite)
 
 
 # --- reading ------------------------------------------------------------------------------
 
+#: Workbooks of at least this many rows show a progress bar while they are read (on a TTY).
+READ_PROGRESS_ROWS = 10_000
+#: Rows between two redraws of the bar.
+READ_PROGRESS_STEP = 1024
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+
+
+class _Sheet:
+    """One sheet as streamed from the file (openpyxl read-only): the values by (row, column),
+    the cells holding a formula, and the merged ranges."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.values: dict[tuple[int, int], Any] = {}
+        self.formulas: set[tuple[int, int]] = set()
+        self.merged: list[tuple[int, int, int, int]] = []  # min_row, min_col, max_row, max_col
+        self.max_row = 0
+        self.max_column = 0
+
+
+def _stream(ws: Any, sheet: _Sheet, progress: Any, *, formulas: bool = True) -> None:
+    """Read ``ws`` (a read-only sheet) row by row into ``sheet``, advancing ``progress``."""
+    ws.reset_dimensions()  # a stated dimension may be wrong; never drop a cell beyond it
+    pending = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if value is None:
+                continue
+            at = (cell.row, cell.column)
+            sheet.values[at] = value
+            if formulas and cell.data_type == "f":
+                sheet.formulas.add(at)
+            sheet.max_row = max(sheet.max_row, at[0])
+            sheet.max_column = max(sheet.max_column, at[1])
+        pending += 1
+        if pending == READ_PROGRESS_STEP:
+            progress.advance(pending, sheet.title)
+            pending = 0
+    progress.advance(pending, sheet.title)
+
+
+def _sheet_parts(raw: bytes) -> dict[str, str]:
+    """The zip member of each sheet, by sheet name (from the workbook's relationships)."""
+    import io as _io
+    import posixpath
+    import zipfile
+    from xml.etree import ElementTree
+
+    rel_ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    doc_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    with zipfile.ZipFile(_io.BytesIO(raw)) as z:
+        root = ElementTree.fromstring(z.read("_rels/.rels"))
+        book = next(r.get("Target", "") for r in root.iter(f"{rel_ns}Relationship")
+                    if r.get("Type", "").endswith("/officeDocument")).lstrip("/")
+        folder, name = posixpath.split(book)
+        rels = ElementTree.fromstring(z.read(posixpath.join(folder, "_rels", name + ".rels")))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{rel_ns}Relationship")}
+        parts = {}
+        for sh in ElementTree.fromstring(z.read(book)).iter():
+            if sh.tag.endswith("}sheet") and sh.get(f"{doc_ns}id") in targets:
+                target = targets[sh.get(f"{doc_ns}id")]
+                parts[str(sh.get("name"))] = (target.lstrip("/") if target.startswith("/")
+                                              else posixpath.normpath(posixpath.join(folder, target)))
+        return parts
+
+
+def _merged_ranges(raw: bytes, part: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of one sheet, found in its XML (they follow the cell data; read-only
+    openpyxl does not report them), scanned in chunks so a large sheet is never held whole."""
+    import io as _io
+    import zipfile
+
+    from openpyxl.utils import column_index_from_string
+
+    found: set[tuple[int, int, int, int]] = set()
+    with zipfile.ZipFile(_io.BytesIO(raw)) as z, z.open(part) as f:
+        tail = b""
+        while chunk := f.read(1 << 20):
+            text = tail + chunk
+            for m in _MERGE.finditer(text):
+                c1, r1, c2, r2 = m.group(1), m.group(2), m.group(3) or m.group(1), m.group(4) or m.group(2)
+                found.add((int(r1), column_index_from_string(c1.decode()),
+                           int(r2), column_index_from_string(c2.decode())))
+            tail = text[-64:]  # a tag cut by the chunk's end is found whole in the next round
+    return sorted(found)
+
+
 class _Cells:
     """Cells of one sheet, with merged ranges resolved and formulas checked.
 
-    ``ws`` is the sheet as stored (formulas as text); ``cached`` loads, on the first
+    ``sheet`` is the sheet as stored (formulas as text); ``cached`` streams, on the first
     formula met, the same sheet with the values Excel saved for its formulas."""
 
-    def __init__(self, source: str, ws: Any, cached: Callable[[], Any]) -> None:
+    def __init__(self, source: str, sheet: _Sheet, cached: Callable[[], _Sheet]) -> None:
         self.source = source
-        self.ws = ws
+        self.sheet = sheet
         self._cached = cached
         self.merged: dict[tuple[int, int], tuple[int, int, bool]] = {}
-        for rng in ws.merged_cells.ranges:
-            multi_row = rng.max_row > rng.min_row
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    self.merged[(r, c)] = (rng.min_row, rng.min_col, multi_row)
+        for min_row, min_col, max_row, max_col in sheet.merged:
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    self.merged[(r, c)] = (min_row, min_col, max_row > min_row)
 
     def ref(self, row: int, col: int) -> str:
         from openpyxl.utils import get_column_letter
 
-        return f"{self.ws.title}!{get_column_letter(col)}{row}"
+        return f"{self.sheet.title}!{get_column_letter(col)}{row}"
 
     def column_ref(self, col: int) -> str:
         """``支出!B``: the sheet and column letter (a row number completes it)."""
         from openpyxl.utils import get_column_letter
 
-        return f"{self.ws.title}!{get_column_letter(col)}"
+        return f"{self.sheet.title}!{get_column_letter(col)}"
+
+    def stored(self, row: int, col: int) -> Any:
+        """The value as stored (a formula as its text), merged ranges not resolved."""
+        return self.sheet.values.get((row, col))
 
     def raw(self, row: int, col: int, kind: str = "text") -> Any:
         r, c = row, col
@@ -674,12 +883,12 @@ class _Cells:
                     f"{self.source}: {self.ref(row, col)}: an amount cell merged over several rows "
                     f"({self.ref(r, c)}); unmerge it and give each row its amount"
                 )
-        cell = self.ws.cell(r, c)
-        value = cell.value
-        if cell.data_type == "f":
-            value = self._cached().cell(r, c).value
+        value = self.sheet.values.get((r, c))
+        if (r, c) in self.sheet.formulas:
+            formula = value
+            value = self._cached().values.get((r, c))
             if value is None:
-                text = getattr(cell.value, "text", cell.value)
+                text = getattr(formula, "text", formula)
                 raise FormatError(
                     f"{self.source}: {self.ref(row, col)}: formula {str(text)[:40]} has no saved value; "
                     "open and save the file in Excel (or type the value)"
@@ -692,11 +901,11 @@ class _Cells:
 
     @property
     def max_row(self) -> int:
-        return int(self.ws.max_row)
+        return self.sheet.max_row
 
     @property
     def max_column(self) -> int:
-        return int(self.ws.max_column)
+        return self.sheet.max_column
 
 
 def _float_decimal(value: float, where: str) -> Decimal:
@@ -720,6 +929,13 @@ def _read_cell(cells: _Cells, row: int, col: int, f: Field) -> Any:
     if value is None:
         return None
     where = f"{cells.source}: {cells.ref(row, col)} ({f.title})"
+    if f.kind == "flag":
+        if isinstance(value, bool):
+            return value
+        text = str(value).lower()
+        if text in FLAG_TRUE + FLAG_FALSE:
+            return text in FLAG_TRUE
+        raise FormatError(f"{where}: {value!r} is not 是 or 否")
     if isinstance(value, bool):
         raise FormatError(f"{where}: TRUE/FALSE is not a value here")
     if f.kind == "amount":
@@ -800,8 +1016,46 @@ def _read_record(cells: _Cells, sheet: RecordSheet, data: dict[str, Any],
         _set(data, f.key, value)
 
 
+@attrs.frozen
+class _Derived:
+    """A derived value the clerk typed (``value`` at ``ref``), and the value it derives from."""
+
+    field: Field
+    ref: str
+    value: str
+    base: str | None
+    base_ref: str
+
+
+def government_codes(economic: str) -> tuple[tuple[str, str], ...]:
+    """The 政府预算经济分类 款 a 部门预算经济分类 款 maps to, with the 口径 (机关 / 事业单位) of
+    each, from the shipped mapping (:func:`~govbudget.classification.economic_mapping`)."""
+    return tuple((m.government_code, "事业单位" if m.for_institutions else "机关")
+                 for m in economic_mapping(economic))
+
+
+def _derivation_problems(derived: Sequence[_Derived], source: str) -> list[str]:
+    """Each typed derived value that does not follow from its base, as a message naming the
+    cell and the expected code(s)."""
+    problems = []
+    for d in derived:
+        where = f"{source}: {d.ref} ({d.field.title})"
+        if d.base is None:
+            problems.append(f"{where}: {d.value} is given without the 部门预算经济分类 it derives from")
+            continue
+        expected = government_codes(d.base)
+        if not expected:
+            problems.append(f"{where}: the shipped mapping gives no 政府预算经济分类 for 部门预算经济分类 "
+                            f"{d.base} ({d.base_ref}), so {d.value} cannot be checked; leave the cell blank")
+        elif d.value not in {code for code, _ in expected}:
+            shown = " or ".join(f"{code} ({basis})" for code, basis in expected)
+            problems.append(f"{where}: {d.value} does not follow from 部门预算经济分类 {d.base} ({d.base_ref}); "
+                            f"expected {shown}")
+    return problems
+
+
 def _read_list(cells: _Cells, sheet: ListSheet, data: dict[str, Any], rows_of: dict[str, list[int]],
-               columns_of: dict[tuple[str, str], str]) -> None:
+               columns_of: dict[tuple[str, str], str], derived: list[_Derived]) -> None:
     by_name = {f.name: f for f in sheet.fields}
     shown = {_shown_name(f) for f in sheet.fields if f.kind in _NAMED_KINDS}
     col_of: dict[int, Field] = {}
@@ -809,7 +1063,7 @@ def _read_list(cells: _Cells, sheet: ListSheet, data: dict[str, Any], rows_of: d
         name = cells.raw(2, c)
         if name is None:
             # A column without a field name holds nothing to read; data there would be lost.
-            stray = next((r for r in range(3, cells.max_row + 1) if cells.ws.cell(r, c).value not in (None, "")), None)
+            stray = next((r for r in range(3, cells.max_row + 1) if cells.stored(r, c) not in (None, "")), None)
             if stray is not None:
                 raise FormatError(f"{cells.source}: {cells.ref(stray, c)}: a value in a column without a "
                                   f"field name (row 2); sheet {sheet.name} reads {', '.join(by_name)}")
@@ -823,7 +1077,8 @@ def _read_list(cells: _Cells, sheet: ListSheet, data: dict[str, Any], rows_of: d
         if f in col_of.values():
             raise FormatError(f"{cells.source}: {cells.ref(2, c)}: column {name} given twice")
         col_of[c] = f
-    missing = [f.name for f in sheet.fields if f not in col_of.values()]
+    # A derived field (政府预算经济分类) may be left out: the library derives it.
+    missing = [f.name for f in sheet.fields if f not in col_of.values() and not f.derived_from]
     if missing:
         raise FormatError(f"{cells.source}: sheet {sheet.name}: row 2 lacks the column(s) {', '.join(missing)}")
     items: list[Any] = []
@@ -832,10 +1087,18 @@ def _read_list(cells: _Cells, sheet: ListSheet, data: dict[str, Any], rows_of: d
         values = {c: _read_cell(cells, row, c, f) for c, f in col_of.items()}
         if all(v is None for v in values.values()):
             continue
+        for c, f in col_of.items():
+            if f.derived_from and values[c] is not None:
+                # Checked once the ledger is valid (its codes known), then dropped.
+                base = next((b for b, g in col_of.items() if g.key == (f.derived_from,)), None)
+                derived.append(_Derived(f, cells.ref(row, c), values[c],
+                                        None if base is None else values[base],
+                                        "" if base is None else cells.ref(row, base)))
         if sheet.pairs:
             item: Any = [values[c] for c in sorted(col_of, key=lambda c: col_of[c].key[0])]
         else:
-            item = {str(f.key[0]): v for c, f in col_of.items() if (v := values[c]) is not None}
+            item = {str(f.key[0]): v for c, f in col_of.items()
+                    if (v := values[c]) is not None and not f.derived_from}
         items.append(item)
         rows.append(row)
     label = ".".join(sheet.path)
@@ -869,7 +1132,14 @@ def _where(message: str, rows_of: Mapping[str, Sequence[int]], columns_of: Mappi
         return f"{col}{rows[index]}" if col else m.group(0)
 
     def sub_record(m: re.Match[str]) -> str:
-        return places.get(m.group(1), m.group(0))
+        path = m.group(1)
+        if path in places:
+            return places[path]
+        # A rule over a whole record (procurement: 中小企业 ≤ total): the cells filled in it.
+        refs = [ref for key, ref in places.items() if key.startswith(path + ".")]
+        if not refs:
+            return m.group(0)
+        return ", ".join(refs[:4]) + (" …" if len(refs) > 4 else "")
 
     def sub_nested(m: re.Match[str]) -> str:  # cattrs: "field: problem @ $.path.to.record"
         ref = places.get(f"{m.group(3)}.{m.group(1)}")
@@ -879,51 +1149,87 @@ def _where(message: str, rows_of: Mapping[str, Sequence[int]], columns_of: Mappi
     return _RECORD_PATH.sub(sub_record, _LIST_PATH.sub(sub_list, message))
 
 
-def read_workbook(path: str | Path, *, family: str = "final", spec: WorkbookSpec | None = None) -> Any:
-    """Read a filled workbook into a validated ledger; every error names the sheet and cell."""
+def read_workbook(path: str | Path, *, family: str | None = None, spec: WorkbookSpec | None = None,
+                  progress: bool = False, stream: TextIO | None = None) -> Any:
+    """Read a filled workbook into a validated ledger (of ``family``; by default the family
+    whose sheets the workbook has, see :func:`workbook_family`); every error names the sheet
+    and cell.
+
+    The sheets are streamed (openpyxl read-only), so a large workbook is read row by row.
+    With ``progress``, a bar is drawn on ``stream`` (standard error) while a workbook of
+    :data:`READ_PROGRESS_ROWS` rows or more is read, if that is a terminal."""
     openpyxl = _openpyxl()
     p = Path(path)
-    spec = spec or spec_for(family)
     source = str(p)
     from govbudget.io import read_bytes
+    from govbudget.progress import Progress
 
     raw = read_bytes(p)
     import io as _io
     import zipfile
 
     try:
-        stored = openpyxl.load_workbook(_io.BytesIO(raw), data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        stored = openpyxl.load_workbook(_io.BytesIO(raw), read_only=True, data_only=False)
+        parts = _sheet_parts(raw)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, StopIteration, SyntaxError) as exc:
         raise FormatError(f"{source}: not an Excel .xlsx workbook ({type(exc).__name__}: {exc})") from None
-    saved: list[Any] = []
+    try:
+        if spec is None:
+            found = _family_of(set(stored.sheetnames))
+            if family is not None and found is not None and found != family:
+                raise FormatError(f"{source}: a {FAMILIES[found].title} workbook (family {found}), "
+                                  f"not {spec_for(family).title} (family {family})")
+            # Neither family's sheets all there: read as 部门决算, which names what is missing.
+            spec = spec_for(family or found or "final")
+        known = {s.name for s in spec.sheets} | {INSTRUCTIONS, CODE_SHEET}
+        to_read = [n for n in stored.sheetnames if n != INSTRUCTIONS and n != CODE_SHEET]
+        # The bar's length: the rows each sheet states (an estimate; a wrong one only misdraws).
+        total = sum(int(getattr(stored[n], "max_row", 0) or 0) for n in to_read)
+        bar = Progress(total, "read", quiet=not progress or total < READ_PROGRESS_ROWS, stream=stream)
+        sheets: dict[str, _Sheet] = {}
+        for name in to_read:
+            sheet = _Sheet(name)
+            if not hasattr(stored[name], "iter_rows"):
+                continue  # a chart sheet: no cells, nothing to read
+            _stream(stored[name], sheet, bar)
+            if name not in known and sheet.values:
+                raise FormatError(
+                    f"{source}: sheet {name!r} is not part of the {spec.title} workbook; its data would be "
+                    f"ignored (sheets: {', '.join(s.name for s in spec.sheets)})"
+                )
+            if name in parts:
+                sheet.merged = _merged_ranges(raw, parts[name])
+            sheets[name] = sheet
+        bar.done()
+    finally:
+        stored.close()
+    saved: dict[str, _Sheet] = {}
 
-    def cached() -> Any:
-        # The values Excel saved for formulas: a second reading, made only when needed.
-        if not saved:
-            saved.append(openpyxl.load_workbook(_io.BytesIO(raw), data_only=True))
-        return saved[0]
+    def cached(name: str) -> _Sheet:
+        # The values Excel saved for formulas: a second streaming of the sheet, made only when needed.
+        if name not in saved:
+            values = openpyxl.load_workbook(_io.BytesIO(raw), read_only=True, data_only=True)
+            try:
+                saved[name] = _Sheet(name)
+                _stream(values[name], saved[name], Progress(0, quiet=True), formulas=False)
+            finally:
+                values.close()
+        return saved[name]
 
-    known = {s.name for s in spec.sheets} | {INSTRUCTIONS, CODE_SHEET}
-    for name in stored.sheetnames:
-        ws = stored[name]
-        if name not in known and ws.max_row > 0 and any(c.value is not None for row in ws.iter_rows() for c in row):
-            raise FormatError(
-                f"{source}: sheet {name!r} is not part of the {spec.title} workbook; its data would be "
-                f"ignored (sheets: {', '.join(s.name for s in spec.sheets)})"
-            )
     data: dict[str, Any] = {}
     rows_of: dict[str, list[int]] = {}
     columns_of: dict[tuple[str, str], str] = {}
     places: dict[str, str] = {}
-    for sheet in spec.sheets:
-        if sheet.name not in stored.sheetnames:
+    derived: list[_Derived] = []
+    for sheet_spec in spec.sheets:
+        if sheet_spec.name not in sheets:
             continue
-        name = sheet.name
-        cells = _Cells(source, stored[name], lambda name=name: cached()[name])  # type: ignore[misc]
-        if isinstance(sheet, ListSheet):
-            _read_list(cells, sheet, data, rows_of, columns_of)
+        name = sheet_spec.name
+        cells = _Cells(source, sheets[name], lambda name=name: cached(name))  # type: ignore[misc]
+        if isinstance(sheet_spec, ListSheet):
+            _read_list(cells, sheet_spec, data, rows_of, columns_of, derived)
         else:
-            _read_record(cells, sheet, data, places)
+            _read_record(cells, sheet_spec, data, places)
     for key in ("department", "fiscal_year", "edition"):
         if key not in data:
             raise FormatError(f"{source}: 基本信息: {key} is not filled in")
@@ -933,24 +1239,44 @@ def read_workbook(path: str | Path, *, family: str = "final", spec: WorkbookSpec
         return FormatError(text if text.startswith(source) else f"{source}: {text}")
 
     try:
-        ledger = structure(data, spec.ledger_type, source=source)
-        return spec.validate(ledger)
+        ledger = spec.validate(structure(data, spec.ledger_type, source=source))
     except GovBudgetError as exc:
         raise located(exc) from None
+    problems = _derivation_problems(derived, source)
+    if problems:
+        raise FormatError("\n  ".join(problems))
+    return ledger
 
 
-def is_ledger_workbook(path: str | Path) -> bool:
-    """Whether ``path`` is a govbudget fill-in workbook (a ledger) rather than a published
-    disclosure saved as Excel: it has every sheet of some family's :class:`WorkbookSpec`."""
+def workbook_family(path: str | Path) -> str | None:
+    """The family of a govbudget fill-in workbook (``final``, ``budget``), or ``None`` for any
+    other file (a published disclosure saved as Excel, not a workbook at all).
+
+    A family's workbook has every sheet of its :class:`WorkbookSpec`.  The two families share
+    sheet names (基本信息, 单位, 支出 …), so where several families' sheets are all there, the
+    one that accounts for more of the workbook's sheets is meant (a 部门决算 workbook also holds
+    收入, 结转结余, … which the 部门预算 one has not)."""
     openpyxl = _openpyxl()
     import zipfile
 
     try:
         wb = openpyxl.load_workbook(str(path), read_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return False  # not a workbook at all: the document reader says what it is
+        return None  # not a workbook at all: the document reader says what it is
     try:
         names = set(wb.sheetnames)
     finally:
         wb.close()
-    return any({s.name for s in spec.sheets} <= names for spec in FAMILIES.values())
+    return _family_of(names)
+
+
+def _family_of(names: set[str]) -> str | None:
+    fits = [(len({s.name for s in spec.sheets} & names), family) for family, spec in FAMILIES.items()
+            if {s.name for s in spec.sheets} <= names]
+    return max(fits)[1] if fits else None
+
+
+def is_ledger_workbook(path: str | Path) -> bool:
+    """Whether ``path`` is a govbudget fill-in workbook (a ledger of some family) rather than a
+    published disclosure saved as Excel (see :func:`workbook_family`)."""
+    return workbook_family(path) is not None

@@ -1,4 +1,5 @@
-"""Reading and writing budget ledgers (JSON and CSV), and the embedded budget example.
+"""Reading and writing budget ledgers (JSON, CSV and the fill-in workbook of
+:mod:`govbudget.workbook`), and the embedded budget example.
 
 The JSON form is the attrs structure of :class:`~govbudget.budget.ledger.BudgetLedger`:
 enums by their Chinese value, amounts as strings in 元; unknown keys are rejected with their
@@ -109,7 +110,13 @@ def budget_ledger_from_csv(text: str, *, source: str = "budget ledger CSV") -> B
 
 
 def load_budget_ledger(path: str | Path) -> BudgetLedger:
-    """A budget ledger from a JSON or CSV file."""
+    """A budget ledger from a JSON or CSV file, or a fill-in workbook (``govbudget init
+    --family budget``; every error names the sheet and cell)."""
+    if str(path).lower().endswith((".xlsx", ".xlsm")):
+        from govbudget.workbook import read_workbook
+
+        ledger: BudgetLedger = read_workbook(path, family="budget")
+        return ledger
     data = read_bytes(path)
     try:
         text = data.decode("utf-8-sig")
