@@ -2,7 +2,8 @@
 and columns, whatever the layout (识别公开表).
 
 The input is layout-neutral (:class:`Page`: text lines and cell grids with positions, as any
-extractor gives them); what is recognised comes from :mod:`govbudget.layouts` (data):
+extractor gives them); what is recognised comes from the family specs, seen through
+:mod:`govbudget.layouts` (data: title words, header words, row label variants):
 
 * a table by its title (words of the title, in any order and numbering) or, for a grid
   without a title, as the continuation of the table before it (its repeated header dropped);
@@ -31,9 +32,10 @@ import attrs
 
 from govbudget.classification import Level, Scheme, catalog
 from govbudget.extract.model import Document
-from govbudget.layouts import TableLayout, layouts, match_header, match_title, norm
+from govbudget.layouts import TableLayout, layouts, match_header, match_title
 from govbudget.money import Unit
 from govbudget.published import Finding, Location, Severity
+from govbudget.spec import fold as norm
 
 __all__ = ["Grid", "Page", "Recognition", "RecognizedRow", "RecognizedTable", "TextLine", "parse_amount",
            "recognize"]

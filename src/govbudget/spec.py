@@ -54,6 +54,7 @@ __all__ = [
     "TableSpec",
     "family",
     "family_ids",
+    "fold",
     "normalise",
     "normalise_label",
     "terms",
@@ -82,6 +83,17 @@ def normalise_label(text: str) -> str:
     return _ORDINAL.sub("", normalise(text), count=1)
 
 
+_FOLD = str.maketrans("", "", "()[]<>《》:")
+
+
+def fold(text: str) -> str:
+    """Printed text as the recogniser matches words in it: :func:`normalise`, then brackets
+    and colons dropped too (``(含专用结余)`` → ``含专用结余``, ``单位：`` → ``单位``), so a
+    word set declared in the spec (:attr:`ColumnSpec.words`, :attr:`TableSpec.title_words`)
+    is found whatever brackets a place prints around it."""
+    return normalise(text).translate(_FOLD)
+
+
 def terms(keys: tuple[str, ...]) -> Iterator[tuple[int, str]]:
     """``("a", "-b")`` → ``(1, "a"), (-1, "b")``: the signed terms of a declared sum."""
     for key in keys:
@@ -98,7 +110,12 @@ class ColumnSpec:
     ``number`` (栏次), the other header texts seen for it in real reports, the ``side`` of a
     two-sided table (``income`` / ``expenditure``; ``""`` otherwise), the header ``group``
     it is printed under (公开09's 预算数 / 决算数), and ``sum_of``: the columns whose sum it
-    is in every row (``"-key"`` subtracts), from which the row-sum rule is generated."""
+    is in every row (``"-key"`` subtracts), from which the row-sum rule is generated.
+
+    For recognising a printed grid (:mod:`govbudget.recognize`), ``words``: the word sets that
+    name the column in its header path (the header cells above it, top-down), each written
+    ``"词+词"`` (every word must appear, after :func:`fold`); the longest set found wins.
+    ``exclude``: words that must not be in the path (公务用车购置费 vs 运行维护费)."""
 
     key: str
     title: str
@@ -109,6 +126,13 @@ class ColumnSpec:
     sum_of: tuple[str, ...] = ()
     rule: str = ""
     ref: str = ""
+    words: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def word_sets(self) -> tuple[tuple[str, ...], ...]:
+        """:attr:`words` split into their words."""
+        return tuple(tuple(w.split("+")) for w in self.words)
 
     @functools.cached_property
     def _texts(self) -> frozenset[str]:
@@ -254,6 +278,33 @@ class TableSpec:
     optional: bool = False
     #: How the family names its tables: ``公开05表`` (部门决算), ``预算05表`` (部门预算).
     label_prefix: str = "公开"
+    #: For recognising printed tables (:mod:`govbudget.recognize`): word sets (``"词+词"``)
+    #: that name the table in a printed title, in any order and numbering (after :func:`fold`),
+    #: and words that rule a title out (财政拨款收支总表 is no 收支总表).
+    title_words: tuple[str, ...] = ()
+    title_exclude: tuple[str, ...] = ()
+    #: Word sets that recognise the table by its header when no title is printed above it.
+    header_words: tuple[str, ...] = ()
+    #: The key prefix of printed rows that are neither subjects nor fixed rows (rows by unit
+    #: ``unit:``, by project ``project:``; ``label:`` when the table has none).
+    row_group: str = "label:"
+    #: Columns and rows places print in this table beyond the template (read and kept, never
+    #: derived): 三公 printed with 机关运行经费, 广州 listing 上缴上级支出 among the 类 of a 总表.
+    extra_columns: tuple[ColumnSpec, ...] = ()
+    foreign_rows: tuple[RowSpec, ...] = ()
+
+    @property
+    def shape(self) -> str:
+        """How the recogniser reads the table's rows: ``two_sided`` (a 总表), ``panels``,
+        ``subjects`` (rows by subject code, unit or project), ``single_row`` (fixed rows
+        only), ``other`` (no column declared: recognised so that it is accounted for)."""
+        if self.two_sided:
+            return "two_sided"
+        if self.panels:
+            return "panels"
+        if self.subjects is not None or self.row_group != "label:":
+            return "subjects"
+        return "single_row" if self.columns else "other"
 
     @property
     def label(self) -> str:
@@ -402,6 +453,15 @@ class FamilySpec:
     template_year: int
     identities: tuple[Identity, ...] = ()
     links: tuple[SubjectLink, ...] = ()
+    #: The tables a printed title is matched against, in the order tried (the more specific
+    #: titles first), with tables places print that the family does not derive (read so that
+    #: their figures are accounted for); :attr:`tables` when empty.
+    recognition: tuple[TableSpec, ...] = ()
+
+    @property
+    def recognised(self) -> tuple[TableSpec, ...]:
+        """The tables recognised in printed documents, in matching order."""
+        return self.recognition or self.tables
 
     @property
     def template_edition(self) -> int:
