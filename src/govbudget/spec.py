@@ -65,6 +65,7 @@ SUBJECTS = "@subjects"
 
 _SPACES = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』*")
+_PRINTED_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十]+\)|\d+[、.．](?!\d))")
 
 
@@ -168,6 +169,12 @@ class RowSpec:
     def is_blank(self) -> bool:
         """A printed blank row (行次 only)."""
         return not self.label
+
+    @property
+    def bare_label(self) -> str:
+        """The label without its ordinal, otherwise as printed (``二、财政专户管理资金收入`` →
+        ``财政专户管理资金收入``): how a text names the row."""
+        return _PRINTED_ORDINAL.sub("", self.label, count=1)
 
     @functools.cached_property
     def _texts(self) -> frozenset[str]:

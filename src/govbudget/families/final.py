@@ -10,6 +10,7 @@ has met.  This module is the one place any of them is written.
 from __future__ import annotations
 
 from govbudget.classification import Level, Scheme
+from govbudget.ledger import FISCAL_SOURCES, IncomeSource, Nature
 from govbudget.spec import (
     SUBJECTS,
     CellRef,
@@ -31,22 +32,15 @@ ROUNDING_NOTE = "本表金额转换为万元时，因四舍五入可能存在尾
 _ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八")
 
 #: 公开01's eight income sources (key, label) in printed order; 公开02 and the 说明 use the keys.
-_SOURCES = (
-    ("general_public_budget", "一般公共预算财政拨款收入"),
-    ("government_fund", "政府性基金预算财政拨款收入"),
-    ("state_capital", "国有资本经营预算财政拨款收入"),
-    ("superior_subsidy", "上级补助收入"),
-    ("business", "事业收入"),
-    ("operating", "经营收入"),
-    ("affiliates", "附属单位上缴收入"),
-    ("other", "其他收入"),
-)
-#: The three 财政拨款 funds (key, label as 公开04 prints it).
-_FUNDS = (
-    ("general_public_budget", "一般公共预算财政拨款"),
-    ("government_fund", "政府性基金预算财政拨款"),
-    ("state_capital", "国有资本经营预算财政拨款"),
-)
+#: The ledger's :class:`~govbudget.ledger.IncomeSource` names them (its Chinese value is the
+#: label, 收入 added to the three 财政拨款); the row keys are the members' names.
+_SOURCES = tuple((s.name.lower(), s.value + "收入" if s.is_fiscal else s.value) for s in IncomeSource)
+#: The three 财政拨款 funds (key, label as 公开04 prints it: the source's own name).
+_FUNDS = tuple((s.name.lower(), s.value) for s in FISCAL_SOURCES)
+#: 公开03's natures (key, column title): the ledger's :class:`~govbudget.ledger.Nature`.
+_NATURES = tuple((n.name.lower(), n.value) for n in Nature)
+#: The recogniser's header word of each nature column of 公开03.
+_NATURE_WORDS = {"remit_to_superior": "上缴上级", "subsidy_to_affiliates": "对附属单位补助"}
 _FUND_KEYS = tuple(k for k, _ in _FUNDS)
 
 #: The header words of a one-amount column (金额, 决算数 …) for the recogniser.
@@ -108,6 +102,10 @@ def _t01() -> TableSpec:
     )
 
 
+#: The recogniser's header word of a 公开02 source column, where it is not the whole title.
+_SOURCE_WORDS = {"superior_subsidy": "上级补助", "affiliates": "附属单位"}
+
+
 def _t02() -> TableSpec:
     return TableSpec(
         "02", "收入决算表", title_words=("收入决算表",),
@@ -115,14 +113,11 @@ def _t02() -> TableSpec:
         subjects=_FUNCTIONAL_ROWS,
         columns=(
             ColumnSpec("total", "本年收入合计", 1, headers=("合计",),
-                       sum_of=("fiscal", "superior_subsidy", "business", "operating", "affiliates", "other"),
-                       rule="row-sources", ref="I06", words=("本年收入合计", "合计")),
+                       sum_of=("fiscal", *(k for k, _ in _SOURCES[3:])), rule="row-sources", ref="I06",
+                       words=("本年收入合计", "合计")),
+            # The three 财政拨款 sources in one column; the others as 公开01 names them.
             ColumnSpec("fiscal", "财政拨款收入", 2, words=("财政拨款",)),
-            ColumnSpec("superior_subsidy", "上级补助收入", 3, words=("上级补助",)),
-            ColumnSpec("business", "事业收入", 4, words=("事业收入",)),
-            ColumnSpec("operating", "经营收入", 5, words=("经营收入",)),
-            ColumnSpec("affiliates", "附属单位上缴收入", 6, words=("附属单位",)),
-            ColumnSpec("other", "其他收入", 7, words=("其他收入",)),
+            *(ColumnSpec(k, label, 3 + i, words=(_SOURCE_WORDS.get(k, label),)) for i, (k, label) in enumerate(_SOURCES[3:])),
         ),
         rows=(_total_row("总计"),),
     )
@@ -134,14 +129,9 @@ def _t03() -> TableSpec:
         note="注：本表反映部门本年度各项支出情况。" + ROUNDING_NOTE,
         subjects=_FUNCTIONAL_ROWS,
         columns=(
-            ColumnSpec("total", "本年支出合计", 1, headers=("合计",),
-                       sum_of=("basic", "project", "remit_to_superior", "operating", "subsidy_to_affiliates"),
+            ColumnSpec("total", "本年支出合计", 1, headers=("合计",), sum_of=tuple(k for k, _ in _NATURES),
                        rule="row-natures", ref="I08", words=("本年支出合计", "合计")),
-            ColumnSpec("basic", "基本支出", 2, words=("基本支出",)),
-            ColumnSpec("project", "项目支出", 3, words=("项目支出",)),
-            ColumnSpec("remit_to_superior", "上缴上级支出", 4, words=("上缴上级",)),
-            ColumnSpec("operating", "经营支出", 5, words=("经营支出",)),
-            ColumnSpec("subsidy_to_affiliates", "对附属单位补助支出", 6, words=("对附属单位补助",)),
+            *(ColumnSpec(k, title, 2 + i, words=(_NATURE_WORDS.get(k, title),)) for i, (k, title) in enumerate(_NATURES)),
         ),
         rows=(_total_row("总计"),),
     )
