@@ -386,14 +386,29 @@ class TableSpec:
 
     def row(self, key: str) -> RowSpec:
         """The fixed row with this key; an error naming the table."""
-        for r in self.rows:
-            if r.key == key:
-                return r
-        raise GovBudgetError(f"{self.label}: no fixed row {key!r}")
+        found = self._rows_by_key.get(key)
+        if found is None:
+            raise GovBudgetError(f"{self.label}: no fixed row {key!r}")
+        return found
+
+    @functools.cached_property
+    def _rows_by_key(self) -> Mapping[str, RowSpec]:
+        # The first row of a key, as a scan finds it; asked for by every derived sum row.
+        return {r.key: r for r in reversed(self.rows)}
 
     def rows_for(self, side: str = "", place: str | None = None) -> tuple[RowSpec, ...]:
         """The fixed rows of one side, in printed order (of one ``place`` when given)."""
-        return tuple(r for r in self.rows if r.side == side and (place is None or r.place == place))
+        found = self._rows_by_place.get((side, place))
+        if found is None:
+            found = tuple(r for r in self.rows if r.side == side and (place is None or r.place == place))
+        return found
+
+    @functools.cached_property
+    def _rows_by_place(self) -> Mapping[tuple[str, str | None], tuple[RowSpec, ...]]:
+        # Asked for per side and place by every derivation: computed once per spec.
+        sides = dict.fromkeys(r.side for r in self.rows)
+        return {(side, place): tuple(r for r in self.rows if r.side == side and (place is None or r.place == place))
+                for side in sides for place in ("head", "foot", None)}
 
     def match_row(self, label: str, side: str | None = None, parent: str | None = None) -> RowSpec | None:
         """The fixed row a printed label names (on ``side``, under ``parent`` when given)."""
@@ -425,6 +440,17 @@ class TableSpec:
         rows, so that the sides' foot rows face each other (the seed's 1–31 | 32–62)."""
         if not self.numbered:
             return {}
+        # Asked for by every derivation, with the edition's (nearly constant) subject count.
+        found = self._lines_memo.get(subject_count)
+        if found is None:
+            found = self._lines_memo[subject_count] = self._lines(subject_count)
+        return dict(found)
+
+    @functools.cached_property
+    def _lines_memo(self) -> dict[int, dict[tuple[str, str], int]]:
+        return {}
+
+    def _lines(self, subject_count: int) -> dict[tuple[str, str], int]:
         subject_side = self.subjects.side if self.subjects else None
         body = {side: len(self.rows_for(side, "head")) + (subject_count if side == subject_side else 0)
                 for side in self.sides}
