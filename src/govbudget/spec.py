@@ -14,16 +14,22 @@ form, independently of any department's money:
 - the identities that hold by construction (:attr:`ColumnSpec.sum_of`, :attr:`RowSpec.sum_of`,
   :class:`Identity`), from which the checker generates its rules.
 
-Derivation, rendering and checking follow the spec: nothing in them restates a title, a
-column or a fixed row (the readers use its titles, and match labels and headers through
-:meth:`TableSpec.match_row` / :meth:`TableSpec.match_column` as they move onto it).  Families are found by id (:func:`family`) and built once,
+Derivation, rendering, reading and checking follow the spec: nothing in them restates a
+title, a column or a fixed row (``tests/test_spec_single.py`` enforces it).  The text readers
+find tables by :meth:`FamilySpec.match_title` and rows and columns by
+:meth:`TableSpec.match_row` / :meth:`TableSpec.match_column`; the recogniser of printed grids
+(:mod:`govbudget.recognize`, through the view :mod:`govbudget.layouts`) by the word sets
+declared here too (:attr:`TableSpec.title_words`, :attr:`ColumnSpec.words`, the columns and
+rows places print beyond the template, the tables read but not derived in
+:attr:`FamilySpec.recognition`).  Families are found by id (:func:`family`) and built once,
 lazily (each is a module ``govbudget.families.<id>`` with a ``spec()`` function).
 
 Every declaration that yields a rule may carry ``ref``: the id of the rule in the reference
 (``../shared/spec/disclosure-tables.md`` §3, e.g. ``I01``), shown in ``docs/rules.md``.
 
 Printed text is matched after :func:`normalise`: full-width forms folded (NFKC), spaces and
-quotes dropped, brackets unified; labels also lose a leading ordinal (``一、``, ``（一）``).
+quotes dropped, brackets unified; labels also lose a leading ordinal (``一、``, ``（一）``);
+the recogniser's word sets after :func:`fold` (brackets and colons dropped too).
 """
 
 from __future__ import annotations
