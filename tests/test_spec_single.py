@@ -32,10 +32,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     # 公开04's funds from them.
     ("govbudget/ledger.py", "IncomeSource"): "owner of the source names",
     ("govbudget/ledger.py", "Nature"): "owner of the nature names",
-    # The budget ledger's persisted source names.  Not yet the owner of the budget spec's
-    # labels: budget/ledger.py imports families/budget.py (THREE_PUBLIC_ECONOMIC), so the
-    # family module cannot import it back.
-    ("govbudget/budget/ledger.py", "BudgetSource"): "persisted names (not yet referred to by the spec)",
+    # The budget ledger's persisted source names; families/budget.py builds 预算01/04's fund,
+    # 财政专户 and 单位资金 rows and 预算02/11's columns from them.
+    ("govbudget/budget/ledger.py", "BudgetSource"): "owner of the budget source names",
     # The 情况说明 vocabulary: section topics and the heading words that identify them
     # (三公经费, 机关运行经费, 基本支出 … as a section's subject, not a table's column).
     ("govbudget/text.py", "SectionTopic"): "section topics",

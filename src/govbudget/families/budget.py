@@ -20,6 +20,7 @@ import functools
 
 import attrs
 
+from govbudget.budget.ledger import FISCAL, UNIT_FUNDS, BudgetSource
 from govbudget.classification import Level, Scheme
 from govbudget.spec import (
     SUBJECTS,
@@ -37,12 +38,10 @@ __all__ = ["THREE_PUBLIC_ECONOMIC", "Layout", "layout", "layouts", "spec"]
 
 _NOTE = "本表金额转换为万元时，因四舍五入可能存在尾差。"
 
-#: The three 财政拨款 funds (key, column title, other headers seen).
-_FUNDS = (
-    ("general_public_budget", "一般公共预算", ("一般公共预算拨款", "一般公共预算拨款收入")),
-    ("government_fund", "政府性基金预算", ("政府性基金预算拨款", "政府性基金预算拨款收入")),
-    ("state_capital", "国有资本经营预算", ("国有资本经营预算拨款", "国有资本经营预算拨款收入")),
-)
+#: The three 财政拨款 funds (key, column title, other headers seen): the budget ledger's
+#: :data:`~govbudget.budget.ledger.FISCAL` sources name them (一般公共预算拨款 → column
+#: 一般公共预算, row 一般公共预算拨款收入); the keys are the members' names.
+_FUNDS = tuple((s.name.lower(), s.value.removesuffix("拨款"), (s.value, s.value + "收入")) for s in FISCAL)
 _FUND_KEYS = tuple(k for k, _, _ in _FUNDS)
 #: The other labels of the funds' income rows of 预算01/04表, and the recogniser's header word of each.
 _FUND_LABELS = {
@@ -56,11 +55,10 @@ _AMOUNT_WORDS = ("预算数", "预算", "金额", "决算数", "合计", "小计
 #: The header words of a 总计 column of the expenditure tables.
 _TOTAL_WORDS = ("合计", "小计", "总计", "预算数", "金额", "本年预算", "一般公共预算支出", "政府性基金预算支出",
                 "国有资本经营预算支出")
-#: 单位资金: the unit's own income sources (key, label).
-_UNIT_FUNDS = (
-    ("business", "事业收入"), ("operating", "事业单位经营收入"), ("superior_subsidy", "上级补助收入"),
-    ("affiliates", "附属单位上缴收入"), ("other", "其他收入"),
-)
+#: 单位资金: the unit's own income sources (key, label), as the budget ledger names them.
+_UNIT_FUNDS = tuple((s.name.lower(), s.value) for s in UNIT_FUNDS)
+#: 财政专户管理资金 (key, column title).
+_SPECIAL = (BudgetSource.SPECIAL_ACCOUNT.name.lower(), BudgetSource.SPECIAL_ACCOUNT.value)
 _UNIT_KEYS = tuple(k for k, _ in _UNIT_FUNDS)
 #: The natures of 支出总表 (key, title, headers, the recogniser's header word).
 _NATURES = (
@@ -123,7 +121,7 @@ def _t01() -> TableSpec:
                     sum_of=_FUND_KEYS),
             *(RowSpec(k, f"{t}拨款收入", labels=(*h, *_FUND_LABELS[k], t), side="income", place="head")
               for k, t, h in _FUNDS),
-            RowSpec("special_account", "二、财政专户管理资金收入", labels=("财政专户拨款", "财政专户管理资金", "财政专户拨款收入"),
+            RowSpec(_SPECIAL[0], f"二、{_SPECIAL[1]}收入", labels=("财政专户拨款", _SPECIAL[1], "财政专户拨款收入"),
                     side="income", place="head"),
             RowSpec("unit_funds", "三、单位资金收入", labels=("单位资金",), side="income", place="head",
                     sum_of=_UNIT_KEYS),
@@ -179,7 +177,7 @@ def _t02() -> TableSpec:
             ColumnSpec("total", "合计", 1, headers=("总计",), sum_of=parts, rule="row-sources",
                        words=("合计", "总计", "本年收入")),
             *(ColumnSpec(k, t, 2 + i, headers=h, words=(_FUND_WORDS[k],)) for i, (k, t, h) in enumerate(_FUNDS)),
-            ColumnSpec("special_account", "财政专户管理资金", 5, headers=("财政专户拨款",), words=("财政专户",)),
+            ColumnSpec(*_SPECIAL, 5, headers=("财政专户拨款",), words=("财政专户",)),
             *(ColumnSpec(k, t, 6 + i, headers=("经营收入",) if k == "operating" else (), words=(_UNIT_WORDS[k],))
               for i, (k, t) in enumerate(_UNIT_FUNDS)),
             ColumnSpec("carryover", "上年结转结余", 11, headers=("上年结转",), words=("上年结转",)),
@@ -337,7 +335,7 @@ def _t11() -> TableSpec:
                             sum_of=(*_FUND_KEYS, "special_account", "unit_funds"), rule="row-sources",
                             words=("合计", "总计", "小计", "金额", "预算数")),
                  *(ColumnSpec(k, t, 2 + i, headers=h, words=(_FUND_WORDS[k],)) for i, (k, t, h) in enumerate(_FUNDS)),
-                 ColumnSpec("special_account", "财政专户管理资金", 5, headers=("财政专户拨款",), words=("财政专户",)),
+                 ColumnSpec(*_SPECIAL, 5, headers=("财政专户拨款",), words=("财政专户",)),
                  ColumnSpec("unit_funds", "单位资金", 6, headers=("其他资金",), words=("单位资金",))),
         # One row per project follows; 合计 is their sum.
         rows=(RowSpec("total", "合计", labels=("总计",), place="head"),),
