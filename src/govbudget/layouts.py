@@ -54,7 +54,8 @@ class TableLayout:
     shape: str
     scheme: str
     columns: tuple[ColumnLayout, ...]
-    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    #: The fixed rows told by label: (key, folded label variants, side).
+    rows: tuple[tuple[str, tuple[str, ...], str], ...]
     exclude: tuple[str, ...]
     optional: bool
     #: The key prefix of rows that are neither subjects nor fixed rows (收入总表's rows by unit
@@ -75,7 +76,7 @@ def _layout(family_id: str, t: TableSpec) -> TableLayout:
     # Rows are told by label where a table has several fixed rows; a subject table's one 合计
     # is told by the total words, and a one-row table's row is its one data row, whatever
     # its label (several labelled rows there are not guessed into it: reading.py).
-    rows = tuple((r.key, tuple(dict.fromkeys(fold(normalise_label(v)) for v in (r.label, *r.labels))))
+    rows = tuple((r.key, tuple(dict.fromkeys(fold(normalise_label(v)) for v in (r.label, *r.labels))), r.side)
                  for r in named) if len(named) > 1 else ()
     scheme = "economic" if t.subjects is not None and t.subjects.scheme.name.startswith("ECONOMIC") else "functional"
     return TableLayout(family_id, t, t.id, t.title, _words(t.title_words), t.shape, scheme, columns, rows,

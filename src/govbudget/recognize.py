@@ -658,14 +658,12 @@ def _fixed_key(lay: TableLayout, label: str, side: str, used: set[tuple[str, str
     placed on this side (公开04's fund rows come twice: 本年收入, then 年初结转和结余)."""
     t = _strip_ordinal(label)
     t = re.sub(r"^其中[：:]?", "", t)
-    for key, variants in lay.rows:
+    for key, variants, row_side in lay.rows:
         if used is not None and (side, key) in used:
             continue
-        if side == "income" and key.startswith("expenditure"):
-            continue
-        if side == "expenditure" and (key.startswith("income") or key in ("use_of_non_fiscal_balance", "opening_balance")):
-            continue
-        if t in (norm(v) for v in variants):
+        if side and row_side and row_side != side:
+            continue  # a row of the other side of a 总表 (as the spec declares it)
+        if t in variants:
             return key
     return None
 
