@@ -115,6 +115,9 @@ def layout_tables(family_id: str = "final") -> str:
         out.append("; ".join(f for f in facts if f) + ".")
         if t.aliases:
             out.append("Also printed as: " + "、".join(t.aliases) + ".")
+        if t.title_words:
+            out.append("Recognised in a printed grid by the title words " + " / ".join(t.title_words)
+                       + (f" (not with {'、'.join(t.title_exclude)})" if t.title_exclude else "") + ".")
         if t.subjects is not None:
             sr = t.subjects
             out.append(f"Subject rows: {sr.scheme.chinese} {'/'.join(lv.value for lv in sr.levels)}"
@@ -124,17 +127,36 @@ def layout_tables(family_id: str = "final") -> str:
         for panel in t.panels:
             out.append(f"Panel `{panel.key}` {panel.title}: 类 {', '.join(panel.classes)}"
                        + (" and any other 类" if panel.others else "") + ".")
-        out += ["", "| 栏次 | column | title | side | other headers | = |", "| --- | --- | --- | --- | --- | --- |"]
+        out += ["", "| 栏次 | column | title | side | other headers | header words | = |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
         out += [f"| {c.number or ''} | `{c.key}` | {_md(c.title)} | {_or_dash(c.side)} | "
-                f"{_or_dash('、'.join(c.headers))} | {_or_dash(sums(c.sum_of))} |" for c in t.columns]
+                f"{_or_dash('、'.join(c.headers))} | {_or_dash(' / '.join(c.words))}"
+                f"{' (not with ' + '、'.join(c.exclude) + ')' if c.exclude else ''} | {_or_dash(sums(c.sum_of))} |"
+                for c in t.columns]
+        if t.extra_columns:
+            out += ["", "Also read where a place prints them (never derived): "
+                    + "; ".join(f"`{c.key}` {_md(c.title)} ({' / '.join(c.words)})" for c in t.extra_columns) + "."]
         if t.rows:
             out += ["", "| row | label | side | place | other labels | = |", "| --- | --- | --- | --- | --- | --- |"]
             out += [f"| `{r.key}` | {_or_dash(r.label) if r.label else '(blank)'} | {_or_dash(r.side)} | {r.place} | "
                     f"{_or_dash('、'.join(r.labels))} | {_or_dash(sums(r.sum_of))} |" for r in t.rows]
+        if t.foreign_rows:
+            out += ["", "Rows some places print in it that are no row of it (read, reported, never derived): "
+                    + "; ".join(f"`{r.key}` {'、'.join((r.label, *r.labels))}" for r in t.foreign_rows) + "."]
         if t.note or t.empty_statement:
             out += ["", *([f"Note: {_md(t.note)}"] if t.note else []),
                     *([f"Empty: {_md(t.empty_statement)}"] if t.empty_statement else [])]
         out.append("")
+    others = [t for t in fam.recognised if t not in fam.tables]
+    if others:
+        out += ["### Tables read but not derived", "",
+                "Recognised in printed documents so that their figures are read and accounted for; never checked.", ""]
+        out += [f"- `{t.id}` {_md(t.title)}: title words {' / '.join(t.title_words)}"
+                + (f"; header words {' / '.join(t.header_words)}" if t.header_words else "")
+                + (f"; columns {', '.join(f'`{c.key}`' for c in t.columns)}" if t.columns else "") + "."
+                for t in others]
+    out += ["", "Titles are tried in this order (the more specific first): "
+            + ", ".join(f"`{t.id}`" + ("" if t in fam.tables else f" ({_md(t.title)})") for t in fam.recognised) + "."]
     return "\n".join(out).rstrip()
 
 

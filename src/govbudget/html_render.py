@@ -23,6 +23,7 @@ from govbudget.money import format_amount
 from govbudget.narrative import Narrative
 from govbudget.published import Finding
 from govbudget.render import shown
+from govbudget.spec import family
 from govbudget.tables import Table
 
 __all__ = ["charts", "page"]
@@ -110,13 +111,13 @@ def _value(t: Table | None, row: str, col: str) -> Decimal | None:
 def charts(tables: Mapping[str, Table], narrative: Narrative | None) -> list[str]:
     """The four charts the page shows (inline SVG), from what the tables and text state."""
     out = []
+    final = family("final")  # the charts are of the 决算 tables: their headers name the bars
     t03 = tables.get("03")
     if t03 is not None:
         classes = [(f"{r.code} {r.label}", shown(t03, t03.cell(r.key, "total")))
                    for r in t03.rows if r.level is Level.CLASS and r.code]
         out.append(svg.bars("by-class", "支出结构（按功能分类类级，万元）", sorted(classes, key=lambda kv: -kv[1])))
-        basic, project = _value(t03, "total", "basic"), _value(t03, "total", "project")
-        parts = [("基本支出", basic or Decimal(0)), ("项目支出", project or Decimal(0))]
+        parts = [(final.table("03").column(k).title, _value(t03, "total", k) or Decimal(0)) for k in ("basic", "project")]
         out.append(svg.split("basic-project", "基本支出与项目支出（万元）", parts))
     figures = narrative.figures if narrative is not None else {}
     changes = []
@@ -130,10 +131,13 @@ def charts(tables: Mapping[str, Table], narrative: Narrative | None) -> list[str
     out.append(svg.pairs("year-on-year", "与上年相比（万元）", changes, ("上年", "本年")))
     t09 = tables.get("09")
     if t09 is not None:
-        items = [(name, _value(t09, "three_public", f"budget_{k}"), _value(t09, "three_public", f"actual_{k}"))
-                 for k, name in (("abroad", "因公出国（境）费"), ("vehicle_purchase", "公务用车购置费"),
-                                 ("vehicle_operation", "公务用车运行维护费"), ("reception", "公务接待费"))]
-        out.append(svg.pairs("three-public", "“三公”经费：预算与决算（万元）", items, ("预算数", "决算数")))
+        # Each item's header as 公开09 prints it (预算数·因公出国（境）费 → 因公出国（境）费), and the two groups.
+        spec09 = final.table("09")
+        budget_col, actual_col = (spec09.column(f"{g}_abroad") for g in ("budget", "actual"))
+        items = [(spec09.column(f"budget_{k}").title.split("·")[-1], _value(t09, "three_public", f"budget_{k}"),
+                  _value(t09, "three_public", f"actual_{k}"))
+                 for k in ("abroad", "vehicle_purchase", "vehicle_operation", "reception")]
+        out.append(svg.pairs("three-public", "“三公”经费：预算与决算（万元）", items, (budget_col.group, actual_col.group)))
     return out
 
 

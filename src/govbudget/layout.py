@@ -25,13 +25,22 @@ __all__ = ["Cell", "Grid", "Head", "grid"]
 @attrs.frozen
 class Head:
     """A header cell at (``row``, ``col``) of the header block, spanning ``rowspan`` ×
-    ``colspan`` cells."""
+    ``colspan`` cells; ``title``: the whole title of the value column a head names, where the
+    head shows only its part under a group (``合计`` of ``预算数·合计``); ``numeric``: the column
+    under it holds figures (amounts, 行次)."""
 
     text: str
     row: int
     col: int
     rowspan: int = 1
     colspan: int = 1
+    title: str = ""
+    numeric: bool = False
+
+    @property
+    def full_title(self) -> str:
+        """The column's whole title (``预算数·合计``), else the head's text."""
+        return self.title or self.text
 
 
 @attrs.frozen
@@ -58,13 +67,14 @@ class Cell:
 @attrs.frozen
 class Grid:
     """A table as printed: ``heads`` over ``header_rows`` rows, then ``body`` rows of
-    ``width`` cells."""
+    ``width`` cells; ``number_row``: the header row of the 栏次 (``None`` when none is printed)."""
 
     table: Table
     width: int
     header_rows: int
     heads: tuple[Head, ...]
     body: tuple[tuple[Cell, ...], ...]
+    number_row: int | None = None
 
     def find(self, row_key: str | None, column_key: str | None, side: str | None = None) -> tuple[int, int] | None:
         """(body row, column) of the cell showing (row, column); ``None`` if not shown.
@@ -88,12 +98,13 @@ def _value_heads(columns: Sequence[Column], first_col: int, title_row: int) -> l
         if dot:
             k = j
             while k < len(columns) and columns[k].title.partition("·")[0] == group and "·" in columns[k].title:
-                heads.append(Head(columns[k].title.partition("·")[2], title_row + 1, first_col + k))
+                heads.append(Head(columns[k].title.partition("·")[2], title_row + 1, first_col + k,
+                                  title=columns[k].title, numeric=True))
                 k += 1
             heads.append(Head(group, title_row, first_col + j, colspan=k - j))
             j = k
         else:
-            heads.append(Head(columns[j].title, title_row, first_col + j, rowspan=2))
+            heads.append(Head(columns[j].title, title_row, first_col + j, rowspan=2, numeric=True))
             j += 1
     return heads
 
@@ -122,7 +133,7 @@ def _two_sided(table: Table) -> Grid:
     for side, side_cols in zip(sides, cols, strict=True):
         width = 2 + len(side_cols)
         heads += [Head(SIDE_TITLES.get(side, side), 0, at, colspan=width),
-                  Head("项目", 1, at, rowspan=2), Head("行次", 1, at + 1, rowspan=2),
+                  Head("项目", 1, at, rowspan=2), Head("行次", 1, at + 1, rowspan=2, numeric=True),
                   *_value_heads(side_cols, at + 2, 1),
                   Head("栏次", 3, at, colspan=2), *_numbers(side_cols, at + 2, 3)]
         at += width
@@ -134,7 +145,7 @@ def _two_sided(table: Table) -> Grid:
             line += [Cell(row.label if row else ""), Cell(str(row.line or "") if row else ""),
                      *_values(row, side_cols, side)]
         body.append(tuple(line))
-    return Grid(table, at, 4, tuple(heads), tuple(body))
+    return Grid(table, at, 4, tuple(heads), tuple(body), number_row=3)
 
 
 def _panels(table: Table) -> Grid:
@@ -152,7 +163,7 @@ def _panels(table: Table) -> Grid:
                           colspan=step * (last - first_group[panel.key])))
     for k in range(len(groups)):
         heads += [Head("科目代码", 1, step * k), Head("科目名称", 1, step * k + 1),
-                  *(Head(c.title, 1, step * k + 2 + j) for j, c in enumerate(cols))]
+                  *(Head(c.title, 1, step * k + 2 + j, numeric=True) for j, c in enumerate(cols))]
     body = []
     for i in range(max((len(g) for g in groups), default=0)):
         line: list[Cell] = []
@@ -180,9 +191,11 @@ def _fixed(table: Table) -> Grid:
     heads = _value_heads(cols, first, 0) + _numbers(cols, first, 2)
     if labelled:
         heads = [Head("项目", 0, 0, rowspan=2), Head("栏次", 2, 0), *heads]
+    # Labelled rows are the form and print even when all blank; an empty one-row table
+    # (公开09) prints no row, its statement says why.
     body = ([tuple([Cell(r.label)] if labelled else []) + tuple(_values(r, cols)) for r in table.rows]
-            if not table.is_empty else [])
-    return Grid(table, first + len(cols), 3, tuple(heads), tuple(body))
+            if labelled or not table.is_empty else [])
+    return Grid(table, first + len(cols), 3, tuple(heads), tuple(body), number_row=2)
 
 
 def _functional(table: Table) -> Grid:
@@ -193,7 +206,7 @@ def _functional(table: Table) -> Grid:
     # The 合计 row prints its label over the code and name columns, as the published tables do.
     body = [((Cell(r.code), Cell(r.label)) if r.code else (Cell(r.label, colspan=2), Cell(covered=True)))
             + tuple(_values(r, cols)) for r in rows]
-    return Grid(table, 2 + len(cols), 3, tuple(heads), tuple(body))
+    return Grid(table, 2 + len(cols), 3, tuple(heads), tuple(body), number_row=2)
 
 
 def grid(table: Table) -> Grid:

@@ -218,14 +218,16 @@ def build(ledger: Ledger, disclosure: Disclosure | None = None, *, balance_share
     personnel = b.amount("basic.personnel", t06.cell("personnel_total", "amount"), "公开06表 人员经费合计")
     public = b.amount("basic.public", t06.cell("public_total", "amount"), "公开06表 公用经费合计")
     s6 = [Sentence(f"{y} 年度一般公共预算财政拨款基本支出{_sp(basic.value)}万元。", (basic,))]
-    for fig, label, panel in ((personnel, "人员经费", "personnel"), (public, "公用经费", "public")):
+    # The panels of 公开06 (人员经费, 公用经费) name the two parts.
+    for i, (fig, panel) in enumerate(zip((personnel, public), t06.spec.panels, strict=True)):
+        label, lead = panel.title, "其中：" if i == 0 else ""
         names = tuple(r.label for r in t06.rows
-                      if r.side == panel and r.code and len(r.code) == 5 and r.values[0])
+                      if r.side == panel.key and r.code and len(r.code) == 5 and r.values[0])
         if names:
-            s6.append(Sentence(f"{'其中：' if panel == 'personnel' else ''}{label}{_sp(fig.value)}万元，主要包括：{'、'.join(names)}。",
+            s6.append(Sentence(f"{lead}{label}{_sp(fig.value)}万元，主要包括：{'、'.join(names)}。",
                                (fig,), ((f"{fig.key}.items", names),)))
         else:
-            s6.append(Sentence(f"{'其中：' if panel == 'personnel' else ''}{label}{_sp(fig.value)}万元。", (fig,)))
+            s6.append(Sentence(f"{lead}{label}{_sp(fig.value)}万元。", (fig,)))
     sections.append(sec("六", "一般公共预算财政拨款基本支出决算情况说明", s6))
 
     # 七 政府性基金 / 八 国有资本经营

@@ -58,7 +58,9 @@ from govbudget.text import (
 __all__ = ["read", "read_csv", "read_document", "read_json", "read_plain", "read_text"]
 
 _FINAL = family("final")
-_TITLES = {t.title: t.id for t in _FINAL.tables}
+#: The first cells that start a header row: 项目 …, and the spec's 公开06 panel and 公开09 group.
+_HEADER_FIRST = frozenset({"项目", "科目代码", "栏次", "收入", "收入支出", "科目代码科目名称",
+                           _FINAL.table("06").panels[0].title, _FINAL.table("09").columns[0].group})
 # The look-behind lets a number match only where it begins: without it, a run of 100,000
 # digits is re-scanned from each of its digits (quadratic time).
 _NUM = r"(?<![\d,])(-?\d[\d,]*(?:\.\d+)?)"
@@ -129,8 +131,8 @@ def _split(lines: Sequence[_Line]) -> tuple[dict[str, list[_Line]], list[_Line],
     text_start = starts[-1] if starts else None
     for ln in lines:
         c = _compact(ln.text)
-        if c in _TITLES and "\t" not in ln.text:
-            current = tables.setdefault(_TITLES[c], [])
+        if "\t" not in ln.text and (titled := _FINAL.match_title(c)) is not None:
+            current = tables.setdefault(titled.id, [])
             in_text = False
             continue
         if ln.no == text_start or (re.fullmatch(r"\d{4}年度部门决算情况说明", c) and current is not None):
@@ -157,7 +159,7 @@ def _small_int(text: str) -> int | None:
 
 def _is_header(cells: Sequence[str]) -> bool:
     first = _compact(cells[0]) if cells else ""
-    if first in ("项目", "科目代码", "栏次", "收入", "收入支出", "人员经费", "预算数", "科目代码科目名称"):
+    if first in _HEADER_FIRST:
         return True
     # the 栏次 row of 公开09表 (1 … 12) and header rows made only of titles
     nonblank = [c for c in cells if c]
@@ -269,29 +271,15 @@ def _functional(r: _Reader, tid: str, rows: Sequence[_Line], template: Table, ed
     return tuple(out.values())
 
 
-_T01_INCOME = {
-    "一般公共预算财政拨款收入": "general_public_budget", "政府性基金预算财政拨款收入": "government_fund",
-    "国有资本经营预算财政拨款收入": "state_capital", "上级补助收入": "superior_subsidy", "事业收入": "business",
-    "经营收入": "operating", "附属单位上缴收入": "affiliates", "其他收入": "other", "本年收入合计": "income_total",
-    "使用非财政拨款结余和专用结余": "use_of_non_fiscal_balance", "使用非财政拨款结余": "use_of_non_fiscal_balance",
-    "年初结转和结余": "opening_balance", "总计": "income_grand_total",
-}
-_T01_EXP = {"本年支出合计": "expenditure_total", "结余分配": "balance_distribution",
-            "年末结转和结余": "closing_balance", "总计": "expenditure_grand_total"}
-_T04_INCOME = {
-    "一般公共预算财政拨款": "general_public_budget", "政府性基金预算财政拨款": "government_fund",
-    "国有资本经营预算财政拨款": "state_capital", "本年收入合计": "income_total",
-    "年初财政拨款结转和结余": "opening_fiscal", "总计": "income_grand_total",
-}
-_T04_EXP = {"本年支出合计": "expenditure_total", "年末财政拨款结转和结余": "closing_fiscal", "总计": "expenditure_grand_total"}
-
-
 def _two_sided(r: _Reader, tid: str, rows: Sequence[_Line], template: Table, edition: int) -> tuple[Row, ...]:
     inc_w = len(template.columns_for("income"))
     exp_w = len(template.columns_for("expenditure"))
     fc = catalog(Scheme.FUNCTIONAL, edition)
     classes = {_compact(s.name): s.code for s in fc if s.level is Level.CLASS}
     found: dict[tuple[str, str], Row] = {}
+    spec = _FINAL.table(tid)
+    # The row whose sub-rows (公开04's 年初 fund rows) repeat the head rows' labels.
+    opening = next((x.parent for x in spec.rows if x.parent), None)
     after_opening = False
     for ln in rows:
         cells = ln.cells
@@ -308,21 +296,17 @@ def _two_sided(r: _Reader, tid: str, rows: Sequence[_Line], template: Table, edi
                     r.note("reader.row", Severity.WARNING, ln.no, f"公开{tid}表：无项目名称的金额 {values_raw} 未读取。",
                            f"table {tid}: amounts without a label {values_raw} were not read.", tid)
                 continue
-            key: str | None
             code = None
-            if side == "income":
-                mapping = _T01_INCOME if tid == "01" else _T04_INCOME
-                key = mapping.get(label)
-                if tid == "04" and key in ("general_public_budget", "government_fund", "state_capital") and after_opening \
-                        and not _ORDINAL.match(_compact(label_raw)):
-                    key = f"opening_{key}"
-                if key == "opening_fiscal":
-                    after_opening = True
-            else:
-                key = (_T01_EXP if tid == "01" else _T04_EXP).get(label)
-                if key is None:
-                    code = classes.get(label) or classes.get(label + "支出")
-                    key = code
+            fixed = spec.match_row(label, side=side)
+            if fixed is not None and after_opening and not _ORDINAL.match(_compact(label_raw)):
+                # 公开04's fund rows again, unnumbered, under 年初财政拨款结转和结余.
+                fixed = spec.match_row(label, side=side, parent=opening) or fixed
+            key = fixed.key if fixed is not None else None
+            if opening is not None and key == opening:
+                after_opening = True
+            if side == "expenditure" and key is None:
+                code = classes.get(label) or classes.get(label + "支出")
+                key = code
             if key is None:
                 r.note("reader.row", Severity.WARNING, ln.no, f"公开{tid}表：无法识别的项目“{label_raw}”。",
                        f"table {tid}: unrecognised label {label_raw!r}.", tid, stated=label_raw)
@@ -345,20 +329,22 @@ def _two_sided(r: _Reader, tid: str, rows: Sequence[_Line], template: Table, edi
 
 def _table06(r: _Reader, rows: Sequence[_Line], edition: int) -> tuple[Row, ...]:
     out: list[Row] = []
-    totals = {"personnel_total": BLANK, "public_total": BLANK}
+    # The panels' total rows (人员经费合计, 公用经费合计), in printed order.
+    panel_totals = [(row.label, row.key, row.side) for row in _FINAL.table("06").rows]
+    totals = {key: BLANK for _, key, _ in panel_totals}
     seen: set[str] = set()
     for ln in rows:
         cells = ln.cells
         joined = _compact(ln.text)
-        if "人员经费合计" in joined or "公用经费合计" in joined:
-            # The first figure after each label (人员经费合计's before 公用经费合计's label).
+        if any(label in joined for label, _, _ in panel_totals):
+            # The first figure after each label (the first panel's before the next one's label).
             labels = [_compact(c) for c in cells]
             nums = [(i, c) for i, c in enumerate(cells) if _NUMBER.match(c)]
-            for label, key in (("人员经费合计", "personnel_total"), ("公用经费合计", "public_total")):
+            for n, (label, key, _) in enumerate(panel_totals):
                 if label in joined:
                     at = labels.index(label) if label in labels else 0
-                    stop = (labels.index("公用经费合计") if key == "personnel_total" and "公用经费合计" in labels
-                            else len(cells))
+                    later = [labels.index(x) for x, _, _ in panel_totals[n + 1:] if x in labels]
+                    stop = later[0] if later else len(cells)
                     after = [c for i, c in nums if at < i < stop]
                     totals[key] = r.number(after[0], ln.no, "06") if after else BLANK
                     r.lines[("06", key)] = ln.no
@@ -380,23 +366,23 @@ def _table06(r: _Reader, rows: Sequence[_Line], edition: int) -> tuple[Row, ...]
             panel = "personnel" if got[0][:3] in ("301", "303") else "public"
             out.append(Row(got[0], name, (r.number(amount, ln.no, "06"),), got[0], got[1], side=panel))
             r.lines[("06", got[0])] = ln.no
-    out.append(Row("personnel_total", "人员经费合计", (totals["personnel_total"],), side="personnel"))
-    out.append(Row("public_total", "公用经费合计", (totals["public_total"],), side="public"))
+    out.extend(Row(key, label, (totals[key],), side=side) for label, key, side in panel_totals)
     return tuple(out)
 
 
 def _table09(r: _Reader, rows: Sequence[_Line], template: Table) -> tuple[Row, ...]:
     n = len(template.columns)
+    (one,) = _FINAL.table("09").rows  # the table's one row (“三公”经费)
     data = [ln for ln in rows if not _is_header(ln.cells) and any(_NUMBER.match(c) for c in ln.cells)]
     if not data:
-        return (Row("three_public", "“三公”经费", (BLANK,) * n),)
+        return (Row(one.key, one.label, (BLANK,) * n),)
     ln = data[0]
     for extra in data[1:]:
         r.note("reader.row", Severity.WARNING, extra.no, "公开09表：多出的数据行未读取。",
                "table 09: an extra data row was not read.", "09")
     cells = [c for c in ln.cells] + [""] * n
-    r.lines[("09", "three_public")] = ln.no
-    return (Row("three_public", "“三公”经费", tuple(r.number(c, ln.no, "09") for c in cells[:n])),)
+    r.lines[("09", one.key)] = ln.no
+    return (Row(one.key, one.label, tuple(r.number(c, ln.no, "09") for c in cells[:n])),)
 
 
 def _read_tables(r: _Reader, regions: dict[str, list[_Line]], edition: int,

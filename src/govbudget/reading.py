@@ -20,11 +20,11 @@ import attrs
 
 from govbudget.classification import EDITIONS, edition_for_year
 from govbudget.errors import FormatError
-from govbudget.layouts import norm
 from govbudget.money import in_wide_context
 from govbudget.published import BLANK, Coverage, Finding, Location, Published, Severity
 from govbudget.recognize import Page, Recognition, RecognizedTable, recognize
 from govbudget.spec import ColumnSpec, TableSpec, family, family_ids
+from govbudget.spec import fold as norm
 from govbudget.tables import Row, Table
 
 __all__ = ["NotADisclosureError", "combine", "published_from_pages"]

@@ -2,7 +2,8 @@
 and columns, whatever the layout (识别公开表).
 
 The input is layout-neutral (:class:`Page`: text lines and cell grids with positions, as any
-extractor gives them); what is recognised comes from :mod:`govbudget.layouts` (data):
+extractor gives them); what is recognised comes from the family specs, seen through
+:mod:`govbudget.layouts` (data: title words, header words, row label variants):
 
 * a table by its title (words of the title, in any order and numbering) or, for a grid
   without a title, as the continuation of the table before it (its repeated header dropped);
@@ -31,9 +32,10 @@ import attrs
 
 from govbudget.classification import Level, Scheme, catalog
 from govbudget.extract.model import Document
-from govbudget.layouts import TableLayout, layouts, match_header, match_title, norm
+from govbudget.layouts import TableLayout, layouts, match_header, match_title
 from govbudget.money import Unit
 from govbudget.published import Finding, Location, Severity
+from govbudget.spec import fold as norm
 
 __all__ = ["Grid", "Page", "Recognition", "RecognizedRow", "RecognizedTable", "TextLine", "parse_amount",
            "recognize"]
@@ -656,14 +658,12 @@ def _fixed_key(lay: TableLayout, label: str, side: str, used: set[tuple[str, str
     placed on this side (公开04's fund rows come twice: 本年收入, then 年初结转和结余)."""
     t = _strip_ordinal(label)
     t = re.sub(r"^其中[：:]?", "", t)
-    for key, variants in lay.rows:
+    for key, variants, row_side in lay.rows:
         if used is not None and (side, key) in used:
             continue
-        if side == "income" and key.startswith("expenditure"):
-            continue
-        if side == "expenditure" and (key.startswith("income") or key in ("use_of_non_fiscal_balance", "opening_balance")):
-            continue
-        if t in (norm(v) for v in variants):
+        if side and row_side and row_side != side:
+            continue  # a row of the other side of a 总表 (as the spec declares it)
+        if t in variants:
             return key
     return None
 

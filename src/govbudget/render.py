@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from govbudget.errors import FormatError
+from govbudget.layout import Head, grid
 from govbudget.money import Unit, display, format_amount
 from govbudget.tables import Disclosure, Row, Table
 
@@ -64,79 +65,26 @@ def _grid(header: Sequence[Sequence[str]], body: Sequence[Sequence[str]], numeri
     return out
 
 
-#: The label columns every table prints before its amounts (the chrome of a printed table).
-_ITEM, _LINE, _NUMBER, _CODE, _NAME = "项目", "行次", "栏次", "科目代码", "科目名称"
-
-
 def _table_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bool]]:
-    """Header rows, body rows and numeric flags of a table, as printed (shape from its spec)."""
-    spec = table.spec
-    if spec.two_sided:
-        return _two_sided_grid(table)
-    if spec.panels:
-        return _panel_grid(table)
-    if spec.subjects is None and len(table.rows) > 1:  # rows named by their label (收入总表 by unit)
-        header = [[_ITEM, *(c.title for c in table.columns)], [_NUMBER, *(str(c.number) for c in table.columns)]]
-        body = [[r.label, *(_cell(table, v) for v in r.values)] for r in table.rows]
-        return header, body, [False, *([True] * len(table.columns))]
-    if spec.subjects is None:  # fixed rows only (公开09): the 栏次 header and the data row
-        header = [[c.title for c in table.columns], [str(c.number) for c in table.columns]]
-        body = [[_cell(table, v) for v in r.values] for r in table.rows] if not table.is_empty else []
-        return header, body, [True] * len(table.columns)
-    header = [[_CODE, _NAME, *(c.title for c in table.columns)],
-              [_NUMBER, "", *(str(c.number) for c in table.columns)]]
-    rows = table.rows if not table.is_empty else tuple(r for r in table.rows if not r.code)
-    # The 合计 row prints its label in the code column, as the published tables do.
-    body = [[r.code or r.label, r.label if r.code else "", *(_cell(table, v) for v in r.values)]
-            for r in rows]
-    return header, body, [False, False, *([True] * len(table.columns))]
-
-
-def _two_sided_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bool]]:
-    sides = table.spec.sides
-    cols = [table.columns_for(side) for side in sides]
-    by_side = [[r for r in table.rows if r.side == side] for side in sides]
-    header: list[list[str]] = [[], []]
-    numeric: list[bool] = []
-    for side_cols in cols:
-        header[0] += [_ITEM, _LINE, *(c.title for c in side_cols)]
-        header[1] += [_NUMBER, "", *(str(c.number) for c in side_cols)]
-        numeric += [False, True, *([True] * len(side_cols))]
-    body = []
-    for i in range(max(len(rows) for rows in by_side)):
-        line: list[str] = []
-        for rows, side_cols in zip(by_side, cols, strict=True):
-            row = rows[i] if i < len(rows) else Row("", "")
-            line += [row.label, str(row.line or ""),
-                     *(_cell(table, v) for v in (row.values or (None,) * len(side_cols)))]
-        body.append(line)
-    return header, body, numeric
-
-
-def _panel_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bool]]:
-    """Panels side by side, each in one or more column groups (``PanelSpec.break_before``)."""
-    spec = table.spec
-    groups, first_group = table.panel_groups()
-    width = len(table.columns)
-    header = [[_CODE, _NAME, *(c.title for c in table.columns)] * len(groups)]
-    body = []
-    for i in range(max((len(g) for g in groups), default=0)):
-        line: list[str] = []
-        for g in groups:
-            got = g[i] if i < len(g) else None
-            line += [got.code or "", got.label, *(_cell(table, v) for v in got.values)] if got else [""] * (2 + width)
-        body.append(line)
-    # Each panel's total rows: the label under its first group, the figures under its last.
-    totals = [""] * ((2 + width) * len(groups))
-    for n, panel in enumerate(spec.panels):
-        last = (first_group[spec.panels[n + 1].key] if n + 1 < len(spec.panels) else len(groups)) - 1
-        for r in table.rows:
-            if r.side == panel.key and not r.code:
-                totals[(2 + width) * first_group[panel.key]] = r.label
-                for j, v in enumerate(r.values):
-                    totals[(2 + width) * last + 2 + j] = _cell(table, v)
-    body.append(totals)
-    return header, body, [False, False, *([True] * width)] * len(groups)
+    """Header rows, body rows and numeric flags of a table as printed: the published layout
+    (:func:`govbudget.layout.grid`, one arrangement of each shape) flattened to one title row
+    (each column's lowest head, a grouped column by its whole title ``预算数·合计``) and the
+    栏次 row."""
+    g = grid(table)
+    titled = g.header_rows if g.number_row is None else g.number_row
+    lowest: list[Head | None] = [None] * g.width
+    for h in sorted((h for h in g.heads if h.row < titled), key=lambda h: h.row):
+        for j in range(h.col, min(h.col + h.colspan, g.width)):
+            lowest[j] = h  # a lower head (a column under its group) wins
+    header = [[h.full_title if h else "" for h in lowest]]
+    if g.number_row is not None:
+        numbers = [""] * g.width
+        for h in g.heads:
+            if h.row == g.number_row:
+                numbers[h.col] = h.text
+        header.append(numbers)
+    body = [[_cell(table, c.value) if c.numeric else ("" if c.covered else c.text) for c in line] for line in g.body]
+    return header, body, [bool(h and h.numeric) for h in lowest]
 
 
 def _heading(d: Disclosure, table: Table) -> list[str]:

@@ -742,7 +742,7 @@ def _completion(p: Published) -> Iterator[Relation]:
 
 
 _CHANGES = (("total", "total.amount", "收、支总计"), ("fiscal", "fiscal.total", "财政拨款收、支总计"),
-            ("gpb", "gpb.total", "一般公共预算财政拨款支出"), ("office", "office.amount", "机关运行经费"))
+            ("gpb", "gpb.total", "一般公共预算财政拨款支出"), ("office", "office.amount", SectionTopic.OFFICE_OPERATING.value))
 
 
 def _changes(p: Published) -> Iterator[Relation]:
@@ -861,8 +861,9 @@ def _office_within_public(p: Published) -> Iterator[Relation]:
 def _empty_funds(p: Published) -> Iterator[Relation]:
     if p.narrative is None:
         return
-    for flag, tid, name, topic in (("government_fund.none", "07", "政府性基金", SectionTopic.GOVERNMENT_FUND),
-                                   ("state_capital.none", "08", "国有资本经营", SectionTopic.STATE_CAPITAL)):
+    for flag, tid, topic in (("government_fund.none", "07", SectionTopic.GOVERNMENT_FUND),
+                             ("state_capital.none", "08", SectionTopic.STATE_CAPITAL)):
+        name = topic.value  # the fund as the text's section names it
         table = p.table(tid)
         if flag in p.narrative.flags and table is not None:
             yield _note(ERROR, Location(section=_section_id(p.narrative, topic)),

@@ -14,16 +14,22 @@ form, independently of any department's money:
 - the identities that hold by construction (:attr:`ColumnSpec.sum_of`, :attr:`RowSpec.sum_of`,
   :class:`Identity`), from which the checker generates its rules.
 
-Derivation, rendering and checking follow the spec: nothing in them restates a title, a
-column or a fixed row (the readers use its titles, and match labels and headers through
-:meth:`TableSpec.match_row` / :meth:`TableSpec.match_column` as they move onto it).  Families are found by id (:func:`family`) and built once,
+Derivation, rendering, reading and checking follow the spec: nothing in them restates a
+title, a column or a fixed row (``tests/test_spec_single.py`` enforces it).  The text readers
+find tables by :meth:`FamilySpec.match_title` and rows and columns by
+:meth:`TableSpec.match_row` / :meth:`TableSpec.match_column`; the recogniser of printed grids
+(:mod:`govbudget.recognize`, through the view :mod:`govbudget.layouts`) by the word sets
+declared here too (:attr:`TableSpec.title_words`, :attr:`ColumnSpec.words`, the columns and
+rows places print beyond the template, the tables read but not derived in
+:attr:`FamilySpec.recognition`).  Families are found by id (:func:`family`) and built once,
 lazily (each is a module ``govbudget.families.<id>`` with a ``spec()`` function).
 
 Every declaration that yields a rule may carry ``ref``: the id of the rule in the reference
 (``../shared/spec/disclosure-tables.md`` §3, e.g. ``I01``), shown in ``docs/rules.md``.
 
 Printed text is matched after :func:`normalise`: full-width forms folded (NFKC), spaces and
-quotes dropped, brackets unified; labels also lose a leading ordinal (``一、``, ``（一）``).
+quotes dropped, brackets unified; labels also lose a leading ordinal (``一、``, ``（一）``);
+the recogniser's word sets after :func:`fold` (brackets and colons dropped too).
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ __all__ = [
     "TableSpec",
     "family",
     "family_ids",
+    "fold",
     "normalise",
     "normalise_label",
     "terms",
@@ -64,6 +71,7 @@ SUBJECTS = "@subjects"
 
 _SPACES = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』*")
+_PRINTED_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十]+\)|\d+[、.．](?!\d))")
 
 
@@ -82,6 +90,17 @@ def normalise_label(text: str) -> str:
     return _ORDINAL.sub("", normalise(text), count=1)
 
 
+_FOLD = str.maketrans("", "", "()[]<>《》:")
+
+
+def fold(text: str) -> str:
+    """Printed text as the recogniser matches words in it: :func:`normalise`, then brackets
+    and colons dropped too (``(含专用结余)`` → ``含专用结余``, ``单位：`` → ``单位``), so a
+    word set declared in the spec (:attr:`ColumnSpec.words`, :attr:`TableSpec.title_words`)
+    is found whatever brackets a place prints around it."""
+    return normalise(text).translate(_FOLD)
+
+
 def terms(keys: tuple[str, ...]) -> Iterator[tuple[int, str]]:
     """``("a", "-b")`` → ``(1, "a"), (-1, "b")``: the signed terms of a declared sum."""
     for key in keys:
@@ -98,7 +117,12 @@ class ColumnSpec:
     ``number`` (栏次), the other header texts seen for it in real reports, the ``side`` of a
     two-sided table (``income`` / ``expenditure``; ``""`` otherwise), the header ``group``
     it is printed under (公开09's 预算数 / 决算数), and ``sum_of``: the columns whose sum it
-    is in every row (``"-key"`` subtracts), from which the row-sum rule is generated."""
+    is in every row (``"-key"`` subtracts), from which the row-sum rule is generated.
+
+    For recognising a printed grid (:mod:`govbudget.recognize`), ``words``: the word sets that
+    name the column in its header path (the header cells above it, top-down), each written
+    ``"词+词"`` (every word must appear, after :func:`fold`); the longest set found wins.
+    ``exclude``: words that must not be in the path (公务用车购置费 vs 运行维护费)."""
 
     key: str
     title: str
@@ -109,6 +133,13 @@ class ColumnSpec:
     sum_of: tuple[str, ...] = ()
     rule: str = ""
     ref: str = ""
+    words: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def word_sets(self) -> tuple[tuple[str, ...], ...]:
+        """:attr:`words` split into their words."""
+        return tuple(tuple(w.split("+")) for w in self.words)
 
     @functools.cached_property
     def _texts(self) -> frozenset[str]:
@@ -144,6 +175,12 @@ class RowSpec:
     def is_blank(self) -> bool:
         """A printed blank row (行次 only)."""
         return not self.label
+
+    @property
+    def bare_label(self) -> str:
+        """The label without its ordinal, otherwise as printed (``二、财政专户管理资金收入`` →
+        ``财政专户管理资金收入``): how a text names the row."""
+        return _PRINTED_ORDINAL.sub("", self.label, count=1)
 
     @functools.cached_property
     def _texts(self) -> frozenset[str]:
@@ -254,6 +291,33 @@ class TableSpec:
     optional: bool = False
     #: How the family names its tables: ``公开05表`` (部门决算), ``预算05表`` (部门预算).
     label_prefix: str = "公开"
+    #: For recognising printed tables (:mod:`govbudget.recognize`): word sets (``"词+词"``)
+    #: that name the table in a printed title, in any order and numbering (after :func:`fold`),
+    #: and words that rule a title out (财政拨款收支总表 is no 收支总表).
+    title_words: tuple[str, ...] = ()
+    title_exclude: tuple[str, ...] = ()
+    #: Word sets that recognise the table by its header when no title is printed above it.
+    header_words: tuple[str, ...] = ()
+    #: The key prefix of printed rows that are neither subjects nor fixed rows (rows by unit
+    #: ``unit:``, by project ``project:``; ``label:`` when the table has none).
+    row_group: str = "label:"
+    #: Columns and rows places print in this table beyond the template (read and kept, never
+    #: derived): 三公 printed with 机关运行经费, 广州 listing 上缴上级支出 among the 类 of a 总表.
+    extra_columns: tuple[ColumnSpec, ...] = ()
+    foreign_rows: tuple[RowSpec, ...] = ()
+
+    @property
+    def shape(self) -> str:
+        """How the recogniser reads the table's rows: ``two_sided`` (a 总表), ``panels``,
+        ``subjects`` (rows by subject code, unit or project), ``single_row`` (fixed rows
+        only), ``other`` (no column declared: recognised so that it is accounted for)."""
+        if self.two_sided:
+            return "two_sided"
+        if self.panels:
+            return "panels"
+        if self.subjects is not None or self.row_group != "label:":
+            return "subjects"
+        return "single_row" if self.columns else "other"
 
     @property
     def label(self) -> str:
@@ -328,14 +392,29 @@ class TableSpec:
 
     def row(self, key: str) -> RowSpec:
         """The fixed row with this key; an error naming the table."""
-        for r in self.rows:
-            if r.key == key:
-                return r
-        raise GovBudgetError(f"{self.label}: no fixed row {key!r}")
+        found = self._rows_by_key.get(key)
+        if found is None:
+            raise GovBudgetError(f"{self.label}: no fixed row {key!r}")
+        return found
+
+    @functools.cached_property
+    def _rows_by_key(self) -> Mapping[str, RowSpec]:
+        # The first row of a key, as a scan finds it; asked for by every derived sum row.
+        return {r.key: r for r in reversed(self.rows)}
 
     def rows_for(self, side: str = "", place: str | None = None) -> tuple[RowSpec, ...]:
         """The fixed rows of one side, in printed order (of one ``place`` when given)."""
-        return tuple(r for r in self.rows if r.side == side and (place is None or r.place == place))
+        found = self._rows_by_place.get((side, place))
+        if found is None:
+            found = tuple(r for r in self.rows if r.side == side and (place is None or r.place == place))
+        return found
+
+    @functools.cached_property
+    def _rows_by_place(self) -> Mapping[tuple[str, str | None], tuple[RowSpec, ...]]:
+        # Asked for per side and place by every derivation: computed once per spec.
+        sides = dict.fromkeys(r.side for r in self.rows)
+        return {(side, place): tuple(r for r in self.rows if r.side == side and (place is None or r.place == place))
+                for side in sides for place in ("head", "foot", None)}
 
     def match_row(self, label: str, side: str | None = None, parent: str | None = None) -> RowSpec | None:
         """The fixed row a printed label names (on ``side``, under ``parent`` when given)."""
@@ -367,6 +446,17 @@ class TableSpec:
         rows, so that the sides' foot rows face each other (the seed's 1–31 | 32–62)."""
         if not self.numbered:
             return {}
+        # Asked for by every derivation, with the edition's (nearly constant) subject count.
+        found = self._lines_memo.get(subject_count)
+        if found is None:
+            found = self._lines_memo[subject_count] = self._lines(subject_count)
+        return dict(found)
+
+    @functools.cached_property
+    def _lines_memo(self) -> dict[int, dict[tuple[str, str], int]]:
+        return {}
+
+    def _lines(self, subject_count: int) -> dict[tuple[str, str], int]:
         subject_side = self.subjects.side if self.subjects else None
         body = {side: len(self.rows_for(side, "head")) + (subject_count if side == subject_side else 0)
                 for side in self.sides}
@@ -402,6 +492,15 @@ class FamilySpec:
     template_year: int
     identities: tuple[Identity, ...] = ()
     links: tuple[SubjectLink, ...] = ()
+    #: The tables a printed title is matched against, in the order tried (the more specific
+    #: titles first), with tables places print that the family does not derive (read so that
+    #: their figures are accounted for); :attr:`tables` when empty.
+    recognition: tuple[TableSpec, ...] = ()
+
+    @property
+    def recognised(self) -> tuple[TableSpec, ...]:
+        """The tables recognised in printed documents, in matching order."""
+        return self.recognition or self.tables
 
     @property
     def template_edition(self) -> int:

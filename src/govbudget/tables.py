@@ -497,7 +497,12 @@ _Cells = Mapping[str, Decimal]
 def _complete(spec: TableSpec, side: str, given: _Cells) -> tuple[Decimal, ...]:
     """One row's values in the column order of ``side``: the given cells, each declared
     column sum computed from them, and zero for a column with neither (no such money)."""
-    plan, columns = spec.column_sums(side), spec.columns_for(side)
+    columns = spec.columns_for(side)
+    if not given:
+        # No money in the row (a printed 类 or 款 of a fixed layout): every column, and every
+        # sum of them, is zero.
+        return (ZERO,) * len(columns)
+    plan = spec.column_sums(side)
     if not plan:
         return tuple([given.get(c.key, ZERO) for c in columns])
     got = dict(given)
@@ -616,7 +621,8 @@ def _subject_table(spec: TableSpec, edition: int, leaves: Mapping[str, _Cells]) 
     subj = spec.subjects
     assert subj is not None
     cat = catalog(subj.scheme, edition)
-    full = {code: _complete(spec, "", cells) for code, cells in leaves.items()}
+    # A 项 without money prints no row (and adds nothing to its parents): left out first.
+    full = {code: _complete(spec, "", cells) for code, cells in leaves.items() if any(cells.values())}
     sums = _hierarchy(spec, {c: v for c, v in full.items() if any(v)})
     top_digits = subj.levels[0].digits
     top = [v for c, v in sorted(sums.items()) if len(c) == top_digits]
@@ -637,8 +643,9 @@ def _paneled(spec: TableSpec, edition: int, leaves: Mapping[str, _Cells]) -> Tab
     leaf_level, top_level = subj.levels[-1], subj.levels[0]
     codes = _fixed_codes(spec, edition, leaf_level, listed) | {c for c, v in leaves.items() if any(v.values())}
     by_class: dict[str, list[str]] = {c: [] for c in listed if c in cat}
+    top_digits = top_level.digits
     for code in sorted(codes):
-        by_class.setdefault(code[:top_level.digits], []).append(code)
+        by_class.setdefault(code[:top_digits], []).append(code)
     order = [c for c in listed if c in by_class] + sorted(c for c in by_class if c not in listed)
     rows: list[Row] = []
     tops: dict[str, list[Sequence[Decimal]]] = {p.key: [] for p in spec.panels}
@@ -647,7 +654,8 @@ def _paneled(spec: TableSpec, edition: int, leaves: Mapping[str, _Cells]) -> Tab
         if panel is None:
             raise GovBudgetError(f"{spec.label}: no panel takes 类 {cls}")
         items = {c: _complete(spec, "", leaves.get(c, {})) for c in by_class[cls]}
-        total = _add([ZERO] * len(spec.columns), *items.values())
+        total = [sum(column, ZERO) for column in zip(*items.values(), strict=True)] if items \
+            else [ZERO] * len(spec.columns)
         tops[panel.key].append(total)
         rows.append(Row(cls, _name(cat, cls), tuple(total), code=cls, level=top_level, side=panel.key))
         rows += [Row(c, _name(cat, c), v, code=c, level=leaf_level, side=panel.key) for c, v in items.items()]

@@ -44,16 +44,18 @@ __all__ = [
 #: Shown where the ledger gives no reason (主要原因) or no figure: visible, never invented.
 PLACEHOLDER = "〔待补充〕"
 
-#: 收入 sources as the text names them, keyed like the columns of 公开02表 (``income.<key>.*``).
-INCOME_LABELS: tuple[tuple[str, str], ...] = (
-    ("fiscal", "财政拨款收入"), ("superior_subsidy", "上级补助收入"), ("business", "事业收入"),
-    ("operating", "经营收入"), ("affiliates", "附属单位上缴收入"), ("other", "其他收入"),
-)
-#: 支出 natures as the text names them, keyed like the columns of 公开03表 (``expenditure.<key>.*``).
-NATURE_LABELS: tuple[tuple[str, str], ...] = (
-    ("basic", "基本支出"), ("project", "项目支出"), ("remit_to_superior", "上缴上级支出"),
-    ("operating", "经营支出"), ("subsidy_to_affiliates", "对附属单位补助支出"),
-)
+def _parts(table_id: str) -> tuple[tuple[str, str], ...]:
+    """The columns a 决算 table's 合计 column sums, as (key, title): the text names them so."""
+    from govbudget.spec import family, terms
+
+    t = family("final").table(table_id)
+    return tuple((key, t.column(key).title) for _, key in terms(t.column("total").sum_of))
+
+
+#: 收入 sources as the text names them: the columns of 公开02表 (``income.<key>.*``).
+INCOME_LABELS: tuple[tuple[str, str], ...] = _parts("02")
+#: 支出 natures as the text names them: the columns of 公开03表 (``expenditure.<key>.*``).
+NATURE_LABELS: tuple[tuple[str, str], ...] = _parts("03")
 #: “三公” items as the text names them, with the 公开09表 column of each (``three_public.<key>.*``).
 THREE_PUBLIC_ITEMS: tuple[tuple[str, str], ...] = (
     ("abroad", "因公出国（境）费"), ("vehicles", "公务用车购置及运行费"), ("reception", "公务接待费"),

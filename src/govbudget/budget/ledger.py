@@ -24,7 +24,6 @@ from decimal import Decimal
 import attrs
 
 from govbudget.errors import LedgerError
-from govbudget.families.budget import THREE_PUBLIC_ECONOMIC
 from govbudget.ledger import (
     BudgetUnit,
     FunctionAmount,
@@ -38,7 +37,6 @@ from govbudget.ledger import (
 from govbudget.money import ZERO, in_wide_context, to_decimal
 
 __all__ = [
-    "THREE_PUBLIC_ECONOMIC",
     "Allocation",
     "BudgetLedger",
     "BudgetSource",
@@ -146,6 +144,9 @@ class BudgetLedger:
     @in_wide_context
     def three_public(self) -> ThreePublicAmounts:
         """“三公”经费 budget: the 一般公共预算 allocations under the 三公 经济分类 款."""
+        # The family module declares which 款 (and builds its labels from BudgetSource).
+        from govbudget.families.budget import THREE_PUBLIC_ECONOMIC
+
         sums = dict.fromkeys((k for k, _ in THREE_PUBLIC_ECONOMIC), ZERO)
         for a in self.allocations:
             if a.source is BudgetSource.GENERAL_PUBLIC_BUDGET:
@@ -218,6 +219,8 @@ def _add_optional(values: Sequence[Decimal | None]) -> Decimal | None:
 def consolidate(ledgers: Sequence[BudgetLedger], department: str | None = None) -> BudgetLedger:
     """One department's budget as the sum of its units' budgets (汇总): allocations are
     concatenated, stated facts added (a fact unknown for one unit is unknown for the sum)."""
+    from govbudget.families.budget import THREE_PUBLIC_ECONOMIC
+
     if not ledgers:
         raise LedgerError("nothing to consolidate")
     first = ledgers[0]

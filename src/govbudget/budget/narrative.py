@@ -39,28 +39,23 @@ from govbudget.budget.ledger import BudgetLedger
 from govbudget.budget.tables import derive
 from govbudget.money import ZERO, in_wide_context
 from govbudget.narrative import _Builder, _change_rate, _lines, _sp
+from govbudget.spec import family, terms
 from govbudget.tables import Disclosure, chinese_ordinal
 from govbudget.text import PLACEHOLDER, Figure, Narrative, Paragraph, Section, Sentence, with_topics
 
 __all__ = ["SOURCE_LABELS", "THREE_PUBLIC_LABELS", "build", "to_markdown", "to_text"]
 
-#: Income rows the text names, keyed like the 收支总表 rows.
-SOURCE_LABELS: tuple[tuple[str, str], ...] = (
-    ("general_public_budget", "一般公共预算拨款收入"), ("government_fund", "政府性基金预算拨款收入"),
-    ("state_capital", "国有资本经营预算拨款收入"), ("special_account", "财政专户管理资金收入"),
-    ("business", "事业收入"), ("operating", "事业单位经营收入"), ("superior_subsidy", "上级补助收入"),
-    ("affiliates", "附属单位上缴收入"), ("other", "其他收入"), ("carryover", "上年结转结余"),
-)
-NATURE_LABELS: tuple[tuple[str, str], ...] = (
-    ("basic", "基本支出"), ("project", "项目支出"), ("operating", "事业单位经营支出"),
-    ("remit_to_superior", "上缴上级支出"), ("subsidy_to_affiliates", "对附属单位补助支出"),
-)
-#: “三公” items as the text names them, keyed like the columns of 预算07表.
-THREE_PUBLIC_LABELS: tuple[tuple[str, str], ...] = (
-    ("total", "“三公”经费"), ("abroad", "因公出国（境）费"), ("vehicles", "公务用车购置及运行维护费"),
-    ("vehicle_purchase", "公务用车购置费"), ("vehicle_operation", "公务用车运行维护费"),
-    ("reception", "公务接待费"),
-)
+_BUDGET = family("budget")
+#: Income rows the text names (as 预算01表 labels them, without the ordinal), keyed like its rows:
+#: the sources 预算02表 sums (单位资金 by its parts).
+SOURCE_LABELS: tuple[tuple[str, str], ...] = tuple(
+    (k, _BUDGET.table("01").row(k).bare_label) for _, k in terms(_BUDGET.table("02").column("total").sum_of))
+#: Natures the text names, keyed like the columns of 预算03表 (their titles).
+NATURE_LABELS: tuple[tuple[str, str], ...] = tuple(
+    (k, _BUDGET.table("03").column(k).title) for _, k in terms(_BUDGET.table("03").column("total").sum_of))
+#: “三公” items as the text names them, keyed like the columns of 预算07表 (the total without 合计).
+THREE_PUBLIC_LABELS: tuple[tuple[str, str], ...] = tuple(
+    (c.key, c.title.removesuffix("合计")) for c in _BUDGET.table("07").columns)
 
 
 def _change(b: _Builder, prefix: str, current: Decimal, prior: Decimal | None, basis: str) -> Sentence:
@@ -146,9 +141,9 @@ def build(ledger: BudgetLedger, disclosure: Disclosure | None = None, *,
     sections.append(_gpb_section(b, ledger, d))
     sections.append(Section("六", "一般公共预算基本支出预算情况", (Paragraph((
         _amount_sentence(b, "basic.total", "本部门一般公共预算基本支出", t06.cell("total", "total"), "，其中："),
-        _amount_sentence(b, "basic.personnel", "人员经费", t06.cell("total", "personnel"),
+        _amount_sentence(b, "basic.personnel", t06.spec.column("personnel").title, t06.cell("total", "personnel"),
                          "，主要包括工资福利支出和对个人和家庭的补助；"),
-        _amount_sentence(b, "basic.public", "公用经费", t06.cell("total", "public"),
+        _amount_sentence(b, "basic.public", t06.spec.column("public").title, t06.cell("total", "public"),
                          "，主要包括商品和服务支出和资本性支出等。"),
     )),)))
     sections.append(_three_public_section(b, ledger, d))
@@ -169,12 +164,13 @@ def build(ledger: BudgetLedger, disclosure: Disclosure | None = None, *,
         )),)))
     gf, sc = d.table("08"), d.table("09")
     fund_sentences = []
-    for table, name, flag in ((gf, "政府性基金预算", "government_fund.none"), (sc, "国有资本经营预算", "state_capital.none")):
+    for table, key in ((gf, "government_fund"), (sc, "state_capital")):
+        name, flag = _BUDGET.table("04").column(key).title, f"{key}.none"  # the fund as 预算04表 heads it
         if table.is_empty:
             fund_sentences.append(Sentence(f"本部门{ledger.fiscal_year}年没有使用{name}拨款安排的支出。", flags=(flag,)))
         else:
-            key = "government_fund.total" if table is gf else "state_capital.total"
-            fund_sentences.append(_amount_sentence(b, key, f"本部门{name}拨款支出预算", table.cell("total", "total"), "。"))
+            fund_sentences.append(_amount_sentence(b, f"{key}.total", f"本部门{name}拨款支出预算",
+                                                   table.cell("total", "total"), "。"))
     sections.append(Section("十", "政府性基金和国有资本经营预算情况", (Paragraph(tuple(fund_sentences)),)))
     # Sections are numbered as printed: an optional section left out closes the gap.
     # Each section's topic (三公经费, 机关运行经费 …) is recognised from its heading, as a

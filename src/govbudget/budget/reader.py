@@ -26,7 +26,7 @@ from govbudget.errors import FormatError, GovBudgetError
 from govbudget.families.budget import layout
 from govbudget.money import Unit
 from govbudget.published import Finding, Location, Published, Severity
-from govbudget.spec import TableSpec, family, normalise_label
+from govbudget.spec import TableSpec, family, normalise, normalise_label
 from govbudget.tables import Row, Table
 from govbudget.text import Figure, FigureKind, Narrative, Paragraph, Section, Sentence
 
@@ -41,16 +41,13 @@ _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十]+[、）)]|^\d+[
 
 
 def _norm(text: str) -> str:
-    """Normalised for matching: NFKC, no spaces, straight quotes, no year prefix."""
-    t = unicodedata.normalize("NFKC", text)
-    t = re.sub(r"\s+", "", t)
-    t = t.replace("“", '"').replace("”", '"')
-    return re.sub(r"^20\d{2}年(度)?", "", t)
+    """A printed title for matching: :func:`~govbudget.spec.normalise`, without a year prefix."""
+    return re.sub(r"^20\d{2}年(度)?", "", normalise(text))
 
 
 def _label(text: str) -> str:
-    """A row label without its ordinal (一、 （二） 1. 其中：) and spaces."""
-    t = _norm(text)
+    """A row label normalised (:func:`~govbudget.spec.normalise`), without its ordinal (一、 （二） 1. 其中：)."""
+    t = normalise(text)
     while True:
         stripped = _ORDINAL.sub("", t)
         if stripped == t:
@@ -72,7 +69,7 @@ class _Reader:
 
     def note(self, line: int | None, zh: str, en: str, severity: Severity = Severity.WARNING,
              table: str | None = None) -> None:
-        loc = Location(table, line=line, table_label=f"预算{table}表" if table else None)
+        loc = Location(table, line=line, table_label=family("budget").table(table).label if table else None)
         self.findings.append(Finding("budget.reader", severity, loc, zh, en))
 
 
@@ -263,7 +260,7 @@ def _fixed_row(spec: TableSpec, label: str, side: str) -> str | None:
 def _class_code(b: _Budget, label: str) -> str | None:
     lab = _label(label)
     for s in catalog(Scheme.FUNCTIONAL, b.edition):
-        if s.level is Level.CLASS and _norm(s.name) == lab:
+        if s.level is Level.CLASS and _label(s.name) == lab:
             return s.code
     return None
 
@@ -292,7 +289,7 @@ def _read_two_sided(b: _Budget, spec: TableSpec, body: Sequence[_Line]) -> None:
                 code = _class_code(b, label)
                 key = code
             if key is None:
-                foreign = _label(label) in {_label(x) for x in layout(spec.id).foreign_rows}
+                foreign = any(x.matches(_label(label)) for x in spec.foreign_rows)
                 b.r.note(ln.number, f"“{label}”不是本表的行，未读取。" if foreign else f"无法识别的行“{label}”，未读取。",
                          f"{label!r} is no row of the declared table; not read" if foreign
                          else f"unknown row {label!r}; not read",
@@ -432,17 +429,19 @@ def _read_units(b: _Budget, spec: TableSpec, body: Sequence[_Line]) -> None:
 # -- the 情况说明 -------------------------------------------------------------------------------------------
 _AMT = r"([\d,]+(?:\.\d+)?)"
 _CHANGE = rf"[^。；]*?比上年(?:预算数|执行数|预算)?(增加|减少)?{_AMT}万元(?:，(增长|下降)([\d.]+)%)?"
-#: (figure key prefix, current-figure key, subject as printed).
-_SUBJECTS: tuple[tuple[str, str, str], ...] = (
-    ("total", "total.income", r"收入预算"),
-    ("three_public.total", "three_public.total", r"安排“三公”经费"),
-    ("three_public.abroad", "three_public.abroad", r"因公出国（境）费"),
-    ("three_public.vehicles", "three_public.vehicles", r"公务用车购置及运行维护费"),
-    ("three_public.vehicle_purchase", "three_public.vehicle_purchase", r"公务用车购置费"),
-    ("three_public.vehicle_operation", "three_public.vehicle_operation", r"公务用车运行维护费"),
-    ("three_public.reception", "three_public.reception", r"公务接待费"),
-    ("office", "office.total", r"机关运行经费安排"),
-)
+#: “三公” items named in the text as 预算07表 heads their columns.
+_THREE_PUBLIC_ITEMS = ("abroad", "vehicles", "vehicle_purchase", "vehicle_operation", "reception")
+
+
+def _subjects() -> tuple[tuple[str, str, str], ...]:
+    """(figure key prefix, current-figure key, subject as printed)."""
+    t07 = family("budget").table("07")
+    return (
+        ("total", "total.income", r"收入预算"),
+        ("three_public.total", "three_public.total", r"安排“三公”经费"),
+        *((f"three_public.{k}", f"three_public.{k}", re.escape(t07.column(k).title)) for k in _THREE_PUBLIC_ITEMS),
+        ("office", "office.total", r"机关运行经费安排"),
+    )
 
 
 def _figure(key: str, value: str, kind: FigureKind = FigureKind.AMOUNT, line: int | None = None) -> Figure:
@@ -468,7 +467,7 @@ def _narrative(lines: Sequence[_Line], department: str, year: int) -> Narrative 
 
     figures: list[Figure] = []
     seen: set[str] = set()
-    for prefix, current, subject in _SUBJECTS:
+    for prefix, current, subject in _subjects():
         # A nested （…） (公务用车 breakdown) may stand between the amount and its change.
         pattern = rf"{subject}{_AMT}万元(?:（[^）]*）)?{_CHANGE}"
         m = re.search(pattern, text)

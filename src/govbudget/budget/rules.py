@@ -27,6 +27,7 @@ from govbudget.families.budget import THREE_PUBLIC_ECONOMIC
 from govbudget.money import in_wide_context
 from govbudget.published import Location, Published, Severity, from_disclosure
 from govbudget.rules import Change, Ratio, Relation, Report, Rule, Sum, _note, check
+from govbudget.spec import family
 from govbudget.tables import Disclosure
 from govbudget.text import Narrative
 
@@ -160,7 +161,8 @@ def _change_parts(p: Published) -> Iterator[Relation]:
 def _empty_funds(p: Published) -> Iterator[Relation]:
     if p.narrative is None:
         return
-    for flag, tid, name in (("government_fund.none", "08", "政府性基金预算"), ("state_capital.none", "09", "国有资本经营预算")):
+    for key, tid in (("government_fund", "08"), ("state_capital", "09")):
+        flag, name = f"{key}.none", family("budget").table("04").column(key).title  # the fund as 预算04表 heads it
         table = p.table(tid)
         if flag in p.narrative.flags and table is not None:
             yield _note(ERROR, Location(tid, table_label=table.label),
