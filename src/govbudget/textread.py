@@ -131,6 +131,7 @@ class Body:
 _AMOUNT_OR_RATE = re.compile(r"\d(?:\.\d+)?(?:万元|%)")
 _TOP = re.compile(rf"^([{_CN}]+)、(.{{2,50}})$")
 _SUB = re.compile(rf"^[（(]([{_CN}]+)[）)](.{{2,40}})$")
+_GLOSSARY = re.compile(rf"^(?:第[{_CN}]+部分|[{_CN}]+、)?(?:专业性?)?名词解释")
 _SUB_INLINE = re.compile(rf"^[（(]([{_CN}]+)[）)]([^。，：:]{{2,20}})[。：:]")
 
 
@@ -151,8 +152,10 @@ def sections(lines: Sequence[tuple[int, str]]) -> list[Body]:
         c = _SPACE.sub("", raw.replace("**", "")).translate(_FULL)
         if not c:
             continue
+        if _GLOSSARY.match(c):
+            break  # 名词解释 (第四部分, or 六、专业性名词解释) ends the 情况说明
         m = _TOP.match(c)
-        if m and not _AMOUNT_OR_RATE.search(c) and (
+        if m and not _AMOUNT_OR_RATE.search(c) and not re.search(r"[:：]指", c) and (
                 topic_of(c) is not None or re.search(r"(说明|情况)[。.]?$", c) or re.search(r"名词解释|概况", c)):
             flush()
             top, sub, heading = m.group(1), "", c
@@ -600,7 +603,7 @@ _CLAUSE_END = re.compile(r"[，,、；;：:。]")
 _COMPARISON = re.compile(r"(?:比|较|与|和)(?:上年|去年|\d{4}年)度?(?:预算数|执行数|预算|执行)?(?:相比)?|同比")
 _CHANGE_VERB = re.compile(r"(增加|减少|增长|下降|降低|减低|上升)了?$")
 _RATE_VERB_END = re.compile(r"(增长|下降|减少|增加|降低|减低|上升)了?$")
-_SAME_AS_PRIOR = re.compile(rf"{_COMPARISON.pattern}[，,]?{_SAME}|与上年(?:预算数|执行数)?{_SAME}|{_COMPARISON.pattern}持平")
+_SAME_AS_PRIOR = re.compile(rf"(?:{_COMPARISON.pattern})[，,]?{_SAME}|与上年(?:预算数|执行数)?{_SAME}")
 # A clause naming a figure that is not this year's (去年预算数为 0 万元, 上年结转结余的…收入).
 _NOT_THIS_YEAR = re.compile(r"去年|上年预算数|上年执行数|上年结转结余的|\d{4}年预算数")
 _ORDINAL = re.compile(rf"^(?:[（(](?:[{_CN}]+|\d+)[）)]|\d+[.．、]|[{_CN}]+、)")
