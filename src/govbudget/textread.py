@@ -211,10 +211,24 @@ def read_narrative(lines: Sequence[tuple[int, str]], *, family: str, department:
     return Narrative(department, year, tuple(out)), notes.findings
 
 
-def _unique(notes: _Notes, body: Body, figures: list[Figure]) -> list[Figure]:
+def _unique(notes: _Notes, body: Body, figures: list[Figure], *, conflicting: bool = False) -> list[Figure]:
+    """Each key once: the first is kept; with ``conflicting``, a key stated twice with two
+    values is not read at all (重庆: 政府采购预算总额 6,546.82 万元 … 其中一般公共预算拨款政府采购
+    5,499.84 万元 — two scopes under one subject: which one a table restates is not known)."""
+    values: dict[str, set[Decimal]] = {}
+    for f in figures:
+        values.setdefault(f.key, set()).add(f.value)
     seen: set[str] = set()
     unique = []
     for f in figures:
+        if conflicting and len(values[f.key]) > 1:
+            if f.key not in seen:
+                shown = "、".join(str(v) for v in sorted(values[f.key]))
+                notes.note(Severity.INFO, f.line, body.section,
+                           f"{body.section}：{f.key} 出现多个不同的数（{shown}），口径不明，未读取。",
+                           f"{body.section}: {f.key} is stated with different values ({shown}); not read.")
+                seen.add(f.key)
+            continue
         if f.key in seen:
             notes.note(Severity.INFO, f.line, body.section, f"{body.section}：{f.key} 重复出现，保留第一次。",
                        f"{body.section}: {f.key} is stated twice; the first is kept.")
@@ -772,6 +786,6 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
     same_as_prior(text[pos:], pos)
     flags = tuple(flag for flag, pattern in _BUDGET_FLAGS if pattern.search(text))
     _not_placed(notes, body, None, placed)
-    sentence = Sentence(text, tuple(_unique(notes, body, figures)), (), flags)
+    sentence = Sentence(text, tuple(_unique(notes, body, figures, conflicting=True)), (), flags)
     return Section(body.section, body.heading, (Paragraph((sentence,)),), topic=body.topic)
 
