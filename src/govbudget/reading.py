@@ -166,11 +166,20 @@ def _narrative_lines(pages: Sequence[Page]) -> list[tuple[int, int, str]]:
     contents names it too) up to the next part.  A section heading (``十三、政府采购支出预算
     情况说明``) is no part heading."""
     lines = [(ln.page, ln.no, ln.text) for p in pages for ln in p.lines]
-    starts = [i for i, (_, _, t) in enumerate(lines)
-              if _PART_START.search(norm(t)) and not re.match(r"^[一二三四五六七八九十]+、(?!\d{4}年)", norm(t))]
+    def heading(i: int) -> int:
+        """How many lines the part heading at ``i`` takes (0: none); 湖州 breaks it (…情况说 / 明)."""
+        t = norm(lines[i][2])
+        if re.match(r"^[一二三四五六七八九十]+、(?!\d{4}年)", t):
+            return 0
+        if _PART_START.search(t):
+            return 1
+        nxt = norm(lines[i + 1][2]) if i + 1 < len(lines) else ""
+        return 2 if len(nxt) <= 4 and _PART_START.search(t + nxt) else 0
+
+    starts = [i + n for i in range(len(lines)) if (n := heading(i))]
     if not starts:
         return []
-    start = starts[-1] + 1
+    start = starts[-1]
     out = []
     for page, no, text in lines[start:]:
         if _PART_END.match(norm(text)):

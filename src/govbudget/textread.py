@@ -144,7 +144,7 @@ def sections(lines: Sequence[tuple[int, str]]) -> list[Body]:
     chunk: list[tuple[int, str]] = []
 
     def flush() -> None:
-        if top:
+        if top or sub:
             text, where = normalise(chunk)
             bodies.append(Body(top + sub, heading, text, where, topic))
 
@@ -163,14 +163,15 @@ def sections(lines: Sequence[tuple[int, str]]) -> list[Body]:
             chunk = []
             continue
         s = _SUB.match(c)
-        if s and top and not _AMOUNT_OR_RATE.search(c) and not re.search(r"[，,；;]", c):
+        # (a text whose sections are all （一）… under the part heading — 湖州 — has no top)
+        if s and not _AMOUNT_OR_RATE.search(c) and not re.search(r"[，,；;]", c):
             flush()
             sub, heading = f"（{s.group(1)}）", c
             topic = subsection_topic(top_topic, c)
             chunk = []
             continue
         si = _SUB_INLINE.match(c)
-        if si and top and (top_topic is None or top_topic is SectionTopic.OTHER) and topic_of(si.group(2)) is not None:
+        if si and (top or sub) and (top_topic is None or top_topic is SectionTopic.OTHER) and topic_of(si.group(2)) is not None:
             # （一）机关运行经费。2026 年…: a sub-heading run into its text (重庆).
             flush()
             sub, heading = f"（{si.group(1)}）", si.group(0)
