@@ -130,7 +130,8 @@ class Body:
 
 _AMOUNT_OR_RATE = re.compile(r"\d(?:\.\d+)?(?:万元|%)")
 _TOP = re.compile(rf"^([{_CN}]+)、(.{{2,50}})$")
-_SUB = re.compile(rf"^[（(]([{_CN}]+)[）)](.{{2,40}})$")
+# (not ``（四）2010399-其他政府办公厅（室）及相关机构事务`` whose amount is on the next line: a 项)
+_SUB = re.compile(rf"^[（(]([{_CN}]+)[）)](?!\d{{3}})(.{{2,40}})$")
 _GLOSSARY = re.compile(rf"^(?:第[{_CN}]+部分|[{_CN}]+、)?(?:专业性?)?名词解释")
 _SUB_INLINE = re.compile(rf"^[（(]([{_CN}]+)[）)]([^。，：:]{{2,20}})[。：:]")
 
@@ -614,8 +615,9 @@ _BUDGET_FLAGS = (
 #: The figure a change is of, as the generator keys it: ``total`` for ``total.income`` …
 _CHANGE_PREFIX = {"total.income": "total", "fiscal.total": "fiscal", "gpb.total": "gpb", "office.total": "office"}
 _TOKEN = re.compile(rf"{_NUM}(万元|%)")
+_BEFORE_END = re.compile(r"[。；;（(]")
 _CLAUSE_END = re.compile(r"[，,、；;：:。]")
-_COMPARISON = re.compile(r"(?:比|较|与|和)(?:上年|去年|\d{4}年)度?(?:预算数|执行数|预算|执行)?(?:相比)?|同比")
+_COMPARISON = re.compile(r"(?:比|较|与|和)(?:上年|去年|\d{4}年?)度?(?:预算数|执行数|预算|执行)?(?:相比)?|同比")
 _CHANGE_VERB = re.compile(r"(增加|减少|增长|下降|降低|减低|上升)了?$")
 _RATE_VERB_END = re.compile(r"(增长|下降|减少|增加|降低|减低|上升)了?$")
 _SAME_AS_PRIOR = re.compile(rf"(?:{_COMPARISON.pattern})[，,]?{_SAME}|与上年(?:预算数|执行数)?{_SAME}")
@@ -677,6 +679,7 @@ class _State:
     current: str | None = None
     change: str | None = None  # the prefix whose change was just read (for its rate)
     carry: str | None = None  # the subject of the sentence before (与上年相比… starts the next)
+    carry_at: int = -1  # where the next sentence starts
 
 
 def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
@@ -714,7 +717,7 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
                 st = stack.pop()
                 start = i + 1
             elif ch in "。；;":
-                st = _State(carry=st.current)
+                st = _State(carry=st.current, carry_at=i + 1)
                 start = i + 1
             i += 1
         return text[max(start, segment_end - 80):segment_end]
@@ -726,9 +729,13 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
             changed.add(st.current)
 
     for m in _TOKEN.finditer(text):
+        # 「…0.00 万元，与上年预算数持平。公务用车…」: 持平 before the sentence ends is about
+        # the subject in hand.
+        same_as_prior(_BEFORE_END.split(text[pos:m.start()], 1)[0], pos)
         segment = scan(pos, m.start())
-        same_as_prior(text[pos:m.start()], pos)
-        if st.current is None and st.carry and _COMPARISON.match(segment):
+        if st.current is None and st.carry and _COMPARISON.match(text, st.carry_at, m.start()):
+            # 「…526.50 万元，主要用于…。比上年预算数减少 7.7%」: the sentence starts with the
+            # comparison, so it is about the subject of the sentence before.
             st.current = st.carry
         pos = m.end()
         clauses = _CLAUSE_END.split(segment)
@@ -750,6 +757,8 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
         if verb and _COMPARISON.search(segment):
             named = _COMPARISON.sub("", clause[: verb.start()])
             named = re.sub(r"各$|^[，,]", "", _strip_lead(named))
+            if re.fullmatch(rf"(?:{_FILLER})*", named):  # 和2025年相比预算减低 0.27 万元
+                named = ""
             subject = st.current
             if named:
                 found = _find_subject(named, vocabulary)
