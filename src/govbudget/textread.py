@@ -308,7 +308,7 @@ def _change_patterns(prefix: str, subject: str) -> list[tuple[str, _Handler]]:
         (rf"{subject}{_COMPARED}?[，,]?各?{_UP_DOWN}{_NUM}万元[，,]?(?:{_RATE_VERB}{_NUM}%)?",
          lambda m: [_signed(f"{prefix}.change", m.group(1), m.group(2)), _pct(f"{prefix}.change_rate", m.group(4)),
                     *_mismatch(m.group(1), m.group(3))]),
-        (rf"{subject}(?:{_COMPARED}|与上年度?)[，,]?{_SAME}", lambda m: [Figure(f"{prefix}.change", Decimal(0))]),
+        (rf"{subject}(?:{_COMPARED}|与上年度?)?[，,]?{_SAME}", lambda m: [Figure(f"{prefix}.change", Decimal(0))]),
     ]
 
 
@@ -615,6 +615,7 @@ _BUDGET_FLAGS = (
 #: The figure a change is of, as the generator keys it: ``total`` for ``total.income`` …
 _CHANGE_PREFIX = {"total.income": "total", "fiscal.total": "fiscal", "gpb.total": "gpb", "office.total": "office"}
 _TOKEN = re.compile(rf"{_NUM}(万元|%)")
+_WIDE_CLAUSE_END = re.compile(r"[，,；;：:。]")
 _BEFORE_END = re.compile(r"[。；;（(]")
 _CLAUSE_END = re.compile(r"[，,、；;：:。]")
 _COMPARISON = re.compile(r"(?:比|较|与|和)(?:上年|去年|\d{4}年?)度?(?:预算数|执行数|预算|执行)?(?:相比)?|同比")
@@ -781,7 +782,9 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
         found = _find_subject(clause, vocabulary)
         keys: tuple[str, ...] = found.keys if found else ()
         if not keys and body.topic is SectionTopic.GENERAL_PUBLIC:
-            code = _gpb_subject(clause, edition)
+            # (a subject name may hold a 、: 2080803 在乡复员、退伍军人生活补助)
+            wide = _strip_lead(_WIDE_CLAUSE_END.split(segment)[-1].lstrip("、"))
+            code = _gpb_subject(wide, edition) or _gpb_subject(clause, edition)
             keys = (f"gpb.{code}",) if code else ()
         if not keys and first and heading_subject is not None and re.fullmatch(rf"(?:{_FILLER})*", clause):
             # （一）因公出国（境）经费 / 2026年预算安排 0.00万元 (泉州): the heading names it.
