@@ -250,3 +250,14 @@ def test_generated_final_text_reads_back_to_the_same_figures(ledger):
     assert {k: got[k] for k in got} == {k: generated.get(k) for k in got}
     assert set(got) == set(generated)  # the 决算 patterns know every sentence the generator writes
     assert read.flags == n.flags
+
+
+def test_wuxi_income_shares_and_last_years_carryover_not_taken_for_this_year():
+    # budget-2026/wuxi-01.pdf pp.33–34 (二): “上年结转结余的一般公共预算收入” is no 一般公共预算拨款收入.
+    # By hand: 196,278.67 / 984,760.87 = 19.93%.
+    text = ("二、收入预算情况说明\n"
+            "其中：\n"
+            "本年一般公共预算收入196,278.67万元，占19.93%；\n"
+            "上年结转结余的一般公共预算收入0万元，占0%；\n")
+    assert _values(text) == {"income.general_public_budget": D("196278.67"),
+                             "income.general_public_budget.share": D("19.93")}
