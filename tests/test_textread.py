@@ -261,3 +261,9 @@ def test_wuxi_income_shares_and_last_years_carryover_not_taken_for_this_year():
             "上年结转结余的一般公共预算收入0万元，占0%；\n")
     assert _values(text) == {"income.general_public_budget": D("196278.67"),
                              "income.general_public_budget.share": D("19.93")}
+
+
+def test_a_100000_digit_figure_is_said_not_read():
+    # One pass over the text (no rescanning): the figure is one token, not a subject's amount.
+    narrative, findings = _read("二、“三公”经费安排情况\n" + "9" * 100_000 + "万元，比上年" * 3 + "\n")
+    assert not narrative.figures and len(findings) == 1 and findings[0].location.line == 2

@@ -635,8 +635,8 @@ def _strip_lead(clause: str) -> str:
 
 
 def _find_subject(clause: str, vocabulary: Sequence[_Subject]) -> _Subject | None:
-    """The subject the clause ends with; ``None`` when none, or when two subjects end it
-    equally (ambiguous: not read)."""
+    """The subject the clause ends with (the longest words win: 公务用车购置及运行维护费 over
+    运行维护费); ``None`` when none."""
     best: tuple[int, _Subject] | None = None
     for s in vocabulary:
         m = s.words.search(clause)
