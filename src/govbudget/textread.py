@@ -529,7 +529,10 @@ def _read_final(notes: _Notes, body: Body, edition: int) -> Section:
                 key = f"{prefix}.{item.key}" if prefix else item.key
                 figures.append(attrs.evolve(item, key=key, line=line))
             covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    _not_placed(notes, body, covered)
+    # Then the figures no pattern placed, by the words around them (other wordings).
+    by_words, placed = _read_by_words(body, edition, _FINAL, covered)
+    figures.extend(by_words)
+    _not_placed(notes, body, covered, placed)
     sentence = Sentence(body.text, tuple(_unique(notes, body, figures)), tuple(lists), tuple(flags))
     return Section(body.section, body.heading, (Paragraph((sentence,)),), topic=body.topic)
 
@@ -683,9 +686,59 @@ class _State:
     carry_at: int = -1  # where the next sentence starts
 
 
+@attrs.frozen
+class _Keying:
+    """How one family keys what the words place: the topic's subjects, the key of a subject's
+    share and of its change (``None``: not read)."""
+
+    vocabulary: dict[SectionTopic | None, tuple[_Subject, ...]]
+    share: Callable[[str], str | None]
+    change: Callable[[str], str | None]
+    codes: bool  # 一般公共预算支出 subjects by code or name (gpb.<code>)
+
+
+_BUDGET = _Keying(_VOCABULARY, lambda k: f"{k}.share", lambda k: _CHANGE_PREFIX.get(k, k), True)
+
+
+def _final_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
+    # What the 决算 patterns leave unread in other wordings (佛山 2019: 总收入 X 万元，其中本年收入
+    # …；3.上级补助收入 0 万元): the totals, the sources and natures; never a 财政拨款 part
+    # (一般公共预算财政拨款收入 is no 财政拨款收入, 财政拨款收入合计 no 收入合计).
+    overview = (
+        _subject("total.amount", r"(?<!拨款)(?:收支总计|收入支出总计|收入总计|支出总计)|(?<!拨款)总收入|(?<!拨款)总支出"),
+        _subject("income.total", r"(?<!拨款)收入合计"),
+        _subject("expenditure.total", r"(?<!拨款)支出合计"),
+        *(_subject(f"income.{k}.amount", rf"(?<!预算){label}") for k, label in INCOME_LABELS),
+        *(_subject(f"expenditure.{k}.amount", rf"(?<!拨款){label}") for k, label in NATURE_LABELS),
+    )
+    fiscal = (_subject("fiscal.total", r"财政拨款收支总计|财政拨款收入支出总计"),)
+    return {_T.OVERVIEW: overview, _T.INCOME: overview, _T.EXPENDITURE: overview, _T.FISCAL_OVERVIEW: fiscal}
+
+
+def _final_share(key: str) -> str | None:
+    if key.startswith(("income.", "expenditure.")) and key.endswith(".amount"):
+        return key[: -len(".amount")] + ".share"
+    return None
+
+
+#: The 决算 changes the rules compare (``rules._CHANGES``): of 收支总计 and 财政拨款收支总计.
+_FINAL = _Keying(_final_vocabulary(), _final_share, {"total.amount": "total", "fiscal.total": "fiscal"}.get, False)
+
+
 def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
+    figures, placed = _read_by_words(body, edition, _BUDGET)
+    flags = tuple(flag for flag, pattern in _BUDGET_FLAGS if pattern.search(body.text))
+    _not_placed(notes, body, None, placed)
+    sentence = Sentence(body.text, tuple(_unique(notes, body, figures, conflicting=True)), (), flags)
+    return Section(body.section, body.heading, (Paragraph((sentence,)),), topic=body.topic)
+
+
+def _read_by_words(body: Body, edition: int, keying: _Keying,
+                   covered: bytearray | None = None) -> tuple[list[Figure], set[int]]:
+    """The figures of ``body`` placed by the words around them, and their positions; a figure
+    at a ``covered`` position (read by a pattern) is skipped and ends the subject in hand."""
     text = body.text
-    vocabulary = _VOCABULARY.get(body.topic, ())
+    vocabulary = keying.vocabulary.get(body.topic, ())
     heading_subject = _find_subject(_strip_lead(re.sub(r"^[（(][一二三四五六七八九十]+[）)]", "", body.heading)),
                                     vocabulary) if body.heading.startswith(("（", "(")) else None
     figures: list[Figure] = []
@@ -725,8 +778,9 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
 
     def same_as_prior(segment: str, at: int) -> None:
         if st.current and st.current not in changed and _SAME_AS_PRIOR.search(segment):
-            prefix = _CHANGE_PREFIX.get(st.current, st.current)
-            figures.append(Figure(f"{prefix}.change", Decimal(0), line=body.line_at(at)))
+            prefix = keying.change(st.current)
+            if prefix is not None:
+                figures.append(Figure(f"{prefix}.change", Decimal(0), line=body.line_at(at)))
             changed.add(st.current)
 
     for m in _TOKEN.finditer(text):
@@ -739,13 +793,17 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
             # comparison, so it is about the subject of the sentence before.
             st.current = st.carry
         pos = m.end()
+        if covered is not None and covered[m.start()]:
+            st.current = st.change = None
+            continue
         clauses = _CLAUSE_END.split(segment)
         clause = _strip_lead(clauses[-1])
         value, unit, line = _n(m.group(1)), m.group(2), body.line_at(m.start())
         if unit == "%":
             if clause.startswith("占") or "占" in clause[-12:]:
-                if st.current and not _NOT_THIS_YEAR.search(clause):
-                    figures.append(Figure(f"{st.current}.share", value, FigureKind.PERCENT, line=line))
+                share = keying.share(st.current) if st.current and not _NOT_THIS_YEAR.search(clause) else None
+                if share is not None:
+                    figures.append(Figure(share, value, FigureKind.PERCENT, line=line))
                     placed.add(m.start())
             elif _RATE_VERB_END.search(clause):
                 target = st.change or (st.current if _COMPARISON.search(segment) and st.current else None)
@@ -764,8 +822,8 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
             if named:
                 found = _find_subject(named, vocabulary)
                 subject = found.keys[0] if found else None
-            if subject is not None and subject not in changed:
-                prefix = _CHANGE_PREFIX.get(subject, subject)
+            prefix = keying.change(subject) if subject is not None and subject not in changed else None
+            if subject is not None and prefix is not None:
                 sign = -1 if verb.group(1) in _DOWN else 1
                 figures.append(Figure(f"{prefix}.change", value * sign if value else value, line=line))
                 placed.add(m.start())
@@ -781,7 +839,7 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
             continue
         found = _find_subject(clause, vocabulary)
         keys: tuple[str, ...] = found.keys if found else ()
-        if not keys and body.topic is SectionTopic.GENERAL_PUBLIC:
+        if not keys and keying.codes and body.topic is SectionTopic.GENERAL_PUBLIC:
             # (a subject name may hold a 、: 2080803 在乡复员、退伍军人生活补助)
             wide = _strip_lead(_WIDE_CLAUSE_END.split(segment)[-1].lstrip("、"))
             code = _gpb_subject(wide, edition) or _gpb_subject(clause, edition)
@@ -797,8 +855,5 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
         else:
             st.current = None
     same_as_prior(text[pos:], pos)
-    flags = tuple(flag for flag, pattern in _BUDGET_FLAGS if pattern.search(text))
-    _not_placed(notes, body, None, placed)
-    sentence = Sentence(text, tuple(_unique(notes, body, figures, conflicting=True)), (), flags)
-    return Section(body.section, body.heading, (Paragraph((sentence,)),), topic=body.topic)
+    return figures, placed
 
