@@ -290,3 +290,32 @@ def test_foshan_final_in_another_wording_by_the_words_around_its_figures():
     assert {k: f.value for k, f in narrative.figures.items()} == {
         "total.amount": D("1668.14"), "income.superior_subsidy.amount": D(0), "income.other.amount": D("0.01"),
         "expenditure.basic.amount": D("746.39"), "expenditure.project.amount": D("921.75")}
+
+
+def test_huzhou_broken_headings_and_numbered_topics_of_other_matters():
+    # budget-2026/huzhou-02.pdf p.8 (（四）, its heading broken after 收) and p.15 (（十）1.);
+    # p.14: 持平 starting the sentence after the subject's. By hand: 37018.75 + 27600.00 = 64618.75;
+    # 33.32 / (105.75 + 33.32) = 23.96% (printed 24.0%).
+    text = ("（四）关于湖州市卫生健康委员会 2026 年财政拨款收\n"
+            "支预算情况的总体说明\n"
+            "湖州市卫生健康委员会 2026 年财政拨款收支总预算\n"
+            "64618.75 万元。收入包括：一般公共预算当年拨款收入\n"
+            "37018.75 万元、政府性基金当年拨款收入 27600.00 万元；\n"
+            "（九）关于2026年一般公共预算“三公”经费预算情况说明\n"
+            "100.0%，主要原因是 2026 年无公务用车购置预算；公务用\n"
+            "车运行维护费支出 38.50 万元，主要用于公务用车燃料费、\n"
+            "维修费、过桥过路费、保险费、安全奖励费用等支出。与上\n"
+            "年预算数持平。\n"
+            "（十）其他重要事项的情况说明\n"
+            "1.机关运行经费。\n"
+            "2026年湖州市卫生健康委员会本级1家行政单位的机关\n"
+            "运行经费财政拨款预算 105.75 万元，比上年预算数减少\n"
+            "33.32 万元，下降 24.0%，主要是人员调整以及公用经费中\n")
+    narrative, _ = _read(text)
+    assert [(s.id, s.topic) for s in narrative.walk()] == [
+        ("（四）", SectionTopic.FISCAL_OVERVIEW), ("（九）", SectionTopic.THREE_PUBLIC),
+        ("（十）", SectionTopic.OTHER), ("（十）1", SectionTopic.OFFICE_OPERATING)]
+    assert {k: f.value for k, f in narrative.figures.items()} == {
+        "fiscal.total": D("64618.75"), "three_public.vehicle_operation": D("38.50"),
+        "three_public.vehicle_operation.change": D(0), "office.total": D("105.75"), "office.change": D("-33.32"),
+        "office.change_rate": D("24.0")}

@@ -133,7 +133,17 @@ _TOP = re.compile(rf"^([{_CN}]+)、(.{{2,50}})$")
 # (not ``（四）2010399-其他政府办公厅（室）及相关机构事务`` whose amount is on the next line: a 项)
 _SUB = re.compile(rf"^[（(]([{_CN}]+)[）)](?!\d{{3}})(.{{2,40}})$")
 _GLOSSARY = re.compile(rf"^(?:第[{_CN}]+部分|[{_CN}]+、)?(?:专业性?)?名词解释")
-_SUB_INLINE = re.compile(rf"^[（(]([{_CN}]+)[）)]([^。，：:]{{2,20}})[。：:]")
+_SUB_INLINE = re.compile(rf"^[（(]([{_CN}]+)[）)]([^。，：:\d]{{2,20}})[。：:]")
+
+
+_NUMBERED = re.compile(rf"^(?:[{_CN}]+、|[（(][{_CN}]+[）)]|\d+[.．、])")
+_NUM_INLINE = re.compile(r"^(\d+)[.．、]([^。，：:\d]{2,20})(?:[。：:]|$)")
+_COMPLETE = re.compile(r"(说明|情况)[。.]?$")
+
+
+def _continuation(c: str) -> bool:
+    """The second line of a heading broken by the PDF (``…收支预`` / ``算情况的总体说明``)."""
+    return len(c) <= 20 and not _AMOUNT_OR_RATE.search(c) and not _NUMBERED.match(c) and bool(_COMPLETE.search(c))
 
 
 def sections(lines: Sequence[tuple[int, str]]) -> list[Body]:
@@ -142,42 +152,60 @@ def sections(lines: Sequence[tuple[int, str]]) -> list[Body]:
     top, sub, heading = "", "", ""
     top_topic: SectionTopic | None = None
     topic: SectionTopic | None = None
+    group = ""  # the id of a section grouping topics (其他重要事项), whose 1. 2. … are sub-sections
     chunk: list[tuple[int, str]] = []
+    cleaned = [(no, c) for no, raw in lines if (c := _SPACE.sub("", raw.replace("**", "")).translate(_FULL))]
+
+    ident = ""
 
     def flush() -> None:
-        if top or sub:
+        if ident:
             text, where = normalise(chunk)
-            bodies.append(Body(top + sub, heading, text, where, topic))
+            bodies.append(Body(ident, heading, text, where, topic))
 
-    for no, raw in lines:
-        c = _SPACE.sub("", raw.replace("**", "")).translate(_FULL)
-        if not c:
-            continue
+    i = 0
+    while i < len(cleaned):
+        no, c = cleaned[i]
+        i += 1
         if _GLOSSARY.match(c):
             break  # 名词解释 (第四部分, or 六、专业性名词解释) ends the 情况说明
         m = _TOP.match(c)
-        if m and not _AMOUNT_OR_RATE.search(c) and not re.search(r"[:：]指", c) and (
-                topic_of(c) is not None or re.search(r"(说明|情况)[。.]?$", c) or re.search(r"名词解释|概况", c)):
-            flush()
-            top, sub, heading = m.group(1), "", c
-            top_topic = topic = topic_of(c)
-            chunk = []
-            continue
         s = _SUB.match(c)
+        is_top = bool(m and not _AMOUNT_OR_RATE.search(c) and not re.search(r"[:：]指", c) and (
+            topic_of(c) is not None or _COMPLETE.search(c) or re.search(r"名词解释|概况", c)))
         # (a text whose sections are all （一）… under the part heading — 湖州 — has no top)
-        if s and not _AMOUNT_OR_RATE.search(c) and not re.search(r"[，,；;]", c):
+        is_sub = bool(not is_top and s and not _AMOUNT_OR_RATE.search(c) and not re.search(r"[，,；;]", c))
+        if is_top or is_sub:
             flush()
-            sub, heading = f"（{s.group(1)}）", c
-            topic = subsection_topic(top_topic, c)
+            if not _COMPLETE.search(c) and i < len(cleaned) and _continuation(cleaned[i][1]):
+                c += cleaned[i][1]  # 湖州: （四）关于…财政拨款收 / 支预算情况的总体说明
+                i += 1
+            if is_top and m:
+                top, sub, heading = m.group(1), "", c
+                top_topic = topic = topic_of(c)
+            elif s:
+                sub, heading = f"（{s.group(1)}）", c
+                topic = subsection_topic(top_topic, c)
+            ident = top + sub
+            group = ident if topic is SectionTopic.OTHER else ""
             chunk = []
             continue
         si = _SUB_INLINE.match(c)
-        if si and (top or sub) and (top_topic is None or top_topic is SectionTopic.OTHER) and topic_of(si.group(2)) is not None:
+        if si and ident and (top_topic is None or top_topic is SectionTopic.OTHER) and topic_of(si.group(2)) is not None:
             # （一）机关运行经费。2026 年…: a sub-heading run into its text (重庆).
             flush()
             sub, heading = f"（{si.group(1)}）", si.group(0)
+            ident = top + sub
             topic = subsection_topic(top_topic, si.group(2))
             chunk = [(no, c[si.end():])]
+            continue
+        ni = _NUM_INLINE.match(c) if group else None
+        if ni and topic_of(ni.group(2)) is not None:
+            # 1.机关运行经费。 under （十）其他重要事项的情况说明 (湖州)
+            flush()
+            ident, heading = group + ni.group(1), c[:ni.end()]
+            topic = topic_of(ni.group(2))
+            chunk = [(no, c[ni.end():])] if c[ni.end():] else []
             continue
         chunk.append((no, c))
     flush()
@@ -553,7 +581,7 @@ def _subject(keys: str | tuple[str, ...], words: str) -> _Subject:
     return _Subject((keys,) if isinstance(keys, str) else keys, re.compile(rf"(?:{words})(?:{_FILLER})*$"))
 
 
-_FILLER = r"预算数?|安排(?:的)?|支出|为|是|共|总额|合计|达|计|金额|资金|拨款"
+_FILLER = r"预算数?|安排(?:的)?|支出|为|是|共|总额|合计|达|计|金额|资金|财政拨款|拨款"
 _T = SectionTopic
 #: The budget vocabulary by topic (keys as :mod:`govbudget.budget.narrative` writes them).
 _INCOME_SOURCES: tuple[tuple[str, str], ...] = (
@@ -777,16 +805,19 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
         return text[max(start, segment_end - 80):segment_end]
 
     def same_as_prior(segment: str, at: int) -> None:
-        if st.current and st.current not in changed and _SAME_AS_PRIOR.search(segment):
+        """「…0.00 万元，与上年预算数持平。」 or 「…万元，主要用于…。与上年预算数持平。」: 持平 before
+        the sentence ends, or starting the next one, is about the subject in hand."""
+        end = _BEFORE_END.search(segment)
+        same = (_SAME_AS_PRIOR.search(segment, 0, end.start()) if end else _SAME_AS_PRIOR.search(segment)) or (
+            end and end.group(0) in "。；;" and _SAME_AS_PRIOR.match(segment, end.end()))
+        if st.current and st.current not in changed and same:
             prefix = keying.change(st.current)
             if prefix is not None:
                 figures.append(Figure(f"{prefix}.change", Decimal(0), line=body.line_at(at)))
             changed.add(st.current)
 
     for m in _TOKEN.finditer(text):
-        # 「…0.00 万元，与上年预算数持平。公务用车…」: 持平 before the sentence ends is about
-        # the subject in hand.
-        same_as_prior(_BEFORE_END.split(text[pos:m.start()], 1)[0], pos)
+        same_as_prior(text[pos:m.start()], pos)
         segment = scan(pos, m.start())
         if st.current is None and st.carry and _COMPARISON.match(text, st.carry_at, m.start()):
             # 「…526.50 万元，主要用于…。比上年预算数减少 7.7%」: the sentence starts with the
