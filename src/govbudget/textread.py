@@ -11,9 +11,11 @@ to what was read.
   thousands commas become ASCII; 收、支 is 收支; an amount in 元 is rewritten in 万元
   exactly (``12,345.67元`` → ``1.234567万元``: the figure keeps its printed precision, so the
   tail check stays that of the printed figure).  Each character keeps its source line.
-* :func:`sections` — headings ``一、…`` and ``（一）…`` (also ``（一）机关运行经费。2026 年…``,
-  a sub-heading run into its text) with their topic.
-* the 决算 vocabulary: patterns per topic (the seed's central format and its variants);
+* :func:`sections` — headings ``一、…`` and ``（一）…`` (also broken over two lines, a
+  sub-heading run into its text ``（一）机关运行经费。2026 年…``, and ``1.机关运行经费。`` under
+  其他重要事项) with their topic.
+* the 决算 vocabulary: patterns per topic (the seed's central format and its variants), then
+  the words around the figures no pattern placed (totals, sources, natures);
 * the 预算 vocabulary: figures by the words around them — each amount or percentage is
   placed by the subject named just before it (``公务接待费 2.3 万元``), by the comparison
   before it (``比上年减少 1 万元``: the change of the subject in hand), or by ``占`` (a share).
