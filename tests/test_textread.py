@@ -319,3 +319,10 @@ def test_huzhou_broken_headings_and_numbered_topics_of_other_matters():
         "fiscal.total": D("64618.75"), "three_public.vehicle_operation": D("38.50"),
         "three_public.vehicle_operation.change": D(0), "office.total": D("105.75"), "office.change": D("-33.32"),
         "office.change_rate": D("24.0")}
+
+
+@pytest.mark.parametrize("lead", ["一般公共预算支出预算", "财政拨款支出预算", "政府性基金支出预算", "专户资金支出预算"])
+def test_a_funds_total_is_not_the_departments(lead):
+    # 支出预算 after a fund's name is that fund's, not 支出总计 (not read: no such key here).
+    assert _values(f"一、收支预算总体情况\n2026年本部门{lead}100.00万元。\n") == {}
+    assert _values("一、收支预算总体情况\n2026年本部门支出预算100.00万元。\n") == {"total.expenditure": D("100.00")}

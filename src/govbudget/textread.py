@@ -610,16 +610,18 @@ _THREE_PUBLIC: tuple[tuple[str, str], ...] = (
 
 
 def _budget_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
+    # A total is no fund's, source's or nature's (一般公共预算支出预算, 财政拨款收入预算, 项目支出预算 …).
+    q = r"(?<!拨款)(?<!预算)(?<!基金)(?<!公共)(?<!基本)(?<!项目)(?<!经营)(?<!资金)(?<!专户)"
     overview = (
-        _subject(("total.income", "total.expenditure"), r"收支预算总计|收支总预算|收入支出预算总计|收支预算"),
-        _subject("total.income", r"收入预算总计|收入预算|预算收入|收入总计"),
-        _subject("total.expenditure", r"支出预算总计|支出预算|预算支出|支出总计"),
+        _subject(("total.income", "total.expenditure"), rf"{q}(?:收支预算总计|收支总预算|收入支出预算总计|收支预算)"),
+        _subject("total.income", rf"{q}(?:收入预算总计|收入预算|预算收入|收入总计)"),
+        _subject("total.expenditure", rf"{q}(?:支出预算总计|支出预算|预算支出|支出总计)"),
         *(_subject(f"income.{k}", w) for k, w in _INCOME_SOURCES),
         *(_subject(f"expenditure.{k}", w) for k, w in _NATURES),
     )
-    income = (_subject("income.total", r"收入预算总计|收入预算合计|收入预算|收入总计"),
+    income = (_subject("income.total", rf"{q}(?:收入预算总计|收入预算合计|收入预算|收入总计)"),
               *(_subject(f"income.{k}", w) for k, w in _INCOME_SOURCES))
-    expenditure = (_subject("expenditure.total", r"支出预算总计|支出预算合计|支出预算|支出总计"),
+    expenditure = (_subject("expenditure.total", rf"{q}(?:支出预算总计|支出预算合计|支出预算|支出总计)"),
                    *(_subject(f"expenditure.{k}", w) for k, w in _NATURES))
     fiscal = (_subject("fiscal.total", r"财政拨款收支(?:预算)?总计|财政拨款收支总预算|财政拨款收支预算"),)
     gpb = (_subject("gpb.total", r"一般公共预算(?:财政)?(?:当年)?拨款(?:安排的)?支出|一般公共预算支出"),)
