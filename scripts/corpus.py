@@ -10,6 +10,7 @@ Usage::
 Per document, one line: the family recognised (决算 ``final`` / 预算 ``budget``, or ``refused``
 when the document is no disclosure); the tables recognised against the tables it prints; the
 money figures placed in a recognised table against those printed in its table grids; the
+figures read from its 情况说明 ("text"); the
 reader findings (cells, rows, tables not placed); the errors, warnings and infos of the
 check; the seconds taken (extraction, recognition and checking).  A summary line comes last,
 with the targets of issue #12.
@@ -72,9 +73,11 @@ def _row(path: Path, corpus: Path) -> tuple[str, dict[str, object]]:
     w = sum(1 for f in rules if f.severity.value == "warning")
     i = sum(1 for f in rules if f.severity.value == "info")
     pct = f"{100 * placed / cells:5.1f}%" if cells else "  -  "
+    text = len(published.narrative.figures) if published.narrative is not None else 0
     line = (f"{name:40} {published.family or '?':7} tables {found:2}/{printed:<2} figures {placed:5}/{cells:<5} {pct} "
-            f"reader {len(reader):3}  E {e:3} W {w:3} I {i:4}  {secs:6.2f}s (extract {extracted:5.2f}s)")
+            f"text {text:3} reader {len(reader):3}  E {e:3} W {w:3} I {i:4}  {secs:6.2f}s (extract {extracted:5.2f}s)")
     return line, {"family": published.family, "printed": printed, "found": found, "cells": cells, "placed": placed,
+                  "text": text,
                   "reader": len(reader), "errors": e, "warnings": w, "infos": i, "secs": secs, "extract": extracted,
                   "expected_refusal": "not-a-disclosure" in name}
 
@@ -109,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     cells = sum(int(s["cells"]) for s in read)  # type: ignore[call-overload]
     placed = sum(int(s["placed"]) for s in read)  # type: ignore[call-overload]
     errors = sum(int(s["errors"]) for s in read)  # type: ignore[call-overload]
+    text_figures = sum(int(s["text"]) for s in read)  # type: ignore[call-overload]
     crashes = sum(1 for s in stats if s.get("crash"))
     unreadable = sum(1 for s in stats if s.get("unreadable"))
     secs = sum(float(s["secs"]) for s in stats)  # type: ignore[arg-type]
@@ -121,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{f', {refused_bad} other documents refused' if refused_bad else ''}"
         f"{f', {accepted_bad} non-disclosures read' if accepted_bad else ''}; unreadable {unreadable}; "
         f"crashes {crashes}; tables {found}/{printed} ({100 * found / max(printed, 1):.1f}%); "
-        f"figures {placed}/{cells} ({100 * placed / max(cells, 1):.2f}%); "
+        f"figures {placed}/{cells} ({100 * placed / max(cells, 1):.2f}%); text figures {text_figures}; "
         f"errors {errors} ({errors / max(len(read), 1):.2f} per document read); {secs:.1f}s "
         f"(documents read: {read_secs:.1f}s, of which extraction {extract_secs:.1f}s)"
     )

@@ -40,10 +40,14 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("govbudget/text.py", "SectionTopic"): "section topics",
     ("govbudget/text.py", "_TOPIC_PATTERNS"): "section heading words",
     ("govbudget/text.py", "THREE_PUBLIC_ITEMS"): "the text's names of the 三公 items",
-    # The 决算 情况说明 grammar (the text's own wording of what it states), being moved out of
-    # readers.py into its own module by another branch of issue #11.
-    ("govbudget/readers.py", "_TP"): "the 情况说明 grammar",
-    ("govbudget/readers.py", "_patterns"): "the 情况说明 grammar",
+    # The 情况说明 grammar of both families (textread.py): regular expressions of the running
+    # text's own wording, with variants tables never print (因公出国（境）经费, 拟采购货物 …).
+    ("govbudget/textread.py", "_TP"): "the 情况说明 grammar",
+    ("govbudget/textread.py", "_final_patterns"): "the 情况说明 grammar",
+    ("govbudget/textread.py", "_INCOME_SOURCES"): "the 情况说明 grammar",
+    ("govbudget/textread.py", "_NATURES"): "the 情况说明 grammar",
+    ("govbudget/textread.py", "_THREE_PUBLIC"): "the 情况说明 grammar",
+    ("govbudget/textread.py", "_budget_vocabulary"): "the 情况说明 grammar",
     # The ledger's completeness messages name the ledger's parts (三公, 机关运行经费).
     ("govbudget/validate.py", "_missing"): "names of the ledger's parts",
     # The fill-in workbook is its own declared form (workbook.FINAL_SPEC: its sheets' Chinese

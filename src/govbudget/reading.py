@@ -157,19 +157,32 @@ def _table_as_read(rt: RecognizedTable, table_id: str) -> Table:
     return Table(spec, columns, tuple(rows), rt.unit)
 
 
+_PART_START = re.compile(r"^第[二三四]部分.*情况说明|(?:部门|单位|\d{4}年度?)(?:决算|预算)(?:安排)?情况说明$")
+_PART_END = re.compile(r"^第[四五六]部分|^(?:[一二三四五六七八九十]+、)?(?:专业性?)?名词解释")
+
+
 def _narrative_lines(pages: Sequence[Page]) -> list[tuple[int, int, str]]:
     """The running text of the 情况说明: from its part heading (the last one, the table of
-    contents names it too) up to the next part."""
+    contents names it too) up to the next part.  A section heading (``十三、政府采购支出预算
+    情况说明``) is no part heading."""
     lines = [(ln.page, ln.no, ln.text) for p in pages for ln in p.lines]
-    starts = [i for i, (_, _, t) in enumerate(lines)
-              if (re.match(r"^第[三四二]部分", norm(t)) and "情况说明" in norm(t)) or re.fullmatch(r".{0,30}(决算|预算)情况说明", norm(t))]
+    def heading(i: int) -> int:
+        """How many lines the part heading at ``i`` takes (0: none); 湖州 breaks it (…情况说 / 明)."""
+        t = norm(lines[i][2])
+        if re.match(r"^[一二三四五六七八九十]+、(?!\d{4}年)", t):
+            return 0
+        if _PART_START.search(t):
+            return 1
+        nxt = norm(lines[i + 1][2]) if i + 1 < len(lines) else ""
+        return 2 if len(nxt) <= 4 and _PART_START.search(t + nxt) else 0
+
+    starts = [i + n for i in range(len(lines)) if (n := heading(i))]
     if not starts:
         return []
-    start = starts[-1] + 1
+    start = starts[-1]
     out = []
     for page, no, text in lines[start:]:
-        c = norm(text)
-        if re.match(r"^第[四五六]部分", c) or c.startswith("名词解释"):
+        if _PART_END.match(norm(text)):
             break
         out.append((page, no, text))
     return out
@@ -178,7 +191,7 @@ def _narrative_lines(pages: Sequence[Page]) -> list[tuple[int, int, str]]:
 @in_wide_context
 def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: int | None = None) -> Published:
     """Read a document's pages into checker input (see the module docstring)."""
-    from govbudget.readers import _Line, _read_narrative, _Reader
+    from govbudget.textread import read_narrative
 
     year = _year(pages)
     if edition is None:
@@ -228,11 +241,11 @@ def published_from_pages(pages: Sequence[Page], *, source: str = "", edition: in
             statements[key] = rt.statement
     narrative = None
     text_lines = _narrative_lines(pages)
-    if family_id == "final" and text_lines:
-        r = _Reader(source)
-        numbered = [_Line(i + 1, t) for i, (_, _, t) in enumerate(text_lines)]
-        narrative = _read_narrative(r, numbered, _department(pages), year or 0, edition)
-        for f in r.findings:
+    if text_lines:
+        numbered = [(i + 1, t) for i, (_, _, t) in enumerate(text_lines)]
+        narrative, text_findings = read_narrative(numbered, family=family_id or "final", department=_department(pages),
+                                                  year=year or 0, edition=edition, source=source)
+        for f in text_findings:
             line = f.location.line
             if line and 0 < line <= len(text_lines):
                 page, no, _ = text_lines[line - 1]

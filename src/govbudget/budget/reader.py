@@ -28,7 +28,8 @@ from govbudget.money import Unit
 from govbudget.published import Finding, Location, Published, Severity
 from govbudget.spec import TableSpec, family, normalise, normalise_label
 from govbudget.tables import Row, Table
-from govbudget.text import Figure, FigureKind, Narrative, Paragraph, Section, Sentence
+from govbudget.text import Narrative
+from govbudget.textread import read_narrative
 
 __all__ = ["read_budget_text"]
 
@@ -427,70 +428,19 @@ def _read_units(b: _Budget, spec: TableSpec, body: Sequence[_Line]) -> None:
 
 
 # -- the 情况说明 -------------------------------------------------------------------------------------------
-_AMT = r"([\d,]+(?:\.\d+)?)"
-_CHANGE = rf"[^。；]*?比上年(?:预算数|执行数|预算)?(增加|减少)?{_AMT}万元(?:，(增长|下降)([\d.]+)%)?"
-#: “三公” items named in the text as 预算07表 heads their columns.
-_THREE_PUBLIC_ITEMS = ("abroad", "vehicles", "vehicle_purchase", "vehicle_operation", "reception")
-
-
-def _subjects() -> tuple[tuple[str, str, str], ...]:
-    """(figure key prefix, current-figure key, subject as printed)."""
-    t07 = family("budget").table("07")
-    return (
-        ("total", "total.income", r"收入预算"),
-        ("three_public.total", "three_public.total", r"安排“三公”经费"),
-        *((f"three_public.{k}", f"three_public.{k}", re.escape(t07.column(k).title)) for k in _THREE_PUBLIC_ITEMS),
-        ("office", "office.total", r"机关运行经费安排"),
-    )
-
-
-def _figure(key: str, value: str, kind: FigureKind = FigureKind.AMOUNT, line: int | None = None) -> Figure:
-    return Figure(key, Decimal(value.replace(",", "")), kind, line=line)
-
-
-def _narrative(lines: Sequence[_Line], department: str, year: int) -> Narrative | None:
+def _narrative(r: _Reader, lines: Sequence[_Line], department: str, year: int, edition: int) -> Narrative | None:
+    """The 情况说明 from its part heading (the last one: the first is in the table of contents),
+    read by the one grammar of both families (:mod:`govbudget.textread`)."""
     starts = [i for i, ln in enumerate(lines) if "情况说明" in ln.text and "第三部分" in ln.text]
-    start = starts[-1] if starts else None  # the last: the first is in the table of contents
+    start = starts[-1] if starts else None
     if start is None:
         return None
     # Page footers ("- 22 -") break sentences across pages: they are not part of the text.
-    body = [ln for ln in lines[start:] if not _PAGE_FOOTER.match(ln.text.strip())]
-    text = "".join(ln.text.strip() for ln in body)
-    offsets = []
-    pos = 0
-    for ln in body:
-        offsets.append((pos, ln.number))
-        pos += len(ln.text.strip())
-
-    def line_at(i: int) -> int:
-        return max((n for p, n in offsets if p <= i), default=lines[start].number)
-
-    figures: list[Figure] = []
-    seen: set[str] = set()
-    for prefix, current, subject in _subjects():
-        # A nested （…） (公务用车 breakdown) may stand between the amount and its change.
-        pattern = rf"{subject}{_AMT}万元(?:（[^）]*）)?{_CHANGE}"
-        m = re.search(pattern, text)
-        if m is None or current in seen:
-            continue
-        seen.add(current)
-        at = line_at(m.start())
-        figures.append(_figure(current, m.group(1), line=at))
-        sign = "-" if m.group(2) == "减少" else ""
-        figures.append(_figure(f"{prefix}.change", sign + m.group(3), line=at))
-        if m.group(5) is not None:
-            figures.append(_figure(f"{prefix}.change_rate", m.group(5), FigureKind.PERCENT, line=at))
-    m = re.search(rf"支出预算{_AMT}万元", text)
-    if m:
-        figures.append(_figure("total.expenditure", m.group(1), line=line_at(m.start())))
-    m = re.search(rf"政府采购(?:安排|预算)?{_AMT}万元，其中：货物类采购预算{_AMT}万元，工程类采购预算{_AMT}万元，"
-                  rf"服务类采购预算{_AMT}万元", text)
-    if m:
-        at = line_at(m.start())
-        figures += [_figure(f"procurement.{k}", m.group(i + 1), line=at)
-                    for i, k in enumerate(("total", "goods", "works", "services"))]
-    section = Section("一", "部门预算情况说明", (Paragraph((Sentence(text, tuple(figures)),)),))
-    return Narrative(department, year, (section,))
+    body = [(ln.number, ln.text) for ln in lines[start + 1:] if not _PAGE_FOOTER.match(ln.text.strip())]
+    narrative, findings = read_narrative(body, family="budget", department=department, year=year, edition=edition,
+                                         source=r.source)
+    r.findings.extend(findings)
+    return narrative
 
 
 def read_budget_text(text: str, *, source: str = "text", edition: int | None = None) -> Published:
@@ -512,7 +462,7 @@ def read_budget_text(text: str, *, source: str = "text", edition: int | None = N
     tables = _tables(b, lines)
     if not tables:
         raise FormatError(f"{source}: no 部门预算 table found; is this a budget disclosure?")
-    narrative = _narrative(lines, department, year or 0)
+    narrative = _narrative(r, lines, department, year or 0, edition)
     if narrative is None:
         r.note(None, "未找到情况说明；文字规则未检查。", "no explanatory text found; the text rules were not applied.")
     return Published(department, year, edition, tables, narrative, {}, False, source, dict(r.lines), tuple(r.findings),

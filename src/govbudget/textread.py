@@ -1,0 +1,894 @@
+"""Reading the explanatory text (情况说明) of a published report, for both families.
+
+One grammar, two vocabularies: the 部门决算 (``final``) and the 部门预算 (``budget``) text are
+cut into sections by the same rules, each section's topic is recognised from the meaning of
+its heading (:func:`govbudget.text.topic_of`, never from its number), and the figures of a
+section are read with the vocabulary of its topic, keyed as the generators write them
+(:mod:`govbudget.narrative`, :mod:`govbudget.budget.narrative`), so the text↔table rules apply
+to what was read.
+
+* :func:`normalise` — one pass over the text: full-width digits, points, percent signs and
+  thousands commas become ASCII; 收、支 is 收支; an amount in 元 is rewritten in 万元
+  exactly (``12,345.67元`` → ``1.234567万元``: the figure keeps its printed precision, so the
+  tail check stays that of the printed figure).  Each character keeps its source line.
+* :func:`sections` — headings ``一、…`` and ``（一）…`` (also broken over two lines, a
+  sub-heading run into its text ``（一）机关运行经费。2026 年…``, and ``1.机关运行经费。`` under
+  其他重要事项) with their topic.
+* the 决算 vocabulary: patterns per topic (the seed's central format and its variants), then
+  the words around the figures no pattern placed (totals, sources, natures);
+* the 预算 vocabulary: figures by the words around them — each amount or percentage is
+  placed by the subject named just before it (``公务接待费 2.3 万元``), by the comparison
+  before it (``比上年减少 1 万元``: the change of the subject in hand), or by ``占`` (a share).
+
+Better not read than misread: a figure whose subject is not named in the vocabulary, or is
+named ambiguously, is not read and becomes an info finding naming its line; a figure is
+never guessed.  Every scan is linear in the text (a bounded look-back per figure).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+import attrs
+
+from govbudget.classification import Level, Scheme, catalog
+from govbudget.published import Finding, Location, Severity
+from govbudget.text import (
+    INCOME_LABELS,
+    NATURE_LABELS,
+    Figure,
+    FigureKind,
+    Narrative,
+    Paragraph,
+    Section,
+    SectionTopic,
+    Sentence,
+    subsection_topic,
+    topic_of,
+)
+
+__all__ = ["Body", "normalise", "read_narrative", "sections"]
+
+_CN = "一二三四五六七八九十"
+#: A figure as the grammars see it after :func:`normalise`: digits, optional thousands
+#: commas and decimals (never preceded by a digit or comma: a number is read whole).
+_NUM = r"(?<![\d,.])(-?\d[\d,]*(?:\.\d+)?)"
+
+_FULL = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
+_SPACE = re.compile(r"\s+")
+# An amount in 元 (not 万元), after the digits are ASCII: rewritten in 万元.  (亿元 is left
+# alone, so not read: 1.5亿元 in 万元 is 15000, whose printed precision would be lost.)
+_YUAN = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(元)")
+
+
+def _compact_char_map(lines: Sequence[tuple[int, str]]) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    where: list[int] = []
+    for no, text in lines:
+        for ch in _SPACE.sub("", text.replace("**", "")).translate(_FULL):
+            chars.append(ch)
+            where.append(no)
+    return "".join(chars), where
+
+
+def _sub(text: str, where: Sequence[int], pattern: re.Pattern[str],
+         repl: Callable[[re.Match[str]], str]) -> tuple[str, list[int]]:
+    """``pattern.sub(repl, text)`` keeping the source line of each character (a replacement
+    takes the line of what it replaces)."""
+    out: list[str] = []
+    at: list[int] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        out.append(text[pos:m.start()])
+        at.extend(where[pos:m.start()])
+        word = repl(m)
+        out.append(word)
+        at.extend([where[m.start()]] * len(word))
+        pos = m.end()
+    out.append(text[pos:])
+    at.extend(where[pos:])
+    return "".join(out), at
+
+
+def _in_wan(m: re.Match[str]) -> str:
+    digits = (m.group(1) + (m.group(2) or "")).replace(",", "")
+    value = Decimal(digits).scaleb(-4)
+    return f"{value:f}万元"
+
+
+# A full-width comma between digits, followed by exactly three digits, is a thousands
+# separator (１２，３４５．６７); elsewhere it is a clause separator.
+_WIDE_COMMA = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+_BOTH = re.compile(r"收、支|收入、支出")
+
+
+def normalise(lines: Sequence[tuple[int, str]]) -> tuple[str, tuple[int, ...]]:
+    """The text of ``lines`` joined (a number split by a line break is whole again), without
+    spaces, with ASCII digits, and amounts in 万元 exactly; with the source line of each
+    character."""
+    text, where = _compact_char_map(lines)
+    text, where = _sub(text, where, _WIDE_COMMA, lambda m: ",")
+    text, where = _sub(text, where, _BOTH, lambda m: "收支" if m.group(0) == "收、支" else "收入支出")
+    text, where = _sub(text, where, _YUAN, _in_wan)
+    return text, tuple(where)
+
+
+@attrs.frozen
+class Body:
+    """A (sub-)section of the text: its id (``五（二）``), heading, topic and running text,
+    with the source line of each character."""
+
+    section: str
+    heading: str
+    text: str
+    lines: tuple[int, ...]
+    topic: SectionTopic | None = None
+
+    def line_at(self, pos: int) -> int | None:
+        return self.lines[pos] if 0 <= pos < len(self.lines) else None
+
+
+_AMOUNT_OR_RATE = re.compile(r"\d(?:\.\d+)?(?:万元|%)")
+_TOP = re.compile(rf"^([{_CN}]+)、(.{{2,50}})$")
+# (not ``（四）2010399-其他政府办公厅（室）及相关机构事务`` whose amount is on the next line: a 项)
+_SUB = re.compile(rf"^[（(]([{_CN}]+)[）)](?!\d{{3}})(.{{2,40}})$")
+_GLOSSARY = re.compile(rf"^(?:第[{_CN}]+部分|[{_CN}]+、)?(?:专业性?)?名词解释")
+_SUB_INLINE = re.compile(rf"^[（(]([{_CN}]+)[）)]([^。，：:\d]{{2,20}})[。：:]")
+
+
+_NUMBERED = re.compile(rf"^(?:[{_CN}]+、|[（(][{_CN}]+[）)]|\d+[.．、])")
+_NUM_INLINE = re.compile(r"^(\d+)[.．、]([^。，：:\d]{2,20})(?:[。：:]|$)")
+_COMPLETE = re.compile(r"(说明|情况)[。.]?$")
+
+
+def _continuation(c: str) -> bool:
+    """The second line of a heading broken by the PDF (``…收支预`` / ``算情况的总体说明``)."""
+    return len(c) <= 20 and not _AMOUNT_OR_RATE.search(c) and not _NUMBERED.match(c) and bool(_COMPLETE.search(c))
+
+
+def sections(lines: Sequence[tuple[int, str]]) -> list[Body]:
+    """The (sub-)sections of the 情况说明 in ``lines`` (line number, text), in order."""
+    bodies: list[Body] = []
+    top, sub, heading = "", "", ""
+    top_topic: SectionTopic | None = None
+    topic: SectionTopic | None = None
+    group = ""  # the id of a section grouping topics (其他重要事项), whose 1. 2. … are sub-sections
+    chunk: list[tuple[int, str]] = []
+    cleaned = [(no, c) for no, raw in lines if (c := _SPACE.sub("", raw.replace("**", "")).translate(_FULL))]
+
+    ident = ""
+
+    def flush() -> None:
+        if ident:
+            text, where = normalise(chunk)
+            bodies.append(Body(ident, heading, text, where, topic))
+
+    i = 0
+    while i < len(cleaned):
+        no, c = cleaned[i]
+        i += 1
+        if _GLOSSARY.match(c):
+            break  # 名词解释 (第四部分, or 六、专业性名词解释) ends the 情况说明
+        m = _TOP.match(c)
+        s = _SUB.match(c)
+        is_top = bool(m and not _AMOUNT_OR_RATE.search(c) and not re.search(r"[:：]指", c) and (
+            topic_of(c) is not None or _COMPLETE.search(c) or re.search(r"名词解释|概况", c)))
+        # (a text whose sections are all （一）… under the part heading — 湖州 — has no top)
+        is_sub = bool(not is_top and s and not _AMOUNT_OR_RATE.search(c) and not re.search(r"[，,；;]", c))
+        if is_top or is_sub:
+            flush()
+            if not _COMPLETE.search(c) and i < len(cleaned) and _continuation(cleaned[i][1]):
+                c += cleaned[i][1]  # 湖州: （四）关于…财政拨款收 / 支预算情况的总体说明
+                i += 1
+            if is_top and m:
+                top, sub, heading = m.group(1), "", c
+                top_topic = topic = topic_of(c)
+            elif s:
+                sub, heading = f"（{s.group(1)}）", c
+                topic = subsection_topic(top_topic, c)
+            ident = top + sub
+            group = ident if topic is SectionTopic.OTHER else ""
+            chunk = []
+            continue
+        si = _SUB_INLINE.match(c)
+        if si and ident and (top_topic is None or top_topic is SectionTopic.OTHER) and topic_of(si.group(2)) is not None:
+            # （一）机关运行经费。2026 年…: a sub-heading run into its text (重庆).
+            flush()
+            sub, heading = f"（{si.group(1)}）", si.group(0)
+            ident = top + sub
+            topic = subsection_topic(top_topic, si.group(2))
+            chunk = [(no, c[si.end():])]
+            continue
+        ni = _NUM_INLINE.match(c) if group else None
+        if ni and topic_of(ni.group(2)) is not None:
+            # 1.机关运行经费。 under （十）其他重要事项的情况说明 (湖州)
+            flush()
+            ident, heading = group + ni.group(1), c[:ni.end()]
+            topic = topic_of(ni.group(2))
+            chunk = [(no, c[ni.end():])] if c[ni.end():] else []
+            continue
+        chunk.append((no, c))
+    flush()
+    return bodies
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The reading of one family's text
+@attrs.define
+class _Notes:
+    source: str
+    findings: list[Finding] = attrs.field(factory=list)
+
+    def note(self, severity: Severity, line: int | None, section: str, zh: str, en: str, stated: str | None = None) -> None:
+        self.findings.append(Finding("reader.text", severity, Location(section=section, line=line), zh, en, stated))
+
+
+def read_narrative(lines: Sequence[tuple[int, str]], *, family: str, department: str, year: int, edition: int,
+                   source: str = "") -> tuple[Narrative | None, list[Finding]]:
+    """The 情况说明 in ``lines`` (line number, text) read with the vocabulary of ``family``
+    (``"final"`` or ``"budget"``), and the reader findings; ``None`` when no section is
+    recognised."""
+    notes = _Notes(source)
+    if not lines:
+        return None, []
+    bodies = sections(lines)
+    read = _read_final if family == "final" else _read_budget
+    out = [read(notes, body, edition) for body in bodies]
+    if not out:
+        notes.note(Severity.WARNING, lines[0][0], "", "情况说明中没有可识别的章节。",
+                   "no recognisable section in the explanatory text.")
+        return None, notes.findings
+    return Narrative(department, year, tuple(out)), notes.findings
+
+
+def _unique(notes: _Notes, body: Body, figures: list[Figure], *, conflicting: bool = False) -> list[Figure]:
+    """Each key once: the first is kept; with ``conflicting``, a key stated twice with two
+    values is not read at all (重庆: 政府采购预算总额 6,546.82 万元 … 其中一般公共预算拨款政府采购
+    5,499.84 万元 — two scopes under one subject: which one a table restates is not known)."""
+    values: dict[str, set[Decimal]] = {}
+    for f in figures:
+        values.setdefault(f.key, set()).add(f.value)
+    seen: set[str] = set()
+    unique = []
+    for f in figures:
+        if conflicting and len(values[f.key]) > 1:
+            if f.key not in seen:
+                shown = "、".join(str(v) for v in sorted(values[f.key]))
+                notes.note(Severity.INFO, f.line, body.section,
+                           f"{body.section}：{f.key} 出现多个不同的数（{shown}），口径不明，未读取。",
+                           f"{body.section}: {f.key} is stated with different values ({shown}); not read.")
+                seen.add(f.key)
+            continue
+        if f.key in seen:
+            notes.note(Severity.INFO, f.line, body.section, f"{body.section}：{f.key} 重复出现，保留第一次。",
+                       f"{body.section}: {f.key} is stated twice; the first is kept.")
+            continue
+        seen.add(f.key)
+        unique.append(f)
+    return unique
+
+
+def _not_placed(notes: _Notes, body: Body, covered: bytearray | None, placed: set[int] | None = None) -> None:
+    """Figures the grammar did not place are reported, never skipped silently."""
+    for m in re.finditer(rf"{_NUM}(万元|%)", body.text):
+        if (covered is not None and covered[m.start()]) or (placed is not None and m.start() in placed):
+            continue
+        around = body.text[max(0, m.start() - 12): m.end() + 4]
+        notes.note(Severity.INFO, body.line_at(m.start()), body.section,
+                   f"{body.section}：未识别的数字 {m.group(0)}（“{around}”）。",
+                   f"{body.section}: figure {m.group(0)} was not placed ({around!r}).", m.group(0))
+
+
+def _n(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# 部门决算: patterns per topic (the central format of the seed and its variants)
+_Item = Figure | tuple[str, tuple[str, ...]] | str | None
+_Handler = Callable[[re.Match[str]], list[_Item]]
+
+
+def _amt(key: str, g: str | None) -> Figure | None:
+    return Figure(key, _n(g), FigureKind.AMOUNT) if g is not None else None
+
+
+def _pct(key: str, g: str | None) -> Figure | None:
+    return Figure(key, _n(g), FigureKind.PERCENT) if g is not None else None
+
+
+def _cnt(key: str, g: str | None) -> Figure | None:
+    return Figure(key, _n(g), FigureKind.COUNT) if g is not None else None
+
+
+_DOWN = ("减少", "下降", "降低", "减低")
+
+
+def _signed(key: str, verb: str, g: str) -> Figure:
+    v = _n(g)
+    return Figure(key, -v if verb in _DOWN else v, FigureKind.AMOUNT)
+
+
+def _mismatch(amount_verb: str | None, rate_verb: str | None) -> list[_Item]:
+    if amount_verb and rate_verb and (amount_verb in _DOWN) != (rate_verb in _DOWN):
+        return ["verb-mismatch"]
+    return []
+
+
+_P = "[（(]"
+_Q = "[）)]"
+_UP_DOWN = "(增加|减少)"
+_RATE_VERB = "(增长|下降|减少|增加)"
+#: 比上年 / 较上年 / 同比 / 比上年预算(执行、决算)数 / 与上年(度)相比
+_COMPARED = r"(?:(?:比|较|与|和)上年度?(?:预算|执行|决算)?数?(?:相比)?|同比)"
+_SAME = r"(?:持平|相同|无增减变化)"
+
+
+def _amount_and_change(amount_key: str, prefix: str, subject: str) -> tuple[str, _Handler]:
+    """``X总计均为 A 万元，比上年增加 Δ 万元，增长 r%`` in one sentence."""
+    return (rf"{subject}均为{_NUM}万元[，,]?{_COMPARED}[，,]?各?{_UP_DOWN}{_NUM}万元[，,]?(?:{_RATE_VERB}{_NUM}%)?",
+            lambda m: [_amt(amount_key, m.group(1)), _signed(f"{prefix}.change", m.group(2), m.group(3)),
+                       _pct(f"{prefix}.change_rate", m.group(5)), *_mismatch(m.group(2), m.group(4))])
+
+
+def _change_patterns(prefix: str, subject: str) -> list[tuple[str, _Handler]]:
+    return [
+        (rf"{subject}{_COMPARED}?[，,]?各?{_UP_DOWN}{_NUM}万元[，,]?(?:{_RATE_VERB}{_NUM}%)?",
+         lambda m: [_signed(f"{prefix}.change", m.group(1), m.group(2)), _pct(f"{prefix}.change_rate", m.group(4)),
+                    *_mismatch(m.group(1), m.group(3))]),
+        (rf"{subject}(?:{_COMPARED}|与上年度?)?[，,]?{_SAME}", lambda m: [Figure(f"{prefix}.change", Decimal(0))]),
+    ]
+
+
+def _income_items(m: re.Match[str]) -> list[_Item]:
+    key = dict((label, k) for k, label in INCOME_LABELS)[m.group(1)]
+    return [_amt(f"income.{key}.amount", m.group(2)), _pct(f"income.{key}.share", m.group(3))]
+
+
+def _nature_items(m: re.Match[str]) -> list[_Item]:
+    key = dict((label, k) for k, label in NATURE_LABELS)[m.group(1)]
+    return [_amt(f"expenditure.{key}.amount", m.group(2)), _pct(f"expenditure.{key}.share", m.group(3))]
+
+
+_TP = {"因公出国（境）费": "abroad", "公务用车购置及运行费": "vehicles", "公务用车购置及运行维护费": "vehicles",
+       "公务接待费": "reception"}
+_TP_RE = rf"(因公出国{_P}境{_Q}费|公务用车购置及运行(?:维护)?费|公务接待费)"
+
+
+def _tp_key(text: str) -> str:
+    return _TP[text.replace("(", "（").replace(")", "）")]
+
+
+_VEHICLES = (rf"(副部{_P}省级{_Q}领导干部用车|主要负责人用车|机要通信用车|应急保障车|执法执勤用车|特种专业技术用车|"
+             rf"离退休干部用车|其他用车)")
+#: 占X%, 占本年收入合计的X%, 占比X%, 占 X (the % sign is sometimes left out)
+_SHARE = rf"(?:[，,]占(?:比|本年(?:收入|支出)合计的)?{_NUM}%?)?"
+
+
+def _final_patterns(topic: SectionTopic | None, heading: str = "") -> list[tuple[str, _Handler]]:
+    # Chosen by what the section is about, whatever its number (三公 is 九 centrally, 七 in
+    # Shanghai); ``heading`` tells the 结构情况 sub-section of 一般公共预算支出.
+    A = _amt
+    if topic is SectionTopic.OVERVIEW:
+        return [_amount_and_change("total.amount", "total", "收支总计"),
+                (rf"收支总计均为{_NUM}万元", lambda m: [A("total.amount", m.group(1))]),
+                *_change_patterns("total", "收支总计")]
+    if topic is SectionTopic.INCOME:
+        return [(rf"收入合计{_NUM}万元", lambda m: [A("income.total", m.group(1))]),
+                (rf"(?<!预算)(财政拨款收入|上级补助收入|事业收入|经营收入|附属单位上缴收入|其他收入){_NUM}万元{_SHARE}",
+                 _income_items)]
+    if topic is SectionTopic.EXPENDITURE:
+        return [(rf"支出合计{_NUM}万元", lambda m: [A("expenditure.total", m.group(1))]),
+                (rf"(基本支出|项目支出|上缴上级支出|经营支出|对附属单位补助支出){_NUM}万元{_SHARE}", _nature_items)]
+    if topic is SectionTopic.FISCAL_OVERVIEW:
+        return [_amount_and_change("fiscal.total", "fiscal", "财政拨款收支总计"),
+                (rf"财政拨款收支总计均为{_NUM}万元", lambda m: [A("fiscal.total", m.group(1))]),
+                *_change_patterns("fiscal", "财政拨款收支总计")]
+    if topic is SectionTopic.GENERAL_PUBLIC:
+        return [
+            (rf"年初预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成年初预算的{_NUM}%)?",
+             lambda m: [A("gpb_budget.total", m.group(1)), A("gpb_budget.actual", m.group(2)),
+                        _pct("gpb_budget.rate", m.group(3))]),
+            (rf"一般公共预算财政拨款支出{_NUM}万元[，,]主要用于(?:以下方面)?[：:]?" if "结构" not in heading else
+             rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]主要用于(?:以下方面)?[：:]?)?",
+             lambda m: [A("gpb_structure.total", m.group(1))]),
+            (rf"一般公共预算财政拨款支出{_NUM}万元(?:[，,]占(?:本年)?支出合计的{_NUM}%)?",
+             lambda m: [A("gpb.total", m.group(1)), _pct("gpb.share_of_expenditure", m.group(2))]),
+            *_change_patterns("gpb", "一般公共预算财政拨款支出"),
+            # Names are bounded ({0,60}): an unbounded lazy span rescans the text from each start.
+            (rf"(?<!\d)(\d+)[.．、]([^。：；]{{0,60}}?){_P}类{_Q}(.{{0,60}}?){_P}款{_Q}(.{{0,60}}?){_P}项{_Q}(?:支出)?"
+             rf"年初预算数?为{_NUM}万元[，,](?:支出)?决算数?为?{_NUM}万元(?:[，,]完成年初预算的{_NUM}%)?",
+             lambda m: [("item", (m.group(2), m.group(3), m.group(4))), A("budget", m.group(5)),
+                        A("actual", m.group(6)), _pct("rate", m.group(7))]),
+            (rf"([^：；。，]{{1,60}}?){_P}类{_Q}支出{_NUM}万元(?:[，,]占{_NUM}%?)?",
+             lambda m: [("class", (m.group(1),)), A("amount", m.group(2)), _pct("share", m.group(3))]),
+        ]
+    if topic is SectionTopic.BASIC:
+        return [(rf"基本支出{_NUM}万元", lambda m: [A("basic.total", m.group(1))]),
+                (rf"人员经费{_NUM}万元(?:[，,]主要包括[：:]([^。]*)。?)?",
+                 lambda m: [A("basic.personnel", m.group(1)),
+                            *([("basic.personnel.items", tuple(x for x in re.split("[、,，]", m.group(2)) if x))]
+                              if m.group(2) else [])]),
+                (rf"公用经费{_NUM}万元(?:[，,]主要包括[：:]([^。]*)。?)?",
+                 lambda m: [A("basic.public", m.group(1)),
+                            *([("basic.public.items", tuple(x for x in re.split("[、,，]", m.group(2)) if x))]
+                              if m.group(2) else [])])]
+    if topic is SectionTopic.GOVERNMENT_FUND:
+        return [(r"没有政府性基金(?:预算财政拨款)?收入", lambda m: ["government_fund.none"]),
+                (rf"政府性基金预算财政拨款收入{_NUM}万元", lambda m: [A("government_fund.income", m.group(1))]),
+                (rf"(?:政府性基金预算财政拨款)?支出{_NUM}万元", lambda m: [A("government_fund.expenditure", m.group(1))]),
+                (rf"年末结转和结余{_NUM}万元", lambda m: [A("government_fund.closing", m.group(1))])]
+    if topic is SectionTopic.STATE_CAPITAL:
+        return [(r"没有国有资本经营(?:预算财政拨款)?收入", lambda m: ["state_capital.none"]),
+                (rf"国有资本经营预算财政拨款支出{_NUM}万元", lambda m: [A("state_capital.expenditure", m.group(1))])]
+    if topic is SectionTopic.THREE_PUBLIC:
+        return [
+            (rf"“?三公”?经费财政拨款支出预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成预算的{_NUM}%)?",
+             lambda m: [A("three_public.budget", m.group(1)), A("three_public.actual", m.group(2)),
+                        _pct("three_public.rate", m.group(3))]),
+            (rf"\d[.．、]{_TP_RE}预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成预算的{_NUM}%)?",
+             lambda m: [A(f"three_public.detail.{_tp_key(m.group(1))}.budget", m.group(2)),
+                        A(f"three_public.detail.{_tp_key(m.group(1))}.actual", m.group(3)),
+                        _pct(f"three_public.detail.{_tp_key(m.group(1))}.rate", m.group(4))]),
+            (rf"{_TP_RE}支出决算{_NUM}万元(?:[，,]完成预算的{_NUM}%)?(?:[，,]占{_NUM}%)?",
+             lambda m: [A(f"three_public.{_tp_key(m.group(1))}.actual", m.group(2)),
+                        _pct(f"three_public.{_tp_key(m.group(1))}.rate", m.group(3)),
+                        _pct(f"three_public.{_tp_key(m.group(1))}.share", m.group(4))]),
+            (rf"团组{_NUM}个[，,]累计{_NUM}人次", lambda m: [_cnt("three_public.groups_abroad", m.group(1)),
+                                                      _cnt("three_public.people_abroad", m.group(2))]),
+            (rf"公务用车购置支出{_NUM}万元[，,]购置车辆{_NUM}台",
+             lambda m: [A("three_public.vehicle_purchase", m.group(1)),
+                        _cnt("three_public.vehicles_purchased", m.group(2))]),
+            (rf"公务用车运行维护支出{_NUM}万元", lambda m: [A("three_public.vehicle_operation", m.group(1))]),
+            (rf"公务用车保有量为{_NUM}辆", lambda m: [_cnt("three_public.vehicles_held", m.group(1))]),
+            (rf"外宾接待支出{_NUM}万元", lambda m: [A("three_public.foreign_reception", m.group(1))]),
+            (rf"来访团组{_NUM}个、来访外宾{_NUM}人次",
+             lambda m: [_cnt("three_public.foreign_reception_groups", m.group(1)),
+                        _cnt("three_public.foreign_reception_people", m.group(2))]),
+            (rf"国内公务接待支出{_NUM}万元", lambda m: [A("three_public.domestic_reception", m.group(1))]),
+            (rf"国内来访团组{_NUM}个、来宾{_NUM}人次",
+             lambda m: [_cnt("three_public.domestic_reception_groups", m.group(1)),
+                        _cnt("three_public.domestic_reception_people", m.group(2))]),
+        ]
+    if topic is SectionTopic.OFFICE_OPERATING:
+        return [(rf"机关运行经费支出{_NUM}万元", lambda m: [A("office.amount", m.group(1))]),
+                (rf"(?:比\d{{4}}年度?|{_COMPARED})[，,]?{_UP_DOWN}{_NUM}万元[，,]?(?:{_RATE_VERB}{_NUM}%)?",
+                 lambda m: [_signed("office.change", m.group(1), m.group(2)), _pct("office.change_rate", m.group(4)),
+                            *_mismatch(m.group(1), m.group(3))]),
+                (rf"(?:与\d{{4}}年度?|{_COMPARED})[，,]?{_SAME}", lambda m: [Figure("office.change", Decimal(0))])]
+    if topic is SectionTopic.PROCUREMENT:
+        return [(rf"政府采购支出总额{_NUM}万元", lambda m: [A("procurement.total", m.group(1))]),
+                (rf"政府采购货物支出{_NUM}万元", lambda m: [A("procurement.goods", m.group(1))]),
+                (rf"政府采购工程支出{_NUM}万元", lambda m: [A("procurement.works", m.group(1))]),
+                (rf"政府采购服务支出{_NUM}万元", lambda m: [A("procurement.services", m.group(1))]),
+                (rf"授予中小企业合同金额{_NUM}万元(?:[，,]占政府采购支出总额的{_NUM}%)?",
+                 lambda m: [A("procurement.to_sme", m.group(1)), _pct("procurement.to_sme.share", m.group(2))]),
+                (rf"授予小微企业合同金额{_NUM}万元(?:[，,]占授予中小企业合同金额的{_NUM}%)?",
+                 lambda m: [A("procurement.to_small_micro", m.group(1)),
+                            _pct("procurement.to_small_micro.share", m.group(2))])]
+    if topic is SectionTopic.ASSETS:
+        return [(rf"共有车辆{_NUM}辆", lambda m: [_cnt("assets.vehicles", m.group(1))]),
+                (rf"{_VEHICLES}{_NUM}辆",
+                 lambda m: [_cnt(f"assets.vehicles.{m.group(1).replace('(', '（').replace(')', '）')}", m.group(2))]),
+                (rf"100万元{_P}含{_Q}以上设备{_NUM}台", lambda m: [_cnt("assets.large_equipment", m.group(1))])]
+    if topic is SectionTopic.PERFORMANCE:
+        return [(rf"对{_NUM}个项目支出和部门整体支出设置了绩效目标",
+                 lambda m: [_cnt("performance.projects_with_targets", m.group(1))]),
+                (rf"对{_NUM}个项目和部门整体开展了绩效自评", lambda m: [_cnt("performance.projects_self_evaluated", m.group(1))]),
+                (rf"\d{{4}}年度{_NUM}个项目进行了绩效自评", lambda m: [_cnt("performance.self_evaluated", m.group(1))]),
+                (rf"{_NUM}个项目自评结果为([优良中差])", lambda m: [_cnt(f"performance.rating.{m.group(2)}", m.group(1))]),
+                (rf"{_NUM}个项目进行了部门评价[，,]评价得分{_NUM}分",
+                 lambda m: [_cnt("performance.key_evaluations", m.group(1)),
+                            Figure("performance.key_evaluation_score", _n(m.group(2)), FigureKind.SCORE)])]
+    return []
+
+
+def _compact_name(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def _resolve_item(edition: int, names: tuple[str, ...]) -> str | None:
+    fc = catalog(Scheme.FUNCTIONAL, edition)
+    cls_name, sec_name, item_name = (_compact_name(x) for x in names)
+    for cls in fc.resolve_name(cls_name) or fc.resolve_name(cls_name + "支出"):
+        if cls.level is not Level.CLASS:
+            continue
+        for sec in fc.resolve_name(sec_name, cls.code):
+            for item in fc.resolve_name(item_name, sec.code):
+                return item.code
+    return None
+
+
+def _resolve_class(edition: int, name: str) -> str | None:
+    fc = catalog(Scheme.FUNCTIONAL, edition)
+    for query in (name + "支出", name):
+        hits = [s for s in fc.resolve_name(_compact_name(query)) if s.level is Level.CLASS]
+        if len(hits) == 1:
+            return hits[0].code
+    return None
+
+
+def _read_final(notes: _Notes, body: Body, edition: int) -> Section:
+    figures: list[Figure] = []
+    lists: list[tuple[str, tuple[str, ...]]] = []
+    flags: list[str] = []
+    # Positions already read, as a mask: the check is O(1) per match.
+    covered = bytearray(len(body.text) + 1)
+    for pattern, handler in _final_patterns(body.topic, body.heading):
+        for m in re.finditer(pattern, body.text):
+            if covered[m.start()]:
+                continue
+            line = body.line_at(m.start())
+            prefix: str | None = None
+            for item in handler(m):
+                if item is None:
+                    continue
+                if isinstance(item, str):
+                    if item == "verb-mismatch":
+                        notes.findings.append(Finding(
+                            "text.change", Severity.ERROR, Location(section=body.section, line=line),
+                            f"{body.section}：增减额与增减率的方向不一致（“{m.group(0)}”）。",
+                            f"{body.section}: the change and its rate go in opposite directions ({m.group(0)!r})."))
+                    else:
+                        flags.append(item)
+                    continue
+                if isinstance(item, tuple):
+                    kind, names = item
+                    if kind == "item":
+                        code = _resolve_item(edition, names)
+                        prefix = f"gpb_budget.{code}" if code else None
+                    elif kind == "class":
+                        code = _resolve_class(edition, names[0])
+                        prefix = f"gpb_structure.{code}" if code else None
+                    else:
+                        if any(k == kind for k, _ in lists):  # as for figures: the first is kept
+                            notes.note(Severity.INFO, line, body.section, f"{body.section}：{kind} 重复出现，保留第一次。",
+                                       f"{body.section}: {kind} is stated twice; the first is kept.")
+                        else:
+                            lists.append((kind, names))
+                        continue
+                    if prefix is None:
+                        notes.note(Severity.WARNING, line, body.section,
+                                   f"{body.section}：无法识别科目“{''.join(names)}”，其数字未读取。",
+                                   f"{body.section}: cannot identify the subject {''.join(names)!r}; its figures were not read.",
+                                   "".join(names))
+                        break
+                    continue
+                key = f"{prefix}.{item.key}" if prefix else item.key
+                figures.append(attrs.evolve(item, key=key, line=line))
+            covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    # Then the figures no pattern placed, by the words around them (other wordings).
+    by_words, placed = _read_by_words(body, edition, _FINAL, covered)
+    figures.extend(by_words)
+    _not_placed(notes, body, covered, placed)
+    sentence = Sentence(body.text, tuple(_unique(notes, body, figures)), tuple(lists), tuple(flags))
+    return Section(body.section, body.heading, (Paragraph((sentence,)),), topic=body.topic)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# 部门预算: figures by the words around them
+@attrs.frozen
+class _Subject:
+    """A subject the budget text names before an amount: the figure keys it states (the
+    first is the subject of a following change or share) and the words naming it."""
+
+    keys: tuple[str, ...]
+    words: re.Pattern[str]
+
+
+def _subject(keys: str | tuple[str, ...], words: str) -> _Subject:
+    # The words end the clause, maybe followed by 预算/安排/支出/为 …: ``公务接待费预算支出``.
+    return _Subject((keys,) if isinstance(keys, str) else keys, re.compile(rf"(?:{words})(?:{_FILLER})*$"))
+
+
+_FILLER = r"预算数?|安排(?:的)?|支出|为|是|共|总额|合计|达|计|金额|资金|财政拨款|拨款"
+_T = SectionTopic
+#: The budget vocabulary by topic (keys as :mod:`govbudget.budget.narrative` writes them).
+_INCOME_SOURCES: tuple[tuple[str, str], ...] = (
+    ("general_public_budget", r"一般公共预算(?:财政)?拨款(?:收入)?|一般公共预算收入"),
+    ("government_fund", r"政府性基金预算(?:财政)?拨款收入|政府性基金(?:预算)?收入"),
+    ("state_capital", r"国有资本经营预算(?:财政)?拨款收入|国有资本经营预算收入"),
+    ("special_account", r"财政专户管理资金(?:收入)?"),
+    ("business", r"(?<!经营)事业收入"),
+    ("operating", r"事业单位经营收入"),
+    ("superior_subsidy", r"上级补助收入"),
+    ("affiliates", r"附属单位上缴收入"),
+    ("other", r"其他收入"),
+    ("carryover", r"上年结转结余|上年结转"),
+)
+_NATURES: tuple[tuple[str, str], ...] = (
+    ("basic", r"基本支出"), ("project", r"项目支出"), ("operating", r"事业单位经营支出"),
+    ("remit_to_superior", r"上缴上级支出"), ("subsidy_to_affiliates", r"对附属单位补助支出"),
+)
+_THREE_PUBLIC: tuple[tuple[str, str], ...] = (
+    ("total", r"“?三公”?经费”?"), ("abroad", r"因公出国（境）(?:费用?|经费)"),
+    ("vehicles", r"公务用车购置及运行(?:维护)?费"), ("vehicle_purchase", r"公务用车购置(?:费)?"),
+    ("vehicle_operation", r"公务用车运行(?:维护)?费"), ("reception", r"公务接待费"),
+)
+
+
+def _budget_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
+    # A total is no fund's, source's or nature's (一般公共预算支出预算, 财政拨款收入预算, 项目支出预算 …).
+    q = r"(?<!拨款)(?<!预算)(?<!基金)(?<!公共)(?<!基本)(?<!项目)(?<!经营)(?<!资金)(?<!专户)"
+    overview = (
+        _subject(("total.income", "total.expenditure"), rf"{q}(?:收支预算总计|收支总预算|收入支出预算总计|收支预算)"),
+        _subject("total.income", rf"{q}(?:收入预算总计|收入预算|预算收入|收入总计)"),
+        _subject("total.expenditure", rf"{q}(?:支出预算总计|支出预算|预算支出|支出总计)"),
+        *(_subject(f"income.{k}", w) for k, w in _INCOME_SOURCES),
+        *(_subject(f"expenditure.{k}", w) for k, w in _NATURES),
+    )
+    income = (_subject("income.total", rf"{q}(?:收入预算总计|收入预算合计|收入预算|收入总计)"),
+              *(_subject(f"income.{k}", w) for k, w in _INCOME_SOURCES))
+    expenditure = (_subject("expenditure.total", rf"{q}(?:支出预算总计|支出预算合计|支出预算|支出总计)"),
+                   *(_subject(f"expenditure.{k}", w) for k, w in _NATURES))
+    fiscal = (_subject("fiscal.total", r"财政拨款收支(?:预算)?总计|财政拨款收支总预算|财政拨款收支预算"),)
+    gpb = (_subject("gpb.total", r"一般公共预算(?:财政)?(?:当年)?拨款(?:安排的)?支出|一般公共预算支出"),)
+    basic = (_subject("basic.total", r"基本支出"), _subject("basic.personnel", r"人员经费"),
+             _subject("basic.public", r"公用经费"))
+    three = tuple(_subject(f"three_public.{k}", w) for k, w in _THREE_PUBLIC)
+    office = (_subject("office.total", r"机关运行经费|(?<!机关)运行经费"),)
+    procurement = (
+        _subject("procurement.total", r"政府采购(?:支出)?(?:预算)?(?:总额)?|政府采购安排"),
+        _subject("procurement.goods", r"货物类?采购|政府采购货物|拟?采购货物"),
+        _subject("procurement.works", r"工程类?采购|政府采购工程|拟?采购工程"),
+        _subject("procurement.services", r"服务类?采购|政府采购服务|拟?采购服务"),
+    )
+    funds = (_subject("government_fund.total", r"政府性基金预算(?:财政)?(?:拨款)?支出|政府性基金支出"),
+             _subject("state_capital.total", r"国有资本经营预算(?:财政)?(?:拨款)?支出"))
+    return {_T.OVERVIEW: overview, _T.INCOME: income, _T.EXPENDITURE: expenditure, _T.FISCAL_OVERVIEW: fiscal,
+            _T.GENERAL_PUBLIC: gpb, _T.BASIC: basic, _T.THREE_PUBLIC: three, _T.OFFICE_OPERATING: office,
+            _T.PROCUREMENT: procurement, _T.GOVERNMENT_FUND: funds, _T.STATE_CAPITAL: funds}
+
+
+_VOCABULARY = _budget_vocabulary()
+_BUDGET_FLAGS = (
+    ("government_fund.none", re.compile(r"(?:没有|未|无)使用政府性基金预算(?:财政)?拨款安排的支出|没有政府性基金预算(?:财政)?拨款")),
+    ("state_capital.none", re.compile(r"(?:没有|未|无)使用国有资本经营预算(?:财政)?拨款安排的支出|没有国有资本经营预算(?:财政)?拨款")),
+)
+#: The figure a change is of, as the generator keys it: ``total`` for ``total.income`` …
+_CHANGE_PREFIX = {"total.income": "total", "fiscal.total": "fiscal", "gpb.total": "gpb", "office.total": "office"}
+_TOKEN = re.compile(rf"{_NUM}(万元|%)")
+_WIDE_CLAUSE_END = re.compile(r"[，,；;：:。]")
+_BEFORE_END = re.compile(r"[。；;（(]")
+_CLAUSE_END = re.compile(r"[，,、；;：:。]")
+_COMPARISON = re.compile(r"(?:比|较|与|和)(?:上年|去年|\d{4}年?)度?(?:预算数|执行数|预算|执行)?(?:相比)?|同比")
+_CHANGE_VERB = re.compile(r"(增加|减少|增长|下降|降低|减低|上升)了?$")
+_RATE_VERB_END = re.compile(r"(增长|下降|减少|增加|降低|减低|上升)了?$")
+_SAME_AS_PRIOR = re.compile(rf"(?:{_COMPARISON.pattern})[，,]?{_SAME}|与上年(?:预算数|执行数)?{_SAME}")
+# A clause naming a figure that is not this year's (去年预算数为 0 万元, 上年结转结余的…收入).
+_NOT_THIS_YEAR = re.compile(r"去年|上年预算数|上年执行数|上年结转结余的|\d{4}年预算数")
+_ORDINAL = re.compile(rf"^(?:[（(](?:[{_CN}]+|\d+)[）)]|\d+[.．、]|[{_CN}]+、)")
+_LEAD = re.compile(r"^(?:其中|包括|本年|本部门|本单位|\d{4}年度?|年度?|,)+")
+_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})[-－—]?(.+?)(?:（[类款项]）)?$")
+
+
+def _strip_lead(clause: str) -> str:
+    clause = _ORDINAL.sub("", clause)
+    return _LEAD.sub("", clause)
+
+
+def _find_subject(clause: str, vocabulary: Sequence[_Subject]) -> _Subject | None:
+    """The subject the clause ends with (the longest words win: 公务用车购置及运行维护费 over
+    运行维护费); ``None`` when none."""
+    best: tuple[int, _Subject] | None = None
+    for s in vocabulary:
+        m = s.words.search(clause)
+        if m is None:
+            continue
+        if best is None or m.start() < best[0]:
+            best = (m.start(), s)
+    return best[1] if best else None
+
+
+def _gpb_subject(clause: str, edition: int) -> str | None:
+    """A subject of the 一般公共预算支出 section named by its code (``2010301-行政运行``),
+    by its 类/款/项 names, or by the name of a 类 (``教育（类）支出``, ``教育支出``) — resolved in
+    the catalog, uniquely, or not at all."""
+    fc = catalog(Scheme.FUNCTIONAL, edition)
+    text = re.sub(r"(?:预算|支出|安排)*$", "", clause) or clause
+    m = _CODE.match(text)
+    if m and fc.get(m.group(1)) is not None:
+        subject = fc.get(m.group(1))
+        assert subject is not None
+        names = {_compact_name(subject.name)}
+        if _compact_name(m.group(2)) in names or any(s.code == subject.code for s in fc.resolve_name(m.group(2))):
+            return subject.code
+        return None
+    parts = re.findall(r"(.+?)（(类|款|项)）", clause)
+    if len(parts) == 3 and [p[1] for p in parts] == ["类", "款", "项"]:
+        return _resolve_item(edition, tuple(p[0] for p in parts))
+    if len(parts) == 1 and parts[0][1] == "类":
+        return _resolve_class(edition, re.sub(r"支出$", "", parts[0][0]))
+    if not parts and text.endswith("支出") and len(text) <= 20:
+        hits = [s for s in fc.resolve_name(text) if s.level is Level.CLASS]
+        return hits[0].code if len(hits) == 1 else None
+    return None
+
+
+@attrs.define
+class _State:
+    """The subject in hand while a sentence is read: the figure a following change, rate or
+    share is of."""
+
+    current: str | None = None
+    change: str | None = None  # the prefix whose change was just read (for its rate)
+    carry: str | None = None  # the subject of the sentence before (与上年相比… starts the next)
+    carry_at: int = -1  # where the next sentence starts
+
+
+@attrs.frozen
+class _Keying:
+    """How one family keys what the words place: the topic's subjects, the key of a subject's
+    share and of its change (``None``: not read)."""
+
+    vocabulary: dict[SectionTopic | None, tuple[_Subject, ...]]
+    share: Callable[[str], str | None]
+    change: Callable[[str], str | None]
+    codes: bool  # 一般公共预算支出 subjects by code or name (gpb.<code>)
+
+
+_BUDGET = _Keying(_VOCABULARY, lambda k: f"{k}.share", lambda k: _CHANGE_PREFIX.get(k, k), True)
+
+
+def _final_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
+    # What the 决算 patterns leave unread in other wordings (佛山 2019: 总收入 X 万元，其中本年收入
+    # …；3.上级补助收入 0 万元): the totals, the sources and natures; never a 财政拨款 part
+    # (一般公共预算财政拨款收入 is no 财政拨款收入, 财政拨款收入合计 no 收入合计).
+    overview = (
+        _subject("total.amount", r"(?<!拨款)(?:收支总计|收入支出总计|收入总计|支出总计)|(?<!拨款)总收入|(?<!拨款)总支出"),
+        _subject("income.total", r"(?<!拨款)收入合计"),
+        _subject("expenditure.total", r"(?<!拨款)支出合计"),
+        *(_subject(f"income.{k}.amount", rf"(?<!预算){label}") for k, label in INCOME_LABELS),
+        *(_subject(f"expenditure.{k}.amount", rf"(?<!拨款){label}") for k, label in NATURE_LABELS),
+    )
+    fiscal = (_subject("fiscal.total", r"财政拨款收支总计|财政拨款收入支出总计"),)
+    return {_T.OVERVIEW: overview, _T.INCOME: overview, _T.EXPENDITURE: overview, _T.FISCAL_OVERVIEW: fiscal}
+
+
+def _final_share(key: str) -> str | None:
+    if key.startswith(("income.", "expenditure.")) and key.endswith(".amount"):
+        return key[: -len(".amount")] + ".share"
+    return None
+
+
+#: The 决算 changes the rules compare (``rules._CHANGES``): of 收支总计 and 财政拨款收支总计.
+_FINAL = _Keying(_final_vocabulary(), _final_share, {"total.amount": "total", "fiscal.total": "fiscal"}.get, False)
+
+
+def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
+    figures, placed = _read_by_words(body, edition, _BUDGET)
+    flags = tuple(flag for flag, pattern in _BUDGET_FLAGS if pattern.search(body.text))
+    _not_placed(notes, body, None, placed)
+    sentence = Sentence(body.text, tuple(_unique(notes, body, figures, conflicting=True)), (), flags)
+    return Section(body.section, body.heading, (Paragraph((sentence,)),), topic=body.topic)
+
+
+def _read_by_words(body: Body, edition: int, keying: _Keying,
+                   covered: bytearray | None = None) -> tuple[list[Figure], set[int]]:
+    """The figures of ``body`` placed by the words around them, and their positions; a figure
+    at a ``covered`` position (read by a pattern) is skipped and ends the subject in hand."""
+    text = body.text
+    vocabulary = keying.vocabulary.get(body.topic, ())
+    heading_subject = _find_subject(_strip_lead(re.sub(r"^[（(][一二三四五六七八九十]+[）)]", "", body.heading)),
+                                    vocabulary) if body.heading.startswith(("（", "(")) else None
+    figures: list[Figure] = []
+    placed: set[int] = set()
+    changed: set[str] = set()
+    st = _State()
+    stack: list[_State] = []
+    pos = 0
+    first = True
+
+    def scan(segment_start: int, segment_end: int) -> str:
+        """Follow sentence ends and parentheses in the text between two figures; the clause
+        before the next figure (within its parenthesis)."""
+        nonlocal st
+        start = segment_start
+        i = segment_start
+        while i < segment_end:
+            ch = text[i]
+            if ch in "（(":
+                close = text.find("）", i + 1, i + 5)
+                if close == -1:
+                    close = text.find(")", i + 1, i + 5)
+                if close != -1:  # （类） （境） （含）: part of a name
+                    i = close + 1
+                    continue
+                stack.append(st)
+                st = _State()
+                start = i + 1
+            elif ch in "）)" and stack:
+                st = stack.pop()
+                start = i + 1
+            elif ch in "。；;":
+                st = _State(carry=st.current, carry_at=i + 1)
+                start = i + 1
+            i += 1
+        return text[max(start, segment_end - 80):segment_end]
+
+    def same_as_prior(segment: str, at: int) -> None:
+        """「…0.00 万元，与上年预算数持平。」 or 「…万元，主要用于…。与上年预算数持平。」: 持平 before
+        the sentence ends, or starting the next one, is about the subject in hand."""
+        end = _BEFORE_END.search(segment)
+        same = (_SAME_AS_PRIOR.search(segment, 0, end.start()) if end else _SAME_AS_PRIOR.search(segment)) or (
+            end and end.group(0) in "。；;" and _SAME_AS_PRIOR.match(segment, end.end()))
+        if st.current and st.current not in changed and same:
+            prefix = keying.change(st.current)
+            if prefix is not None:
+                figures.append(Figure(f"{prefix}.change", Decimal(0), line=body.line_at(at)))
+            changed.add(st.current)
+
+    for m in _TOKEN.finditer(text):
+        same_as_prior(text[pos:m.start()], pos)
+        segment = scan(pos, m.start())
+        if st.current is None and st.carry and _COMPARISON.match(text, st.carry_at, m.start()):
+            # 「…526.50 万元，主要用于…。比上年预算数减少 7.7%」: the sentence starts with the
+            # comparison, so it is about the subject of the sentence before.
+            st.current = st.carry
+        pos = m.end()
+        if covered is not None and covered[m.start()]:
+            st.current = st.change = None
+            continue
+        clauses = _CLAUSE_END.split(segment)
+        clause = _strip_lead(clauses[-1])
+        value, unit, line = _n(m.group(1)), m.group(2), body.line_at(m.start())
+        if unit == "%":
+            if clause.startswith("占") or "占" in clause[-12:]:
+                share = keying.share(st.current) if st.current and not _NOT_THIS_YEAR.search(clause) else None
+                if share is not None:
+                    figures.append(Figure(share, value, FigureKind.PERCENT, line=line))
+                    placed.add(m.start())
+            elif _RATE_VERB_END.search(clause):
+                target = st.change or (st.current if _COMPARISON.search(segment) and st.current else None)
+                if target is not None:
+                    figures.append(Figure(f"{target}.change_rate", value, FigureKind.PERCENT, line=line))
+                    placed.add(m.start())
+                st.change = None
+            continue
+        verb = _CHANGE_VERB.search(clause)
+        if verb and _COMPARISON.search(segment):
+            named = _COMPARISON.sub("", clause[: verb.start()])
+            named = re.sub(r"各$|^[，,]", "", _strip_lead(named))
+            if re.fullmatch(rf"(?:{_FILLER})*", named):  # 和2025年相比预算减低 0.27 万元
+                named = ""
+            subject = st.current
+            if named:
+                found = _find_subject(named, vocabulary)
+                subject = found.keys[0] if found else None
+            prefix = keying.change(subject) if subject is not None and subject not in changed else None
+            if subject is not None and prefix is not None:
+                sign = -1 if verb.group(1) in _DOWN else 1
+                figures.append(Figure(f"{prefix}.change", value * sign if value else value, line=line))
+                placed.add(m.start())
+                changed.add(subject)
+                st.change = prefix
+                st.current = subject
+            else:
+                st.change = None
+            continue
+        st.change = None
+        if _NOT_THIS_YEAR.search(clause):
+            st.current = None
+            continue
+        found = _find_subject(clause, vocabulary)
+        keys: tuple[str, ...] = found.keys if found else ()
+        if not keys and keying.codes and body.topic is SectionTopic.GENERAL_PUBLIC:
+            # (a subject name may hold a 、: 2080803 在乡复员、退伍军人生活补助)
+            wide = _strip_lead(_WIDE_CLAUSE_END.split(segment)[-1].lstrip("、"))
+            code = _gpb_subject(wide, edition) or _gpb_subject(clause, edition)
+            keys = (f"gpb.{code}",) if code else ()
+        if not keys and first and heading_subject is not None and re.fullmatch(rf"(?:{_FILLER})*", clause):
+            # （一）因公出国（境）经费 / 2026年预算安排 0.00万元 (泉州): the heading names it.
+            keys = heading_subject.keys
+        first = False
+        if keys:
+            figures.extend(Figure(k, value, line=line) for k in keys)
+            placed.add(m.start())
+            st.current = keys[0]
+        else:
+            st.current = None
+    same_as_prior(text[pos:], pos)
+    return figures, placed
+
