@@ -133,6 +133,25 @@ _BUDGET_T01_ROWS = (
     ("expenditure_grand_total", ("支出总计", "总计")),
 )
 
+
+
+def _budget_rows(table_id: str, extra: dict[str, tuple[str, ...]] | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A budget 总表's rows: those of 收支总表 with the label variants the family spec declares
+    for the table (the spec is where they are written), its sub-rows of 上年结转 by fund after
+    上年结转 (预算04表: the fund rows printed again, the first unused key is taken), and
+    ``extra`` variants."""
+    from govbudget.spec import family
+
+    spec = family("budget").table(table_id)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for key, variants in _BUDGET_T01_ROWS:
+        declared = next((r.labels for r in spec.rows if r.key == key), ())
+        out.append((key, (*variants, *(v for v in (*declared, *(extra or {}).get(key, ())) if v not in variants))))
+        if key == "carryover":
+            out += [(r.key, r.labels) for r in spec.rows if r.parent == "carryover"]
+    return tuple(out)
+
+
 _AMOUNT = ("预算数", "预算", "金额", "决算数", "合计", "小计", "本年预算", "预算金额")
 
 
@@ -194,7 +213,9 @@ def layouts() -> tuple[TableLayout, ...]:
             _c("total", "合计", "总计", "三公"))),
         _t(B, "04", "财政拨款收支总表", ("财政拨款收支", "财政拨款收入支出"), shape="two_sided",
            exclude=("政府性基金", "国有资本经营"),
-           rows=_BUDGET_T01_ROWS, columns=(
+           # 收入合计 / 支出合计 after 本年收入 / 本年支出 are the totals (重庆).
+           rows=_budget_rows("04", {"income_grand_total": ("收入合计",), "expenditure_grand_total": ("支出合计",)}),
+           columns=(
                _c("amount", *_AMOUNT, side="income"),
                _c("general_public_budget", "一般公共预算", side="expenditure"),
                _c("government_fund", "政府性基金", side="expenditure"),
@@ -202,7 +223,7 @@ def layouts() -> tuple[TableLayout, ...]:
                _c("total", *_AMOUNT, side="expenditure"))),
         _t(B, "fiscal-expenditure", "财政拨款支出表", ("财政拨款支出表", "财政拨款支出预算表"), optional=True, columns=budget_exp),
         _t(B, "01", "收支总表", ("收支总", "收支预算总表", "收入支出预算总表", "财务收支预算总表", "收支总体情况"),
-           shape="two_sided", rows=_BUDGET_T01_ROWS, exclude=("财政拨款",), columns=(
+           shape="two_sided", rows=_budget_rows("01"), exclude=("财政拨款",), columns=(
                _c("amount", *_AMOUNT, side="income"),
                _c("amount", *_AMOUNT, side="expenditure"))),
         _t(B, "12", "机关运行经费预算表", ("机关运行经费",), optional=True, shape="single_row", columns=(

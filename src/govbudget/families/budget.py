@@ -25,6 +25,7 @@ from govbudget.spec import (
     SUBJECTS,
     CellRef,
     ColumnSpec,
+    Definition,
     FamilySpec,
     Identity,
     RowSpec,
@@ -44,6 +45,8 @@ _FUNDS = (
     ("state_capital", "国有资本经营预算", ("国有资本经营预算拨款", "国有资本经营预算拨款收入")),
 )
 _FUND_KEYS = tuple(k for k, _, _ in _FUNDS)
+#: 预算04表's 上年结转 rows by fund.
+_CARRYOVER_KEYS = tuple(f"carryover_{k}" for k in _FUND_KEYS)
 #: 单位资金: the unit's own income sources (key, label).
 _UNIT_FUNDS = (
     ("business", "事业收入"), ("operating", "事业单位经营收入"), ("superior_subsidy", "上级补助收入"),
@@ -100,7 +103,7 @@ def _t01() -> TableSpec:
         rows=(
             RowSpec("fiscal", "一、财政拨款收入", labels=("预算拨款", "财政拨款"), side="income", place="head",
                     sum_of=_FUND_KEYS),
-            *(RowSpec(k, f"{t}拨款收入", labels=h, side="income", place="head") for k, t, h in _FUNDS),
+            *(RowSpec(k, f"{t}拨款收入", labels=(*h, f"{t}资金"), side="income", place="head") for k, t, h in _FUNDS),
             RowSpec("special_account", "二、财政专户管理资金收入", labels=("财政专户拨款", "财政专户管理资金"),
                     side="income", place="head"),
             RowSpec("unit_funds", "三、单位资金收入", labels=("单位资金",), side="income", place="head",
@@ -170,10 +173,15 @@ def _t04() -> TableSpec:
             *(ColumnSpec(k, t, 3 + i, headers=h, side="expenditure") for i, (k, t, h) in enumerate(_FUNDS)),
         ),
         rows=(
-            *(RowSpec(k, f"{o}、{t}拨款", labels=(t, *h), side="income", place="head")
+            *(RowSpec(k, f"{o}、{t}拨款", labels=(t, *h, f"{t}资金"), side="income", place="head")
               for o, (k, t, h) in zip("一二三", _FUNDS, strict=True)),
             RowSpec("income_total", "本年收入合计", labels=("本年收入",), side="income", sum_of=_FUND_KEYS),
-            RowSpec("carryover", "上年结转", labels=("上年结转结余", "上年财政拨款结转"), side="income"),
+            RowSpec("carryover", "上年结转", labels=("上年结转结余", "上年财政拨款结转"), side="income",
+                    sum_of=_CARRYOVER_KEYS),
+            # 上年结转 by fund, printed under it as the fund rows again (重庆, 湖州): a fund's
+            # 上年结转 is what 预算01表 adds to its 拨款收入 where it prints them together.
+            *(RowSpec(f"carryover_{k}", f"（{o}）{t}拨款", labels=(t, *h, f"{t}资金"), side="income", parent="carryover")
+              for o, (k, t, h) in zip("一二三", _FUNDS, strict=True)),
             RowSpec("income_grand_total", "收入总计", side="income", sum_of=("income_total", "carryover")),
             RowSpec("expenditure_total", "本年支出合计", labels=("本年支出",), side="expenditure", sum_of=(SUBJECTS,)),
             RowSpec("carry_forward", "结转下年", labels=("结转结余下年", "结转下年支出"), side="expenditure"),
@@ -291,8 +299,12 @@ def _t13() -> TableSpec:
 def _cross_table() -> tuple[Identity, ...]:
     c = CellRef
     return (
-        *(Identity("x.t01-t04-funds", "预算01表 与 预算04表 三本预算拨款收入一致", c("01", k, "amount"),
-                   (c("04", k, "amount"),)) for k in _FUND_KEYS),
+        # 预算01表 prints a fund's 拨款收入 for this year (the template, 广州 …) or with its
+        # 上年结转 in it (重庆: 一般公共预算资金 18,417.70 = 表四 17,552.65 + 上年结转 865.06).
+        *(Identity("x.t01-t04-funds", "预算01表 与 预算04表 三本预算拨款收入一致（本年，或含上年结转）",
+                   c("01", k, "amount"), (c("04", k, "amount"),), name="本年",
+                   alternatives=(Definition("本年+上年结转", (c("04", k, "amount"), c("04", f"carryover_{k}", "amount"))),))
+          for k in _FUND_KEYS),
         Identity("x.t01-t02", "预算01表 收入总计 = 预算02表 合计", c("01", "income_grand_total", "amount"),
                  (c("02", "total", "total"),)),
         Identity("x.t01-t03", "预算01表 本年支出合计 = 预算03表 合计", c("01", "expenditure_total", "amount"),
