@@ -30,10 +30,12 @@ from decimal import Decimal, InvalidOperation
 import attrs
 
 from govbudget.classification import Level, Scheme, catalog
+from govbudget.errors import GovBudgetError
 from govbudget.extract.model import Document
 from govbudget.layouts import TableLayout, layouts, match_header, match_title, norm
 from govbudget.money import Unit
 from govbudget.published import Finding, Location, Severity
+from govbudget.spec import family
 
 __all__ = ["Grid", "Page", "Recognition", "RecognizedRow", "RecognizedTable", "TextLine", "parse_amount",
            "recognize"]
@@ -656,7 +658,8 @@ def _fixed_key(lay: TableLayout, label: str, side: str, used: set[tuple[str, str
     placed on this side (公开04's fund rows come twice: 本年收入, then 年初结转和结余)."""
     t = _strip_ordinal(label)
     t = re.sub(r"^其中[：:]?", "", t)
-    for key, variants in lay.rows:
+    found: list[tuple[int, str]] = []
+    for i, (key, variants) in enumerate(lay.rows):
         if used is not None and (side, key) in used:
             continue
         if side == "income" and key.startswith("expenditure"):
@@ -664,8 +667,25 @@ def _fixed_key(lay: TableLayout, label: str, side: str, used: set[tuple[str, str
         if side == "expenditure" and (key.startswith("income") or key in ("use_of_non_fiscal_balance", "opening_balance")):
             continue
         if t in (norm(v) for v in variants):
-            return key
-    return None
+            found.append((i, key))
+    if len(found) < 2 or used is None:
+        return found[0][1] if found else None
+    # A label naming a row and a sub-row of a heading (the fund rows, then again under
+    # 上年结转 / 年初结转和结余): the sub-row once its heading is placed, else the row; so that
+    # a fund row not recognised above the heading does not pass its key to the one below it.
+    parents = _parents(lay)
+    headings = {parents[k] for _, k in found if k in parents}
+    under = any((side, h) in used for h in headings)
+    return next((k for _, k in found if (k in parents) == under), found[0][1])
+
+
+def _parents(lay: TableLayout) -> dict[str, str]:
+    """The sub-rows of the layout's table in its family spec, with the heading row of each."""
+    try:
+        table = family(lay.family).table(lay.id)
+    except GovBudgetError:  # a table only the reader knows (绩效目标表 …)
+        return {}
+    return {r.key: r.parent for r in table.rows if r.parent}
 
 
 def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: str, code_txt: str,
