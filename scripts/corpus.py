@@ -12,7 +12,8 @@ when the document is no disclosure); the tables recognised against the tables it
 money figures placed in a recognised table against those printed in its table grids; the
 reader findings (cells, rows, tables not placed); the errors, warnings and infos of the
 check; the seconds taken (extraction, recognition and checking).  A summary line comes last,
-with the targets of issue #12.
+with the targets of issue #12 and the wall seconds per PDF read (median, 90th percentile, max:
+the figures to set beside another checker's seconds per report).
 
 The figures are the reader's own counts (:class:`govbudget.published.Coverage`): "printed"
 counts every grid of the document that holds money figures (after the extractor's joining of
@@ -23,6 +24,7 @@ decimals or thousands separators.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -79,6 +81,14 @@ def _row(path: Path, corpus: Path) -> tuple[str, dict[str, object]]:
                   "expected_refusal": "not-a-disclosure" in name}
 
 
+def _quantile(ordered: list[float], q: float) -> float:
+    """The ``q``-quantile of sorted values by nearest rank (the median of an even count is
+    the mean of the middle two)."""
+    if q == 0.5 and len(ordered) % 2 == 0:
+        return (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
@@ -115,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     extract_secs = sum(float(s.get("extract", 0.0)) for s in read)  # type: ignore[arg-type]
     read_secs = sum(float(s["secs"]) for s in read)  # type: ignore[arg-type]
     families = {f: sum(1 for s in read if s["family"] == f) for f in ("final", "budget", None)}
+    per_pdf = sorted(float(s["secs"]) for s, p in zip(stats, paths, strict=True)  # type: ignore[arg-type]
+                     if "family" in s and p.suffix.lower() == ".pdf")
     summary = (
         f"SUMMARY {len(paths)} documents: read {len(read)} (final {families['final']}, budget {families['budget']}, "
         f"family unknown {families[None]}); refused {refused_ok}/{should_refuse} non-disclosures"
@@ -124,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         f"figures {placed}/{cells} ({100 * placed / max(cells, 1):.2f}%); "
         f"errors {errors} ({errors / max(len(read), 1):.2f} per document read); {secs:.1f}s "
         f"(documents read: {read_secs:.1f}s, of which extraction {extract_secs:.1f}s)"
+        + (f"; per PDF read: median {_quantile(per_pdf, 0.5):.2f}s, p90 {_quantile(per_pdf, 0.9):.2f}s, "
+           f"max {per_pdf[-1]:.2f}s" if per_pdf else "")
     )
     print(summary)
     lines.append(summary)
