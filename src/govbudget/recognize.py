@@ -605,6 +605,9 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             code_txt = "".join(texts[j] for j in side.code_cols)
             if not label and not code_txt and lay.shape == "single_row" and nums:
                 label = "row"
+            if not label and not code_txt and lay.shape == "other" and nums:
+                # A table of words and figures names a figure anywhere in its row (补助区县 | 12,700.00)
+                label = " ".join(t for t in texts if t and parse_amount(t) is None)
             if not label and not code_txt and nums and pending is not None:
                 # A footer label spanning panels (公用经费合计 over 公用经费's two panels): its
                 # figure is printed under the last panel.
@@ -636,6 +639,8 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             parsed: list[tuple[str, Decimal]] = []
             for col, c, _ in values:
                 v = parse_amount(c)
+                if v is None and lay.shape == "other":
+                    continue  # a word in a table of words and figures (绩效目标表's 指标, 100%): no figure
                 if v is None:
                     st.note("reader.cell", Severity.WARNING, page, line,
                             f"{part.title}：行“{shown}”栏“{col}”无法读取的金额“{_cell(c)}”。",
@@ -692,6 +697,12 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
               code_cols: tuple[int, ...], texts: list[str], parents: dict[str, str], page: int,
               line: int, used: set[tuple[str, str]]) -> tuple[str, str | None, Level | None, str] | None:
     """The key, code and level of a row, and its label as shown."""
+    if lay.shape == "other":
+        # A table of words and figures (绩效目标表): rows are named by their text; a number in
+        # it (a 项目 number, 60000 元) is no subject code.
+        shown = f"{code_txt} {label}".strip()
+        bare = _strip_ordinal(shown)
+        return (f"{lay.group}{bare}", None, None, shown) if bare else None
     cat = catalog(scheme, st.edition)
     name = label
     code = ""
@@ -732,6 +743,9 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
             if other.get(code) is not None:
                 cat, subject = other, other.get(code)
         level = {3: Level.CLASS, 5: Level.SECTION, 7: Level.ITEM}[len(code)]
+        if subject is None and lay.group == "unit:" and name:
+            # In a table by unit (收入总表), a code no subject has is the 部门代码 (无锡's 305).
+            return f"unit:{code}", None, None, f"{code} {name}"
         if subject is None:
             st.note("reader.code", Severity.WARNING, page, line, f"{lay.title}：科目代码 {code} 不在{cat.label}中。",
                     f"{lay.title}: code {code} is not in {cat.label}.", lay.id, stated=code)
