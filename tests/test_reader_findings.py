@@ -106,3 +106,21 @@ def test_corpus_documents_read_without_findings(name: str, most: int) -> None:
     p = read(path)
     assert len(_reader(p)) <= most
     assert p.coverage is not None and p.coverage.numeric_cells == p.coverage.cells_placed
+
+
+def test_a_finer_level_printed_under_a_section_is_checked_against_it() -> None:
+    # chongqing-01.pdf page 17 (表六): 30102 津贴补贴 959.49 = 3010201 规范性津补贴 904.48 +
+    # 3010202 其他津补贴 55.01, codes finer than the catalog's 款 (each said, as no catalog code)
+    def read(first: str) -> Published:
+        grid = [("科目编码", "科目名称", "人员经费", "公用经费"),
+                ("", "合计", "959.49", ""),
+                ("301", "工资福利支出", "959.49", ""),
+                ("30102", "津贴补贴", "959.49", ""),
+                ("3010201", "规范性津补贴", first, ""),
+                ("3010202", "其他津补贴", "55.01", "")]
+        return published_from_pages(_with_core(_pages("一般公共预算基本支出表", grid)), source="grid")
+
+    p = read("904.48")
+    assert [m for m in _reader(p) if "3010201" in m or "3010202" in m] and not check(p).errors
+    (f,) = [f for f in check(read("904.38")).errors if f.rule == "budget.t06.hierarchy"]
+    assert f.location.row == "30102" and f.stated == "959.49" and f.expected.startswith("959.39")

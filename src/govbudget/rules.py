@@ -39,7 +39,7 @@ from typing import Any
 
 import attrs
 
-from govbudget.classification import Scheme, catalog
+from govbudget.classification import Level, Scheme, catalog
 from govbudget.errors import FormatError
 from govbudget.ledger import Ledger
 from govbudget.money import in_wide_context, round_half_up
@@ -506,8 +506,11 @@ def _subject_hierarchy(t: TableSpec) -> Callable[[Published], Iterator[Relation]
             return
         codes = [r.code for r in table.rows if r.code]
         printed = {len(c) for c in codes}
+        # A level finer than the layout's, printed by a place under some of its rows (重庆
+        # prints 3010201 规范性津补贴 under 30102 津贴补贴): each such row = Σ its sub-rows.
+        finer = [lv for lv in Level if lv.digits > levels[-1].digits and lv.digits in printed][:1]
         for col in t.columns_for(""):
-            for parent, child in itertools.pairwise(levels):
+            for parent, child in (*itertools.pairwise(levels), *((levels[-1], lv) for lv in finer)):
                 if child.digits not in printed:
                     continue  # a table printing no row of that level (类 only): nothing to sum
                 for c in codes:
@@ -518,6 +521,8 @@ def _subject_hierarchy(t: TableSpec) -> Callable[[Published], Iterator[Relation]
                         continue
                     kids = tuple((1, q) for k in codes if len(k) == child.digits and k.startswith(c)
                                  and (q := p.cell(t.id, k, col.key)) is not None)
+                    if child not in levels and not kids:
+                        continue  # a row the place does not subdivide
                     yield Sum(total, kids, f"{t.label} {c}[{col.title}] = Σ 下级科目")
     return relations
 
