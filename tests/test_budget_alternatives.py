@@ -142,6 +142,8 @@ def test_chongqing_pdf_reads_the_carryover_rows() -> None:
     assert t04.cell("carryover", "amount") == D("865.06")
     assert t04.cell("carryover_general_public_budget", "amount") == D("865.06")
     assert t04.cell("income_grand_total", "amount") == D("18417.70")  # printed 收入合计
+    assert t04.cell("expenditure_total", "total") == D("18417.70")  # the 总计 column
+    assert t04.cell("expenditure_grand_total", "total") == D("18417.70")  # 支出合计
     assert p.tables["01"].cell("general_public_budget", "amount") == D("18417.70")
     report = check(p)
     funds = [f for f in report.findings if f.rule == f"budget.{RULE}"]

@@ -220,7 +220,7 @@ def layouts() -> tuple[TableLayout, ...]:
                _c("general_public_budget", "一般公共预算", side="expenditure"),
                _c("government_fund", "政府性基金", side="expenditure"),
                _c("state_capital", "国有资本经营", side="expenditure"),
-               _c("total", *_AMOUNT, side="expenditure"))),
+               _c("total", *_AMOUNT, "总计", side="expenditure"))),  # 总计: 重庆
         _t(B, "fiscal-expenditure", "财政拨款支出表", ("财政拨款支出表", "财政拨款支出预算表"), optional=True, columns=budget_exp),
         _t(B, "01", "收支总表", ("收支总", "收支预算总表", "收入支出预算总表", "财务收支预算总表", "收支总体情况"),
            shape="two_sided", rows=_budget_rows("01"), exclude=("财政拨款",), columns=(

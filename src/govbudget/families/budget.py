@@ -168,7 +168,7 @@ def _t04() -> TableSpec:
         two_sided=True, subjects=_CLASSES,
         columns=(
             ColumnSpec("amount", "预算数", 1, headers=("预算", "本年预算"), side="income"),
-            ColumnSpec("total", "合计", 2, headers=("预算", "本年预算"), side="expenditure", sum_of=_FUND_KEYS,
+            ColumnSpec("total", "合计", 2, headers=("预算", "本年预算", "总计"), side="expenditure", sum_of=_FUND_KEYS,
                        rule="row-funds"),
             *(ColumnSpec(k, t, 3 + i, headers=h, side="expenditure") for i, (k, t, h) in enumerate(_FUNDS)),
         ),
