@@ -13,7 +13,9 @@ money figures placed in a recognised table against those printed in its table gr
 figures read from its 情况说明 ("text"); the
 reader findings (cells, rows, tables not placed); the errors, warnings and infos of the
 check; the seconds taken (extraction, recognition and checking).  A summary line comes last,
-with the targets of issue #12.
+with the targets of issue #12 and the seconds per PDF read (median, 90th percentile, max: the
+figures to set beside another checker's seconds per report), wall and CPU (the CPU seconds of
+this process move less with the other load of a shared machine).
 
 The figures are the reader's own counts (:class:`govbudget.published.Coverage`): "printed"
 counts every grid of the document that holds money figures (after the extractor's joining of
@@ -24,6 +26,7 @@ decimals or thousands separators.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -42,6 +45,7 @@ def _row(path: Path, corpus: Path) -> tuple[str, dict[str, object]]:
 
     name = str(path.relative_to(corpus))
     t0 = time.perf_counter()
+    c0 = time.process_time()
     extracted = 0.0
     try:
         if path.suffix.lower() in (".pdf", ".html", ".htm", ".xlsx"):
@@ -62,6 +66,7 @@ def _row(path: Path, corpus: Path) -> tuple[str, dict[str, object]]:
         secs = time.perf_counter() - t0
         return f"{name:40} CRASH {type(exc).__name__}: {exc}", {"crash": True, "secs": secs}
     secs = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     cov = published.coverage
     printed = cov.tables_printed if cov else len(published.tables)
     found = cov.tables_recognised if cov else len(published.tables)
@@ -78,8 +83,17 @@ def _row(path: Path, corpus: Path) -> tuple[str, dict[str, object]]:
             f"text {text:3} reader {len(reader):3}  E {e:3} W {w:3} I {i:4}  {secs:6.2f}s (extract {extracted:5.2f}s)")
     return line, {"family": published.family, "printed": printed, "found": found, "cells": cells, "placed": placed,
                   "text": text,
-                  "reader": len(reader), "errors": e, "warnings": w, "infos": i, "secs": secs, "extract": extracted,
+                  "reader": len(reader), "errors": e, "warnings": w, "infos": i, "secs": secs, "cpu": cpu,
+                  "extract": extracted,
                   "expected_refusal": "not-a-disclosure" in name}
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    """The ``q``-quantile of sorted values by nearest rank (the median of an even count is
+    the mean of the middle two)."""
+    if q == 0.5 and len(ordered) % 2 == 0:
+        return (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     extract_secs = sum(float(s.get("extract", 0.0)) for s in read)  # type: ignore[arg-type]
     read_secs = sum(float(s["secs"]) for s in read)  # type: ignore[arg-type]
     families = {f: sum(1 for s in read if s["family"] == f) for f in ("final", "budget", None)}
+    pdfs = [s for s, p in zip(stats, paths, strict=True) if "family" in s and p.suffix.lower() == ".pdf"]
+    per_pdf = sorted(float(s["secs"]) for s in pdfs)  # type: ignore[arg-type]
+    cpu_pdf = sorted(float(s["cpu"]) for s in pdfs)  # type: ignore[arg-type]
     summary = (
         f"SUMMARY {len(paths)} documents: read {len(read)} (final {families['final']}, budget {families['budget']}, "
         f"family unknown {families[None]}); refused {refused_ok}/{should_refuse} non-disclosures"
@@ -128,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         f"figures {placed}/{cells} ({100 * placed / max(cells, 1):.2f}%); text figures {text_figures}; "
         f"errors {errors} ({errors / max(len(read), 1):.2f} per document read); {secs:.1f}s "
         f"(documents read: {read_secs:.1f}s, of which extraction {extract_secs:.1f}s)"
+        + (f"; per PDF read: median {_quantile(per_pdf, 0.5):.2f}s, p90 {_quantile(per_pdf, 0.9):.2f}s, "
+           f"max {per_pdf[-1]:.2f}s (CPU median {_quantile(cpu_pdf, 0.5):.2f}s, p90 {_quantile(cpu_pdf, 0.9):.2f}s, "
+           f"max {cpu_pdf[-1]:.2f}s)" if per_pdf else "")
     )
     print(summary)
     lines.append(summary)

@@ -33,3 +33,15 @@ def test_corpus_report_on_a_sample(capsys: pytest.CaptureFixture[str], tmp_path:
     assert "refused" in refused and "not a disclosure" in refused
     assert summary.startswith("SUMMARY 2 documents: read 1 (final 1, budget 0") and "refused 1/1" in summary
     assert "crashes 0" in summary
+    # the seconds per PDF read, beside the per-document line's own (one PDF read: all three are it)
+    m = re.search(r"per PDF read: median ([\d.]+)s, p90 ([\d.]+)s, max ([\d.]+)s \(CPU median", summary)
+    secs = re.search(r" ([\d.]+)s \(extract", foshan)
+    assert m and secs and m[1] == m[2] == m[3] == secs[1]
+
+
+def test_quantiles_by_nearest_rank() -> None:
+    from scripts.corpus import _quantile
+
+    ten = [float(i) for i in range(1, 11)]
+    assert (_quantile(ten, 0.5), _quantile(ten, 0.9)) == (5.5, 9.0)
+    assert (_quantile([1.0, 2.0, 7.0], 0.5), _quantile([1.0, 2.0, 7.0], 0.9)) == (2.0, 7.0)

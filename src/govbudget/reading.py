@@ -66,6 +66,10 @@ def _templates(family_id: str, edition: int) -> dict[str, Table]:
     return out
 
 
+#: Keys of rows that list things (units, projects, unlabelled items), not a fixed row or subject.
+_LISTED = ("unit:", "project:", "label:")
+
+
 def _template_table(rt: RecognizedTable, template: Table,
                     findings: list[Finding]) -> tuple[Table, set[tuple[str, str, str]]]:
     """A recognised table in its family's form: the template's columns, the rows printed
@@ -89,8 +93,16 @@ def _template_table(rt: RecognizedTable, template: Table,
         cols = template.columns_for(side if spec.two_sided else "")
         values = dict(r.values)
         row = Row(r.key, r.label, tuple(values.get(c.key, BLANK) for c in cols), r.code, r.level, r.number, side)
-        if (side, r.key) not in by_key:
-            by_key[(side, r.key)] = row
+        if (side, r.key) in by_key and r.key.startswith(_LISTED):
+            # A row of a listing (a unit, a project, a purchase by item) printed again — under
+            # another unit (广州's projects, 无锡's 政府采购 by unit): another row, not the same
+            # one twice; no rule names it, the row's own sums are checked under its own key.
+            n = 2
+            while (side, f"{r.key}#{n}") in by_key:
+                n += 1
+            row = attrs.evolve(row, key=f"{r.key}#{n}")
+        if (side, row.key) not in by_key:
+            by_key[(side, row.key)] = row
         else:
             # Which of the two the key stands for cannot be told: neither is checked.
             unread.add((tid, r.key, "*"))

@@ -31,10 +31,12 @@ from decimal import Decimal, InvalidOperation
 import attrs
 
 from govbudget.classification import Level, Scheme, catalog
+from govbudget.errors import GovBudgetError
 from govbudget.extract.model import Document
 from govbudget.layouts import TableLayout, layouts, match_header, match_title
 from govbudget.money import Unit
 from govbudget.published import Finding, Location, Severity
+from govbudget.spec import family
 from govbudget.spec import fold as norm
 
 __all__ = ["Grid", "Page", "Recognition", "RecognizedRow", "RecognizedTable", "TextLine", "parse_amount",
@@ -605,6 +607,9 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             code_txt = "".join(texts[j] for j in side.code_cols)
             if not label and not code_txt and lay.shape == "single_row" and nums:
                 label = "row"
+            if not label and not code_txt and lay.shape == "other" and nums:
+                # A table of words and figures names a figure anywhere in its row (补助区县 | 12,700.00)
+                label = " ".join(t for t in texts if t and parse_amount(t) is None)
             if not label and not code_txt and nums and pending is not None:
                 # A footer label spanning panels (公用经费合计 over 公用经费's two panels): its
                 # figure is printed under the last panel.
@@ -636,6 +641,8 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             parsed: list[tuple[str, Decimal]] = []
             for col, c, _ in values:
                 v = parse_amount(c)
+                if v is None and lay.shape == "other":
+                    continue  # a word in a table of words and figures (绩效目标表's 指标, 100%): no figure
                 if v is None:
                     st.note("reader.cell", Severity.WARNING, page, line,
                             f"{part.title}：行“{shown}”栏“{col}”无法读取的金额“{_cell(c)}”。",
@@ -658,20 +665,44 @@ def _fixed_key(lay: TableLayout, label: str, side: str, used: set[tuple[str, str
     placed on this side (公开04's fund rows come twice: 本年收入, then 年初结转和结余)."""
     t = _strip_ordinal(label)
     t = re.sub(r"^其中[：:]?", "", t)
-    for key, variants, row_side in lay.rows:
+    found: list[tuple[int, str]] = []
+    for i, (key, variants, row_side) in enumerate(lay.rows):
         if used is not None and (side, key) in used:
             continue
         if side and row_side and row_side != side:
             continue  # a row of the other side of a 总表 (as the spec declares it)
         if t in variants:
-            return key
-    return None
+            found.append((i, key))
+    if len(found) < 2 or used is None:
+        return found[0][1] if found else None
+    # A label naming a row and a sub-row of a heading (the fund rows, then again under
+    # 上年结转 / 年初结转和结余): the sub-row once its heading is placed, else the row; so that
+    # a fund row not recognised above the heading does not pass its key to the one below it.
+    parents = _parents(lay)
+    headings = {parents[k] for _, k in found if k in parents}
+    under = any((side, h) in used for h in headings)
+    return next((k for _, k in found if (k in parents) == under), found[0][1])
+
+
+def _parents(lay: TableLayout) -> dict[str, str]:
+    """The sub-rows of the layout's table in its family spec, with the heading row of each."""
+    try:
+        table = family(lay.family).table(lay.id)
+    except GovBudgetError:  # a table only the reader knows (绩效目标表 …)
+        return {}
+    return {r.key: r.parent for r in table.rows if r.parent}
 
 
 def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: str, code_txt: str,
               code_cols: tuple[int, ...], texts: list[str], parents: dict[str, str], page: int,
               line: int, used: set[tuple[str, str]]) -> tuple[str, str | None, Level | None, str] | None:
     """The key, code and level of a row, and its label as shown."""
+    if lay.shape == "other":
+        # A table of words and figures (绩效目标表): rows are named by their text; a number in
+        # it (a 项目 number, 60000 元) is no subject code.
+        shown = f"{code_txt} {label}".strip()
+        bare = _strip_ordinal(shown)
+        return (f"{lay.group}{bare}", None, None, shown) if bare else None
     cat = catalog(scheme, st.edition)
     name = label
     code = ""
@@ -712,6 +743,9 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
             if other.get(code) is not None:
                 cat, subject = other, other.get(code)
         level = {3: Level.CLASS, 5: Level.SECTION, 7: Level.ITEM}[len(code)]
+        if subject is None and lay.group == "unit:" and name:
+            # In a table by unit (收入总表), a code no subject has is the 部门代码 (无锡's 305).
+            return f"unit:{code}", None, None, f"{code} {name}"
         if subject is None:
             st.note("reader.code", Severity.WARNING, page, line, f"{lay.title}：科目代码 {code} 不在{cat.label}中。",
                     f"{lay.title}: code {code} is not in {cat.label}.", lay.id, stated=code)

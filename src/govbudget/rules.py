@@ -39,7 +39,7 @@ from typing import Any
 
 import attrs
 
-from govbudget.classification import Scheme, catalog
+from govbudget.classification import Level, Scheme, catalog
 from govbudget.errors import FormatError
 from govbudget.ledger import Ledger
 from govbudget.money import in_wide_context, round_half_up
@@ -71,6 +71,7 @@ from govbudget.text import INCOME_LABELS, NATURE_LABELS, THREE_PUBLIC_ITEMS, Nar
 
 __all__ = [
     "RULES",
+    "AnyOf",
     "AtMost",
     "Change",
     "Note",
@@ -148,7 +149,17 @@ def _note(severity: Severity, location: Location, message_zh: str, message_en: s
     return Note(Finding("", severity, location, message_zh, message_en, stated, expected), holds)
 
 
-Relation = Sum | AtMost | Ratio | Change | Note
+@attrs.frozen
+class AnyOf:
+    """One identity under each definition (口径) real layouts use: ``options`` are the named
+    sums, all with the same total; it holds if any of them holds (:class:`~govbudget.spec.Identity`
+    with ``alternatives``)."""
+
+    options: tuple[tuple[str, Sum], ...]
+    what: str = ""
+
+
+Relation = Sum | AtMost | Ratio | Change | Note | AnyOf
 
 
 @attrs.frozen
@@ -314,6 +325,53 @@ def _floor_or_ceiling(r: Ratio) -> bool:
     return math.floor(exact * 100) <= units <= math.ceil(exact * 100)
 
 
+def _eval_any(rule: Rule, r: AnyOf) -> Finding | None:
+    """Holds if the identity holds under one of its definitions.  A definition with a figure
+    not read is not tried; when every definition tried fails but one could not be tried, the
+    identity is not checked (info), never an error: the untried one may be the document's."""
+    tried: list[tuple[str, Sum, Decimal, Finding]] = []
+    untried: list[tuple[str, list[Quantity]]] = []
+    for name, s in r.options:
+        unread = [q for q in _operands(s) if not q.read]
+        if unread:
+            untried.append((name, unread))
+            continue
+        f = _eval_sum(rule, s)
+        if f is None:
+            return None
+        tried.append((name, s, sum((sign * t.value for sign, t in s.terms), Decimal(0)), f))
+    total = r.options[0][1].total
+    what = r.what or total.name
+
+    def said(name: str, s: Sum, expected: Decimal) -> tuple[str, str]:
+        parts = " + ".join(str(t.value) if sign > 0 else f"− {t.value}" for sign, t in s.terms).replace("+ −", "−")
+        shown = f"{parts} = {expected}" if len(s.terms) > 1 else str(expected)
+        return f"按“{name}”口径 {shown}，相差 {total.value - expected}", f"as {name}: {shown}, {total.value - expected} apart"
+
+    tails = [t for t in tried if t[3].severity is INFO]
+    if tails:
+        name, _, _, f = tails[0]
+        return attrs.evolve(f, message_zh=f"按“{name}”口径：{f.message_zh}", message_en=f"as {name}: {f.message_en}")
+    lines = [said(name, s, e) for name, s, e, _ in tried]
+    if untried and not tried:  # as for any relation: the figures not read are named
+        unread = list({q.name: q for _, qs in untried for q in qs}.values())
+        return Finding(rule.id, INFO, unread[0].location, f"未检查：{'、'.join(q.name for q in unread)} 未读取。",
+                       f"not checked: {', '.join(q.name for q in unread)} was not read.")
+    if untried:
+        names_zh = "；".join(f"“{n}”口径的 {'、'.join(q.name for q in qs)} 未读取" for n, qs in untried)
+        names_en = "; ".join(f"{n}: {', '.join(q.name for q in qs)} not read" for n, qs in untried)
+        return Finding(rule.id, INFO, total.location,
+                       f"未检查：{what} 列示 {total.value}，" + "；".join(z for z, _ in lines) + f"；{names_zh}。",
+                       f"not checked: {what} is {total.value}; " + "; ".join(e for _, e in lines) + f"; {names_en}.")
+    envelope = total.half_width + max(sum((t.half_width for _, t in s.terms), Decimal(0)) for _, s, _, _ in tried)
+    return Finding(rule.id, rule.severity, total.location,
+                   f"{what} 在{len(tried)}种口径下均不成立：列示 {total.value}，" + "；".join(z for z, _ in lines)
+                   + f"（超出尾差范围 ±{envelope}）。",
+                   f"{what} holds under none of its {len(tried)} definitions: stated {total.value}; "
+                   + "; ".join(e for _, e in lines) + f" (beyond the ±{envelope} rounding envelope).",
+                   str(total.value), " | ".join(f"{name}: {e}" for name, _, e, _ in tried))
+
+
 def _operands(r: Relation) -> list[Quantity]:
     if isinstance(r, Sum):
         return [r.total, *(q for _, q in r.terms)]
@@ -333,6 +391,10 @@ def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
     out: list[Finding] = []
     groups: dict[str, list[tuple[Ratio, Decimal | None, int | None]]] = defaultdict(list)
     for r in relations:
+        if isinstance(r, AnyOf):  # decides itself which definitions could be tried
+            if (f := _eval_any(rule, r)) is not None:
+                out.append(f)
+            continue
         unread = [q for q in _operands(r) if not q.read]
         if unread:
             # A figure that was not read is never compared with a zero: the relation is not checked.
@@ -444,8 +506,11 @@ def _subject_hierarchy(t: TableSpec) -> Callable[[Published], Iterator[Relation]
             return
         codes = [r.code for r in table.rows if r.code]
         printed = {len(c) for c in codes}
+        # A level finer than the layout's, printed by a place under some of its rows (重庆
+        # prints 3010201 规范性津补贴 under 30102 津贴补贴): each such row = Σ its sub-rows.
+        finer = [lv for lv in Level if lv.digits > levels[-1].digits and lv.digits in printed][:1]
         for col in t.columns_for(""):
-            for parent, child in itertools.pairwise(levels):
+            for parent, child in (*itertools.pairwise(levels), *((levels[-1], lv) for lv in finer)):
                 if child.digits not in printed:
                     continue  # a table printing no row of that level (类 only): nothing to sum
                 for c in codes:
@@ -456,6 +521,8 @@ def _subject_hierarchy(t: TableSpec) -> Callable[[Published], Iterator[Relation]
                         continue
                     kids = tuple((1, q) for k in codes if len(k) == child.digits and k.startswith(c)
                                  and (q := p.cell(t.id, k, col.key)) is not None)
+                    if child not in levels and not kids:
+                        continue  # a row the place does not subdivide
                     yield Sum(total, kids, f"{t.label} {c}[{col.title}] = Σ 下级科目")
     return relations
 
@@ -465,9 +532,18 @@ def _identities(identities: Sequence[Identity], links: Sequence[SubjectLink]) ->
 
     def relations(p: Published) -> Iterator[Relation]:
         for i in identities:
-            left, right = _at(p, i.left), [(ref.sign, _at(p, ref)) for ref in i.right]
-            if left is not None and all(q is not None for _, q in right):
-                yield Sum(left, tuple((s, q) for s, q in right if q is not None), i.title)
+            left = _at(p, i.left)
+            if left is None:
+                continue
+            options: list[tuple[str, Sum]] = []
+            for d in i.definitions:
+                right = [(ref.sign, _at(p, ref)) for ref in d.right]
+                if all(q is not None for _, q in right):  # else a table it needs is absent
+                    options.append((d.name, Sum(left, tuple((s, q) for s, q in right if q is not None), i.title)))
+            if i.alternatives and options:
+                yield AnyOf(tuple(options), i.title)
+            elif options:
+                yield options[0][1]
         for link in links:
             a, b = p.table(link.left_table), p.table(link.right_table)
             if a is None or b is None:
@@ -491,7 +567,12 @@ def _sum_text(keys: tuple[str, ...], name: Callable[[str], str]) -> str:
 
 
 def _identity_text(i: Identity) -> str:
-    return f"{i.left} = {_signed((r.sign, str(attrs.evolve(r, sign=1))) for r in i.right)}"
+    def side(refs: tuple[CellRef, ...]) -> str:
+        return _signed((r.sign, str(attrs.evolve(r, sign=1))) for r in refs)
+    if not i.alternatives:
+        return f"{i.left} = {side(i.right)}"
+    # Each definition named: 本年 a, or 本年+上年结转 a + b.
+    return f"{i.left} = " + " or ".join(f"{side(d.right)} ({d.name})" for d in i.definitions)
 
 
 def _refs(declarations: Iterable[ColumnSpec | RowSpec | SubjectRows | Identity | SubjectLink]) -> str:

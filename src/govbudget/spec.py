@@ -12,7 +12,8 @@ form, independently of any department's money:
   subject of the edition is printed or only those with money, the subjects the layout omits);
 - its panels (:class:`PanelSpec`: 公开06's 人员经费 / 公用经费 and the 经济分类 类 each covers);
 - the identities that hold by construction (:attr:`ColumnSpec.sum_of`, :attr:`RowSpec.sum_of`,
-  :class:`Identity`), from which the checker generates its rules.
+  :class:`Identity`, with :class:`Definition` for the other definitions real layouts use), from
+  which the checker generates its rules.
 
 Derivation, rendering, reading and checking follow the spec: nothing in them restates a
 title, a column or a fixed row (``tests/test_spec_single.py`` enforces it).  The text readers
@@ -51,6 +52,7 @@ __all__ = [
     "SUBJECTS",
     "CellRef",
     "ColumnSpec",
+    "Definition",
     "FamilySpec",
     "Identity",
     "PanelSpec",
@@ -244,16 +246,37 @@ class CellRef:
 
 
 @attrs.frozen
+class Definition:
+    """One definition (口径) of an identity's right-hand side: its ``name`` as findings say it
+    (``本年``, ``本年+上年结转``) and the signed cells it sums."""
+
+    name: str
+    right: tuple[CellRef, ...]
+
+
+@attrs.frozen
 class Identity:
     """A declared identity between cells: ``left`` = Σ ``right`` (signed).  Declared in a
     table spec (both sides of a 总表) or a family spec (totals across tables); the checker
-    generates one rule per identity, with this ``id`` (namespaced by family and table)."""
+    generates one rule per identity, with this ``id`` (namespaced by family and table).
+
+    Where real layouts define the left-hand figure in more than one way (重庆's 收支总表 prints
+    a fund's 拨款收入 with its 上年结转 in it, the template without), ``alternatives`` lists the
+    other definitions and ``name`` names the one of ``right``: the identity holds if it holds
+    under any of them, and a finding names each definition tried and its value."""
 
     id: str
     title: str
     left: CellRef
     right: tuple[CellRef, ...]
     ref: str = ""
+    name: str = ""
+    alternatives: tuple[Definition, ...] = ()
+
+    @property
+    def definitions(self) -> tuple[Definition, ...]:
+        """Every definition of the right-hand side: ``right`` first, then the alternatives."""
+        return (Definition(self.name, self.right), *self.alternatives)
 
 
 @attrs.frozen

@@ -98,10 +98,12 @@ def _derive(ledger: BudgetLedger) -> Disclosure:
     given01[("expenditure", "carry_forward")] = {"amount": ZERO}
     t01 = _two_sided(fam.table("01"), edition, given01, _by(lines, "class", "amount"))
 
-    # 预算04: the three funds (income, 上年结转), spending by 类 × fund.
+    # 预算04: the three funds (income, 上年结转 of each), spending by 类 × fund.
     given04: dict[tuple[str, str], _Cells] = {
         ("income", source_key(s)): {"amount": _sum(a for a in current if a.source is s)} for s in FISCAL}
-    given04[("income", "carryover")] = {"amount": _sum(a for a in carried if a.source.is_fiscal)}
+    # 上年结转 by fund; the row 上年结转 is their sum (declared in the spec).
+    given04.update({("income", f"carryover_{source_key(s)}"): {"amount": _sum(a for a in carried if a.source is s)}
+                    for s in FISCAL})
     given04[("expenditure", "carry_forward")] = {source_key(s): ZERO for s in FISCAL}
     t04 = _two_sided(fam.table("04"), edition, given04, _by(fiscal, "class", "@source"))
 

@@ -22,6 +22,7 @@ before parsing, the time budget between pages; parser failures become
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import io
 import itertools
@@ -244,9 +245,113 @@ def _glyph(ch: dict[str, Any], height: float) -> _Glyph:
     )
 
 
+# A glyph whose centre lies this far (points) outside its clipping box is not printed.
+_CLIP_TOL = 0.5
+
+
+@functools.cache
+def _clipping_interpreter() -> Any:
+    """pdfminer's page interpreter, following clipping paths (which pdfminer ignores): a glyph
+    drawn outside the clip in force is not printed, so it is no text.  重庆's reports, exported
+    from spreadsheets, clip each cell's text to the cell and draw a hidden column's 行次 (``1``)
+    into a clip 0.6 pt wide, left of the label (``1（一）一般公共预算资金``).  The clip is
+    kept as a box (the bounding box of each clipping path, intersected): a glyph outside it is
+    certainly invisible.  (Built with ``type()`` from modules imported by name: pdfminer
+    comes with the optional extra, and type checking must not need it.)"""
+    base: Any = importlib.import_module("pdfminer.pdfinterp").PDFPageInterpreter
+    lt_char: Any = importlib.import_module("pdfminer.layout").LTChar
+    apply_matrix_pt: Any = importlib.import_module("pdfminer.utils").apply_matrix_pt
+
+    def init_state(self: Any, ctm: Any) -> None:
+        base.init_state(self, ctm)
+        self.clip = self.inherited  # a form XObject is drawn inside its caller's clip
+        self.clips = []
+        self.pending = False
+
+    def dup(self: Any) -> Any:
+        sub = self.__class__(self.rsrcmgr, self.device)
+        sub.inherited = self.clip
+        return sub
+
+    def do_q(self: Any) -> None:
+        self.clips.append(self.clip)
+        base.do_q(self)
+
+    def do_Q(self: Any) -> None:
+        if self.clips:
+            self.clip = self.clips.pop()
+        base.do_Q(self)
+
+    def clip_next(self: Any) -> None:
+        self.pending = True
+
+    def end_path(self: Any) -> None:
+        # W / W* take effect when the path is ended (by n or a painting operator).
+        if not self.pending:
+            return
+        self.pending = False
+        points = [apply_matrix_pt(self.ctm, (float(seg[i]), float(seg[i + 1])))
+                  for seg in self.curpath for i in range(1, len(seg) - 1, 2)]
+        if not points:
+            return
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        box = (min(xs), min(ys), max(xs), max(ys))
+        if self.clip is not None:
+            a = self.clip
+            box = (max(a[0], box[0]), max(a[1], box[1]), min(a[2], box[2]), min(a[3], box[3]))
+        self.clip = box
+
+    def do_TJ(self: Any, seq: Any) -> None:
+        item = self.device.cur_item  # the layout device's current container
+        before = len(item._objs)
+        base.do_TJ(self, seq)
+        if self.clip is None or len(item._objs) == before:
+            return
+        x0, y0, x1, y1 = self.clip
+        item._objs[before:] = [
+            o for o in item._objs[before:]
+            if not isinstance(o, lt_char)
+            or (x0 - _CLIP_TOL <= (o.x0 + o.x1) / 2 <= x1 + _CLIP_TOL
+                and y0 - _CLIP_TOL <= (o.y0 + o.y1) / 2 <= y1 + _CLIP_TOL)]
+
+    def ending(name: str) -> Any:
+        paint = getattr(base, name)
+
+        def op(self: Any, *args: Any) -> None:
+            end_path(self)
+            paint(self, *args)
+        return op
+
+    namespace: dict[str, Any] = {
+        "inherited": None, "init_state": init_state, "dup": dup, "do_q": do_q, "do_Q": do_Q,
+        "do_W": clip_next, "do_W_a": clip_next, "do_TJ": do_TJ,
+        **{name: ending(name) for name in ("do_n", "do_S", "do_s", "do_f", "do_F", "do_f_a", "do_B",
+                                            "do_B_a", "do_b", "do_b_a")},
+    }
+    return type("ClippingInterpreter", (base,), namespace)
+
+
+def _lay_out(ppage: _PlumberPage) -> None:
+    """Lay the page out as pdfplumber does, but with :func:`_clipping_interpreter`; left to
+    pdfplumber when its internals are not those known (another version)."""
+    if hasattr(ppage, "_layout"):
+        return
+    try:
+        aggregator: Any = importlib.import_module("pdfplumber.page").PDFPageAggregatorWithMarkedContent
+        device = aggregator(
+            ppage.pdf.rsrcmgr, pageno=ppage.page_number, laparams=ppage.pdf.laparams
+        )
+        interpreter = _clipping_interpreter()(ppage.pdf.rsrcmgr, device)
+    except (ImportError, AttributeError, TypeError):
+        return
+    interpreter.process_page(ppage.page_obj)
+    ppage._layout = device.get_result()
+
+
 def _page(
     ppage: _PlumberPage, number: int, max_rulings: int | None, problems: list[Problem]
 ) -> tuple[Page, list[_Part], list[TextLine]]:
+    _lay_out(ppage)
     chars = ppage.chars
     height = float(ppage.height)
     page = Page(number, float(ppage.width), height, len(chars))

@@ -26,6 +26,7 @@ from govbudget.spec import (
     SUBJECTS,
     CellRef,
     ColumnSpec,
+    Definition,
     FamilySpec,
     Identity,
     RowSpec,
@@ -49,6 +50,13 @@ _FUND_LABELS = {
     "government_fund": ("政府性基金预算收入", "政府性基金预算财政拨款", "政府性基金"),
     "state_capital": ("国有资本经营预算收入", "国有资本经营预算财政拨款"),
 }
+
+
+def _fund_labels(key: str, title: str, headers: tuple[str, ...]) -> tuple[str, ...]:
+    """The labels a fund's income row of 预算01/04表 is printed with (…拨款, …拨款收入, …资金 …)."""
+    return tuple(dict.fromkeys((*headers, *_FUND_LABELS[key], title, f"{title}资金")))
+
+
 _FUND_WORDS = {"general_public_budget": "一般公共预算", "government_fund": "政府性基金", "state_capital": "国有资本经营"}
 #: The header words of a one-amount column (预算数, 金额 …) for the recogniser.
 _AMOUNT_WORDS = ("预算数", "预算", "金额", "决算数", "合计", "小计", "本年预算", "预算金额")
@@ -59,6 +67,8 @@ _TOTAL_WORDS = ("合计", "小计", "总计", "预算数", "金额", "本年预�
 _UNIT_FUNDS = tuple((s.name.lower(), s.value) for s in UNIT_FUNDS)
 #: 财政专户管理资金 (key, column title).
 _SPECIAL = (BudgetSource.SPECIAL_ACCOUNT.name.lower(), BudgetSource.SPECIAL_ACCOUNT.value)
+#: 预算04表's 上年结转 rows by fund.
+_CARRYOVER_KEYS = tuple(f"carryover_{k}" for k in _FUND_KEYS)
 _UNIT_KEYS = tuple(k for k, _ in _UNIT_FUNDS)
 #: The natures of 支出总表 (key, title, headers, the recogniser's header word).
 _NATURES = (
@@ -119,7 +129,7 @@ def _t01() -> TableSpec:
         rows=(
             RowSpec("fiscal", "一、财政拨款收入", labels=("预算拨款", "财政拨款"), side="income", place="head",
                     sum_of=_FUND_KEYS),
-            *(RowSpec(k, f"{t}拨款收入", labels=(*h, *_FUND_LABELS[k], t), side="income", place="head")
+            *(RowSpec(k, f"{t}拨款收入", labels=_fund_labels(k, t, h), side="income", place="head")
               for k, t, h in _FUNDS),
             RowSpec(_SPECIAL[0], f"二、{_SPECIAL[1]}收入", labels=("财政专户拨款", _SPECIAL[1], "财政专户拨款收入"),
                     side="income", place="head"),
@@ -218,21 +228,28 @@ def _t04() -> TableSpec:
         two_sided=True, subjects=_CLASSES,
         columns=(
             ColumnSpec("amount", "预算数", 1, headers=("预算", "本年预算"), side="income", words=_AMOUNT_WORDS),
-            ColumnSpec("total", "合计", 2, headers=("预算", "本年预算"), side="expenditure", sum_of=_FUND_KEYS,
-                       rule="row-funds", words=_AMOUNT_WORDS),
+            ColumnSpec("total", "合计", 2, headers=("预算", "本年预算", "总计"), side="expenditure", sum_of=_FUND_KEYS,
+                       rule="row-funds", words=(*_AMOUNT_WORDS, "总计")),  # 总计: 重庆
             *(ColumnSpec(k, t, 3 + i, headers=h, side="expenditure", words=(_FUND_WORDS[k],))
               for i, (k, t, h) in enumerate(_FUNDS)),
         ),
         rows=(
-            *(RowSpec(k, f"{o}、{t}拨款", labels=(t, *h, *_FUND_LABELS[k]), side="income", place="head")
+            *(RowSpec(k, f"{o}、{t}拨款", labels=_fund_labels(k, t, h), side="income", place="head")
               for o, (k, t, h) in zip("一二三", _FUNDS, strict=True)),
             RowSpec("income_total", "本年收入合计", labels=("本年收入", "收入合计"), side="income", sum_of=_FUND_KEYS),
-            *_carryover("上年结转", "上年结转结余", "上年财政拨款结转"),
-            RowSpec("income_grand_total", "收入总计", labels=("总计",), side="income",
+            *(attrs.evolve(r, sum_of=_CARRYOVER_KEYS) for r in _carryover("上年结转", "上年结转结余", "上年财政拨款结转")),
+            # 上年结转 by fund, printed under it as the fund rows again (重庆, 湖州): a fund's
+            # 上年结转 is what 预算01表 adds to its 拨款收入 where it prints them together.
+            *(RowSpec(f"carryover_{k}", f"（{o}）{t}拨款", labels=_fund_labels(k, t, h), side="income",
+                      parent="carryover")
+              for o, (k, t, h) in zip("一二三", _FUNDS, strict=True)),
+            # 收入合计 / 支出合计 after 本年收入 / 本年支出 are the totals (重庆).
+            RowSpec("income_grand_total", "收入总计", labels=("总计", "收入合计"), side="income",
                     sum_of=("income_total", "carryover")),
             RowSpec("expenditure_total", "本年支出合计", labels=("本年支出", "支出合计"), side="expenditure",
                     sum_of=(SUBJECTS,)),
-            *_carry_forward(),
+            *(attrs.evolve(r, labels=(*r.labels, "支出合计")) if r.key == "expenditure_grand_total" else r
+              for r in _carry_forward()),
         ),
         identities=(Identity("balance", "预算04表 收入总计 = 支出总计", CellRef("04", "income_grand_total", "amount"),
                              (CellRef("04", "expenditure_grand_total", "total"),)),),
@@ -391,8 +408,12 @@ def _read_only() -> dict[str, TableSpec]:
 def _cross_table() -> tuple[Identity, ...]:
     c = CellRef
     return (
-        *(Identity("x.t01-t04-funds", "预算01表 与 预算04表 三本预算拨款收入一致", c("01", k, "amount"),
-                   (c("04", k, "amount"),)) for k in _FUND_KEYS),
+        # 预算01表 prints a fund's 拨款收入 for this year (the template, 广州 …) or with its
+        # 上年结转 in it (重庆: 一般公共预算资金 18,417.70 = 表四 17,552.65 + 上年结转 865.06).
+        *(Identity("x.t01-t04-funds", "预算01表 与 预算04表 三本预算拨款收入一致（本年，或含上年结转）",
+                   c("01", k, "amount"), (c("04", k, "amount"),), name="本年",
+                   alternatives=(Definition("本年+上年结转", (c("04", k, "amount"), c("04", f"carryover_{k}", "amount"))),))
+          for k in _FUND_KEYS),
         Identity("x.t01-t02", "预算01表 收入总计 = 预算02表 合计", c("01", "income_grand_total", "amount"),
                  (c("02", "total", "total"),)),
         Identity("x.t01-t03", "预算01表 本年支出合计 = 预算03表 合计", c("01", "expenditure_total", "amount"),
