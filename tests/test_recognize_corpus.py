@@ -119,3 +119,18 @@ def test_the_budget_example_source_pdf_reads_as_the_example_derives() -> None:
     assert not p.cell("01", "general_public_budget", "amount").read  # type: ignore[union-attr]
     # 表7 prints 三公 with its items as rows (行政经费, 三公经费, …): not guessed into the one row
     assert not p.cell("07", "three_public", "total").read  # type: ignore[union-attr]
+
+
+def test_wuxi_procurement_by_source_reads_its_total_column() -> None:
+    """无锡 prints 公开13表 (政府采购支出表) by 资金来源: 一般公共预算资金, 政府性基金, then 总计.
+    The table's amount is the 总计 column, not the first fund's (wuxi-10 p.26:
+    合计 1,572.85 = 802.85 + 770.00; the 情况说明 states the same 1,572.85 and 服务 1,216.59)."""
+    from govbudget.rules import check
+
+    p = _read("budget-2026/wuxi-10.pdf")  # 无锡市应急管理局 2026年部门预算
+    assert _cell(p, "13", "total", "amount") == Decimal("1572.85")
+    assert _cell(p, "13", "goods", "amount") == Decimal("356.26")
+    assert _cell(p, "13", "services", "amount") == Decimal("1216.59")
+    errors = [f for f in check(p).findings if f.severity.value == "error" and "13" in f.message_en]
+    assert errors == []
+    assert _cell(_read("budget-2026/wuxi-11.pdf"), "13", "total", "amount") == Decimal("14549.77")

@@ -374,8 +374,10 @@ def _t13() -> TableSpec:
     return _table(
         "13", "政府采购预算表", ("政府采购预算明细表", "政府采购支出表"),
         note="注：本表反映部门本年度政府采购预算。" + _NOTE, optional=True, title_words=("政府采购",),
+        # A table by 资金来源 (无锡) prints 总计 beside 一般公共预算资金 …: the amount is the 总计.
         columns=(ColumnSpec("amount", "政府采购预算", 1, headers=("合计", "预算"),
-                            words=("合计", "小计", "预算数", "金额", "政府采购预算", "预算")),),
+                            words=("总计", "合计", "小计", "预算数", "金额", "政府采购预算", "预算"),
+                            exclude=("一般公共预算", "政府性基金", "国有资本经营", "财政专户", "单位资金")),),
         rows=(RowSpec("goods", "货物类", labels=("货物", "货物类采购"), place="head"),
               RowSpec("works", "工程类", labels=("工程", "工程类采购"), place="head"),
               RowSpec("services", "服务类", labels=("服务", "服务类采购"), place="head"),
