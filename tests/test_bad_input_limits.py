@@ -18,11 +18,11 @@ from govbudget.extract.model import resolve_limits
 from govbudget.io import (
     Limits,
     derive_csv,
-    load_json,
-    load_ledger,
     example_ledger,
     example_published_text,
     ledger_to_csv,
+    load_json,
+    load_ledger,
     read_bytes,
 )
 from govbudget.readers import read, read_text

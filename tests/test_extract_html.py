@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govbudget.errors import ExtractError, GovBudgetError, LimitError
+from govbudget.errors import GovBudgetError, LimitError
 from govbudget.extract import Document, Limits, extract
 from govbudget.extract.html import parse_html
 

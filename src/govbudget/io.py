@@ -679,7 +679,7 @@ def finish_csv(p: Path, department: str, year: int, acc: Accumulator, side: _Sid
         Ledger(department, year, acc.edition)
     except GovBudgetError as exc:
         raise FormatError(f"{p}: header: {exc}") from None
-    return from_accumulator(department, year, acc, balances, tp or ThreePublicExpenses())
+    return from_accumulator(department, year, acc, balances, tp)
 
 
 def load_ledger(path: str | Path, *, limits: Limits | None = None) -> Ledger:

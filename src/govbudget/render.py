@@ -3,8 +3,8 @@
 Text and Markdown look like the published tables: 万元 with two decimals and thousands
 separators, each cell rounded on its own (ROUND_HALF_UP), zero cells blank, 行次 and 栏次,
 the note under each table and the statement under an empty one.  CSV (UTF-8 with BOM, so
-that Excel opens it correctly) and JSON write every cell, zeros included, as strings; the
-JSON form is lossless (exact 元 values beside the printed ones) and documented in
+that Excel opens it correctly) and JSON write every cell, zeros included, as strings; a
+missing fact (``Table.missing``) is blank in every form and ``null`` in JSON.  The JSON form is lossless (exact 元 values beside the printed ones) and documented in
 ``docs/formats.md``.
 """
 
@@ -43,6 +43,26 @@ def _cell(table: Table, value: Decimal | None, blank_zero: bool = True) -> str:
     return format_amount(figure)
 
 
+def _cells(table: Table, row: Row) -> list[str]:
+    """The printed figures of a row; a missing fact (``Table.missing``) is blank, never 0."""
+    return ["" if table.is_missing(row.key, c.key) else _cell(table, v)
+            for c, v in zip(table.columns_of(row), row.values, strict=True)]
+
+
+def cell_text(table: Table, row: Row, column_key: str, value: Decimal) -> str | None:
+    """A cell as the JSON and CSV forms print it: 万元 with two decimals (zeros included);
+    ``None`` for a missing fact.  The printed-cell check of a disclosure JSON compares with this."""
+    if table.is_missing(row.key, column_key):
+        return None
+    return printed(value, table.unit)
+
+
+def printed(value: Decimal, unit: Unit) -> str:
+    """The printed figure of an exact value in ``unit``: 万元, two decimals, ROUND_HALF_UP."""
+    # round_half_up for 万元 values too: f"{v:.2f}" alone would round half even (5.005 → 5.00).
+    return format_amount(display(value) if unit is Unit.YUAN else value, thousands=False)
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -77,17 +97,17 @@ def _table_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bo
         return _panel_grid(table)
     if spec.subjects is None and len(table.rows) > 1:  # rows named by their label (收入总表 by unit)
         header = [[_ITEM, *(c.title for c in table.columns)], [_NUMBER, *(str(c.number) for c in table.columns)]]
-        body = [[r.label, *(_cell(table, v) for v in r.values)] for r in table.rows]
+        body = [[r.label, *_cells(table, r)] for r in table.rows]
         return header, body, [False, *([True] * len(table.columns))]
     if spec.subjects is None:  # fixed rows only (公开09): the 栏次 header and the data row
         header = [[c.title for c in table.columns], [str(c.number) for c in table.columns]]
-        body = [[_cell(table, v) for v in r.values] for r in table.rows] if not table.is_empty else []
+        body = [_cells(table, r) for r in table.rows] if not table.is_empty else []
         return header, body, [True] * len(table.columns)
     header = [[_CODE, _NAME, *(c.title for c in table.columns)],
               [_NUMBER, "", *(str(c.number) for c in table.columns)]]
     rows = table.rows if not table.is_empty else tuple(r for r in table.rows if not r.code)
     # The 合计 row prints its label in the code column, as the published tables do.
-    body = [[r.code or r.label, r.label if r.code else "", *(_cell(table, v) for v in r.values)]
+    body = [[r.code or r.label, r.label if r.code else "", *_cells(table, r)]
             for r in rows]
     return header, body, [False, False, *([True] * len(table.columns))]
 
@@ -108,7 +128,7 @@ def _two_sided_grid(table: Table) -> tuple[list[list[str]], list[list[str]], lis
         for rows, side_cols in zip(by_side, cols, strict=True):
             row = rows[i] if i < len(rows) else Row("", "")
             line += [row.label, str(row.line or ""),
-                     *(_cell(table, v) for v in (row.values or (None,) * len(side_cols)))]
+                     *(_cells(table, row) if row.values else [""] * len(side_cols))]
         body.append(line)
     return header, body, numeric
 
@@ -124,7 +144,7 @@ def _panel_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bo
         line: list[str] = []
         for g in groups:
             got = g[i] if i < len(g) else None
-            line += [got.code or "", got.label, *(_cell(table, v) for v in got.values)] if got else [""] * (2 + width)
+            line += [got.code or "", got.label, *_cells(table, got)] if got else [""] * (2 + width)
         body.append(line)
     # Each panel's total rows: the label under its first group, the figures under its last.
     totals = [""] * ((2 + width) * len(groups))
@@ -133,8 +153,8 @@ def _panel_grid(table: Table) -> tuple[list[list[str]], list[list[str]], list[bo
         for r in table.rows:
             if r.side == panel.key and not r.code:
                 totals[(2 + width) * first_group[panel.key]] = r.label
-                for j, v in enumerate(r.values):
-                    totals[(2 + width) * last + 2 + j] = _cell(table, v)
+                for j, text in enumerate(_cells(table, r)):
+                    totals[(2 + width) * last + 2 + j] = text
     body.append(totals)
     return header, body, [False, False, *([True] * width)] * len(groups)
 
@@ -186,7 +206,7 @@ def _row_level(r: Row) -> str:
 
 def to_csv(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     """One cell per row: table, row key, code, label, 行次, side, column, 栏次, value (万元)
-    and exact value (元).  Prefixed with a UTF-8 BOM when written by :func:`render`."""
+    and exact value (元), both blank for a missing fact.  Prefixed with a UTF-8 BOM when written by :func:`render`."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["table", "title", "row_key", "code", "level", "label", "line", "side", "column_key",
@@ -196,10 +216,11 @@ def to_csv(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
             if not r.values:
                 continue
             for c, v in zip(table.columns_of(r), r.values, strict=True):
-                exact = str(v) if table.unit is Unit.YUAN else ""
+                text = cell_text(table, r, c.key, v)  # None: a missing fact, both fields blank
+                exact = str(v) if table.unit is Unit.YUAN and text is not None else ""
                 w.writerow([table.id, table.title, r.key, r.code or "", _row_level(r), r.label,
                             r.line or "", r.side, c.key, c.title, c.number or "",
-                            f"{shown(table, v):.2f}", exact])
+                            text or "", exact])
     return buf.getvalue()
 
 

@@ -10,8 +10,8 @@ right, or is not all there:
 * a fact stated twice (two ``initial_budget`` entries for one 项, a vehicle category twice);
 * counts that contradict each other or are out of range (fewer 人次 than 团组, a score > 100);
 * metadata that is junk (an empty department) or an edition that does not fit the year;
-* a missing fact (no “三公”经费, 政府采购 or 国有资产 facts): a warning, as the text prints
-  〔待补充〕 and never a zero for it.
+* a missing fact (no “三公”经费, 政府采购, 国有资产, 机关运行经费 or 年初预算 facts): a warning, as
+  the text prints 〔待补充〕 and the tables a blank cell, never a zero for it.
 
 Each finding names the facts involved.  ``govbudget validate`` prints them; ``check`` of a
 ledger adds them to its report.
@@ -27,8 +27,9 @@ from typing import Any
 from govbudget.classification import EDITIONS, edition_for_year
 from govbudget.errors import FormatError, require
 from govbudget.ledger import YEAR_RANGE, IncomeSource, Ledger, iter_problems
-from govbudget.money import ZERO, Unit, convert, display, to_decimal
+from govbudget.money import ZERO, Unit, convert, to_decimal
 from govbudget.published import Finding, Location, Severity
+from govbudget.render import printed
 from govbudget.tables import Disclosure, derive
 
 __all__ = ["check_disclosure_data", "ledger_findings"]
@@ -158,6 +159,8 @@ def _missing(ledger: Ledger) -> Iterator[Finding]:
         (nf.assets is not None, "narrative.assets", "国有资产占用（车辆、设备）", "国有资产 (vehicles, equipment)"),
         (nf.office_operating_expenses is not None, "narrative.office_operating_expenses", "机关运行经费",
          "机关运行经费 (office operating expenses)"),
+        (bool(nf.initial_budget) or not any(e.source is IncomeSource.GENERAL_PUBLIC_BUDGET for e in ledger.expenditure),
+         "narrative.initial_budget", "一般公共预算财政拨款年初预算", "年初预算 (initial budget) of 一般公共预算 spending"),
     ):
         if not stated:
             yield _fact("ledger.missing", _W, path,
@@ -202,16 +205,12 @@ def _typed(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
     return value
 
 
-def _printed(value: Decimal, unit: Unit) -> str:
-    # As render.shown prints a cell: 元 sources are shown in 万元, two decimals, ROUND_HALF_UP.
-    return f"{display(value) if unit is Unit.YUAN else value:.2f}"
-
-
 def check_disclosure_data(data: Any, source: str) -> None:
     """Check a parsed disclosure JSON (schema ``govbudget/disclosure/1``) strictly before it is
     built: exact keys and types, year, edition and unit, no duplicate table, every row's
     ``exact`` values one per column, and each printed ``cells`` figure equal to its exact value
-    as printed in 万元.  :class:`FormatError` names the table, row and column at fault."""
+    as printed in 万元 (:func:`govbudget.render.printed`; both ``null`` for a missing fact).
+    The one check of printed cells: the converter calls it before building a disclosure.  :class:`FormatError` names the table, row and column at fault."""
     top = _keys(data, _TOP_KEYS, f"{source}: $", frozenset({"family"}))
     if "family" in top:
         _typed(top["family"], str, f"{source}: $.family")
@@ -259,10 +258,16 @@ def check_disclosure_data(data: Any, source: str) -> None:
             if list(cells) != list(exact):
                 raise FormatError(f"{rw}.cells: columns {list(cells)}, expected the columns of exact {list(exact)}")
             for title, text in exact.items():
+                got = cells[title]
+                if text is None:  # a missing fact (not stated): null in both, never a printed 0
+                    if got is not None:
+                        raise FormatError(f"{rw} [{title}]: printed cell {got!r} for a missing fact "
+                                          "(exact null); a missing fact is printed null")
+                    continue
                 value = to_decimal(_typed(text, str, f"{rw}.exact[{title}]"), where=f"{rw}.exact[{title}]")
-                printed = cells[title]
-                if not isinstance(printed, str) or printed != _printed(value, unit):
+                want = printed(value, unit)  # as render prints it: the one printed-cell rule
+                if not isinstance(got, str) or got != want:
                     raise FormatError(
-                        f"{rw} [{title}]: printed cell {printed!r} does not match the exact value {text} "
-                        f"(printed as {_printed(value, unit)} 万元)"
+                        f"{rw} [{title}]: printed cell {got!r} does not match the exact value {text} "
+                        f"(printed as {want} 万元)"
                     )
