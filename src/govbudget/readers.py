@@ -896,6 +896,17 @@ def read_json(text: str, *, source: str = "json") -> Published:
         d = derive(ledger)
         return attrs.evolve(from_disclosure(d, build(ledger, d), source=source),
                             reader_findings=ledger_findings(ledger, d))
+    if isinstance(data, dict) and "allocations" in data and "department" in data:
+        # A 部门预算 ledger: derived and checked exactly, with its own impossible states.
+        from govbudget.budget.io import budget_ledger_from_json
+        from govbudget.budget.narrative import build as build_budget
+        from govbudget.budget.tables import derive as derive_budget
+        from govbudget.validate import budget_ledger_findings
+
+        budget = budget_ledger_from_json(text, source=source)
+        bd = derive_budget(budget)
+        return attrs.evolve(from_disclosure(bd, build_budget(budget, bd), source=source),
+                            reader_findings=budget_ledger_findings(budget, bd))
     raise FormatError(f"{source}: neither a disclosure JSON (schema govbudget/disclosure/1) nor a ledger JSON")
 
 
