@@ -58,7 +58,7 @@ def test_the_budget_example_validates_clean(tmp_path, example):
 
 
 def test_a_budget_ledger_is_no_longer_refused_by_validate(tmp_path, example):
-    status, out, err = _cli("validate", _file(tmp_path, example))
+    status, _, err = _cli("validate", _file(tmp_path, example))
     assert "部门预算 ledger" not in err and status == 0
 
 
