@@ -184,7 +184,7 @@ def test_no_initial_budget_is_not_a_zero_budget():
     n = build(ledger)
     text = to_text(n)
     section = text[text.index("（三）具体情况"):text.index("六、")]
-    assert "年初预算为〔待补充〕万元" in section and "年初预算数为 0.00" not in section
+    assert "年初预算：〔待补充〕" in section and "年初预算数为 0.00" not in section and "0.00" not in section
     assert not [k for k in n.figures if k.startswith("gpb_budget.") and k.endswith((".budget", ".rate", "total"))]
     assert "narrative.initial_budget" in {f.location.key for f in ledger_findings(ledger)}
     assert check(ledger).errors == ()

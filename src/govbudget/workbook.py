@@ -25,6 +25,7 @@ written by a script may not).  Every error names the sheet and the cell (``支�
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -889,18 +890,23 @@ def read_workbook(path: str | Path, *, family: str = "final", spec: WorkbookSpec
 
     raw = read_bytes(p)
     import io as _io
-    import zipfile
 
-    try:
-        stored = openpyxl.load_workbook(_io.BytesIO(raw), data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FormatError(f"{source}: not an Excel .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    def load(data_only: bool) -> Any:
+        try:
+            return openpyxl.load_workbook(_io.BytesIO(raw), data_only=data_only)
+        # openpyxl raises whatever its parts raise on a broken file (a bad zip, a corrupt
+        # deflate stream, an XML error, a style index out of range …): all mean "unreadable".
+        except Exception as exc:
+            raise FormatError(f"{source}: not a readable Excel .xlsx workbook "
+                              f"({type(exc).__name__}: {exc})"[:400]) from None
+
+    stored = load(False)
     saved: list[Any] = []
 
     def cached() -> Any:
         # The values Excel saved for formulas: a second reading, made only when needed.
         if not saved:
-            saved.append(openpyxl.load_workbook(_io.BytesIO(raw), data_only=True))
+            saved.append(load(True))
         return saved[0]
 
     known = {s.name for s in spec.sheets} | {INSTRUCTIONS, CODE_SHEET}
@@ -943,14 +949,14 @@ def is_ledger_workbook(path: str | Path) -> bool:
     """Whether ``path`` is a govbudget fill-in workbook (a ledger) rather than a published
     disclosure saved as Excel: it has every sheet of some family's :class:`WorkbookSpec`."""
     openpyxl = _openpyxl()
-    import zipfile
 
     try:
         wb = openpyxl.load_workbook(str(path), read_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return False  # not a workbook at all: the document reader says what it is
+    except Exception:  # openpyxl raises many types for a broken file (see read_workbook)
+        return False  # not a readable workbook: the document reader says what it is
     try:
         names = set(wb.sheetnames)
     finally:
-        wb.close()
+        with contextlib.suppress(Exception):
+            wb.close()
     return any({s.name for s in spec.sheets} <= names for spec in FAMILIES.values())
