@@ -690,7 +690,8 @@ def derive_stream(
     balances: Balances | None = None,
     three_public: ThreePublicExpenses | None = None,
 ) -> Disclosure:
-    """Derive the nine tables from a stream of lines (consumed once, never stored)."""
+    """Derive the nine tables from a stream of lines (consumed once, never stored);
+    without ``three_public`` the 三公 facts are not stated and 公开09's cells are missing."""
     acc = Accumulator(edition)
     acc.add_lines(lines)
     return from_accumulator(department, fiscal_year, acc, balances or Balances(), three_public)
