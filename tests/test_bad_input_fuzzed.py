@@ -67,7 +67,7 @@ def test_a_corrupt_ledger_workbook_is_a_format_error(tmp_path, workbook_bytes, b
     data = _rezip(workbook_bytes, _style_out_of_range) if breakage == "style" else _corrupt_deflate(workbook_bytes)
     p = tmp_path / "broken.xlsx"
     p.write_bytes(data)
-    with pytest.raises(FormatError, match=r"broken\.xlsx: not a readable Excel \.xlsx workbook"):
+    with pytest.raises(FormatError, match=r"broken\.xlsx: not an Excel \.xlsx workbook"):
         load_ledger(p)
     with pytest.raises(GovBudgetError, match=r"broken\.xlsx"):
         read(p)  # not a ledger workbook then: read as a document, and refused as one

@@ -190,15 +190,33 @@ def test_no_initial_budget_is_not_a_zero_budget():
     assert check(ledger).errors == ()
 
 
-@pytest.mark.parametrize("fact", ["office_operating_expenses", "procurement", "assets"])
-def test_other_final_facts_are_placeholders(fact):
+@pytest.mark.parametrize("fact", ["office_operating_expenses", "procurement", "assets", "performance"])
+def test_other_final_facts_are_placeholders(tmp_path, fact):
+    from govbudget.io import ledger_from_json, ledger_to_csv, ledger_to_json, load_ledger
+
     ledger = example_ledger()
+    assert getattr(ledger.narrative, fact) is not None
     ledger = attrs.evolve(ledger, narrative=attrs.evolve(ledger.narrative, **{fact: None}))
     n = build(ledger)
-    prefix = {"office_operating_expenses": "office.", "procurement": "procurement.", "assets": "assets."}[fact]
+    prefix = {"office_operating_expenses": "office.", "procurement": "procurement.", "assets": "assets.",
+              "performance": "performance."}[fact]
     assert not [k for k in n.figures if k.startswith(prefix)]
     assert PLACEHOLDER in to_text(n)
     assert f"narrative.{fact}" in {f.location.key for f in ledger_findings(ledger)}
+    assert check(ledger).errors == ()
+    # not stated in the JSON or CSV ledger: read back as not stated (never as zeros)
+    assert ledger_from_json(ledger_to_json(ledger)) == ledger
+    p = tmp_path / "l.csv"
+    p.write_text(ledger_to_csv(ledger), encoding="utf-8")
+    assert getattr(load_ledger(p).narrative, fact) is None
+
+
+def test_a_ledger_without_performance_facts_says_so():
+    ledger = example_ledger()
+    ledger = attrs.evolve(ledger, narrative=attrs.evolve(ledger.narrative, performance=None))
+    text = to_text(build(ledger))
+    section = text[text.index("十三、预算绩效情况说明"):]
+    assert PLACEHOLDER in section and "0 个项目" not in section
 
 
 def test_budget_family_missing_facts():

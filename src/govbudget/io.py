@@ -739,7 +739,8 @@ def ledger_to_csv(ledger: Ledger) -> str:
     lists = {k: nf.pop(k) for k in ("initial_budget", "reasons")}
     assets = nf.get("assets")
     vehicles = assets.pop("vehicles") if assets else None
-    ratings = nf["performance"].pop("self_evaluation_ratings")
+    performance = nf.get("performance")  # None: not stated, and no row says otherwise
+    ratings = performance.pop("self_evaluation_ratings") if performance else ()
     for path, value in _flat_facts("narrative", nf):
         w.writerow([path, "", "", "", "", "", value])
     if assets is not None and not assets:  # stated, with no scalar fact: keep it stated

@@ -531,6 +531,8 @@ def _section12(ledger: Ledger) -> Section:
 
 def _section13(ledger: Ledger) -> Section:
     y, p = ledger.fiscal_year, ledger.narrative.performance
+    if p is None:
+        return _missing("十三", "预算绩效情况说明", f"{y} 年度预算绩效管理工作开展情况")
     ratings = dict(p.self_evaluation_ratings)
     s1 = Sentence(f"{y} 年我部门对 {p.projects_with_targets} 个项目支出和部门整体支出设置了绩效目标，"
                   f"对 {p.projects_self_evaluated} 个项目和部门整体开展了绩效自评。",

@@ -103,8 +103,9 @@ def _duplicated_facts(ledger: Ledger) -> Iterator[Finding]:
     yield from _duplicates("narrative.reasons", (k for k, _ in nf.reasons), "原因")
     if nf.assets is not None:
         yield from _duplicates("narrative.assets.vehicles", (c for c, _ in nf.assets.vehicles), "车辆类别")
-    yield from _duplicates("narrative.performance.self_evaluation_ratings",
-                           (r for r, _ in nf.performance.self_evaluation_ratings), "自评等级")
+    if nf.performance is not None:
+        yield from _duplicates("narrative.performance.self_evaluation_ratings",
+                               (r for r, _ in nf.performance.self_evaluation_ratings), "自评等级")
 
 
 def _counts(ledger: Ledger) -> Iterator[Finding]:
@@ -124,6 +125,8 @@ def _counts(ledger: Ledger) -> Iterator[Finding]:
                         f"购置车辆 {tp.vehicles_purchased} 台，但公务用车购置费为 0",
                         f"{tp.vehicles_purchased} vehicles purchased with no 公务用车购置费")
     p = ledger.narrative.performance
+    if p is None:
+        return
     rated = sum(n for _, n in p.self_evaluation_ratings)
     if p.self_evaluation_ratings and rated != p.projects_self_evaluated:
         yield _fact("ledger.counts", _W, "narrative.performance.self_evaluation_ratings",
@@ -159,6 +162,7 @@ def _missing(ledger: Ledger) -> Iterator[Finding]:
         (nf.assets is not None, "narrative.assets", "国有资产占用（车辆、设备）", "国有资产 (vehicles, equipment)"),
         (nf.office_operating_expenses is not None, "narrative.office_operating_expenses", "机关运行经费",
          "机关运行经费 (office operating expenses)"),
+        (nf.performance is not None, "narrative.performance", "预算绩效", "预算绩效 (performance)"),
         (bool(nf.initial_budget) or not any(e.source is IncomeSource.GENERAL_PUBLIC_BUDGET for e in ledger.expenditure),
          "narrative.initial_budget", "一般公共预算财政拨款年初预算", "年初预算 (initial budget) of 一般公共预算 spending"),
     ):

@@ -897,7 +897,7 @@ def read_workbook(path: str | Path, *, family: str = "final", spec: WorkbookSpec
         # openpyxl raises whatever its parts raise on a broken file (a bad zip, a corrupt
         # deflate stream, an XML error, a style index out of range …): all mean "unreadable".
         except Exception as exc:
-            raise FormatError(f"{source}: not a readable Excel .xlsx workbook "
+            raise FormatError(f"{source}: not an Excel .xlsx workbook "
                               f"({type(exc).__name__}: {exc})"[:400]) from None
 
     stored = load(False)
