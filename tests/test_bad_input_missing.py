@@ -250,3 +250,12 @@ def test_the_cli_report_json_of_a_ledger_without_three_public(tmp_path, no_three
         assert main(["report", str(p), "--format", "json", "--table", "09"], out=out) == 0
         (row,) = json.loads(out.getvalue())["tables"][0]["rows"]
         assert set(row["cells"].values()) == {None}, suffix
+
+
+def test_data_frames_hold_na_for_a_missing_fact(disclosure):
+    pd = pytest.importorskip("pandas")
+    for fen in (False, True):
+        frame = disclosure.to_frames(fen=fen)["09"]
+        assert frame["actual_total"].isna().all() and frame["budget_abroad"].isna().all(), fen
+    stated = derive(example_ledger()).to_frames(fen=True)["09"]
+    assert (stated["actual_total"] == 0).all() and isinstance(stated, pd.DataFrame)
