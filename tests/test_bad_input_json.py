@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from decimal import Decimal as D
 
 import pytest
 
@@ -164,3 +165,26 @@ def test_an_api_amount_too_long_to_add_exactly_is_an_amount_error():
     ledger = Ledger("x", 2023, 2024, income=(IncomeLine(IncomeSource.OTHER, "2010301", Decimal("1." + "9" * 500)),))
     with pytest.raises(AmountError, match=r"income\[0\]: amount .* cannot be added exactly"):
         derive(ledger)
+
+
+@pytest.mark.parametrize("value", ["780.28", "780.270", "NaN", "", None, ["780.27"], {"x": 1}])
+def test_printed_cells_are_checked_once_with_the_same_error_on_both_paths(disclosure_data, value):
+    # One check (govbudget.validate.check_disclosure_data, against render.printed): called on
+    # its own or through the converter, the same message — the converter adds only the source.
+    from govbudget.validate import check_disclosure_data
+
+    data = json.loads(_mutated(disclosure_data, _printed(value)))
+    with pytest.raises(FormatError) as direct:
+        check_disclosure_data(data, "d.json")
+    with pytest.raises(FormatError) as converted:
+        disclosure_from_json(json.dumps(data, ensure_ascii=False), source="d.json")
+    assert str(converted.value) == str(direct.value)
+    assert "公开01表" in str(direct.value) and "printed cell" in str(direct.value)
+
+
+def test_the_printed_figure_is_the_one_render_prints(disclosure_data):
+    from govbudget.money import Unit
+    from govbudget.render import printed
+
+    assert _row(disclosure_data, "01", "201")["cells"]["金额"] == printed(D("7802745.00"), Unit.YUAN) == "780.27"
+    assert printed(D("5.005"), Unit.WAN) == "5.01" and printed(D("49.99"), Unit.YUAN) == "0.00"

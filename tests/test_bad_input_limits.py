@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import contextlib
 import io
+import pickle
 import signal
 
 import pytest
 
 from govbudget.cli import main
-from govbudget.errors import GovBudgetError, LimitError
+from govbudget.errors import ArgumentError, GovBudgetError, LimitError
+from govbudget.extract import Limits as ExtractLimits
+from govbudget.extract import extract
+from govbudget.extract.model import resolve_limits
 from govbudget.io import (
     Limits,
     derive_csv,
     example_ledger,
     example_published_text,
     ledger_to_csv,
+    load_json,
+    load_ledger,
     read_bytes,
 )
 from govbudget.readers import read, read_text
@@ -67,8 +73,44 @@ def test_size_limit_is_configurable(tmp_path, monkeypatch):
     with pytest.raises(LimitError):
         read_bytes(p)
     monkeypatch.setenv("GOVBUDGET_MAX_BYTES", "lots")
-    with pytest.raises(LimitError, match="GOVBUDGET_MAX_BYTES"):
+    with pytest.raises(ArgumentError, match="GOVBUDGET_MAX_BYTES='lots' is not a number"):
         read_bytes(p)
+    status, _, err = _cli("check", str(p))
+    assert status == 2 and "GOVBUDGET_MAX_BYTES" in err
+
+
+@pytest.mark.parametrize(("env", "value", "call", "limit"), [
+    ("GOVBUDGET_MAX_LINE", "10", lambda p: derive_csv(p), "max_line"),
+    ("GOVBUDGET_MAX_JSON_DEPTH", "2", lambda p: load_json('{"a": [[1]]}', source=str(p)), "max_json_depth"),
+    ("GOVBUDGET_MAX_INT_DIGITS", "3", lambda p: load_json('{"a": 12345}', source=str(p)), "max_int_digits"),
+    ("GOVBUDGET_MAX_BYTES", "1000", lambda p: extract(p), "max_bytes"),
+    ("GOVBUDGET_MAX_BYTES", "1000", lambda p: load_ledger(p), "max_bytes"),
+])
+def test_every_limit_is_a_limit_error_naming_the_limit_its_variable_and_the_place(
+        tmp_path, monkeypatch, env, value, call, limit):
+    p = tmp_path / "l.csv"
+    p.write_text(ledger_to_csv(example_ledger()), encoding="utf-8")
+    call(p)  # within the default bounds
+    monkeypatch.setenv(env, value)
+    with pytest.raises(LimitError) as info:
+        call(p)
+    err = info.value
+    assert (err.limit, err.env) == (limit, env)
+    assert str(p) in err.place and str(p) in str(err) and env in str(err) and limit in str(err)
+    assert pickle.loads(pickle.dumps(err)).args == err.args  # check --jobs sends it between processes
+
+
+def test_extraction_limits_read_from_the_environment(tmp_path, monkeypatch):
+    p = tmp_path / "r.txt"
+    p.write_text("第一页\f第二页\f第三页", encoding="utf-8")
+    assert Limits().max_bytes > 1000 and ExtractLimits().max_pages == 2000
+    monkeypatch.setenv("GOVBUDGET_MAX_PAGES", "1")
+    monkeypatch.setenv("GOVBUDGET_MAX_SECONDS", "2.5")
+    assert resolve_limits(None) == ExtractLimits(max_pages=1, seconds=2.5)
+    assert resolve_limits(ExtractLimits()) == ExtractLimits()  # given limits are kept
+    monkeypatch.setenv("GOVBUDGET_MAX_PAGES", "-1")
+    with pytest.raises(ArgumentError, match="GOVBUDGET_MAX_PAGES"):
+        extract(p)
 
 
 def test_a_streamed_csv_line_is_bounded(tmp_path):

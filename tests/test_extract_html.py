@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govbudget.errors import ExtractError, GovBudgetError
+from govbudget.errors import GovBudgetError, LimitError
 from govbudget.extract import Document, Limits, extract
 from govbudget.extract.html import parse_html
 
@@ -118,7 +118,7 @@ def test_undeclared_gb18030_page_is_decoded() -> None:
 def test_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "big.html"
     path.write_text("<p>x</p>" * 100, encoding="utf-8")
-    with pytest.raises(ExtractError, match=r"big\.html: is 800 bytes, over the limit"):
+    with pytest.raises(LimitError, match=r"big\.html: is 800 bytes, over the limit.*GOVBUDGET_MAX_BYTES"):
         extract(path, limits=Limits(max_bytes=799))
 
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govbudget.errors import ExtractError, GovBudgetError
+from govbudget.errors import ExtractError, GovBudgetError, LimitError
 from govbudget.extract import Document, ExtractedTable, Limits, extract
 from tests.pdfmaker import Rule, Sheet, Text, grid_rules, make_pdf
 
@@ -447,7 +447,7 @@ def test_a_page_with_too_many_rulings_is_read_as_text() -> None:
 def test_size_limit_refuses_before_parsing(tmp_path: Path) -> None:
     path = tmp_path / "big.pdf"
     path.write_bytes(make_pdf([Sheet(texts=[Text(50, 100, "x")])]))
-    with pytest.raises(ExtractError, match=r"big\.pdf: is \d+ bytes, over the limit of 100 bytes"):
+    with pytest.raises(LimitError, match=r"big\.pdf: is \d+ bytes, over the limit of 100 bytes \(limit max_bytes.*GOVBUDGET_MAX_BYTES"):
         extract(path, limits=Limits(max_bytes=100))
 
 

@@ -50,6 +50,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("govbudget/textread.py", "_budget_vocabulary"): "the 情况说明 grammar",
     # The ledger's completeness messages name the ledger's parts (三公, 机关运行经费).
     ("govbudget/validate.py", "_missing"): "names of the ledger's parts",
+    ("govbudget/validate.py", "_budget_missing"): "names of the budget ledger's parts",
+    ("govbudget/validate.py", "_budget_prior"): "names of the budget ledger's parts",
     # The fill-in workbook is its own declared form (workbook.FINAL_SPEC: its sheets' Chinese
     # headers are the ledger's fields, declared once there).
     ("govbudget/workbook.py", "*"): "the fill-in workbook's own headers",

@@ -71,15 +71,18 @@ def check_identities(ledger: Ledger, d) -> None:
     # the ledger states separately: the rule fires exactly when the ledger's facts disagree.
     non_fiscal_closing = (t01.cell("closing_balance", "amount") - t04.cell("closing_fiscal", "total"))
     actual = (ledger.three_public or ThreePublicExpenses()).actual
-    three_public_short = any(
+    three_public_short = ledger.three_public is not None and any(
         sum_lines(basic_gpb, lambda ln, c=code: ln.economic == c) > limit
         for code, limit in (("30212", actual.abroad), ("30217", actual.reception),
                             ("30231", actual.vehicle_operation), ("31013", actual.vehicle_purchase)))
     report = check(d)
     expected = {"final.x.t04-within-t01"} if non_fiscal_closing < 0 else set()
     expected |= {"final.x.t06-within-t09"} if three_public_short else set()
-    assert {f.rule for f in report.findings} == expected, report.to_text()
-    assert all(f.severity.value != "info" for f in report.findings)
+    findings = [f for f in report.findings if f.severity.value != "info"]
+    assert {f.rule for f in findings} == expected, report.to_text()
+    # 三公 facts not stated: 公开09 is missing, its rules are not checked (never against a zero)
+    unchecked = {f.rule for f in report.findings if f.severity.value == "info"}
+    assert unchecked == ({"final.t09.totals", "final.x.t06-within-t09"} if ledger.three_public is None else set())
 
 
 @given(ledgers())

@@ -155,21 +155,17 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    from govbudget.validate import ledger_findings
+    from govbudget.validate import budget_ledger_findings, ledger_findings
 
-    ledger = _load(args.ledger)
-    if _is_budget(ledger):
-        from govbudget.errors import FormatError
-
-        raise FormatError(f"{args.ledger}: validate checks 部门决算 ledgers; this is a 部门预算 ledger")
-    findings = ledger_findings(ledger)
+    ledger = _load(args.ledger, args.example)
+    findings = budget_ledger_findings(ledger) if _is_budget(ledger) else ledger_findings(ledger)
     levels = _LEVELS[args.level]
     shown = [f for f in findings if f.severity.value in levels]
     for f in shown:
         print(f, file=out)
     errors = sum(f.severity.value == "error" for f in findings)
     warnings = sum(f.severity.value == "warning" for f in findings)
-    name = args.ledger or "<example>"
+    name = args.ledger or f"<example:{args.example}>"
     print(f"{name}: {errors} errors, {warnings} warnings", file=out)
     return EXIT_ERRORS if errors else EXIT_OK
 
@@ -509,12 +505,15 @@ def register(sub: Any) -> None:
     v = sub.add_parser(
         "validate",
         help="check a ledger for impossible, duplicated or missing facts",
-        description="Load a ledger (.json or .csv; without LEDGER, the embedded example) and report "
+        description="Load a ledger (.json, .csv or .xlsx, 部门决算 or 部门预算; without LEDGER, the "
+        "embedded example of --example) and report "
         "what cannot be right (a negative 年末结转和结余, spending without income, a fact stated "
-        "twice, contradicting counts) or is missing (三公, 政府采购, 国有资产). Exit 0 when there is "
-        "no error, 1 when there is one, 2 when the ledger cannot be read.",
+        "twice, contradicting counts, junk metadata) or is missing (三公, 政府采购, 国有资产, 上年数). "
+        "Exit 0 when there is no error, 1 when there is one, 2 when the ledger cannot be read.",
     )
-    v.add_argument("ledger", nargs="?", help="ledger file (.json or .csv)")
+    v.add_argument("ledger", nargs="?", help="ledger file (.json, .csv or .xlsx; a 部门预算 ledger is recognised)")
+    v.add_argument("--example", choices=EXAMPLES, default="final",
+                   help="without LEDGER: the embedded example, final (部门决算, default) or budget (部门预算)")
     v.add_argument("--level", choices=["error", "warning", "info"], default="info",
                    help="lowest severity to print (default: info)")
     v.set_defaults(func=cmd_validate)

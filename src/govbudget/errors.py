@@ -6,7 +6,10 @@ can act on the message alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
+
+_L = TypeVar("_L")
 
 
 class GovBudgetError(Exception):
@@ -79,8 +82,50 @@ class MissingExtraError(GovBudgetError, ImportError):
 
 
 class LimitError(FormatError):
-    """An input over a configured bound (file size, line length, JSON depth or integer size):
-    refused before it is parsed, so that an untrusted file cannot exhaust memory or time."""
+    """An input over a configured bound (超过上限: file size, line length, JSON depth, integer
+    size, a workbook's inflated size): refused before it is parsed, so that an untrusted file
+    cannot exhaust memory or time.
+
+    ``place`` names the file (and line) at fault, ``limit`` the bound's name (``max_bytes``)
+    and ``env`` the environment variable that raises it; all three are in the message.
+    """
+
+    def __init__(self, place: str, what: str, *, limit: str, env: str | None = None) -> None:
+        self.place = place
+        self.what = what
+        self.limit = limit
+        self.env = env
+        hint = f"; set {env} to raise it if the input is genuine" if env else ""
+        super().__init__(f"{place}: {what} (limit {limit}, 超过上限{hint})")
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable: check --jobs sends errors between processes
+        return (_limit_error, (self.place, self.what, self.limit, self.env))
+
+
+def _limit_error(place: str, what: str, limit: str, env: str | None) -> LimitError:
+    return LimitError(place, what, limit=limit, env=env)
+
+
+def limits_from_env(limits: _L, env: Mapping[str, str], what: str = "limit") -> _L:
+    """``limits`` with each bound named in ``env`` (field → variable) replaced by the
+    variable's value when it is set (a whole number; seconds may have a fraction).  A
+    malformed or negative value is an :class:`ArgumentError` naming the variable."""
+    import os
+
+    import attrs
+
+    changes: dict[str, object] = {}
+    for field, var in env.items():
+        raw = os.environ.get(var)
+        if raw is None or not raw.strip():
+            continue
+        try:
+            changes[field] = float(raw) if isinstance(getattr(limits, field), float) else int(raw)
+        except ValueError:
+            raise ArgumentError(f"{var}={raw!r} is not a number ({what} {field})") from None
+        if changes[field] < 0:  # type: ignore[operator]
+            raise ArgumentError(f"{var}={raw!r}: a {what} cannot be negative")
+    return attrs.evolve(limits, **changes) if changes else limits  # type: ignore[misc]
 
 
 class OutputError(GovBudgetError, OSError):

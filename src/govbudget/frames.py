@@ -65,7 +65,10 @@ def table_frame(table: Table, *, fen: bool = False) -> Any:
                                "label": r.label, "line": r.line, "side": r.side}
         side = r.side if r.side in ("income", "expenditure") else ""
         for c, v in zip(table.columns_for(side), r.values, strict=False):
-            rec[c.key] = _fen(v, table.unit, f"{table.label} {r.key} {c.key}") if fen else v
+            if table.is_missing(r.key, c.key):  # a fact not stated: <NA>, never 0
+                rec[c.key] = None
+            else:
+                rec[c.key] = _fen(v, table.unit, f"{table.label} {r.key} {c.key}") if fen else v
         records.append(rec)
     frame = pd.DataFrame.from_records(records, columns=[*_META, *keys])
     frame["line"] = frame["line"].astype("Int64")

@@ -103,7 +103,7 @@ def _table_html(department: str, fiscal_year: int | None, table: Table, g: Grid,
 
 
 def _value(t: Table | None, row: str, col: str) -> Decimal | None:
-    if t is None or t.get_row(row) is None:
+    if t is None or t.get_row(row) is None or t.is_missing(row, col):  # a missing fact: no bar, never 0
         return None
     return shown(t, t.cell(row, col))
 

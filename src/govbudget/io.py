@@ -23,9 +23,8 @@ import csv
 import functools
 import io as _io
 import json
-import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -34,7 +33,14 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from govbudget.convert import dumps, structure, unstructure
-from govbudget.errors import AmountError, FormatError, GovBudgetError, InvalidCodeError, LimitError
+from govbudget.errors import (
+    AmountError,
+    FormatError,
+    GovBudgetError,
+    InvalidCodeError,
+    LimitError,
+    limits_from_env,
+)
 from govbudget.ledger import (
     Balances,
     BudgetUnit,
@@ -83,7 +89,8 @@ class Limits:
     ``max_bytes`` bounds a file read whole (a streamed ledger CSV is bounded per line instead);
     ``max_line`` one line of a streamed file; ``max_json_depth`` the nesting of a JSON value;
     ``max_int_digits`` a JSON integer (an amount is a string; an integer is a year or a count).
-    The environment variable ``GOVBUDGET_MAX_BYTES`` overrides the default ``max_bytes``.
+    Each bound is raised (or lowered) by its environment variable (:data:`LIMIT_ENV`), read
+    when no ``limits`` are given: ``GOVBUDGET_MAX_BYTES`` …
     """
 
     max_bytes: int = 256 * 1024 * 1024
@@ -92,19 +99,23 @@ class Limits:
     max_int_digits: int = 18
 
 
+#: The environment variable of each bound of :class:`Limits` (named in a :class:`LimitError`).
+LIMIT_ENV: Mapping[str, str] = {
+    "max_bytes": "GOVBUDGET_MAX_BYTES",
+    "max_line": "GOVBUDGET_MAX_LINE",
+    "max_json_depth": "GOVBUDGET_MAX_JSON_DEPTH",
+    "max_int_digits": "GOVBUDGET_MAX_INT_DIGITS",
+}
+
 DEFAULT_LIMITS = Limits()
 
 
 def _limits(limits: Limits | None) -> Limits:
-    if limits is not None:
-        return limits
-    env = os.environ.get("GOVBUDGET_MAX_BYTES")
-    if env:
-        try:
-            return attrs.evolve(DEFAULT_LIMITS, max_bytes=int(env))
-        except ValueError:
-            raise LimitError(f"GOVBUDGET_MAX_BYTES={env!r} is not a number of bytes") from None
-    return DEFAULT_LIMITS
+    return limits if limits is not None else limits_from_env(DEFAULT_LIMITS, LIMIT_ENV)
+
+
+def _over(place: str, what: str, limit: str) -> LimitError:
+    return LimitError(place, what, limit=limit, env=LIMIT_ENV[limit])
 
 
 def _mib(n: int) -> str:
@@ -124,10 +135,7 @@ def read_bytes(path: str | Path, *, limits: Limits | None = None) -> bytes:
     except OSError as exc:
         raise FormatError(f"{p}: cannot read ({exc.strerror or exc})") from None
     if len(data) > cap:
-        raise LimitError(
-            f"{p}: larger than the limit of {_mib(cap)} (文件超过大小上限); "
-            "raise it with GOVBUDGET_MAX_BYTES if the file is genuine"
-        )
+        raise _over(str(p), f"larger than the limit of {_mib(cap)} (文件超过大小上限)", "max_bytes")
     return data
 
 
@@ -181,18 +189,16 @@ def _prescan(text: str, source: str, limits: Limits) -> None:
             depth += 1
             if depth > limits.max_json_depth:
                 line = bare.count("\n", 0, m.start()) + 1
-                raise LimitError(
-                    f"{source}: line {line}: JSON nested deeper than {limits.max_json_depth} levels"
-                )
+                raise _over(f"{source}: line {line}",
+                            f"JSON nested deeper than {limits.max_json_depth} levels", "max_json_depth")
         else:
             depth -= 1
     long_int = re.search(f"[0-9]{{{limits.max_int_digits + 1}}}", bare)
     if long_int:
         line = bare.count("\n", 0, long_int.start()) + 1
-        raise LimitError(
-            f"{source}: line {line}: JSON number with more than {limits.max_int_digits} digits; "
-            'write amounts as strings ("5516445.00")'
-        )
+        raise _over(f"{source}: line {line}",
+                    f"JSON number with more than {limits.max_int_digits} digits; "
+                    'write amounts as strings ("5516445.00")', "max_int_digits")
 
 
 def _find_refused(data: Any, path: str) -> tuple[str, str] | None:
@@ -219,14 +225,14 @@ def load_json(text: str, *, source: str = "JSON", limits: Limits | None = None) 
     if not isinstance(text, str):
         raise FormatError(f"{source}: JSON text must be str, not {type(text).__name__}")
     if len(text) > lim.max_bytes:
-        raise LimitError(f"{source}: larger than the limit of {_mib(lim.max_bytes)}")
+        raise _over(source, f"larger than the limit of {_mib(lim.max_bytes)}", "max_bytes")
     _prescan(text, source, lim)
     try:
         data = json.loads(text, parse_float=_Refused, parse_constant=_Refused)
     except json.JSONDecodeError as exc:
         raise FormatError(f"{source}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:  # belt and braces: the prescan bounds both
-        raise LimitError(f"{source}: {exc}") from None
+        raise _over(source, f"JSON too deep or too large to parse ({exc})", "max_json_depth") from None
     found = _find_refused(data, "$")
     if found:
         where, number = found
@@ -313,7 +319,7 @@ def _bounded_lines(f: IO[str], source: str, max_line: int) -> Iterator[str]:
             return
         line_no += 1
         if len(ln) > max_line:
-            raise LimitError(f"{source}:{line_no}: line longer than {max_line} characters (行过长)")
+            raise _over(f"{source}:{line_no}", f"line longer than {max_line} characters (行过长)", "max_line")
         yield ln
 
 
@@ -673,7 +679,7 @@ def finish_csv(p: Path, department: str, year: int, acc: Accumulator, side: _Sid
         Ledger(department, year, acc.edition)
     except GovBudgetError as exc:
         raise FormatError(f"{p}: header: {exc}") from None
-    return from_accumulator(department, year, acc, balances, tp or ThreePublicExpenses())
+    return from_accumulator(department, year, acc, balances, tp)
 
 
 def load_ledger(path: str | Path, *, limits: Limits | None = None) -> Ledger:
@@ -733,7 +739,8 @@ def ledger_to_csv(ledger: Ledger) -> str:
     lists = {k: nf.pop(k) for k in ("initial_budget", "reasons")}
     assets = nf.get("assets")
     vehicles = assets.pop("vehicles") if assets else None
-    ratings = nf["performance"].pop("self_evaluation_ratings")
+    performance = nf.get("performance")  # None: not stated, and no row says otherwise
+    ratings = performance.pop("self_evaluation_ratings") if performance else ()
     for path, value in _flat_facts("narrative", nf):
         w.writerow([path, "", "", "", "", "", value])
     if assets is not None and not assets:  # stated, with no scalar fact: keep it stated

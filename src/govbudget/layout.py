@@ -113,10 +113,11 @@ def _numbers(columns: Sequence[Column], first_col: int, row: int) -> list[Head]:
     return [Head(str(c.number or ""), row, first_col + j) for j, c in enumerate(columns)]
 
 
-def _values(row: Row | None, columns: Sequence[Column], side: str = "") -> list[Cell]:
+def _values(table: Table, row: Row | None, columns: Sequence[Column], side: str = "") -> list[Cell]:
     if row is None or not row.values:
         return [Cell() for _ in columns]
-    return [Cell(value=v, row_key=row.key, column_key=c.key, side=side)
+    # A missing fact (Table.missing) has no value: printed blank, never 0.
+    return [Cell(value=None if table.is_missing(row.key, c.key) else v, row_key=row.key, column_key=c.key, side=side)
             for c, v in zip(columns, row.values, strict=True)]
 
 
@@ -143,7 +144,7 @@ def _two_sided(table: Table) -> Grid:
         for side, rows, side_cols in zip(sides, by_side, cols, strict=True):
             row = rows[i] if i < len(rows) else None
             line += [Cell(row.label if row else ""), Cell(str(row.line or "") if row else ""),
-                     *_values(row, side_cols, side)]
+                     *_values(table, row, side_cols, side)]
         body.append(tuple(line))
     return Grid(table, at, 4, tuple(heads), tuple(body), number_row=3)
 
@@ -169,7 +170,7 @@ def _panels(table: Table) -> Grid:
         line: list[Cell] = []
         for group in groups:
             got = group[i] if i < len(group) else None
-            line += [Cell(got.code or "" if got else ""), Cell(got.label if got else ""), *_values(got, cols)]
+            line += [Cell(got.code or "" if got else ""), Cell(got.label if got else ""), *_values(table, got, cols)]
         body.append(tuple(line))
     totals: list[Cell] = [Cell()] * (step * len(groups))
     for n, panel in enumerate(spec.panels):
@@ -177,7 +178,7 @@ def _panels(table: Table) -> Grid:
         for r in table.rows:
             if r.side == panel.key and not r.code:
                 totals[step * first_group[panel.key]] = Cell(r.label)
-                totals[step * last + 2: step * last + 2 + len(cols)] = _values(r, cols)
+                totals[step * last + 2: step * last + 2 + len(cols)] = _values(table, r, cols)
     body.append(tuple(totals))
     return Grid(table, step * len(groups), 2, tuple(heads), tuple(body))
 
@@ -193,7 +194,7 @@ def _fixed(table: Table) -> Grid:
         heads = [Head("项目", 0, 0, rowspan=2), Head("栏次", 2, 0), *heads]
     # Labelled rows are the form and print even when all blank; an empty one-row table
     # (公开09) prints no row, its statement says why.
-    body = ([tuple([Cell(r.label)] if labelled else []) + tuple(_values(r, cols)) for r in table.rows]
+    body = ([tuple([Cell(r.label)] if labelled else []) + tuple(_values(table, r, cols)) for r in table.rows]
             if labelled or not table.is_empty else [])
     return Grid(table, first + len(cols), 3, tuple(heads), tuple(body), number_row=2)
 
@@ -205,7 +206,7 @@ def _functional(table: Table) -> Grid:
     rows = table.rows if not table.is_empty else tuple(r for r in table.rows if not r.code)
     # The 合计 row prints its label over the code and name columns, as the published tables do.
     body = [((Cell(r.code), Cell(r.label)) if r.code else (Cell(r.label, colspan=2), Cell(covered=True)))
-            + tuple(_values(r, cols)) for r in rows]
+            + tuple(_values(table, r, cols)) for r in rows]
     return Grid(table, 2 + len(cols), 3, tuple(heads), tuple(body), number_row=2)
 
 

@@ -411,7 +411,8 @@ class NarrativeFacts:
     procurement: ProcurementFacts | None = None
     #: ``None`` when the ledger states no 国有资产 facts (车辆, 设备): never printed as 0 辆.
     assets: AssetFacts | None = None
-    performance: PerformanceFacts = PerformanceFacts()
+    #: ``None`` when the ledger states no 预算绩效 facts: the text says 〔待补充〕, never “0 个项目”.
+    performance: PerformanceFacts | None = None
     reasons: tuple[tuple[str, str], ...] = attrs.field(default=(), validator=_check_pairs("text"))
 
     def reason(self, key: str) -> str | None:

@@ -313,23 +313,21 @@ def _section5(b: _Builder, ledger: Ledger, d: Disclosure) -> Section:
     # (三) 具体情况: every 项 of 公开05表 and every 项 with a 年初预算
     budgets = {bl.function: bl for bl in nf.initial_budget}
     budget_total = sum((bl.amount for bl in nf.initial_budget), ZERO)
-    f_bt = b.amount("gpb_budget.total", budget_total, "Σ 年初预算 of the 项 below")
-    f_act = b.amount("gpb_budget.actual", gpb, "公开05表 合计")
-    text = f"{y} 年度一般公共预算财政拨款支出年初预算为{_sp(f_bt.value)}万元，支出决算为{_sp(f_act.value)}万元"
-    figs = [f_bt, f_act]
-    q = b.rate("gpb_budget.rate", gpb, budget_total, "决算 / 年初预算 × 100")
-    if q is not None:
-        text += f"，完成年初预算的 {q.value}%"
-        figs.append(q)
-    paras: list[list[Sentence]] = [[Sentence(text + "。其中：", tuple(figs))]]
     items = sorted({r.code for r in t05.rows if r.code and len(r.code) == 7} | set(budgets))
+    paras: list[list[Sentence]] = []
+    if not budgets:  # no 年初预算 stated: said so, never printed (or compared) as a zero budget
+        paras.append([Sentence(f"{y} 年度一般公共预算财政拨款支出年初预算：{PLACEHOLDER}（未提供年初预算）；"
+                               "各项决算数见公开05表。")])
+        items = []
+    else:
+        paras.append([_budget_head(b, y, budget_total, gpb)])
     for n, code in enumerate(items, 1):
         item, section_, class_ = fc[code], fc[code[:5]], fc[code[:3]]
         actual = t05.cell(code, "total")
         bl = budgets.get(code)
         budget = bl.amount if bl else ZERO
-        fb = b.amount(f"gpb_budget.{code}.budget", budget, "年初预算 (ledger)")
         fa = b.amount(f"gpb_budget.{code}.actual", actual, f"公开05表 {code} 小计")
+        fb = b.amount(f"gpb_budget.{code}.budget", budget, "年初预算 (ledger)")
         text = (f"{n}. {class_.name}（类）{section_.name}（款）{item.name}（项）年初预算数为{_sp(fb.value)}万元，"
                 f"决算数{_sp(fa.value)}万元")
         figs = [fb, fa]
@@ -348,6 +346,19 @@ def _section5(b: _Builder, ledger: Ledger, d: Disclosure) -> Section:
         Section("五（三）", "（三）具体情况", tuple(Paragraph(tuple(p)) for p in paras)),
     ]
     return Section("五", "五、一般公共预算财政拨款支出决算情况说明", (), tuple(subs))
+
+
+def _budget_head(b: _Builder, y: int, budget_total: Decimal, gpb: Decimal) -> Sentence:
+    """五（三）'s first sentence: the 年初预算 total, the 决算 and the completion rate."""
+    f_bt = b.amount("gpb_budget.total", budget_total, "Σ 年初预算 of the 项 below")
+    f_act = b.amount("gpb_budget.actual", gpb, "公开05表 合计")
+    text = f"{y} 年度一般公共预算财政拨款支出年初预算为{_sp(f_bt.value)}万元，支出决算为{_sp(f_act.value)}万元"
+    figs = [f_bt, f_act]
+    q = b.rate("gpb_budget.rate", gpb, budget_total, "决算 / 年初预算 × 100")
+    if q is not None:
+        text += f"，完成年初预算的 {q.value}%"
+        figs.append(q)
+    return Sentence(text + "。其中：", tuple(figs))
 
 
 def _missing(num: str, title: str, what: str) -> Section:
@@ -522,6 +533,8 @@ def _section12(ledger: Ledger) -> Section:
 
 def _section13(ledger: Ledger) -> Section:
     y, p = ledger.fiscal_year, ledger.narrative.performance
+    if p is None:
+        return _missing("十三", "预算绩效情况说明", f"{y} 年度预算绩效管理工作开展情况")
     ratings = dict(p.self_evaluation_ratings)
     s1 = Sentence(f"{y} 年我部门对 {p.projects_with_targets} 个项目支出和部门整体支出设置了绩效目标，"
                   f"对 {p.projects_self_evaluated} 个项目和部门整体开展了绩效自评。",

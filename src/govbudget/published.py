@@ -248,8 +248,10 @@ def from_disclosure(d: Disclosure, narrative: Narrative | None = None, *, rounde
     tables = {t.id: (_round_table(t) if rounded and t.unit is Unit.YUAN else t) for t in d.tables.values()}
     statements = {t.id: t.statement for t in d.tables.values() if t.statement}
     exact = not rounded and all(t.unit is Unit.YUAN for t in d.tables.values())
+    # A missing fact (Table.missing) is not read: a relation with it is "not checked", never 0.
+    unread = frozenset((t.id, row, column) for t in d.tables.values() for row, column in t.missing)
     return Published(d.department, d.fiscal_year, d.edition, tables, narrative, statements, exact,
-                     source or f"{d.department} {d.fiscal_year}", family=d.family)
+                     source or f"{d.department} {d.fiscal_year}", family=d.family, unread=unread)
 
 
 def replace_cell(p: Published, table_id: str, row_key: str, column_key: str, value: Decimal) -> Published:

@@ -67,8 +67,10 @@ def _compact(text: str) -> str:
 def _template(edition: int) -> dict[str, Table]:
     """Empty derived tables: the columns and fixed rows of each table."""
     from govbudget.ledger import Ledger as _L
+    from govbudget.ledger import ThreePublicExpenses
 
-    return dict(derive(_L("", 2000, edition)).tables)
+    # With (zero) 三公 facts stated: a template has no missing cells, only blanks to fill.
+    return dict(derive(_L("", 2000, edition, three_public=ThreePublicExpenses())).tables)
 
 
 @attrs.define
@@ -461,9 +463,17 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
     col = {name: i for i, name in enumerate(header)}
     edition = edition or DEFAULT_EDITION
     template = _template(edition)
-    exact = "exact_yuan" in col and all(len(r) > col["exact_yuan"] and r[col["exact_yuan"]] for r in rows[1:] if r)
+    wan_at = col.get("value_wan")
+
+    def blank(r: list[str]) -> bool:  # a missing fact: no printed and no exact figure
+        return (wan_at is None or (len(r) > wan_at and not r[wan_at].strip())) and not (
+            "exact_yuan" in col and len(r) > col["exact_yuan"] and r[col["exact_yuan"]])
+
+    exact = "exact_yuan" in col and all((len(r) > col["exact_yuan"] and r[col["exact_yuan"]]) or blank(r)
+                                        for r in rows[1:] if r)
     cells: dict[str, dict[tuple[str, str], dict[str, Decimal]]] = {}
     meta: dict[tuple[str, str, str], tuple[str, str, str, int | None]] = {}
+    unread: set[tuple[str, str, str]] = set()
     for n, row in enumerate(rows[1:], start=2):
         if not row:
             continue
@@ -474,9 +484,12 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
             raise FormatError(f"{source}:{n}: table: {row[col['table']]!r} is not 01 … 09")
         field = "exact_yuan" if exact else "value_wan"
         raw = row[col[field]]
-        if not _NUMBER.match(raw):
+        if blank(row):  # a missing fact: not read, never checked against a zero
+            unread.add((tid, row[col["row_key"]], row[col["column_key"]]))
+            raw = "0"
+        elif not _NUMBER.match(raw):
             raise FormatError(f"{source}:{n}: {field}: {raw!r} is not an amount")
-        if exact and "value_wan" in col:
+        if exact and "value_wan" in col and not blank(row):
             # Both given: the printed 万元 figure must be the exact 元 amount as printed.
             printed, wan = row[col["value_wan"]], display(Decimal(raw))
             if not _NUMBER.match(printed) or Decimal(printed.replace(",", "")) != wan:
@@ -505,7 +518,8 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
             level = {3: Level.CLASS, 5: Level.SECTION, 7: Level.ITEM}.get(len(code)) if code else None
             out.append(Row(key, label, tuple(values.get(c.key, BLANK) for c in cols), code or None, level, line_no, side_))
         tables[tid] = attrs.evolve(t, rows=tuple(out), unit=unit)
-    return Published("", None, edition, tables, None, {}, exact, source, has_statements=False)
+    return Published("", None, edition, tables, None, {}, exact, source, has_statements=False,
+                     unread=frozenset(unread))
 
 
 @in_wide_context
@@ -531,6 +545,17 @@ def read_json(text: str, *, source: str = "json") -> Published:
         d = derive(ledger)
         return attrs.evolve(from_disclosure(d, build(ledger, d), source=source),
                             reader_findings=ledger_findings(ledger, d))
+    if isinstance(data, dict) and "allocations" in data and "department" in data:
+        # A 部门预算 ledger: derived and checked exactly, with its own impossible states.
+        from govbudget.budget.io import budget_ledger_from_json
+        from govbudget.budget.narrative import build as build_budget
+        from govbudget.budget.tables import derive as derive_budget
+        from govbudget.validate import budget_ledger_findings
+
+        budget = budget_ledger_from_json(text, source=source)
+        bd = derive_budget(budget)
+        return attrs.evolve(from_disclosure(bd, build_budget(budget, bd), source=source),
+                            reader_findings=budget_ledger_findings(budget, bd))
     raise FormatError(f"{source}: neither a disclosure JSON (schema govbudget/disclosure/1) nor a ledger JSON")
 
 

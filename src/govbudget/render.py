@@ -3,8 +3,8 @@
 Text and Markdown look like the published tables: 万元 with two decimals and thousands
 separators, each cell rounded on its own (ROUND_HALF_UP), zero cells blank, 行次 and 栏次,
 the note under each table and the statement under an empty one.  CSV (UTF-8 with BOM, so
-that Excel opens it correctly) and JSON write every cell, zeros included, as strings; the
-JSON form is lossless (exact 元 values beside the printed ones) and documented in
+that Excel opens it correctly) and JSON write every cell, zeros included, as strings; a
+missing fact (``Table.missing``) is blank in every form and ``null`` in JSON.  The JSON form is lossless (exact 元 values beside the printed ones) and documented in
 ``docs/formats.md``.
 """
 
@@ -42,6 +42,26 @@ def _cell(table: Table, value: Decimal | None, blank_zero: bool = True) -> str:
         return ""
     figure = shown(table, value)
     return format_amount(figure)
+
+
+def _cells(table: Table, row: Row) -> list[str]:
+    """The printed figures of a row; a missing fact (``Table.missing``) is blank, never 0."""
+    return ["" if table.is_missing(row.key, c.key) else _cell(table, v)
+            for c, v in zip(table.columns_of(row), row.values, strict=True)]
+
+
+def cell_text(table: Table, row: Row, column_key: str, value: Decimal) -> str | None:
+    """A cell as the JSON and CSV forms print it: 万元 with two decimals (zeros included);
+    ``None`` for a missing fact.  The printed-cell check of a disclosure JSON compares with this."""
+    if table.is_missing(row.key, column_key):
+        return None
+    return printed(value, table.unit)
+
+
+def printed(value: Decimal, unit: Unit) -> str:
+    """The printed figure of an exact value in ``unit``: 万元, two decimals, ROUND_HALF_UP."""
+    # round_half_up for 万元 values too: f"{v:.2f}" alone would round half even (5.005 → 5.00).
+    return format_amount(display(value) if unit is Unit.YUAN else value, thousands=False)
 
 
 def _width(text: str) -> int:
@@ -134,7 +154,7 @@ def _row_level(r: Row) -> str:
 
 def to_csv(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
     """One cell per row: table, row key, code, label, 行次, side, column, 栏次, value (万元)
-    and exact value (元).  Prefixed with a UTF-8 BOM when written by :func:`render`."""
+    and exact value (元), both blank for a missing fact.  Prefixed with a UTF-8 BOM when written by :func:`render`."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["table", "title", "row_key", "code", "level", "label", "line", "side", "column_key",
@@ -144,10 +164,11 @@ def to_csv(d: Disclosure, tables: Iterable[Table] | None = None) -> str:
             if not r.values:
                 continue
             for c, v in zip(table.columns_of(r), r.values, strict=True):
-                exact = str(v) if table.unit is Unit.YUAN else ""
+                text = cell_text(table, r, c.key, v)  # None: a missing fact, both fields blank
+                exact = str(v) if table.unit is Unit.YUAN and text is not None else ""
                 w.writerow([table.id, table.title, r.key, r.code or "", _row_level(r), r.label,
                             r.line or "", r.side, c.key, c.title, c.number or "",
-                            f"{shown(table, v):.2f}", exact])
+                            text or "", exact])
     return buf.getvalue()
 
 

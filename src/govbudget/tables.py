@@ -101,6 +101,19 @@ class Table:
     columns: tuple[Column, ...] = attrs.field(repr=False)
     rows: tuple[Row, ...]
     unit: Unit = Unit.YUAN
+    #: Cells whose fact is not stated (缺失: a ledger without “三公”经费 facts), as (row key,
+    #: column key).  Their values are zero only so that sums stay typed; they print blank, are
+    #: ``null`` in JSON, and are "not read" to the checker (never compared with a zero).
+    missing: frozenset[tuple[str, str]] = frozenset()
+
+    def is_missing(self, row_key: str, column_key: str) -> bool:
+        """True when the cell's fact is not stated (see ``missing``)."""
+        return bool(self.missing) and (row_key, column_key) in self.missing
+
+    def all_missing(self) -> Table:
+        """This table with every cell missing (a table whose facts are not stated)."""
+        return attrs.evolve(self, missing=frozenset((r.key, c.key) for r in self.rows if r.values
+                                                    for c in self.columns_of(r)))
 
     @property
     def id(self) -> str:
@@ -173,8 +186,9 @@ class Table:
 
     @property
     def is_empty(self) -> bool:
-        """True when every value is zero (the table is printed with its statement)."""
-        return all(v == 0 for r in self.rows for v in r.values)
+        """True when every value is zero and stated (the table is printed with its statement;
+        a table with missing facts is not known to be empty)."""
+        return not self.missing and all(v == 0 for r in self.rows for v in r.values)
 
     @property
     def statement(self) -> str | None:
@@ -250,7 +264,10 @@ class Disclosure:
             return NotImplemented
         if other.family != self.family:
             raise GovBudgetError(f"cannot add a {other.family} disclosure to a {self.family} one")
-        summed = {tid: _relayout(_add_tables(t, other.table(tid)), self.edition) for tid, t in self.tables.items()}
+        # A cell missing from either is missing from the sum.
+        summed = {tid: attrs.evolve(_relayout(_add_tables(t, other.table(tid)), self.edition),
+                                    missing=t.missing | other.table(tid).missing)
+                  for tid, t in self.tables.items()}
         return attrs.evolve(self, tables=summed)
 
 
@@ -681,11 +698,11 @@ def derive_stream(
     balances: Balances | None = None,
     three_public: ThreePublicExpenses | None = None,
 ) -> Disclosure:
-    """Derive the nine tables from a stream of lines (consumed once, never stored)."""
+    """Derive the nine tables from a stream of lines (consumed once, never stored);
+    without ``three_public`` the 三公 facts are not stated and 公开09's cells are missing."""
     acc = Accumulator(edition)
     acc.add_lines(lines)
-    return from_accumulator(department, fiscal_year, acc, balances or Balances(),
-                            three_public or ThreePublicExpenses())
+    return from_accumulator(department, fiscal_year, acc, balances or Balances(), three_public)
 
 
 def derive(ledger: Ledger) -> Disclosure:
@@ -696,8 +713,7 @@ def derive(ledger: Ledger) -> Disclosure:
     acc.add_lines(ledger.expenditure, lambda i: f"expenditure[{i}]")
     for i, fa in enumerate(ledger.balances.opening_government_fund):
         acc.check_function(fa.function, f"balances.opening_government_fund[{i}]")
-    return from_accumulator(ledger.department, ledger.fiscal_year, acc, ledger.balances,
-                            ledger.three_public or ThreePublicExpenses())
+    return from_accumulator(ledger.department, ledger.fiscal_year, acc, ledger.balances, ledger.three_public)
 
 
 def from_accumulator(
@@ -705,13 +721,18 @@ def from_accumulator(
     fiscal_year: int,
     acc: Accumulator,
     balances: Balances,
-    three_public: ThreePublicExpenses,
+    three_public: ThreePublicExpenses | None,
 ) -> Disclosure:
-    """Build the tables from accumulated sums (the roll-up step of :func:`derive`)."""
+    """Build the tables from accumulated sums (the roll-up step of :func:`derive`);
+    ``three_public`` ``None``: not stated, 公开09's cells are missing (blank, never zero)."""
     with exact_arithmetic():
         return _roll_up(department, fiscal_year, acc, balances, three_public)
 
 
+
+
+def _stated(table: Table, stated: bool) -> Table:
+    return table if stated else table.all_missing()
 
 
 def _key(member: IncomeSource | Nature) -> str:
@@ -720,12 +741,13 @@ def _key(member: IncomeSource | Nature) -> str:
 
 
 def _roll_up(department: str, fiscal_year: int, acc: Accumulator, balances: Balances,
-             three_public: ThreePublicExpenses) -> Disclosure:
+             stated_three_public: ThreePublicExpenses | None) -> Disclosure:
     fam = family("final")
     edition = acc.edition
     exp, inc = acc.expenditure, acc.income
     gpb, gf, sc = FISCAL_SOURCES
     basic, project = Nature.BASIC, Nature.PROJECT
+    three_public = stated_three_public or ThreePublicExpenses()
     # Every map of the accumulator holds the same 项, in the same order (see _register):
     # the roll-up works on columns, one value per 项, added element-wise.
     functions = list(inc[IncomeSource.OTHER])
@@ -797,8 +819,9 @@ def _roll_up(department: str, fiscal_year: int, acc: Accumulator, balances: Bala
         _paneled(fam.table("06"), edition, {c: {"amount": v} for c, v in acc.basic_economic.items()}),
         _subject_table(fam.table("07"), edition, t07),
         _subject_table(fam.table("08"), edition, leaves(basic=sc_b, project=sc_p)),
-        _fixed_table(fam.table("09"), {"three_public": {
+        _stated(_fixed_table(fam.table("09"), {"three_public": {
             **amounts("budget", three_public.budget), **amounts("actual", three_public.actual)}}),
+            stated_three_public is not None),
     )
     return Disclosure(family=fam.id, edition=edition, department=department, fiscal_year=fiscal_year,
                       tables={t.id: t for t in tables})
@@ -840,11 +863,12 @@ def consolidate(ledgers: Sequence[Ledger], department: str | None = None) -> Led
         balance_distribution=sum((lg.balances.balance_distribution for lg in ledgers), ZERO),
     )
     stated = [lg.three_public for lg in ledgers if lg.three_public is not None]
+    # A fact unknown for one unit is unknown for the sum (never its other units' total).
     tp = attrs.evolve(
         stated[0],
         budget=add_tp(t.budget for t in stated),
         actual=add_tp(t.actual for t in stated),
-    ) if stated else None
+    ) if stated and len(stated) == len(ledgers) else None
     units: dict[str, object] = {}
     for lg in ledgers:
         for u in lg.units:

@@ -10,8 +10,8 @@ right, or is not all there:
 * a fact stated twice (two ``initial_budget`` entries for one 项, a vehicle category twice);
 * counts that contradict each other or are out of range (fewer 人次 than 团组, a score > 100);
 * metadata that is junk (an empty department) or an edition that does not fit the year;
-* a missing fact (no “三公”经费, 政府采购 or 国有资产 facts): a warning, as the text prints
-  〔待补充〕 and never a zero for it.
+* a missing fact (no “三公”经费, 政府采购, 国有资产, 机关运行经费 or 年初预算 facts): a warning, as
+  the text prints 〔待补充〕 and the tables a blank cell, never a zero for it.
 
 Each finding names the facts involved.  ``govbudget validate`` prints them; ``check`` of a
 ledger adds them to its report.
@@ -27,11 +27,12 @@ from typing import Any
 from govbudget.classification import EDITIONS, edition_for_year
 from govbudget.errors import FormatError, require
 from govbudget.ledger import YEAR_RANGE, IncomeSource, Ledger, iter_problems
-from govbudget.money import ZERO, Unit, convert, display, to_decimal
+from govbudget.money import ZERO, Unit, convert, to_decimal
 from govbudget.published import Finding, Location, Severity
+from govbudget.render import printed
 from govbudget.tables import Disclosure, derive
 
-__all__ = ["check_disclosure_data", "ledger_findings"]
+__all__ = ["budget_ledger_findings", "check_disclosure_data", "ledger_findings"]
 
 _E, _W = Severity.ERROR, Severity.WARNING
 
@@ -102,8 +103,9 @@ def _duplicated_facts(ledger: Ledger) -> Iterator[Finding]:
     yield from _duplicates("narrative.reasons", (k for k, _ in nf.reasons), "原因")
     if nf.assets is not None:
         yield from _duplicates("narrative.assets.vehicles", (c for c, _ in nf.assets.vehicles), "车辆类别")
-    yield from _duplicates("narrative.performance.self_evaluation_ratings",
-                           (r for r, _ in nf.performance.self_evaluation_ratings), "自评等级")
+    if nf.performance is not None:
+        yield from _duplicates("narrative.performance.self_evaluation_ratings",
+                               (r for r, _ in nf.performance.self_evaluation_ratings), "自评等级")
 
 
 def _counts(ledger: Ledger) -> Iterator[Finding]:
@@ -123,6 +125,8 @@ def _counts(ledger: Ledger) -> Iterator[Finding]:
                         f"购置车辆 {tp.vehicles_purchased} 台，但公务用车购置费为 0",
                         f"{tp.vehicles_purchased} vehicles purchased with no 公务用车购置费")
     p = ledger.narrative.performance
+    if p is None:
+        return
     rated = sum(n for _, n in p.self_evaluation_ratings)
     if p.self_evaluation_ratings and rated != p.projects_self_evaluated:
         yield _fact("ledger.counts", _W, "narrative.performance.self_evaluation_ratings",
@@ -158,6 +162,9 @@ def _missing(ledger: Ledger) -> Iterator[Finding]:
         (nf.assets is not None, "narrative.assets", "国有资产占用（车辆、设备）", "国有资产 (vehicles, equipment)"),
         (nf.office_operating_expenses is not None, "narrative.office_operating_expenses", "机关运行经费",
          "机关运行经费 (office operating expenses)"),
+        (nf.performance is not None, "narrative.performance", "预算绩效", "预算绩效 (performance)"),
+        (bool(nf.initial_budget) or not any(e.source is IncomeSource.GENERAL_PUBLIC_BUDGET for e in ledger.expenditure),
+         "narrative.initial_budget", "一般公共预算财政拨款年初预算", "年初预算 (initial budget) of 一般公共预算 spending"),
     ):
         if not stated:
             yield _fact("ledger.missing", _W, path,
@@ -175,6 +182,96 @@ def ledger_findings(ledger: Ledger, disclosure: Disclosure | None = None) -> tup
     d = disclosure if disclosure is not None else derive(ledger)
     return (*_metadata(ledger), *_negative_cells(d), *_spending_without_income(ledger),
             *_duplicated_facts(ledger), *_counts(ledger), *_missing(ledger))
+
+
+# -- a budget ledger (部门预算): the same impossible states, where a budget can have them ----------
+def budget_ledger_findings(ledger: Any, disclosure: Disclosure | None = None) -> tuple[Finding, ...]:
+    """Every finding about a :class:`~govbudget.budget.ledger.BudgetLedger`, as
+    :func:`ledger_findings` for a 决算 ledger: facts that cannot be placed, metadata, negative
+    derived cells, facts stated twice (units, reasons, 上年 by 项), prior figures that contradict
+    each other, and missing facts (机关运行经费, 政府采购, 上年数: 〔待补充〕 in the text).
+
+    Spending without income cannot happen in a budget: its income is the sum of the
+    allocations each source funds (the budget balances by construction)."""
+    from govbudget.budget.ledger import BudgetLedger, BudgetSource
+    from govbudget.budget.ledger import iter_problems as budget_problems
+    from govbudget.budget.tables import derive as derive_budget
+
+    require(ledger, BudgetLedger, "budget_ledger_findings", "ledger")
+    problems = [_fact("ledger.invalid", _E, "ledger", p, p) for p in budget_problems(ledger)]
+    if problems:  # the tables cannot be derived from facts that cannot be placed
+        return tuple(problems)
+    d = disclosure if disclosure is not None else derive_budget(ledger)
+    return (*_budget_metadata(ledger), *_negative_cells(d), *_budget_duplicates(ledger),
+            *_budget_prior(ledger, BudgetSource), *_budget_missing(ledger))
+
+
+def _budget_metadata(ledger: Any) -> Iterator[Finding]:
+    if not ledger.department.strip():
+        yield _fact("ledger.metadata", _E, "department", "部门名称为空", "the department name is empty")
+    if ledger.edition not in EDITIONS:
+        yield _fact("ledger.metadata", _E, "edition",
+                    f"科目版本 {ledger.edition} 未随库提供（可用：{', '.join(map(str, EDITIONS))}）",
+                    f"edition {ledger.edition} is not shipped", str(ledger.edition), str(edition_for_year(ledger.fiscal_year)))
+    elif ledger.edition > ledger.fiscal_year or ledger.edition < edition_for_year(ledger.fiscal_year):
+        # A budget is drawn up in the year's own edition (a 2026 budget with the 2026 codes).
+        yield _fact("ledger.metadata", _W, "edition",
+                    f"{ledger.fiscal_year} 年预算通常使用 {edition_for_year(ledger.fiscal_year)} 年版科目，而非 {ledger.edition}",
+                    f"a {ledger.fiscal_year} budget normally uses edition {edition_for_year(ledger.fiscal_year)}",
+                    str(ledger.edition), str(edition_for_year(ledger.fiscal_year)))
+    if ledger.prior.basis not in ("上年预算数", "上年执行数"):
+        yield _fact("ledger.metadata", _W, "prior.basis",
+                    f"上年数口径“{ledger.prior.basis}”不是“上年预算数”或“上年执行数”",
+                    f"prior basis {ledger.prior.basis!r} is neither 上年预算数 nor 上年执行数", ledger.prior.basis)
+
+
+def _budget_duplicates(ledger: Any) -> Iterator[Finding]:
+    yield from _duplicates("units", (u.id for u in ledger.units), "单位")
+    yield from _duplicates("reasons", (k for k, _ in ledger.reasons), "原因")
+    yield from _duplicates("prior.general_public_by_function",
+                           (fa.function for fa in ledger.prior.general_public_by_function), "上年一般公共预算 项")
+
+
+def _budget_prior(ledger: Any, source: Any) -> Iterator[Finding]:
+    p = ledger.prior
+    gpb = p.general_public_total
+    for part, whole, path, zh in ((gpb, p.fiscal_total, "prior.general_public", "上年一般公共预算"),
+                                  (p.fiscal_total, p.total, "prior.fiscal_total", "上年财政拨款")):
+        if part is not None and whole is not None and part > whole:
+            yield _fact("ledger.counts", _E, path,
+                        f"{zh} {_wan(part)} 万元超过其所属的上年合计 {_wan(whole)} 万元",
+                        f"{path} {_wan(part)} 万元 exceeds the prior total it is part of ({_wan(whole)} 万元)",
+                        _wan(part), f"<= {_wan(whole)}")
+    tp = p.three_public
+    if tp is not None and gpb is not None:
+        three = tp.abroad + tp.vehicle_purchase + tp.vehicle_operation + tp.reception
+        if three > gpb:
+            yield _fact("ledger.counts", _E, "prior.three_public",
+                        f"上年“三公”经费 {_wan(three)} 万元超过上年一般公共预算 {_wan(gpb)} 万元",
+                        f"the prior 三公 {_wan(three)} 万元 exceed the prior 一般公共预算 {_wan(gpb)} 万元",
+                        _wan(three), f"<= {_wan(gpb)}")
+    if ledger.office_operating is not None:
+        gpb_allocated = sum((a.amount for a in ledger.allocations
+                         if a.source is source.GENERAL_PUBLIC_BUDGET), ZERO)
+        if ledger.office_operating > 0 and gpb_allocated == 0:
+            yield _fact("ledger.spending_without_income", _E, "office_operating",
+                        f"机关运行经费 {_wan(ledger.office_operating)} 万元，但没有一般公共预算拨款安排",
+                        f"机关运行经费 {_wan(ledger.office_operating)} 万元 with no 一般公共预算 allocation",
+                        _wan(ledger.office_operating), "0.00")
+
+
+def _budget_missing(ledger: Any) -> Iterator[Finding]:
+    p = ledger.prior
+    for stated, path, zh, en in (
+        (ledger.office_operating is not None, "office_operating", "机关运行经费", "机关运行经费 (office operating expenses)"),
+        (ledger.procurement is not None, "procurement", "政府采购预算", "政府采购 (procurement)"),
+        (p.total is not None, "prior.total", "上年收支总计", "the prior year's total"),
+        (p.three_public is not None, "prior.three_public", "上年“三公”经费", "the prior year's 三公 budget"),
+    ):
+        if not stated:
+            yield _fact("ledger.missing", _W, path,
+                        f"账本未提供{zh}：说明中显示〔待补充〕，而不是 0",
+                        f"the ledger states no {en}: the text shows 〔待补充〕, never a zero")
 
 
 # -- a disclosure JSON, checked before it is built (strict schema, printed figures) ------------
@@ -202,16 +299,12 @@ def _typed(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
     return value
 
 
-def _printed(value: Decimal, unit: Unit) -> str:
-    # As render.shown prints a cell: 元 sources are shown in 万元, two decimals, ROUND_HALF_UP.
-    return f"{display(value) if unit is Unit.YUAN else value:.2f}"
-
-
 def check_disclosure_data(data: Any, source: str) -> None:
     """Check a parsed disclosure JSON (schema ``govbudget/disclosure/1``) strictly before it is
     built: exact keys and types, year, edition and unit, no duplicate table, every row's
     ``exact`` values one per column, and each printed ``cells`` figure equal to its exact value
-    as printed in 万元.  :class:`FormatError` names the table, row and column at fault."""
+    as printed in 万元 (:func:`govbudget.render.printed`; both ``null`` for a missing fact).
+    The one check of printed cells: the converter calls it before building a disclosure.  :class:`FormatError` names the table, row and column at fault."""
     top = _keys(data, _TOP_KEYS, f"{source}: $", frozenset({"family"}))
     if "family" in top:
         _typed(top["family"], str, f"{source}: $.family")
@@ -259,10 +352,16 @@ def check_disclosure_data(data: Any, source: str) -> None:
             if list(cells) != list(exact):
                 raise FormatError(f"{rw}.cells: columns {list(cells)}, expected the columns of exact {list(exact)}")
             for title, text in exact.items():
+                got = cells[title]
+                if text is None:  # a missing fact (not stated): null in both, never a printed 0
+                    if got is not None:
+                        raise FormatError(f"{rw} [{title}]: printed cell {got!r} for a missing fact "
+                                          "(exact null); a missing fact is printed null")
+                    continue
                 value = to_decimal(_typed(text, str, f"{rw}.exact[{title}]"), where=f"{rw}.exact[{title}]")
-                printed = cells[title]
-                if not isinstance(printed, str) or printed != _printed(value, unit):
+                want = printed(value, unit)  # as render prints it: the one printed-cell rule
+                if not isinstance(got, str) or got != want:
                     raise FormatError(
-                        f"{rw} [{title}]: printed cell {printed!r} does not match the exact value {text} "
-                        f"(printed as {_printed(value, unit)} 万元)"
+                        f"{rw} [{title}]: printed cell {got!r} does not match the exact value {text} "
+                        f"(printed as {want} 万元)"
                     )

@@ -33,6 +33,7 @@ written by a script may not).  Every error names the sheet and the cell (``支�
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -1149,6 +1150,11 @@ def _where(message: str, rows_of: Mapping[str, Sequence[int]], columns_of: Mappi
     return _RECORD_PATH.sub(sub_record, _LIST_PATH.sub(sub_list, message))
 
 
+
+def _unreadable(source: str, exc: BaseException) -> FormatError:
+    return FormatError(f"{source}: not an Excel .xlsx workbook ({type(exc).__name__}: {exc})"[:400])
+
+
 def read_workbook(path: str | Path, *, family: str | None = None, spec: WorkbookSpec | None = None,
                   progress: bool = False, stream: TextIO | None = None) -> Any:
     """Read a filled workbook into a validated ledger (of ``family``; by default the family
@@ -1166,13 +1172,14 @@ def read_workbook(path: str | Path, *, family: str | None = None, spec: Workbook
 
     raw = read_bytes(p)
     import io as _io
-    import zipfile
 
     try:
         stored = openpyxl.load_workbook(_io.BytesIO(raw), read_only=True, data_only=False)
         parts = _sheet_parts(raw)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, StopIteration, SyntaxError) as exc:
-        raise FormatError(f"{source}: not an Excel .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    # openpyxl raises whatever its parts raise on a broken file (a bad zip, a corrupt deflate
+    # stream, an XML error, a style index out of range …): all mean "unreadable".
+    except Exception as exc:
+        raise _unreadable(source, exc) from None
     try:
         if spec is None:
             found = _family_of(set(stored.sheetnames))
@@ -1201,19 +1208,32 @@ def read_workbook(path: str | Path, *, family: str | None = None, spec: Workbook
                 sheet.merged = _merged_ranges(raw, parts[name])
             sheets[name] = sheet
         bar.done()
+    except GovBudgetError:
+        raise
+    except Exception as exc:  # a corrupt part met while streaming the sheets (read-only is lazy)
+        raise _unreadable(source, exc) from None
     finally:
-        stored.close()
+        with contextlib.suppress(Exception):
+            stored.close()
     saved: dict[str, _Sheet] = {}
 
     def cached(name: str) -> _Sheet:
         # The values Excel saved for formulas: a second streaming of the sheet, made only when needed.
         if name not in saved:
-            values = openpyxl.load_workbook(_io.BytesIO(raw), read_only=True, data_only=True)
+            try:
+                values = openpyxl.load_workbook(_io.BytesIO(raw), read_only=True, data_only=True)
+            except Exception as exc:
+                raise _unreadable(source, exc) from None
             try:
                 saved[name] = _Sheet(name)
                 _stream(values[name], saved[name], Progress(0, quiet=True), formulas=False)
+            except GovBudgetError:
+                raise
+            except Exception as exc:
+                raise _unreadable(source, exc) from None
             finally:
-                values.close()
+                with contextlib.suppress(Exception):
+                    values.close()
         return saved[name]
 
     data: dict[str, Any] = {}
@@ -1257,16 +1277,16 @@ def workbook_family(path: str | Path) -> str | None:
     one that accounts for more of the workbook's sheets is meant (a 部门决算 workbook also holds
     收入, 结转结余, … which the 部门预算 one has not)."""
     openpyxl = _openpyxl()
-    import zipfile
 
     try:
         wb = openpyxl.load_workbook(str(path), read_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return None  # not a workbook at all: the document reader says what it is
+    except Exception:  # openpyxl raises many types for a broken file (see read_workbook)
+        return None  # not a readable workbook: the document reader says what it is
     try:
         names = set(wb.sheetnames)
     finally:
-        wb.close()
+        with contextlib.suppress(Exception):
+            wb.close()
     return _family_of(names)
 
 

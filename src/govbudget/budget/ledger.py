@@ -33,6 +33,8 @@ from govbudget.ledger import (
     ThreePublicAmounts,
     _amount,
     _nonnegative,
+    _text,
+    _year,
 )
 from govbudget.money import ZERO, in_wide_context, to_decimal
 
@@ -121,11 +123,12 @@ class PriorYearBudget:
 
 @attrs.frozen
 class BudgetLedger:
-    """All the source facts of one department's budget (部门预算) for one year."""
+    """All the source facts of one department's budget (部门预算) for one year.  The metadata
+    is typed as a 决算 ledger's: the department is text, the year and edition in 2000–2100."""
 
-    department: str
-    fiscal_year: int
-    edition: int
+    department: str = attrs.field(validator=_text)
+    fiscal_year: int = attrs.field(validator=_year)
+    edition: int = attrs.field(validator=_year)
     units: tuple[BudgetUnit, ...] = ()
     allocations: tuple[Allocation, ...] = ()
     prior: PriorYearBudget = PriorYearBudget()

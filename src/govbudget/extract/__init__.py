@@ -30,6 +30,7 @@ from govbudget.extract.model import (
     Strategy,
     TableRow,
     TextLine,
+    resolve_limits,
 )
 
 __all__ = [
@@ -101,7 +102,7 @@ def extract(
     *,
     name: str | None = None,
     kind: Kind | None = None,
-    limits: Limits = Limits(),  # noqa: B008 - a frozen value
+    limits: Limits | None = None,
 ) -> Document:
     """Extract a published document — PDF, HTML, XLSX or text — into a :class:`Document`.
 
@@ -112,6 +113,7 @@ def extract(
     an extra that is not installed.
     """
     label = name or ("<bytes>" if isinstance(source, bytes) else os.fspath(source))
+    limits = resolve_limits(limits)
     if kind is None:
         if isinstance(source, bytes):
             head = source[:4096]

@@ -25,6 +25,7 @@ from govbudget.extract.model import (
     Span,
     TableRow,
     TextLine,
+    resolve_limits,
 )
 from govbudget.extract.text import _read
 from govbudget.extract.text_utils import clean_cell, clean_line, decode
@@ -49,10 +50,10 @@ def extract_html(
     source: str | os.PathLike[str] | bytes,
     *,
     name: str | None = None,
-    limits: Limits = Limits(),  # noqa: B008 - a frozen value
+    limits: Limits | None = None,
 ) -> Document:
     """Extract an HTML page (its path or bytes) into a :class:`~govbudget.extract.Document`."""
-    label, data = _read(source, name, limits)
+    label, data = _read(source, name, resolve_limits(limits))
     match = _META_CHARSET.search(data[:4096])
     declared = match.group(1).decode("ascii", "replace").lower() if match else None
     return parse_html(decode(data, label, declared), source=label)

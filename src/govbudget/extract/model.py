@@ -23,9 +23,12 @@ are 1-based, row and column indices 0-based.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from attrs import field, frozen
+
+if TYPE_CHECKING:
+    from govbudget.errors import LimitError
 
 Kind = Literal["pdf", "html", "xlsx", "text"]
 """The form the document was published in."""
@@ -298,3 +301,28 @@ class Limits:
     max_pages: int | None = 2000
     seconds: float | None = 300.0
     max_rulings: int | None = 20_000
+
+
+#: The environment variable of each bound of :class:`Limits`, read when no ``limits`` are given
+#: (``GOVBUDGET_MAX_BYTES`` is the one of :class:`govbudget.io.Limits` too: one file-size knob).
+LIMIT_ENV = {
+    "max_bytes": "GOVBUDGET_MAX_BYTES",
+    "max_pages": "GOVBUDGET_MAX_PAGES",
+    "seconds": "GOVBUDGET_MAX_SECONDS",
+    "max_rulings": "GOVBUDGET_MAX_RULINGS",
+}
+
+
+def resolve_limits(limits: Limits | None) -> Limits:
+    """``limits`` as given, else the defaults with any bound set in the environment."""
+    from govbudget.errors import limits_from_env
+
+    return limits if limits is not None else limits_from_env(Limits(), LIMIT_ENV, "extraction limit")
+
+
+def over_limit(place: str, what: str, limit: str) -> LimitError:
+    """The :class:`~govbudget.errors.LimitError` for a bound of :class:`Limits` (named with
+    its environment variable)."""
+    from govbudget.errors import LimitError
+
+    return LimitError(place, what, limit=limit, env=LIMIT_ENV[limit])

@@ -39,6 +39,7 @@ from attrs import evolve, frozen
 
 from govbudget.errors import ExtractError, MissingExtraError
 from govbudget.extract.model import (
+    LIMIT_ENV,
     BBox,
     Document,
     ExtractedTable,
@@ -49,7 +50,9 @@ from govbudget.extract.model import (
     Strategy,
     TableRow,
     TextLine,
+    over_limit,
     repeated_rows,
+    resolve_limits,
 )
 from govbudget.extract.text_utils import clean_cell, clean_line
 
@@ -81,7 +84,7 @@ def extract_pdf(
     source: str | os.PathLike[str] | bytes,
     *,
     name: str | None = None,
-    limits: Limits = Limits(),  # noqa: B008 - a frozen value
+    limits: Limits | None = None,
 ) -> Document:
     """Extract a PDF file (or its bytes) into a :class:`~govbudget.extract.Document`.
 
@@ -92,6 +95,7 @@ def extract_pdf(
     (a scan) is no error: the page has ``chars == 0`` and the document says so in its status and
     problems.
     """
+    limits = resolve_limits(limits)
     if isinstance(source, bytes):
         label = name or "<bytes>"
         data: bytes | None = source
@@ -104,7 +108,7 @@ def extract_pdf(
         except OSError as exc:
             raise ExtractError(label, f"cannot be opened ({exc.strerror or exc})") from exc
     if limits.max_bytes is not None and size > limits.max_bytes:
-        raise ExtractError(label, f"is {size} bytes, over the limit of {limits.max_bytes} bytes")
+        raise over_limit(label, f"is {size} bytes, over the limit of {limits.max_bytes} bytes", "max_bytes")
     if size == 0:
         raise ExtractError(label, "is empty (0 bytes), not a PDF")
     head = data[:1024] if data is not None else _head(source, label)  # type: ignore[arg-type]
@@ -166,7 +170,8 @@ def _extract(pdf: Any, label: str, limits: Limits) -> Document:
         if limits.max_pages is not None and number > limits.max_pages:
             problems.append(
                 Problem(
-                    f"pages {number}–{total} not read: over the limit of {limits.max_pages} pages",
+                    f"pages {number}–{total} not read: over the limit of {limits.max_pages} pages "
+                    f"(max_pages, {LIMIT_ENV['max_pages']})",
                     number,
                 )
             )
@@ -174,7 +179,8 @@ def _extract(pdf: Any, label: str, limits: Limits) -> Document:
         if limits.seconds is not None and time.monotonic() - start > limits.seconds:
             problems.append(
                 Problem(
-                    f"pages {number}–{total} not read: over the time limit of {limits.seconds:g} s",
+                    f"pages {number}–{total} not read: over the time limit of {limits.seconds:g} s "
+                    f"(seconds, {LIMIT_ENV['seconds']})",
                     number,
                 )
             )
@@ -362,7 +368,7 @@ def _page(
     if max_rulings is not None and len(edges) > max_rulings:
         problems.append(
             Problem(
-                f"{len(edges)} ruling edges, over the limit of {max_rulings}: "
+                f"{len(edges)} ruling edges, over the limit of {max_rulings} ({LIMIT_ENV['max_rulings']}): "
                 "no table looked for, the page is read as running text",
                 number,
             )

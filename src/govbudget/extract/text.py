@@ -32,7 +32,9 @@ from govbudget.extract.model import (
     Page,
     TableRow,
     TextLine,
+    over_limit,
     repeated_rows,
+    resolve_limits,
 )
 from govbudget.extract.text_utils import clean_cell, clean_line, decode
 
@@ -43,10 +45,10 @@ def extract_text(
     source: str | os.PathLike[str] | bytes,
     *,
     name: str | None = None,
-    limits: Limits = Limits(),  # noqa: B008 - a frozen value
+    limits: Limits | None = None,
 ) -> Document:
     """Extract a text file (its path or bytes) into a :class:`~govbudget.extract.Document`."""
-    label, data = _read(source, name, limits)
+    label, data = _read(source, name, resolve_limits(limits))
     return parse_text(decode(data, label), source=label)
 
 
@@ -60,16 +62,12 @@ def _read(
         try:
             size = Path(source).stat().st_size
             if limits.max_bytes is not None and size > limits.max_bytes:
-                raise ExtractError(
-                    label, f"is {size} bytes, over the limit of {limits.max_bytes} bytes"
-                )
+                raise over_limit(label, f"is {size} bytes, over the limit of {limits.max_bytes} bytes", "max_bytes")
             data = Path(source).read_bytes()
         except OSError as exc:
             raise ExtractError(label, f"cannot be read ({exc.strerror or exc})") from exc
     if limits.max_bytes is not None and len(data) > limits.max_bytes:
-        raise ExtractError(
-            label, f"is {len(data)} bytes, over the limit of {limits.max_bytes} bytes"
-        )
+        raise over_limit(label, f"is {len(data)} bytes, over the limit of {limits.max_bytes} bytes", "max_bytes")
     return label, data
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from govbudget.errors import ExtractError, MissingExtraError
 from govbudget.extract.model import (
+    LIMIT_ENV,
     Document,
     ExtractedTable,
     Limits,
@@ -38,6 +39,8 @@ from govbudget.extract.model import (
     Span,
     TableRow,
     TextLine,
+    over_limit,
+    resolve_limits,
 )
 from govbudget.extract.text import _read
 from govbudget.extract.text_utils import clean_cell, clean_line
@@ -58,13 +61,14 @@ def extract_xlsx(
     source: str | os.PathLike[str] | bytes,
     *,
     name: str | None = None,
-    limits: Limits = Limits(),  # noqa: B008 - a frozen value
+    limits: Limits | None = None,
 ) -> Document:
     """Extract an XLSX workbook (its path or bytes) into a :class:`~govbudget.extract.Document`.
 
     Raises :class:`~govbudget.errors.ExtractError` for a file that is no readable workbook and
     :class:`~govbudget.errors.MissingExtraError` without openpyxl.
     """
+    limits = resolve_limits(limits)
     label, data = _read(source, name, limits)
     openpyxl = _openpyxl(label)
     try:
@@ -74,7 +78,8 @@ def extract_xlsx(
         raise ExtractError(label, f"is not an XLSX workbook (not a zip archive: {exc})") from exc
     budget = None if limits.max_bytes is None else limits.max_bytes * _INFLATION
     if budget is not None and inflated > budget:
-        raise ExtractError(label, f"inflates to {inflated} bytes, over the limit of {budget}")
+        raise over_limit(label, f"inflates to {inflated} bytes, over the limit of {budget} "
+                         f"({_INFLATION} × max_bytes)", "max_bytes")
     try:
         values = openpyxl.load_workbook(BytesIO(data), data_only=True)
         formulas = openpyxl.load_workbook(BytesIO(data), data_only=False)
@@ -90,7 +95,8 @@ def extract_xlsx(
         if limits.max_pages is not None and number > limits.max_pages:
             problems.append(
                 Problem(
-                    f"sheets from {sheet.title!r} on not read: over the limit of {limits.max_pages}",
+                    f"sheets from {sheet.title!r} on not read: over the limit of {limits.max_pages} "
+                    f"(max_pages, {LIMIT_ENV['max_pages']})",
                     number,
                 )
             )
