@@ -140,14 +140,19 @@ def _counts(ledger: Ledger) -> Iterator[Finding]:
                     str(score), "0–100")
 
 
-def _metadata(ledger: Ledger) -> Iterator[Finding]:
+def _named_and_shipped(ledger: Any) -> Iterator[Finding]:
+    """Either family's ledger: a department name, and an edition the library ships."""
     if not ledger.department.strip():
         yield _fact("ledger.metadata", _E, "department", "部门名称为空", "the department name is empty")
     if ledger.edition not in EDITIONS:
         yield _fact("ledger.metadata", _E, "edition",
                     f"科目版本 {ledger.edition} 未随库提供（可用：{', '.join(map(str, EDITIONS))}）",
                     f"edition {ledger.edition} is not shipped", str(ledger.edition), str(edition_for_year(ledger.fiscal_year)))
-    elif ledger.edition != edition_for_year(ledger.fiscal_year) and ledger.edition < ledger.fiscal_year - 1:
+
+
+def _metadata(ledger: Ledger) -> Iterator[Finding]:
+    yield from _named_and_shipped(ledger)
+    if ledger.edition in EDITIONS and ledger.edition != edition_for_year(ledger.fiscal_year) and ledger.edition < ledger.fiscal_year - 1:
         yield _fact("ledger.metadata", _W, "edition",
                     f"{ledger.fiscal_year} 年度通常使用 {edition_for_year(ledger.fiscal_year)} 年版科目，而非 {ledger.edition}",
                     f"fiscal year {ledger.fiscal_year} normally uses edition {edition_for_year(ledger.fiscal_year)}",
@@ -207,13 +212,9 @@ def budget_ledger_findings(ledger: Any, disclosure: Disclosure | None = None) ->
 
 
 def _budget_metadata(ledger: Any) -> Iterator[Finding]:
-    if not ledger.department.strip():
-        yield _fact("ledger.metadata", _E, "department", "部门名称为空", "the department name is empty")
-    if ledger.edition not in EDITIONS:
-        yield _fact("ledger.metadata", _E, "edition",
-                    f"科目版本 {ledger.edition} 未随库提供（可用：{', '.join(map(str, EDITIONS))}）",
-                    f"edition {ledger.edition} is not shipped", str(ledger.edition), str(edition_for_year(ledger.fiscal_year)))
-    elif ledger.edition > ledger.fiscal_year or ledger.edition < edition_for_year(ledger.fiscal_year):
+    yield from _named_and_shipped(ledger)
+    if ledger.edition in EDITIONS and (ledger.edition > ledger.fiscal_year
+                                       or ledger.edition < edition_for_year(ledger.fiscal_year)):
         # A budget is drawn up in the year's own edition (a 2026 budget with the 2026 codes).
         yield _fact("ledger.metadata", _W, "edition",
                     f"{ledger.fiscal_year} 年预算通常使用 {edition_for_year(ledger.fiscal_year)} 年版科目，而非 {ledger.edition}",
