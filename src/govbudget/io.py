@@ -135,7 +135,7 @@ def read_bytes(path: str | Path, *, limits: Limits | None = None) -> bytes:
     except OSError as exc:
         raise FormatError(f"{p}: cannot read ({exc.strerror or exc})") from None
     if len(data) > cap:
-        raise _over(str(p), f"larger than the limit of {_mib(cap)} (文件超过大小上限)", "max_bytes")
+        raise _over(str(p), f"larger than the limit of {_mib(cap)}", "max_bytes")
     return data
 
 

@@ -266,8 +266,8 @@ def _budget_missing(ledger: Any) -> Iterator[Finding]:
     for stated, path, zh, en in (
         (ledger.office_operating is not None, "office_operating", "机关运行经费", "机关运行经费 (office operating expenses)"),
         (ledger.procurement is not None, "procurement", "政府采购预算", "政府采购 (procurement)"),
-        (p.total is not None, "prior.total", "上年收支总计", "the prior year's total"),
-        (p.three_public is not None, "prior.three_public", "上年“三公”经费", "the prior year's 三公 budget"),
+        (p.total is not None, "prior.total", "上年收支总计", "上年收支总计 (prior-year total)"),
+        (p.three_public is not None, "prior.three_public", "上年“三公”经费", "上年“三公”经费 (prior-year 三公 budget)"),
     ):
         if not stated:
             yield _fact("ledger.missing", _W, path,
