@@ -192,19 +192,25 @@ def _ledger_all(text: str, suffix: str) -> Callable[[], object]:
     return run
 
 
+def _run_cli(p: Path, argv: tuple[str, ...]) -> int:
+    """``govbudget argv[0] p argv[1:]``: an exit status of 0, 1 or 2 and no traceback, or an
+    AssertionError (a crash, to the harness)."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        status = main([argv[0], str(p), *argv[1:]], out=io.StringIO())
+    if status not in (0, 1, 2):
+        raise AssertionError(f"exit status {status}")
+    if "Traceback" in err.getvalue():
+        raise AssertionError(err.getvalue())
+    return status
+
+
 def _cli(text: str, suffix: str, *argv: str) -> Callable[[], object]:
     def run() -> object:
         with tempfile.TemporaryDirectory() as tmp:
             p = Path(tmp) / f"in{suffix}"
             p.write_text(text, encoding="utf-8", errors="surrogatepass")
-            err = io.StringIO()
-            with contextlib.redirect_stderr(err):
-                status = main([argv[0], str(p), *argv[1:]], out=io.StringIO())
-            if status not in (0, 1, 2):
-                raise AssertionError(f"exit status {status}")
-            if "Traceback" in err.getvalue():
-                raise AssertionError(err.getvalue())
-            return status
+            return _run_cli(p, argv)
     return run
 
 
@@ -447,16 +453,7 @@ def _file_call(data: bytes, suffix: str, call: Callable[[Path], object]) -> Call
 
 
 def _cli_file(data: bytes, suffix: str, *argv: str) -> Callable[[], object]:
-    def call(p: Path) -> object:
-        err = io.StringIO()
-        with contextlib.redirect_stderr(err):
-            status = main([argv[0], str(p), *argv[1:]], out=io.StringIO())
-        if status not in (0, 1, 2):
-            raise AssertionError(f"exit status {status}")
-        if "Traceback" in err.getvalue():
-            raise AssertionError(err.getvalue())
-        return status
-    return _file_call(data, suffix, call)
+    return _file_call(data, suffix, lambda p: _run_cli(p, argv))
 
 
 def binary_entry_points(kind: str, data: bytes) -> Iterator[tuple[str, Callable[[], object]]]:
