@@ -161,17 +161,17 @@ def _t01() -> TableSpec:
 _UNIT_LABELS = {"operating": ("经营收入",), "business": ("事业收入（不含教育收费）",), "other": ("其他资金收入",)}
 
 
-def _carryover(label: str, *labels: str) -> tuple[RowSpec, ...]:
-    """The 上年结转 row of a 总表 (its label and the others seen)."""
+def _carryover(label: str, *labels: str, sum_of: tuple[str, ...] = ()) -> tuple[RowSpec, ...]:
+    """The 上年结转 row of a 总表 (its label and the others seen; ``sum_of`` its sub-rows, if any)."""
     seen = ("上年结转结余", "上年结转", "上年结转和结余", "年初结转和结余", "上年结余", "上年财政拨款结转")
     return (RowSpec("carryover", label, labels=tuple(dict.fromkeys(x for x in (*labels, *seen) if x != label)),
-                    side="income"),)
+                    side="income", sum_of=sum_of),)
 
 
-def _carry_forward() -> tuple[RowSpec, ...]:
-    """The 结转下年 and 支出总计 rows of a 总表."""
+def _carry_forward(*grand_total_labels: str) -> tuple[RowSpec, ...]:
+    """The 结转下年 and 支出总计 rows of a 总表 (``grand_total_labels``: other labels of 支出总计)."""
     return (RowSpec("carry_forward", "结转下年", labels=("结转结余下年", "结转下年支出", "年末结转和结余"), side="expenditure"),
-            RowSpec("expenditure_grand_total", "支出总计", labels=("总计",), side="expenditure",
+            RowSpec("expenditure_grand_total", "支出总计", labels=("总计", *grand_total_labels), side="expenditure",
                     sum_of=("expenditure_total", "carry_forward")))
 
 
@@ -237,7 +237,7 @@ def _t04() -> TableSpec:
             *(RowSpec(k, f"{o}、{t}拨款", labels=_fund_labels(k, t, h), side="income", place="head")
               for o, (k, t, h) in zip("一二三", _FUNDS, strict=True)),
             RowSpec("income_total", "本年收入合计", labels=("本年收入", "收入合计"), side="income", sum_of=_FUND_KEYS),
-            *(attrs.evolve(r, sum_of=_CARRYOVER_KEYS) for r in _carryover("上年结转", "上年结转结余", "上年财政拨款结转")),
+            *_carryover("上年结转", "上年结转结余", "上年财政拨款结转", sum_of=_CARRYOVER_KEYS),
             # 上年结转 by fund, printed under it as the fund rows again (重庆, 湖州): a fund's
             # 上年结转 is what 预算01表 adds to its 拨款收入 where it prints them together.
             *(RowSpec(f"carryover_{k}", f"（{o}）{t}拨款", labels=_fund_labels(k, t, h), side="income",
@@ -248,8 +248,7 @@ def _t04() -> TableSpec:
                     sum_of=("income_total", "carryover")),
             RowSpec("expenditure_total", "本年支出合计", labels=("本年支出", "支出合计"), side="expenditure",
                     sum_of=(SUBJECTS,)),
-            *(attrs.evolve(r, labels=(*r.labels, "支出合计")) if r.key == "expenditure_grand_total" else r
-              for r in _carry_forward()),
+            *_carry_forward("支出合计"),
         ),
         identities=(Identity("balance", "预算04表 收入总计 = 支出总计", CellRef("04", "income_grand_total", "amount"),
                              (CellRef("04", "expenditure_grand_total", "total"),)),),
