@@ -27,6 +27,7 @@ and the peak memory.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
 import random
@@ -143,6 +144,12 @@ _JSON_JUNK: tuple[object, ...] = (None, True, 0, -1, 10**17, "", "x", "２０１
                                   {"x": 1}, "-5", "美元", "0.005")
 
 
+def _junk(rng: random.Random) -> object:
+    # A copy: a later round may edit inside the junk it placed ([], {}, [None] …), and an edit
+    # of the shared tuple's lists would change every later case (hypothesis: FlakyStrategyDefinition).
+    return copy.deepcopy(rng.choice(_JSON_JUNK))
+
+
 def mutate_json(rng: random.Random, text: str, rounds: int = 1) -> str:
     """Structural edits of a JSON document: a value at a random path replaced by junk of
     another type, a key removed or added, a list entry duplicated or dropped."""
@@ -162,11 +169,11 @@ def mutate_json(rng: random.Random, text: str, rounds: int = 1) -> str:
         last = path[-1]
         op = rng.randrange(4)
         if op == 0:
-            parent[last] = rng.choice(_JSON_JUNK)  # type: ignore[index]
+            parent[last] = _junk(rng)  # type: ignore[index]
         elif op == 1:
             del parent[last]  # type: ignore[attr-defined]
         elif op == 2 and isinstance(parent, dict):
-            parent[rng.choice(("extra", "schema", "unit", "id", "exact"))] = rng.choice(_JSON_JUNK)
+            parent[rng.choice(("extra", "schema", "unit", "id", "exact"))] = _junk(rng)
         elif isinstance(parent, list):
             parent.insert(int(last), parent[int(last)])  # type: ignore[call-overload]
     return json.dumps(data, ensure_ascii=False)
