@@ -276,3 +276,51 @@ def test_swapped_cells_in_table06_are_reported_not_fatal():
     text = SEED.replace("30306\t救济费\t\t30226\t劳务费\t0.10", "0.10\t救济费\t\t30226\t劳务费\t30306", 1)
     found = {(f.rule, f.stated) for f in read_text(text).reader_findings}
     assert ("reader.code", "0.10") in found
+
+
+# -- a ledger CSV is read like a ledger JSON: derived, checked exactly ------------------------------
+def _cells(p):
+    return {(tid, r.side, r.key, c.key): v for tid, t in p.tables.items() for r in t.rows if r.values
+            for c, v in zip(t.columns_of(r), r.values, strict=True)}
+
+
+def test_ledger_csv_of_either_family_reads_as_its_json(tmp_path):
+    from govbudget.budget.io import (
+        budget_ledger_from_csv,
+        budget_ledger_to_csv,
+        budget_ledger_to_json,
+        example_budget_ledger,
+    )
+    from govbudget.io import ledger_to_csv
+
+    # The budget CSV holds the allocations only (the prior year and the stated facts need the
+    # JSON form, budget/io.py's doc): its JSON twin is the ledger as the CSV holds it.
+    budget_csv = budget_ledger_to_csv(example_budget_ledger())
+    for name, csv_text, json_text in (
+        ("final", ledger_to_csv(example_ledger()), ledger_to_json(example_ledger())),
+        ("budget", budget_csv, budget_ledger_to_json(budget_ledger_from_csv(budget_csv))),
+    ):
+        (tmp_path / f"{name}.csv").write_text(csv_text, encoding="utf-8")
+        (tmp_path / f"{name}.json").write_text(json_text, encoding="utf-8")
+        from_csv, from_json = read(tmp_path / f"{name}.csv"), read(tmp_path / f"{name}.json")
+        assert from_csv.family == from_json.family == name
+        assert _cells(from_csv) == _cells(from_json) and _cells(from_csv)
+        assert list(from_csv.reader_findings) == list(from_json.reader_findings)
+        assert [str(f) for f in check(from_csv).findings] == [str(f) for f in check(from_json).findings]
+    # Figures worked out by hand from the printed report (examples/guangzhou-xinfang-2026-budget/
+    # README.md): 总计 3,944.08 万元; the 三门峡 seed's 收入总计 3,881.84 万元.
+    assert D("39440760.00") in _cells(read(tmp_path / "budget.csv")).values()
+    assert D("3881.84") in {round(v / 10000, 2) for v in _cells(read(tmp_path / "final.csv")).values()}
+
+
+def test_ledger_csv_with_a_bad_amount_names_its_line(tmp_path, capsys):
+    from govbudget.budget.io import budget_ledger_to_csv, example_budget_ledger
+
+    text = budget_ledger_to_csv(example_budget_ledger()).splitlines()
+    fields = text[4].split(",")
+    fields[-1] = "12.3.4"
+    text[4] = ",".join(fields)
+    (tmp_path / "b.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert main(["check", str(tmp_path / "b.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "b.csv:5: field amount" in err and "Traceback" not in err

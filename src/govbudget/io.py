@@ -70,6 +70,7 @@ __all__ = [
     "dump_ledger",
     "example_ledger",
     "iter_csv_lines",
+    "ledger_from_csv",
     "ledger_from_json",
     "ledger_to_json",
     "load_json",
@@ -556,6 +557,12 @@ def _fact_value(text: str) -> Any:
     """A fact's value as the JSON ledger would hold it: a count is an integer, anything else
     (amounts, text) a string, so that the JSON converter applies the same checks."""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else text
+
+
+def ledger_from_csv(text: str, *, source: str = "ledger CSV") -> Ledger:
+    """Parse and validate a 部门决算 ledger CSV (``# department: …`` lines, then
+    :data:`CSV_COLUMNS`); errors name the file, line and field."""
+    return _ledger_from_csv(text, source)
 
 
 def _ledger_from_csv(text: str, source: str) -> Ledger:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import attrs
 
+from govbudget.budget.ledger import BudgetLedger
 from govbudget.classification import (
     DEFAULT_EDITION,
     EDITIONS,
@@ -46,7 +47,7 @@ from govbudget.text import (
 )
 from govbudget.textread import read_narrative
 
-__all__ = ["read", "read_csv", "read_document", "read_json", "read_plain", "read_text"]
+__all__ = ["from_ledger", "read", "read_csv", "read_document", "read_json", "read_plain", "read_text"]
 
 _FINAL = family("final")
 #: The first cells that start a header row: 项目 …, and the spec's 公开06 panel and 公开09 group.
@@ -445,9 +446,50 @@ def read_text(text: str, *, source: str = "text", edition: int | None = None) ->
                      tuple(r.findings))
 
 
+def from_ledger(ledger: Ledger | BudgetLedger, *, source: str) -> Published:
+    """A ledger (部门决算 :class:`~govbudget.ledger.Ledger` or 部门预算
+    :class:`~govbudget.budget.ledger.BudgetLedger`) as a published disclosure: its tables
+    derived, its text generated, and its impossible states as reader findings — the same
+    whichever file it came from (JSON, CSV or fill-in workbook)."""
+    if isinstance(ledger, BudgetLedger):
+        from govbudget.budget.narrative import build as build_budget
+        from govbudget.budget.tables import derive as derive_budget
+        from govbudget.validate import budget_ledger_findings
+
+        bd = derive_budget(ledger)
+        return attrs.evolve(from_disclosure(bd, build_budget(ledger, bd), source=source),
+                            reader_findings=budget_ledger_findings(ledger, bd))
+    from govbudget.narrative import build
+    from govbudget.validate import ledger_findings
+
+    d = derive(ledger)
+    return attrs.evolve(from_disclosure(d, build(ledger, d), source=source),
+                        reader_findings=ledger_findings(ledger, d))
+
+
+def _ledger_csv_family(text: str) -> str | None:
+    """``"final"`` or ``"budget"`` when ``text`` is a ledger CSV (``# department: …`` lines,
+    then the ledger's header), else ``None``."""
+    from govbudget.budget.io import BUDGET_CSV_COLUMNS
+    from govbudget.io import CSV_COLUMNS
+
+    lines = iter(text.splitlines())
+    first = next(lines, "")
+    if not first.startswith("#"):
+        return None
+    header = next((ln for ln in lines if ln.strip() and not ln.startswith("#")), "")
+    columns = sorted(c.strip() for c in header.split(","))
+    if columns == sorted(CSV_COLUMNS):
+        return "final"
+    if columns == sorted(BUDGET_CSV_COLUMNS):
+        return "budget"
+    return None
+
+
 @in_wide_context
 def read_csv(text: str, *, source: str = "csv", edition: int | None = None) -> Published:
-    """Read the library's one-cell-per-row CSV, or one table laid out as printed."""
+    """Read the library's one-cell-per-row CSV, a ledger CSV of either family (derived and
+    checked exactly), or one table laid out as printed."""
     text = text.lstrip("\ufeff")
     try:
         rows = list(csv.reader(io.StringIO(text)))
@@ -455,6 +497,15 @@ def read_csv(text: str, *, source: str = "csv", edition: int | None = None) -> P
         raise FormatError(f"{source}: {exc}") from None
     if rows and {"table", "row_key", "column_key", "value_wan"} <= set(rows[0]):
         return _read_cell_csv(rows, source, edition)
+    family = _ledger_csv_family(text)
+    if family == "final":  # a ledger: derived and checked exactly, like a ledger JSON
+        from govbudget.io import ledger_from_csv
+
+        return from_ledger(ledger_from_csv(text, source=source), source=source)
+    if family == "budget":
+        from govbudget.budget.io import budget_ledger_from_csv
+
+        return from_ledger(budget_ledger_from_csv(text, source=source), source=source)
     return read_text("\n".join("\t".join(row) for row in rows), source=source, edition=edition)
 
 
@@ -538,24 +589,12 @@ def read_json(text: str, *, source: str = "json") -> Published:
         return from_disclosure(disclosure_from_json(text, source=source), source=source)
     if isinstance(data, dict) and "expenditure" in data and "department" in data:
         from govbudget.io import ledger_from_json
-        from govbudget.narrative import build
-        from govbudget.validate import ledger_findings
 
-        ledger: Ledger = ledger_from_json(text, source=source)
-        d = derive(ledger)
-        return attrs.evolve(from_disclosure(d, build(ledger, d), source=source),
-                            reader_findings=ledger_findings(ledger, d))
+        return from_ledger(ledger_from_json(text, source=source), source=source)
     if isinstance(data, dict) and "allocations" in data and "department" in data:
-        # A 部门预算 ledger: derived and checked exactly, with its own impossible states.
         from govbudget.budget.io import budget_ledger_from_json
-        from govbudget.budget.narrative import build as build_budget
-        from govbudget.budget.tables import derive as derive_budget
-        from govbudget.validate import budget_ledger_findings
 
-        budget = budget_ledger_from_json(text, source=source)
-        bd = derive_budget(budget)
-        return attrs.evolve(from_disclosure(bd, build_budget(budget, bd), source=source),
-                            reader_findings=budget_ledger_findings(budget, bd))
+        return from_ledger(budget_ledger_from_json(text, source=source), source=source)
     raise FormatError(f"{source}: neither a disclosure JSON (schema govbudget/disclosure/1) nor a ledger JSON")
 
 
@@ -644,19 +683,8 @@ def read(path: str | Path) -> Published:
         from govbudget.workbook import read_workbook, workbook_family
 
         family = workbook_family(p)
-        if family == "budget":
-            from govbudget.budget.narrative import build as build_budget
-            from govbudget.budget.tables import derive as derive_budget
-
-            budget = read_workbook(p, family="budget")
-            bd = derive_budget(budget)
-            return from_disclosure(bd, build_budget(budget, bd), source=str(p))
-        if family == "final":
-            from govbudget.narrative import build
-
-            ledger: Ledger = read_workbook(p, family="final")
-            d = derive(ledger)
-            return from_disclosure(d, build(ledger, d), source=str(p))
+        if family in ("budget", "final"):
+            return from_ledger(read_workbook(p, family=family), source=str(p))
     suffix = p.suffix.lower()
     if suffix in (".pdf", ".html", ".htm", ".xlsx", ".xlsm"):
         return read_document(p)
