@@ -113,6 +113,9 @@ def test_the_checker_says_not_checked_for_every_form(disclosure, no_three_public
         report = check(published)
         assert report.errors == (), (name, report.to_text())
         assert _unchecked(report) == T09_RULES, name
+        # a fact the file does not state is said so (未提供), not "not read" as from a report
+        assert all(f.message_en.endswith("is not stated.") and f.message_zh.endswith("未提供。")
+                   for f in report.findings if "not checked" in f.message_en), name
     # the minimal cell CSV (table,row_key,column_key,value_wan) with a blank figure: not read
     minimal = "table,row_key,column_key,value_wan\n09,three_public,actual_total,\n"
     assert read_csv(minimal).unread == frozenset({("09", "three_public", "actual_total")})

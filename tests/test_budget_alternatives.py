@@ -209,3 +209,26 @@ def test_a_glyph_outside_its_clip_is_no_text() -> None:
     assert p.tables["04"].cell("general_public_budget", "amount") == D("223898.88")
     assert p.tables["04"].cell("carryover_general_public_budget", "amount") == D("4056.23")
     assert not [f for f in check(p).errors if f.rule in ("budget.t04.income-total", f"budget.{RULE}")]
+
+
+def test_a_total_not_printed_is_replaced_by_its_parts():
+    """湖州 prints 预算04表 without 本年支出合计: 支出总计 = 本年支出合计 + 结转下年 is then checked
+    as Σ 类 rows + 结转下年, from what the table prints (a total printed but not read would
+    stay "not checked")."""
+    from govbudget.budget.io import example_budget_published_text
+    from govbudget.budget.reader import read_budget_text
+    from govbudget.rules import check
+
+    text = example_budget_published_text()
+    t4 = text.index("财政拨款收支总体情况表\n单位名称")
+    head, tail = text[:t4], text[t4:]
+    assert "本年收入合计 3,944.08 本年支出合计 3,944.08\n" in tail and "支出总计 3,944.08\n" in tail
+    tail = tail.replace("本年收入合计 3,944.08 本年支出合计 3,944.08\n", "本年收入合计 3,944.08\n", 1)
+    findings = [f for f in check(read_budget_text(head + tail)).findings
+                if f.rule == "budget.t04.expenditure-grand-total" and f.location.row == "expenditure_grand_total"]
+    assert findings == [] or all(f.severity.value != "error" for f in findings)
+    # 支出总计 printed 10.00 too high: Σ 类 (2,570.71 + 419.35 + 3.97 + 950.05 = 3,944.08) + 0.00.
+    tail = tail.replace("支出总计 3,944.08\n", "支出总计 3,954.08\n", 1)
+    errors = [f for f in check(read_budget_text(head + tail)).findings
+              if f.rule == "budget.t04.expenditure-grand-total" and f.severity.value == "error"]
+    assert len(errors) == 1 and errors[0].stated == "3954.08" and errors[0].expected.startswith("3944.08")

@@ -100,6 +100,9 @@ class Quantity:
     #: False for a cell the reader could not read (its table printed, the cell not placed):
     #: a relation with such an operand is "not checked", never compared with a zero.
     read: bool = True
+    #: With ``read`` False: the figure is a fact a ledger does not state (未提供), not a cell a
+    #: reader missed (未读取).
+    unstated: bool = False
 
     @property
     def low(self) -> Decimal:
@@ -153,6 +156,9 @@ class Published:
     unread: frozenset[tuple[str, str, str]] = frozenset()
     #: How much was read (numeric cells seen / placed, tables printed / recognised), when known.
     coverage: Coverage | None = None
+    #: True when ``unread`` holds facts the source does not state (a ledger's disclosure, its
+    #: JSON or cell CSV: 未提供), not cells a reader of a printed report missed (未读取).
+    unstated: bool = False
 
     @property
     def spec(self) -> FamilySpec:
@@ -169,6 +175,13 @@ class Published:
         u = self.unread
         return not ((table_id, row_key, column_key) in u or (table_id, row_key, "*") in u
                     or (table_id, "*", column_key) in u)
+
+    def row_printed(self, table_id: str, row_key: str) -> bool:
+        """False when the table does not hold the row, or (read from a report) does not print
+        it: a fixed row the reader did not find is unread as a whole."""
+        table = self.tables.get(table_id)
+        return table is not None and table.get_row(row_key) is not None and (
+            (table_id, row_key, "*") not in self.unread)
 
     def has(self, *table_ids: str) -> bool:
         """True when every named table is present."""
@@ -193,7 +206,7 @@ class Published:
                 row is None and not self.exact and _level_not_printed(table, row_key)):
             # (a subject row absent from a printed table that prints no row of its level — 类
             # rows of a table printing only 项 — is not printed, not zero)
-            return Quantity(Decimal(0), Decimal(0), loc, name, read=False)
+            return Quantity(Decimal(0), Decimal(0), loc, name, read=False, unstated=self.unstated)
         if self.exact:
             return Quantity(convert(value, table.unit, Unit.WAN), Decimal(0), loc, name)
         # A blank cell (read as a plain 0) is an exact zero; a printed 0.00 may hide < 0.005.
@@ -251,7 +264,7 @@ def from_disclosure(d: Disclosure, narrative: Narrative | None = None, *, rounde
     # A missing fact (Table.missing) is not read: a relation with it is "not checked", never 0.
     unread = frozenset((t.id, row, column) for t in d.tables.values() for row, column in t.missing)
     return Published(d.department, d.fiscal_year, d.edition, tables, narrative, statements, exact,
-                     source or f"{d.department} {d.fiscal_year}", family=d.family, unread=unread)
+                     source or f"{d.department} {d.fiscal_year}", family=d.family, unread=unread, unstated=True)
 
 
 def replace_cell(p: Published, table_id: str, row_key: str, column_key: str, value: Decimal) -> Published:

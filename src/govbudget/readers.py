@@ -570,7 +570,7 @@ def _read_cell_csv(rows: list[list[str]], source: str, edition: int | None) -> P
             out.append(Row(key, label, tuple(values.get(c.key, BLANK) for c in cols), code or None, level, line_no, side_))
         tables[tid] = attrs.evolve(t, rows=tuple(out), unit=unit)
     return Published("", None, edition, tables, None, {}, exact, source, has_statements=False,
-                     unread=frozenset(unread))
+                     unread=frozenset(unread), unstated=True)
 
 
 @in_wide_context

@@ -333,4 +333,5 @@ def combine(parts: Sequence[Published]) -> Published:
                      next((p.fiscal_year for p in parts if p.fiscal_year), None), first.edition, tables, narrative,
                      statements, all(p.exact for p in parts), " + ".join(p.source for p in parts),
                      {k: v for p in parts for k, v in p.lines.items()}, tuple(findings),
-                     all(p.has_statements for p in parts), family, frozenset(unread), coverage)
+                     all(p.has_statements for p in parts), family, frozenset(unread), coverage,
+                     all(p.unstated for p in parts))

@@ -325,6 +325,16 @@ def _floor_or_ceiling(r: Ratio) -> bool:
     return math.floor(exact * 100) <= units <= math.ceil(exact * 100)
 
 
+def _not_checked(rule: Rule, unread: Sequence[Quantity]) -> Finding:
+    """The info finding of a relation with figures not read from a report (未读取), or not
+    stated by the ledger or disclosure file (未提供): never compared with a zero."""
+    if all(q.unstated for q in unread):
+        return Finding(rule.id, INFO, unread[0].location, f"未检查：{'、'.join(q.name for q in unread)} 未提供。",
+                       f"not checked: {', '.join(q.name for q in unread)} is not stated.")
+    return Finding(rule.id, INFO, unread[0].location, f"未检查：{'、'.join(q.name for q in unread)} 未读取。",
+                   f"not checked: {', '.join(q.name for q in unread)} was not read.")
+
+
 def _eval_any(rule: Rule, r: AnyOf) -> Finding | None:
     """Holds if the identity holds under one of its definitions.  A definition with a figure
     not read is not tried; when every definition tried fails but one could not be tried, the
@@ -354,9 +364,7 @@ def _eval_any(rule: Rule, r: AnyOf) -> Finding | None:
         return attrs.evolve(f, message_zh=f"按“{name}”口径：{f.message_zh}", message_en=f"as {name}: {f.message_en}")
     lines = [said(name, s, e) for name, s, e, _ in tried]
     if untried and not tried:  # as for any relation: the figures not read are named
-        unread = list({q.name: q for _, qs in untried for q in qs}.values())
-        return Finding(rule.id, INFO, unread[0].location, f"未检查：{'、'.join(q.name for q in unread)} 未读取。",
-                       f"not checked: {', '.join(q.name for q in unread)} was not read.")
+        return _not_checked(rule, list({q.name: q for _, qs in untried for q in qs}.values()))
     if untried:
         names_zh = "；".join(f"“{n}”口径的 {'、'.join(q.name for q in qs)} 未读取" for n, qs in untried)
         names_en = "; ".join(f"{n}: {', '.join(q.name for q in qs)} not read" for n, qs in untried)
@@ -398,9 +406,7 @@ def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
         unread = [q for q in _operands(r) if not q.read]
         if unread:
             # A figure that was not read is never compared with a zero: the relation is not checked.
-            names = "、".join(q.name for q in unread)
-            out.append(Finding(rule.id, INFO, unread[0].location, f"未检查：{names} 未读取。",
-                               f"not checked: {', '.join(q.name for q in unread)} was not read."))
+            out.append(_not_checked(rule, unread))
             continue
         if isinstance(r, Sum):
             f = _eval_sum(rule, r)
@@ -481,11 +487,24 @@ def _row_sums(t: TableSpec, rows: Sequence[RowSpec]) -> Callable[[Published], It
         table = p.table(t.id)
         if table is None:
             return
+        def parts_of(sum_of: tuple[str, ...], side: str, depth: int = 0) -> list[tuple[int, str]]:
+            # A part row the table does not print (湖州's 预算04表 has no 本年支出合计) is
+            # replaced by its own declared parts, so the total is still checked against what
+            # is printed.  A row printed with cells not read stays: those are "not checked".
+            out: list[tuple[int, str]] = []
+            for sign, key in terms(sum_of):
+                if key == SUBJECTS:
+                    out.extend((sign, k) for k in _top_rows(t, table, side))
+                elif not p.row_printed(t.id, key) and depth < 3 and (spec_row := t.fixed_row(key)) and spec_row.sum_of:
+                    out.extend((sign * s, k) for s, k in parts_of(spec_row.sum_of, spec_row.side, depth + 1))
+                else:
+                    out.append((sign, key))
+            return out
+
         for row in rows:
             if table.get_row(row.key) is None:
                 continue  # not read: nothing to check it against
-            parts = [(sign, k) for sign, key in terms(row.sum_of)
-                     for k in (_top_rows(t, table, row.side) if key == SUBJECTS else (key,))]
+            parts = parts_of(row.sum_of, row.side)
             for col in t.columns_for(row.side):
                 total = p.cell(t.id, row.key, col.key)
                 qs = [(sign, p.cell(t.id, k, col.key)) for sign, k in parts]

@@ -420,6 +420,10 @@ class TableSpec:
             raise GovBudgetError(f"{self.label}: no fixed row {key!r}")
         return found
 
+    def fixed_row(self, key: str) -> RowSpec | None:
+        """The fixed row with this key, or ``None`` (a subject row, or no such row)."""
+        return self._rows_by_key.get(key)
+
     @functools.cached_property
     def _rows_by_key(self) -> Mapping[str, RowSpec]:
         # The first row of a key, as a scan finds it; asked for by every derived sum row.
