@@ -15,7 +15,10 @@ to what was read.
   sub-heading run into its text ``（一）机关运行经费。2026 年…``, and ``1.机关运行经费。`` under
   其他重要事项) with their topic.
 * the 决算 vocabulary: patterns per topic (the seed's central format and its variants), then
-  the words around the figures no pattern placed (totals, sources, natures);
+  the words around the figures no pattern placed, for every topic the text rules use (Shanghai,
+  佛山 …): subjects by topic, the budget / actual / completion rate of the subject in hand
+  (``年初预算为 B 万元，支出决算为 X 万元，完成预算的 q%``), counts by their words and unit, the 类
+  of 结构情况 and the 项 a numbered paragraph of 具体情况 names (resolved uniquely, or not read);
 * the 预算 vocabulary: figures by the words around them — each amount or percentage is
   placed by the subject named just before it (``公务接待费 2.3 万元``), by the comparison
   before it (``比上年减少 1 万元``: the change of the subject in hand), or by ``占`` (a share).
