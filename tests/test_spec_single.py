@@ -48,6 +48,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("govbudget/textread.py", "_NATURES"): "the 情况说明 grammar",
     ("govbudget/textread.py", "_THREE_PUBLIC"): "the 情况说明 grammar",
     ("govbudget/textread.py", "_budget_vocabulary"): "the 情况说明 grammar",
+    # The 决算 vocabulary of the words around a figure (人员经费, 公务接待费, 机关运行经费 … as the
+    # running text names a subject before its amount, with the text's own variants).
+    ("govbudget/textread.py", "_final_vocabulary"): "the 情况说明 grammar",
     # The ledger's completeness messages name the ledger's parts (三公, 机关运行经费).
     ("govbudget/validate.py", "_missing"): "names of the ledger's parts",
     ("govbudget/validate.py", "_budget_missing"): "names of the budget ledger's parts",

@@ -271,8 +271,8 @@ def test_a_100000_digit_figure_is_said_not_read():
 
 def test_foshan_final_in_another_wording_by_the_words_around_its_figures():
     # final/foshan-2019.pdf pp.24–25 (一（一）, 一（二）): no 决算 pattern knows this wording; the
-    # words place the totals, sources and natures, never the 一般公共预算 part as 财政拨款收入.
-    # By hand: 746.39 + 921.75 = 1668.14.
+    # words place the totals (本年收入 is 本年收入合计), sources and natures, never the 一般公共预算
+    # part as 财政拨款收入. By hand: 746.39 + 921.75 = 1668.14.
     text = ("一、2019 年度收入支出决算总体情况说明\n"
             "（一）年度收入总体情况\n"
             "佛山市轨道交通局 2019 年度总收入 1668.14 万元，其中本\n"
@@ -288,7 +288,8 @@ def test_foshan_final_in_another_wording_by_the_words_around_its_figures():
             "2.项目支出 921.75 万元，我局为2019年新成立单位，无\n")
     narrative, _ = _read(text, family="final", edition=2024)
     assert {k: f.value for k, f in narrative.figures.items()} == {
-        "total.amount": D("1668.14"), "income.superior_subsidy.amount": D(0), "income.other.amount": D("0.01"),
+        "total.amount": D("1668.14"), "income.total": D("1668.14"), "income.superior_subsidy.amount": D(0),
+        "income.other.amount": D("0.01"), "expenditure.total": D("1668.14"),
         "expenditure.basic.amount": D("746.39"), "expenditure.project.amount": D("921.75")}
 
 

@@ -842,7 +842,10 @@ def _completion(p: Published) -> Iterator[Relation]:
 
 
 _CHANGES = (("total", "total.amount", "收、支总计"), ("fiscal", "fiscal.total", "财政拨款收、支总计"),
-            ("gpb", "gpb.total", "一般公共预算财政拨款支出"), ("office", "office.amount", SectionTopic.OFFICE_OPERATING.value))
+            ("gpb", "gpb.total", "一般公共预算财政拨款支出"), ("office", "office.amount", SectionTopic.OFFICE_OPERATING.value),
+            # Shanghai's 七（一）: 决算数比 2023 年度减少 Δ，下降 r%，其中：因公出国（境）费支出决算减少 …
+            ("three_public", "three_public.actual", SectionTopic.THREE_PUBLIC.value),
+            *((f"three_public.{k}", f"three_public.{k}.actual", label) for k, label in THREE_PUBLIC_ITEMS))
 
 
 def _changes(p: Published) -> Iterator[Relation]:

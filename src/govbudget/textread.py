@@ -15,7 +15,10 @@ to what was read.
   sub-heading run into its text ``（一）机关运行经费。2026 年…``, and ``1.机关运行经费。`` under
   其他重要事项) with their topic.
 * the 决算 vocabulary: patterns per topic (the seed's central format and its variants), then
-  the words around the figures no pattern placed (totals, sources, natures);
+  the words around the figures no pattern placed, for every topic the text rules use (Shanghai,
+  佛山 …): subjects by topic, the budget / actual / completion rate of the subject in hand
+  (``年初预算为 B 万元，支出决算为 X 万元，完成预算的 q%``), counts by their words and unit, the 类
+  of 结构情况 and the 项 a numbered paragraph of 具体情况 names (resolved uniquely, or not read);
 * the 预算 vocabulary: figures by the words around them — each amount or percentage is
   placed by the subject named just before it (``公务接待费 2.3 万元``), by the comparison
   before it (``比上年减少 1 万元``: the change of the subject in hand), or by ``占`` (a share).
@@ -361,8 +364,10 @@ def _tp_key(text: str) -> str:
     return _TP[text.replace("(", "（").replace(")", "）")]
 
 
-_VEHICLES = (rf"(副部{_P}省级{_Q}领导干部用车|主要负责人用车|机要通信用车|应急保障车|执法执勤用车|特种专业技术用车|"
-             rf"离退休干部用车|其他用车)")
+#: A vehicle category as 国有资产 lists them: any name ending 用车 (副部（省级）领导干部用车,
+#: Shanghai's 部级领导干部用车 …) or 保障车 — all of them, or the sum 共有车辆 = Σ 类别 would be
+#: checked against the categories read only.
+_VEHICLES = rf"((?:[^，,、；;：:。\d（(]|{_P}[^）)]{{1,4}}{_Q}){{2,16}}?(?:用车|保障车))"
 #: 占X%, 占本年收入合计的X%, 占比X%, 占 X (the % sign is sometimes left out)
 _SHARE = rf"(?:[，,]占(?:比|本年(?:收入|支出)合计的)?{_NUM}%?)?"
 
@@ -388,7 +393,8 @@ def _final_patterns(topic: SectionTopic | None, heading: str = "") -> list[tuple
                 *_change_patterns("fiscal", "财政拨款收支总计")]
     if topic is SectionTopic.GENERAL_PUBLIC:
         return [
-            (rf"年初预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成年初预算的{_NUM}%)?",
+            # (not the 年初预算为 … of a 项 under it: Shanghai's 1、…（项）。…年初预算为 …)
+            (rf"一般公共预算财政拨款支出年初预算为{_NUM}万元[，,]支出决算为{_NUM}万元(?:[，,]完成年初预算的{_NUM}%)?",
              lambda m: [A("gpb_budget.total", m.group(1)), A("gpb_budget.actual", m.group(2)),
                         _pct("gpb_budget.rate", m.group(3))]),
             (rf"一般公共预算财政拨款支出{_NUM}万元[，,]主要用于(?:以下方面)?[：:]?" if "结构" not in heading else
@@ -407,21 +413,23 @@ def _final_patterns(topic: SectionTopic | None, heading: str = "") -> list[tuple
         ]
     if topic is SectionTopic.BASIC:
         return [(rf"基本支出{_NUM}万元", lambda m: [A("basic.total", m.group(1))]),
-                (rf"人员经费{_NUM}万元(?:[，,]主要包括[：:]([^。]*)。?)?",
+                (rf"人员经费{_NUM}万元(?:[，,]主要包括[：:]([^。；;]*)[。；;]?)?",
                  lambda m: [A("basic.personnel", m.group(1)),
                             *([("basic.personnel.items", tuple(x for x in re.split("[、,，]", m.group(2)) if x))]
                               if m.group(2) else [])]),
-                (rf"公用经费{_NUM}万元(?:[，,]主要包括[：:]([^。]*)。?)?",
+                (rf"公用经费{_NUM}万元(?:[，,]主要包括[：:]([^。；;]*)[。；;]?)?",
                  lambda m: [A("basic.public", m.group(1)),
                             *([("basic.public.items", tuple(x for x in re.split("[、,，]", m.group(2)) if x))]
                               if m.group(2) else [])])]
     if topic is SectionTopic.GOVERNMENT_FUND:
-        return [(r"没有政府性基金(?:预算财政拨款)?收入", lambda m: ["government_fund.none"]),
+        return [(r"没有政府性基金(?:预算财政拨款)?收入|(?:没有|无)政府性基金预算财政拨款收入和支出",
+                 lambda m: ["government_fund.none"]),
                 (rf"政府性基金预算财政拨款收入{_NUM}万元", lambda m: [A("government_fund.income", m.group(1))]),
                 (rf"(?:政府性基金预算财政拨款)?支出{_NUM}万元", lambda m: [A("government_fund.expenditure", m.group(1))]),
                 (rf"年末结转和结余{_NUM}万元", lambda m: [A("government_fund.closing", m.group(1))])]
     if topic is SectionTopic.STATE_CAPITAL:
-        return [(r"没有国有资本经营(?:预算财政拨款)?收入", lambda m: ["state_capital.none"]),
+        return [(r"没有国有资本经营(?:预算财政拨款)?收入|(?:没有|无)国有资本经营预算财政拨款收入和支出",
+                 lambda m: ["state_capital.none"]),
                 (rf"国有资本经营预算财政拨款支出{_NUM}万元", lambda m: [A("state_capital.expenditure", m.group(1))])]
     if topic is SectionTopic.THREE_PUBLIC:
         return [
@@ -470,9 +478,10 @@ def _final_patterns(topic: SectionTopic | None, heading: str = "") -> list[tuple
                             _pct("procurement.to_small_micro.share", m.group(2))])]
     if topic is SectionTopic.ASSETS:
         return [(rf"共有车辆{_NUM}辆", lambda m: [_cnt("assets.vehicles", m.group(1))]),
-                (rf"{_VEHICLES}{_NUM}辆",
+                (rf"(?<=[：:、，,；;]){_VEHICLES}{_NUM}辆",
                  lambda m: [_cnt(f"assets.vehicles.{m.group(1).replace('(', '（').replace(')', '）')}", m.group(2))]),
-                (rf"100万元{_P}含{_Q}以上设备{_NUM}台", lambda m: [_cnt("assets.large_equipment", m.group(1))])]
+                (rf"100万元{_P}含{_Q}以上(?:的)?设备(?:{_P}不含车辆{_Q})?{_NUM}台",
+                 lambda m: [_cnt("assets.large_equipment", m.group(1))])]
     if topic is SectionTopic.PERFORMANCE:
         return [(rf"对{_NUM}个项目支出和部门整体支出设置了绩效目标",
                  lambda m: [_cnt("performance.projects_with_targets", m.group(1))]),
@@ -490,15 +499,15 @@ def _compact_name(text: str) -> str:
 
 
 def _resolve_item(edition: int, names: tuple[str, ...]) -> str | None:
+    """The 项 named by its 类, 款 and 项 names, each resolved under its parent; ``None`` when
+    none, or more than one, fits (better not read than misread)."""
     fc = catalog(Scheme.FUNCTIONAL, edition)
     cls_name, sec_name, item_name = (_compact_name(x) for x in names)
-    for cls in fc.resolve_name(cls_name) or fc.resolve_name(cls_name + "支出"):
-        if cls.level is not Level.CLASS:
-            continue
-        for sec in fc.resolve_name(sec_name, cls.code):
-            for item in fc.resolve_name(item_name, sec.code):
-                return item.code
-    return None
+    found = {item.code
+             for cls in fc.resolve_name(cls_name) or fc.resolve_name(cls_name + "支出") if cls.level is Level.CLASS
+             for sec in fc.resolve_name(sec_name, cls.code)
+             for item in fc.resolve_name(item_name, sec.code)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _resolve_class(edition: int, name: str) -> str | None:
@@ -716,45 +725,243 @@ class _State:
     change: str | None = None  # the prefix whose change was just read (for its rate)
     carry: str | None = None  # the subject of the sentence before (与上年相比… starts the next)
     carry_at: int = -1  # where the next sentence starts
+    compared: bool = False  # (决算) a change was read in this sentence: its 其中 parts are changes too
+    due: bool = False  # (决算) 完成预算 B 万元的 q%: the rate after the budget is due
 
 
 @attrs.frozen
 class _Keying:
     """How one family keys what the words place: the topic's subjects, the key of a subject's
-    share and of its change (``None``: not read)."""
+    share and of its change (``None``: not read).
+
+    The 决算 adds (the 预算 leaves them at their defaults): its figure ``token`` (counts, and
+    ``万`` for 万元), the subjects of counts by topic, the key of a subject's 年初预算, 决算
+    and completion rate (``role``: 预算为 B、决算为 X、完成预算的 q%), the key of a subject in
+    a numbered paragraph (``1、公务接待费支出`` is the detail of 公务接待费), and ``asides``:
+    a parenthesis inside a clause (``政府采购金额（以合同签订为准）为``) is left out of its
+    words instead of starting a new clause."""
 
     vocabulary: dict[SectionTopic | None, tuple[_Subject, ...]]
     share: Callable[[str], str | None]
     change: Callable[[str], str | None]
-    codes: bool  # 一般公共预算支出 subjects by code or name (gpb.<code>)
+    #: 一般公共预算支出 subjects by code or name: their key (``gpb.<code>``) from the code and
+    #: the section heading (``None``: not read); ``None`` when the family reads no codes.
+    code: Callable[[str, str], str | None] | None
+    token: re.Pattern[str] = attrs.field(factory=lambda: _TOKEN)
+    counts: dict[SectionTopic | None, tuple[_Subject, ...]] = attrs.field(factory=dict)
+    role: Callable[[str, str], str | None] | None = None
+    numbered: Callable[[str], str] = attrs.field(default=lambda k: k)
+    asides: bool = False
 
 
-_BUDGET = _Keying(_VOCABULARY, lambda k: f"{k}.share", lambda k: _CHANGE_PREFIX.get(k, k), True)
+_BUDGET = _Keying(_VOCABULARY, lambda k: f"{k}.share", lambda k: _CHANGE_PREFIX.get(k, k), lambda c, h: f"gpb.{c}")
+
+
+#: What may follow the words naming a 决算 subject before its figure (``公务接待费支出决算为``);
+#: unlike the 预算's, never 预算: ``…预算为`` is the subject's budget (:data:`_ROLE_WORDS`).
+_FINAL_FILLER = r"支出|为|是|共计?|总额|合计|达|计|金额|资金|财政拨款|拨款|决算数?|费用|累计"
+#: A 决算 figure: an amount (``万`` alone, as in ``4.00 万（含…）``, is 万元), a percentage or
+#: a count.
+_FINAL_TOKEN = re.compile(rf"{_NUM}(万元|万(?=[（(，,。；;、])|%|个|人次|辆|台（套）|台|套|批次|次|人)")
+#: The words before a completion rate: 完成预算的 / 完成年初预算的 / 为年初预算的 / 预算完成率为.
+_RATE_WORDS = re.compile(r"(?:完成(?:年初|全年)?预算数?的|为(?:年初|全年)?预算数?的|(?:预算)?(?:完成|执行)率为?)$")
+#: The words before an amount saying it is a budget (group 2) or an actual (group 3): 年初预算为,
+#: 预算数, 全年预算数 / 支出决算为, 决算数, 执行数; group 1: 完成预算 B 万元的 q%.
+_NUMBERED_CLAUSE = re.compile(r"(?:^|[。；;：:])\d{1,2}[、.．](?!\d)[^。；;，,：:]*$")
+_ROLE_WORDS = re.compile(r"(完成)?(?:(年初预算数?|全年预算数?|预算数?)|(支出决算数?|决算数?|全年执行数|执行数))(?:为|是)?$")
+#: A numbered paragraph of 具体情况 naming a 项: by its 类/款/项 names, its code, or its name.
+_ITEM_NAMING = re.compile(r"(?:^|(?<=[。；;：:]))\d{1,3}[、.．](?!\d)"
+                          r"(\d{7}[^。；;：:，,]{0,60}?|[^。；;：:，,\d]{2,120}?)(?=[。；;：:，,]|年初|$)")
+
+
+_FINAL_LEAD = re.compile(r"^(?:其中|包括|本年度?|本部门|本单位|\d{4}年度?|,)+")
+
+
+def _final_strip(clause: str) -> str:
+    return _FINAL_LEAD.sub("", _ORDINAL.sub("", clause))
+
+
+def _final_subject(keys: str | tuple[str, ...], words: str) -> _Subject:
+    return _Subject((keys,) if isinstance(keys, str) else keys, re.compile(rf"(?:{words})(?:{_FINAL_FILLER})*$"))
+
+
+def _item_code(name: str, edition: int) -> str | None:
+    """The 项 a 具体情况 paragraph names (``教育支出（类）普通教育（款）初中教育（项）``,
+    ``2050203 初中教育``, ``初中教育（项）``), resolved uniquely in the catalog, or ``None``."""
+    fc = catalog(Scheme.FUNCTIONAL, edition)
+    m = re.match(r"^(\d{7})[-－—]?(.*?)(?:（项）)?$", name)
+    if m:
+        subject = fc.get(m.group(1))
+        if subject is None or subject.level is not Level.ITEM or (m.group(2) and not fc.name_matches(subject.code, m.group(2))):
+            return None
+        return subject.code
+    parts = re.findall(r"(.+?)（(类|款|项)）", name)
+    if parts and [p[1] for p in parts] == ["类", "款", "项"]:
+        return _resolve_item(edition, tuple(p[0] for p in parts))
+    if parts and [p[1] for p in parts] != ["项"]:
+        return None
+    hits = [s for s in fc.resolve_name(_compact_name(re.sub(r"（项）$", "", name))) if s.level is Level.ITEM]
+    return hits[0].code if len(hits) == 1 else None
+
+
+def _item_namings(text: str, edition: int) -> list[tuple[int, int, str]]:
+    """Where each numbered paragraph names a 项, and its key (``""``: not identified, so the
+    figures under it are not read)."""
+    out = []
+    for m in _ITEM_NAMING.finditer(text):
+        name = m.group(1)
+        if not re.search(r"（项）|^\d{7}", name) and not name.endswith("支出"):
+            # a bare name is a 项 only if the catalog knows it as one
+            code = _item_code(name, edition)
+            if code is None:
+                continue
+        else:
+            code = _item_code(name, edition)
+        out.append((m.start(), m.end(), f"gpb_budget.{code}.actual" if code else ""))
+    return out
+
+
+def _count_key(clause: str, unit: str, counts: Sequence[_Subject], current: str | None) -> str | None:
+    """The key of a count: by the words before it and its unit (a subject's words end with
+    ``@<units>``), or the count that follows another (``团组 2 个、累计 6 人次``)."""
+    follow = _FOLLOWS.get((current or "", unit))
+    if follow is not None and re.fullmatch(rf"(?:{_FINAL_FILLER}|共|累计|合计)*", clause):
+        return follow
+    for s in counts:
+        key, units = s.keys[0], s.keys[1:]
+        if unit in units and s.words.search(clause):
+            return key
+    return None
+
+
+#: The 决算 counts that follow another count without naming their subject.
+_FOLLOWS = {
+    ("three_public.groups_abroad", "人次"): "three_public.people_abroad",
+    ("three_public.foreign_reception_groups", "人次"): "three_public.foreign_reception_people",
+    ("three_public.domestic_reception_groups", "人次"): "three_public.domestic_reception_people",
+    ("three_public.domestic_reception_groups", "人"): "three_public.domestic_reception_people",
+}
 
 
 def _final_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
     # What the 决算 patterns leave unread in other wordings (佛山 2019: 总收入 X 万元，其中本年收入
-    # …；3.上级补助收入 0 万元): the totals, the sources and natures; never a 财政拨款 part
-    # (一般公共预算财政拨款收入 is no 财政拨款收入, 财政拨款收入合计 no 收入合计).
+    # …；3.上级补助收入 0 万元; Shanghai: 收入支出总计, 因公出国（境）费决算为 …): the subjects of
+    # every section the text rules use; never a 财政拨款 part (一般公共预算财政拨款收入 is no
+    # 财政拨款收入, 财政拨款收入合计 no 收入合计).
+    S = _final_subject
     overview = (
-        _subject("total.amount", r"(?<!拨款)(?:收支总计|收入支出总计|收入总计|支出总计)|(?<!拨款)总收入|(?<!拨款)总支出"),
-        _subject("income.total", r"(?<!拨款)收入合计"),
-        _subject("expenditure.total", r"(?<!拨款)支出合计"),
-        *(_subject(f"income.{k}.amount", rf"(?<!预算){label}") for k, label in INCOME_LABELS),
-        *(_subject(f"expenditure.{k}.amount", rf"(?<!拨款){label}") for k, label in NATURE_LABELS),
+        S("total.amount", r"(?<!拨款)(?:收支总计|收入支出总计|收入总计|支出总计)|(?<!拨款)总收入|(?<!拨款)总支出"),
+        S("income.total", r"(?<!拨款)收入合计|^收入"),
+        S("expenditure.total", r"(?<!拨款)支出合计|^支出"),
+        *(S(f"income.{k}.amount", rf"(?<!预算){label}") for k, label in INCOME_LABELS),
+        *(S(f"expenditure.{k}.amount", rf"(?<!拨款){label}") for k, label in NATURE_LABELS),
     )
-    fiscal = (_subject("fiscal.total", r"财政拨款收支总计|财政拨款收入支出总计"),)
-    return {_T.OVERVIEW: overview, _T.INCOME: overview, _T.EXPENDITURE: overview, _T.FISCAL_OVERVIEW: fiscal}
+    gpb = (S("gpb.total", r"一般公共预算财政拨款(?:支出)?"),)
+    # (佛山: 财政拨款支出合计 X 万元。其中：一般公共预算财政拨款支出 X 万元 — 公开05表's total)
+    fiscal = (S("fiscal.total", r"财政拨款收支总计|财政拨款收入支出总计"), S("gpb.total", r"一般公共预算财政拨款支出"))
+    basic = (S("basic.total", r"(?:一般公共预算财政拨款)?基本支出"), S("basic.personnel", r"人员经费"),
+             S("basic.public", r"(?<!日常)公用经费"))
+    three = (
+        S("three_public.actual", r"“?三公”?经费”?"),
+        S("three_public.abroad.actual", r"因公出国[（(]境[）)](?:费用?|经费)"),
+        S("three_public.vehicles.actual", r"公务用车购置及运行(?:维护)?费"),
+        S("three_public.vehicle_purchase", r"(?<!及)公务用车购置(?:费)?"),
+        S("three_public.vehicle_operation", r"公务用车运行(?:及)?维护(?:费)?|公务用车运行费"),
+        S("three_public.reception.actual", r"公务接待费"),
+        S("three_public.foreign_reception", r"外宾接待(?:费)?"),
+        S("three_public.domestic_reception", r"其他国内公务接待(?:费)?"),
+    )
+    office = (S("office.amount", r"机关运行经费"),)
+    procurement = (
+        S("procurement.total", r"政府采购(?:支出)?"),
+        S("procurement.goods", r"(?:政府采购)?货物(?:类)?(?:采购)?"),
+        S("procurement.works", r"(?:政府采购)?工程(?:类)?(?:采购)?"),
+        S("procurement.services", r"(?:政府采购)?服务(?:类)?(?:采购)?"),
+        S("procurement.to_sme", r"授予中小企业合同"),
+        S("procurement.to_small_micro", r"授予小微企业合同"),
+    )
+    funds = (S("government_fund.income", r"政府性基金预算财政拨款收入"),
+             S("government_fund.expenditure", r"政府性基金预算财政拨款支出"),
+             S("state_capital.expenditure", r"国有资本经营预算财政拨款支出"))
+    return {_T.OVERVIEW: overview, _T.INCOME: overview, _T.EXPENDITURE: overview, _T.FISCAL_OVERVIEW: fiscal,
+            _T.GENERAL_PUBLIC: gpb, _T.BASIC: basic, _T.THREE_PUBLIC: three, _T.OFFICE_OPERATING: office,
+            _T.PROCUREMENT: procurement, _T.GOVERNMENT_FUND: funds, _T.STATE_CAPITAL: funds}
+
+
+def _final_counts() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
+    # A count subject's keys are its key and the units it is counted in.
+    def C(key: str, units: str, words: str) -> _Subject:
+        return _final_subject((key, *units.split("|")), words)
+
+    three = (
+        C("three_public.groups_abroad", "个|批次", r"(?<!来访)(?<!接待)出国(?:[（(]境[）)])?团组|(?<!来访)^团组"),
+        C("three_public.vehicles_purchased", "辆|台", r"(?:公务用车)?购置(?:公务用车|车辆)?(?:数量?)?"),
+        C("three_public.vehicles_held", "辆", r"保有量"),
+        C("three_public.foreign_reception_groups", "个|批次", r"(?:国外|国[（(]境[）)]外|外宾)来访团组|接待外宾"),
+        C("three_public.foreign_reception_people", "人次", r"来访外宾|接待外宾"),
+        C("three_public.domestic_reception_groups", "个|批次|次", r"国内来访团组|国内公务接待|国内接待"),
+        C("three_public.domestic_reception_people", "人次|人", r"(?:国内)?来宾|接待人数"),
+    )
+    assets = (C("assets.vehicles", "辆", r"共有车辆|车辆总数"),)
+    return {_T.THREE_PUBLIC: three, _T.ASSETS: assets}
 
 
 def _final_share(key: str) -> str | None:
-    if key.startswith(("income.", "expenditure.")) and key.endswith(".amount"):
+    """The key of the share (占 p%) stated after the figure ``key``."""
+    parts = key.split(".")
+    if parts[0] in ("income", "expenditure", "gpb_structure") and parts[-1] == "amount":
         return key[: -len(".amount")] + ".share"
+    if parts[0] == "three_public" and len(parts) == 3 and parts[2] == "actual":
+        return f"three_public.{parts[1]}.share"
+    return {"gpb.total": "gpb.share_of_expenditure", "procurement.to_sme": "procurement.to_sme.share",
+            "procurement.to_small_micro": "procurement.to_small_micro.share"}.get(key)
+
+
+def _final_change(key: str) -> str | None:
+    """The prefix of the change (比上年增加 Δ) of the figure ``key`` (``rules._CHANGES``)."""
+    parts = key.split(".")
+    if parts[0] == "three_public" and len(parts) == 3 and parts[2] == "actual":
+        return f"three_public.{parts[1]}"
+    return {"total.amount": "total", "fiscal.total": "fiscal", "gpb.total": "gpb", "office.amount": "office",
+            "three_public.actual": "three_public"}.get(key)
+
+
+def _final_role(key: str, role: str) -> str | None:
+    """The key of the budget, actual or completion rate (``role``) of the subject ``key``."""
+    parts = key.split(".")
+    if key in ("gpb.total", "gpb_structure.total", "gpb_budget.actual"):
+        return {"budget": "gpb_budget.total", "actual": "gpb_budget.actual", "rate": "gpb_budget.rate"}[role]
+    if parts[0] == "gpb_budget" and len(parts) == 3:
+        return f"gpb_budget.{parts[1]}.{role}"
+    if key in ("three_public.actual", "three_public.budget"):
+        return f"three_public.{role}"
+    if parts[0] == "three_public" and len(parts) == 3 and parts[2] == "actual":  # the summary of an item
+        return {"budget": f"three_public.detail.{parts[1]}.budget", "actual": key, "rate": f"three_public.{parts[1]}.rate"}[role]
+    if parts[:2] == ["three_public", "detail"] and len(parts) == 4:
+        return f"three_public.detail.{parts[2]}.{role}"
     return None
 
 
-#: The 决算 changes the rules compare (``rules._CHANGES``): of 收支总计 and 财政拨款收支总计.
-_FINAL = _Keying(_final_vocabulary(), _final_share, {"total.amount": "total", "fiscal.total": "fiscal"}.get, False)
+def _final_numbered(key: str) -> str:
+    """``1、因公出国（境）费支出 X 万元`` opens the detail of the item (九（二） 具体情况)."""
+    parts = key.split(".")
+    if parts[0] == "three_public" and len(parts) == 3 and parts[2] == "actual":
+        return f"three_public.detail.{parts[1]}.actual"
+    return key
+
+
+def _final_code(code: str, heading: str) -> str | None:
+    """The key of a 一般公共预算支出 subject named by code or name: its amount in 结构情况, its
+    决算 in 具体情况; elsewhere not read."""
+    if "结构" in heading:
+        return f"gpb_structure.{code}.amount"
+    if "具体" in heading and len(code) == 7:
+        return f"gpb_budget.{code}.actual"
+    return None
+
+
+_FINAL = _Keying(_final_vocabulary(), _final_share, _final_change, _final_code, _FINAL_TOKEN, _final_counts(),
+                 _final_role, _final_numbered, True)
 
 
 def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
@@ -771,13 +978,20 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
     at a ``covered`` position (read by a pattern) is skipped and ends the subject in hand."""
     text = body.text
     vocabulary = keying.vocabulary.get(body.topic, ())
+    counts = keying.counts.get(body.topic, ())
+    final = keying.role is not None
     heading_subject = _find_subject(_strip_lead(re.sub(r"^[（(][一二三四五六七八九十]+[）)]", "", body.heading)),
                                     vocabulary) if body.heading.startswith(("（", "(")) else None
+    # (决算, 一般公共预算支出 具体情况) the 项 each numbered paragraph names, by where it ends:
+    # the subject of the 年初预算 and 决算 that follow it (``""``: named but not identified).
+    namings = _item_namings(text, edition) if final and body.topic is SectionTopic.GENERAL_PUBLIC \
+        and "结构" not in body.heading else []
+    item: str | None = None
     figures: list[Figure] = []
     placed: set[int] = set()
     changed: set[str] = set()
     st = _State()
-    stack: list[_State] = []
+    stack: list[tuple[_State, int, int]] = []
     pos = 0
     first = True
 
@@ -786,6 +1000,7 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
         before the next figure (within its parenthesis)."""
         nonlocal st
         start = segment_start
+        cut: list[tuple[int, int]] = []  # asides left out of the clause's words
         i = segment_start
         while i < segment_end:
             ch = text[i]
@@ -796,17 +1011,39 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
                 if close != -1:  # （类） （境） （含）: part of a name
                     i = close + 1
                     continue
-                stack.append(st)
+                stack.append((st, start, i))
                 st = _State()
                 start = i + 1
             elif ch in "）)" and stack:
-                st = stack.pop()
-                start = i + 1
+                st, before, opened = stack.pop()
+                if keying.asides and opened >= segment_start:  # 政府采购金额（以合同签订为准）为
+                    cut.append((opened, i + 1))
+                    start = before
+                else:
+                    start = i + 1
             elif ch in "。；;":
-                st = _State(carry=st.current, carry_at=i + 1)
+                # (a change read before a ； still opens the 其中 parts after it: 决算)
+                st = _State(carry=st.current, carry_at=i + 1, compared=st.compared and ch != "。")
                 start = i + 1
             i += 1
-        return text[max(start, segment_end - 80):segment_end]
+        start = max(start, segment_end - 80)
+        if not cut:
+            return text[start:segment_end]
+        kept, at = [], start
+        for a, b in cut:
+            if b > at:
+                kept.append(text[at:max(a, at)])
+                at = b
+        kept.append(text[at:segment_end])
+        return "".join(kept)
+
+    def named_subject(words: str) -> tuple[bool, str | None]:
+        """Whether ``words`` name a subject (not filler alone), and its key."""
+        words = _final_strip(words)
+        if re.fullmatch(rf"(?:{_FINAL_FILLER})*", words):
+            return False, None
+        found = _find_subject(words, vocabulary)
+        return True, found.keys[0] if found else None
 
     def same_as_prior(segment: str, at: int) -> None:
         """「…0.00 万元，与上年预算数持平。」 or 「…万元，主要用于…。与上年预算数持平。」: 持平 before
@@ -814,15 +1051,33 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
         end = _BEFORE_END.search(segment)
         same = (_SAME_AS_PRIOR.search(segment, 0, end.start()) if end else _SAME_AS_PRIOR.search(segment)) or (
             end and end.group(0) in "。；;" and _SAME_AS_PRIOR.match(segment, end.end()))
-        if st.current and st.current not in changed and same:
-            prefix = keying.change(st.current)
+        subject = st.current
+        if final and same:
+            # 公务接待费支出决算与 2023 年度持平: the clause names its subject.
+            by_name, key = named_subject(_CLAUSE_END.split(segment[:same.start()])[-1])
+            if by_name:
+                subject = key
+        elif final and (lead := len(segment) - len(segment.lstrip("；;，,"))):
+            # 「…下降 25.00%；公务接待费支出决算与 2023 年度持平。」: a clause of its own, naming its subject
+            close = _BEFORE_END.search(segment, lead)
+            named_same = _SAME_AS_PRIOR.search(segment, lead, close.start() if close else len(segment))
+            if named_same:
+                by_name, key = named_subject(_CLAUSE_END.split(segment[lead:named_same.start()])[-1])
+                if by_name and key is not None:
+                    same, subject = named_same, key
+        if subject and subject not in changed and same:
+            prefix = keying.change(subject)
             if prefix is not None:
                 figures.append(Figure(f"{prefix}.change", Decimal(0), line=body.line_at(at)))
-            changed.add(st.current)
+            changed.add(subject)
 
-    for m in _TOKEN.finditer(text):
+    for m in keying.token.finditer(text):
         same_as_prior(text[pos:m.start()], pos)
         segment = scan(pos, m.start())
+        fresh = False  # a 项 is named since the last figure
+        for n_start, n_end, n_key in namings:
+            if pos <= n_start and n_end <= m.start():
+                item, fresh = n_key, True
         if st.current is None and st.carry and _COMPARISON.match(text, st.carry_at, m.start()):
             # 「…526.50 万元，主要用于…。比上年预算数减少 7.7%」: the sentence starts with the
             # comparison, so it is about the subject of the sentence before.
@@ -832,14 +1087,26 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
             st.current = st.change = None
             continue
         clauses = _CLAUSE_END.split(segment)
-        clause = _strip_lead(clauses[-1])
+        numbered = bool(_NUMBERED_CLAUSE.search(segment))
+        # (决算: 年初预算为 is no 年 + 初预算为)
+        clause = _final_strip(clauses[-1]) if final else _strip_lead(clauses[-1])
         value, unit, line = _n(m.group(1)), m.group(2), body.line_at(m.start())
         if unit == "%":
+            rate = _RATE_WORDS.search(clause) if final else None
             if clause.startswith("占") or "占" in clause[-12:]:
                 share = keying.share(st.current) if st.current and not _NOT_THIS_YEAR.search(clause) else None
                 if share is not None:
                     figures.append(Figure(share, value, FigureKind.PERCENT, line=line))
                     placed.add(m.start())
+            elif keying.role is not None and (rate is not None or (st.due and clause == "的")):
+                # 完成预算的 q% / 完成预算 B 万元的 q%: the completion rate of the subject in hand
+                by_name, key = named_subject(clause[:rate.start()]) if rate is not None else (False, None)
+                subject = key if by_name else (st.current or (item if namings else None))
+                target = keying.role(subject, "rate") if subject else None
+                if target is not None:
+                    figures.append(Figure(target, value, FigureKind.PERCENT, line=line))
+                    placed.add(m.start())
+                st.due = False
             elif _RATE_VERB_END.search(clause):
                 target = st.change or (st.current if _COMPARISON.search(segment) and st.current else None)
                 if target is not None:
@@ -847,8 +1114,14 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
                     placed.add(m.start())
                 st.change = None
             continue
+        if unit not in ("万元", "万"):  # a count (个, 人次, 辆, 台（套）…): by its own words
+            key = _count_key(clause, unit, counts, st.current) if counts else None
+            if key is not None:
+                figures.append(Figure(key, value, FigureKind.COUNT, line=line))
+            st.current, st.change = key, None
+            continue
         verb = _CHANGE_VERB.search(clause)
-        if verb and _COMPARISON.search(segment):
+        if verb and (_COMPARISON.search(segment) or (final and st.compared)):
             named = _COMPARISON.sub("", clause[: verb.start()])
             named = re.sub(r"各$|^[，,]", "", _strip_lead(named))
             if re.fullmatch(rf"(?:{_FILLER})*", named):  # 和2025年相比预算减低 0.27 万元
@@ -865,6 +1138,7 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
                 changed.add(subject)
                 st.change = prefix
                 st.current = subject
+                st.compared = True
             else:
                 st.change = None
             continue
@@ -872,13 +1146,31 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
         if _NOT_THIS_YEAR.search(clause):
             st.current = None
             continue
+        role = _ROLE_WORDS.search(clause) if keying.role is not None else None
+        if keying.role is not None and role is not None:
+            # 年初预算为 B 万元，支出决算为 X 万元: the budget or actual of the subject named
+            # before the words, else of the 项 just named, else of the subject in hand.
+            by_name, key = named_subject(clause[:role.start()])
+            if by_name and key is not None and numbered:
+                key = keying.numbered(key)
+            subject = key if by_name else (item if (fresh or not st.current) and item is not None else st.current)
+            target = keying.role(subject, "budget" if role.group(2) else "actual") if subject else None
+            if target is not None:
+                figures.append(Figure(target, value, line=line))
+                placed.add(m.start())
+            st.current = subject if target is not None else None
+            st.due = bool(role.group(1)) and target is not None
+            continue
         found = _find_subject(clause, vocabulary)
         keys: tuple[str, ...] = found.keys if found else ()
-        if not keys and keying.codes and body.topic is SectionTopic.GENERAL_PUBLIC:
+        if keys and numbered:
+            keys = tuple(keying.numbered(k) for k in keys)
+        if not keys and keying.code is not None and body.topic is SectionTopic.GENERAL_PUBLIC:
             # (a subject name may hold a 、: 2080803 在乡复员、退伍军人生活补助)
             wide = _strip_lead(_WIDE_CLAUSE_END.split(segment)[-1].lstrip("、"))
             code = _gpb_subject(wide, edition) or _gpb_subject(clause, edition)
-            keys = (f"gpb.{code}",) if code else ()
+            coded = keying.code(code, body.heading) if code else None
+            keys = (coded,) if coded else ()
         if not keys and first and heading_subject is not None and re.fullmatch(rf"(?:{_FILLER})*", clause):
             # （一）因公出国（境）经费 / 2026年预算安排 0.00万元 (泉州): the heading names it.
             keys = heading_subject.keys
