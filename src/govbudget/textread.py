@@ -34,7 +34,7 @@ from decimal import Decimal
 import attrs
 
 from govbudget.classification import Level, Scheme, catalog
-from govbudget.published import Finding, Location, Severity
+from govbudget.published import Finding, Location, Severity, shown
 from govbudget.text import (
     INCOME_LABELS,
     NATURE_LABELS,
@@ -58,8 +58,9 @@ _NUM = r"(?<![\d,.])(-?\d[\d,]*(?:\.\d+)?)"
 
 _FULL = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
 _SPACE = re.compile(r"\s+")
-# An amount in 元 (not 万元), after the digits are ASCII: rewritten in 万元.  (亿元 is left
-# alone, so not read: 1.5亿元 in 万元 is 15000, whose printed precision would be lost.)
+# An amount in 元 (not 万元, not 亿元), after the digits are ASCII: rewritten in 万元.  An
+# amount in 亿元 is left as printed (1.5亿元 as digits in 万元, 15000, would lose its printed
+# precision): the reader converts it exactly (:func:`_amount`) and the text keeps what was printed.
 _YUAN = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(元)")
 
 
@@ -130,7 +131,7 @@ class Body:
         return self.lines[pos] if 0 <= pos < len(self.lines) else None
 
 
-_AMOUNT_OR_RATE = re.compile(r"\d(?:\.\d+)?(?:万元|%)")
+_AMOUNT_OR_RATE = re.compile(r"\d(?:\.\d+)?(?:万元|亿元|%)")
 _TOP = re.compile(rf"^([{_CN}]+)、(.{{2,50}})$")
 # (not ``（四）2010399-其他政府办公厅（室）及相关机构事务`` whose amount is on the next line: a 项)
 _SUB = re.compile(rf"^[（(]([{_CN}]+)[）)](?!\d{{3}})(.{{2,40}})$")
@@ -255,10 +256,10 @@ def _unique(notes: _Notes, body: Body, figures: list[Figure], *, conflicting: bo
     for f in figures:
         if conflicting and len(values[f.key]) > 1:
             if f.key not in seen:
-                shown = "、".join(str(v) for v in sorted(values[f.key]))
+                stated = "、".join(shown(v) for v in sorted(values[f.key]))
                 notes.note(Severity.INFO, f.line, body.section,
-                           f"{body.section}：{f.key} 出现多个不同的数（{shown}），口径不明，未读取。",
-                           f"{body.section}: {f.key} is stated with different values ({shown}); not read.")
+                           f"{body.section}：{f.key} 出现多个不同的数（{stated}），口径不明，未读取。",
+                           f"{body.section}: {f.key} is stated with different values ({stated}); not read.")
                 seen.add(f.key)
             continue
         if f.key in seen:
@@ -272,7 +273,7 @@ def _unique(notes: _Notes, body: Body, figures: list[Figure], *, conflicting: bo
 
 def _not_placed(notes: _Notes, body: Body, covered: bytearray | None, placed: set[int] | None = None) -> None:
     """Figures the grammar did not place are reported, never skipped silently."""
-    for m in re.finditer(rf"{_NUM}(万元|%)", body.text):
+    for m in _TOKEN.finditer(body.text):
         if (covered is not None and covered[m.start()]) or (placed is not None and m.start() in placed):
             continue
         around = body.text[max(0, m.start() - 12): m.end() + 4]
@@ -283,6 +284,18 @@ def _not_placed(notes: _Notes, body: Body, covered: bytearray | None, placed: se
 
 def _n(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
+
+
+#: The units an amount of the text is printed in after :func:`normalise` (元 is 万元 by then).
+_WAN, _YI = "万元", "亿元"
+
+
+def _amount(digits: str, unit: str) -> Decimal:
+    """An amount of the text in 万元, keeping its printed precision: ``1.5`` 亿元 is
+    ``Decimal('1.5E+4')``, 15000 万元 standing for [14500, 15500), so its half-width is that of
+    the printed figure (500 万元), as for any figure (:func:`govbudget.published.half_width`)."""
+    value = _n(digits)
+    return value.scaleb(4) if unit == _YI else value
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -649,7 +662,8 @@ _BUDGET_FLAGS = (
 )
 #: The figure a change is of, as the generator keys it: ``total`` for ``total.income`` …
 _CHANGE_PREFIX = {"total.income": "total", "fiscal.total": "fiscal", "gpb.total": "gpb", "office.total": "office"}
-_TOKEN = re.compile(rf"{_NUM}(万元|%)")
+#: An amount (万元, or 亿元 read exactly by :func:`_amount`) or a percentage of the text.
+_TOKEN = re.compile(rf"{_NUM}({_WAN}|{_YI}|%)")
 _WIDE_CLAUSE_END = re.compile(r"[，,；;：:。]")
 _BEFORE_END = re.compile(r"[。；;（(]")
 _CLAUSE_END = re.compile(r"[，,、；;：:。]")
@@ -833,7 +847,8 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
             continue
         clauses = _CLAUSE_END.split(segment)
         clause = _strip_lead(clauses[-1])
-        value, unit, line = _n(m.group(1)), m.group(2), body.line_at(m.start())
+        unit, line = m.group(2), body.line_at(m.start())
+        value = _amount(m.group(1), unit)
         if unit == "%":
             if clause.startswith("占") or "占" in clause[-12:]:
                 share = keying.share(st.current) if st.current and not _NOT_THIS_YEAR.search(clause) else None
