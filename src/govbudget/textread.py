@@ -866,12 +866,13 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
         if verb and _COMPARISON.search(segment):
             named = _COMPARISON.sub("", clause[: verb.start()])
             named = re.sub(r"各$|^[，,]", "", _strip_lead(named))
-            if re.fullmatch(rf"(?:{_FILLER})*", named):  # 和2025年相比预算减低 0.27 万元
+            # A subject named before the comparison, even in words that are filler elsewhere
+            # (支出比2025年增加: the 支出 total where the vocabulary names it so); only filler
+            # names none: the change is of the subject in hand (和2025年相比预算减低 0.27 万元).
+            found = _find_subject(named, vocabulary) if named else None
+            if found is None and re.fullmatch(rf"(?:{_FILLER})*", named):
                 named = ""
-            subject = st.current
-            if named:
-                found = _find_subject(named, vocabulary)
-                subject = found.keys[0] if found else None
+            subject = found.keys[0] if found else (None if named else st.current)
             prefix = keying.change(subject) if subject is not None and subject not in changed else None
             if subject is not None and prefix is not None:
                 sign = -1 if verb.group(1) in _DOWN else 1
