@@ -17,6 +17,7 @@ from govbudget.budget.io import example_budget_ledger
 from govbudget.budget.tables import derive
 from govbudget.published import from_disclosure, half_width, replace_cell, shown
 from govbudget.rules import rule
+from govbudget.text import SectionTopic
 from govbudget.textread import _amount, read_narrative
 
 
@@ -91,3 +92,63 @@ def test_a_yi_figure_in_a_sentence_reads_back(units: int, places: int):
     printed = f"{D(units).scaleb(-places):f}"
     values = _values(f"八、机关运行经费预算情况\n2026年本部门机关运行经费预算{printed}亿元。\n")
     assert values == {"office.total": D(units) * 10**4 / 10**places}
+
+
+# -- 重庆: （一）收入预算 / （二）支出预算 run into 二、部门收支总体情况 --------------------------------------
+CHONGQING_01 = (  # budget-2026/chongqing-01.pdf p.2, 二 (lines as the PDF breaks them)
+    "二、部门收支总体情况\n"
+    "（一）收入预算。2026 年年初预算数19,230.18 万元，其中：一般公共预算拨款 18,417.70万元，\n"
+    "事业收入 812.48 万元，收入比 2025 年增加2,784.38 万元，其中：一般公共预算财政拨款增加2,781.90\n"
+    "万元，主要是增加了重庆市“12345 一号通”政务服务便民热线运营项目二期预算；事业收入增加2.48\n"
+    "万元，主要是按照全市统一政策要求，重庆市政府机关服务中心使用事业收入支出公务用车运行维护\n"
+    "费。\n"
+    "（二）支出预算。2026 年年初预算数19,230.18 万元，其中：一般公共服务支出 15,958.96万元，\n"
+    "教育支出 15.26 万元，社会保障和就业支出1,595.94 万元，卫生健康支出446.95 万元，资源勘探工业\n"
+    "信息等支出 673.17 万元，住房保障支出539.91 万元；支出比2025 年增加 2,784.38 万元，主要是基本\n"
+    "支出增加 362.10 万元，项目支出增加 2,422.28 万元。\n")
+
+
+def test_chongqing_income_and_spending_budgets_run_into_the_overview():
+    # The sub-headings name what 年初预算数 is of; 收入比 / 支出比 2025 年 is the change of that total.
+    # By hand: 18,417.70 + 812.48 = 19,230.18 (表一 收入总计, p.11).
+    narrative, findings = _read(CHONGQING_01)
+    assert [(s.id, s.topic) for s in narrative.walk()] == [
+        ("二", SectionTopic.OVERVIEW), ("二（一）", SectionTopic.INCOME), ("二（二）", SectionTopic.EXPENDITURE)]
+    assert {k: f.value for k, f in narrative.figures.items()} == {
+        "income.total": D("19230.18"), "income.general_public_budget": D("18417.70"), "income.business": D("812.48"),
+        "income.total.change": D("2784.38"),
+        "expenditure.total": D("19230.18"), "expenditure.total.change": D("2784.38")}
+    assert narrative.figures["income.total"].line == 2 and narrative.figures["expenditure.total.change"].line == 9
+    # what is not placed (the parts of the change, the 类 of all funds) is said, in its sub-section
+    unplaced = [(f.location.section, f.stated) for f in findings if "未识别" in f.message_zh]
+    assert unplaced == [("二（一）", "2,781.90万元"), ("二（一）", "2.48万元"),
+                        *(("二（二）", x) for x in ("15,958.96万元", "15.26万元", "1,595.94万元", "446.95万元",
+                                                 "673.17万元", "539.91万元", "362.10万元", "2,422.28万元"))]
+
+
+def test_chongqing_income_budget_with_ascii_punctuation_and_the_funds_by_name():
+    # budget-2026/chongqing-02.pdf p.3, 二（一）: (一) and : as printed; 政府性基金预算拨款 is a source.
+    # By hand: 101,833.84 + 41,534.73 + 22,070.82 + 2,461.25 + 6,282.98 + 717.01 = 174,900.63
+    # (printed total 174,900.64: a tail of 0.01, for the checker).
+    text = ("二、部门收支总体情况\n"
+            "(一)收入预算:2026年年初预算数174,900.64万元,其中:一般公共预算拨款101,833.84万元,政府性基\n"
+            "金预算拨款41,534.73万元,财政专户管理资金22,070.82万元,事业收入资金2,461.25万元,事业单位经营收\n"
+            "入资金6,282.98万元,其他收入资金717.01万元。收入比2025年减少86,685.29万元,主要是一般公共预算拨\n")
+    assert _values(text) == {
+        "income.total": D("174900.64"), "income.general_public_budget": D("101833.84"),
+        "income.government_fund": D("41534.73"), "income.special_account": D("22070.82"),
+        "income.business": D("2461.25"), "income.operating": D("6282.98"), "income.other": D("717.01"),
+        "income.total.change": D("-86685.29")}
+
+
+def test_last_years_initial_budget_and_a_funds_spending_are_not_this_years_income():
+    # 年初预算数 is the total only as the whole clause; 政府性基金预算拨款支出 is no income source.
+    text = ("二、收入预算情况说明\n上年年初预算数100.00万元，政府性基金预算拨款支出20.00万元。\n")
+    assert _values(text) == {}
+
+
+def test_a_subject_named_in_filler_words_before_the_comparison_is_that_subject():
+    # 支出 names the spending total in a section about spending; 预算 alone names nothing, so the
+    # change is of the subject in hand (长春: 和2025年相比预算减低 0.27 万元, test_textread).
+    assert _values("三、支出预算情况说明\n基本支出10.00万元，支出比2025年增加2.00万元。\n") == {
+        "expenditure.basic": D("10.00"), "expenditure.total.change": D("2.00")}

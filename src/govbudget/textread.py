@@ -601,8 +601,9 @@ _T = SectionTopic
 #: The budget vocabulary by topic (keys as :mod:`govbudget.budget.narrative` writes them).
 _INCOME_SOURCES: tuple[tuple[str, str], ...] = (
     ("general_public_budget", r"一般公共预算(?:财政)?拨款(?:收入)?|一般公共预算收入"),
-    ("government_fund", r"政府性基金预算(?:财政)?拨款收入|政府性基金(?:预算)?收入"),
-    ("state_capital", r"国有资本经营预算(?:财政)?拨款收入|国有资本经营预算收入"),
+    # (重庆: 政府性基金预算拨款 4,066.60 万元 among the sources; never 政府性基金预算拨款支出)
+    ("government_fund", r"政府性基金预算(?:财政)?拨款(?!支出)(?:收入)?|政府性基金(?:预算)?收入"),
+    ("state_capital", r"国有资本经营预算(?:财政)?拨款(?!支出)(?:收入)?|国有资本经营预算收入"),
     ("special_account", r"财政专户管理资金(?:收入)?"),
     ("business", r"(?<!经营)事业收入"),
     ("operating", r"事业单位经营收入"),
@@ -632,9 +633,12 @@ def _budget_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
         *(_subject(f"income.{k}", w) for k, w in _INCOME_SOURCES),
         *(_subject(f"expenditure.{k}", w) for k, w in _NATURES),
     )
-    income = (_subject("income.total", rf"{q}(?:收入预算总计|收入预算合计|收入预算|收入总计)"),
+    # In a section about income (or spending) alone, 年初预算数 is its total and 收入 (支出) names
+    # it (重庆: （一）收入预算：2026年年初预算数… 收入比2025年增加…), both the whole clause: 上年年初
+    # 预算数 is not this year's, 事业收入 is a source.
+    income = (_subject("income.total", rf"{q}(?:收入预算总计|收入预算合计|收入预算|收入总计)|^年?初预算数?|^收入"),
               *(_subject(f"income.{k}", w) for k, w in _INCOME_SOURCES))
-    expenditure = (_subject("expenditure.total", rf"{q}(?:支出预算总计|支出预算合计|支出预算|支出总计)"),
+    expenditure = (_subject("expenditure.total", rf"{q}(?:支出预算总计|支出预算合计|支出预算|支出总计)|^年?初预算数?|^支出"),
                    *(_subject(f"expenditure.{k}", w) for k, w in _NATURES))
     fiscal = (_subject("fiscal.total", r"财政拨款收支(?:预算)?总计|财政拨款收支总预算|财政拨款收支预算"),)
     gpb = (_subject("gpb.total", r"一般公共预算(?:财政)?(?:当年)?拨款(?:安排的)?支出|一般公共预算支出"),)
@@ -771,12 +775,36 @@ def _final_share(key: str) -> str | None:
 _FINAL = _Keying(_final_vocabulary(), _final_share, {"total.amount": "total", "fiscal.total": "fiscal"}.get, False)
 
 
+#: A sub-heading run into the text of a section about the whole budget, naming income or
+#: spending alone (重庆: 二、部门收支总体情况 / （一）收入预算：2026年年初预算数…（二）支出预算：…).
+_RUN_IN = re.compile(rf"(?:^|(?<=[。；;]))[（(]([{_CN}]+)[）)]([^。，,；;：:\d（()）]{{2,12}})[。：:]")
+
+
+def _run_in_parts(body: Body) -> list[Body]:
+    """The sub-sections run into ``body`` (:data:`_RUN_IN`), each to the next; none when the
+    section is not about the whole budget."""
+    if body.topic is not SectionTopic.OVERVIEW:
+        return []
+    marks = [(m, t) for m in _RUN_IN.finditer(body.text) if (t := topic_of(m.group(2))) in (_T.INCOME, _T.EXPENDITURE)]
+    parts = []
+    for i, (m, topic) in enumerate(marks):
+        end = marks[i + 1][0].start() if i + 1 < len(marks) else len(body.text)
+        parts.append(Body(f"{body.section}（{m.group(1)}）", m.group(0), body.text[m.end():end],
+                          body.lines[m.end():end], topic))
+    return parts
+
+
 def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
+    parts = _run_in_parts(body)
+    if parts:  # the text before the first run-in sub-heading is the section's own
+        start = len(body.text) - sum(len(p.text) + len(p.heading) for p in parts)
+        body = attrs.evolve(body, text=body.text[:start], lines=body.lines[:start])
     figures, placed = _read_by_words(body, edition, _BUDGET)
     flags = tuple(flag for flag, pattern in _BUDGET_FLAGS if pattern.search(body.text))
     _not_placed(notes, body, None, placed)
     sentence = Sentence(body.text, tuple(_unique(notes, body, figures, conflicting=True)), (), flags)
-    return Section(body.section, body.heading, (Paragraph((sentence,)),), topic=body.topic)
+    return Section(body.section, body.heading, (Paragraph((sentence,)),),
+                   tuple(_read_budget(notes, p, edition) for p in parts), topic=body.topic)
 
 
 def _read_by_words(body: Body, edition: int, keying: _Keying,
