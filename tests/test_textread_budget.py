@@ -152,3 +152,15 @@ def test_a_subject_named_in_filler_words_before_the_comparison_is_that_subject()
     # change is of the subject in hand (长春: 和2025年相比预算减低 0.27 万元, test_textread).
     assert _values("三、支出预算情况说明\n基本支出10.00万元，支出比2025年增加2.00万元。\n") == {
         "expenditure.basic": D("10.00"), "expenditure.total.change": D("2.00")}
+
+
+def test_chongqing_fiscal_section_names_the_general_public_budget_spending():
+    # budget-2026/chongqing-02.pdf p.4, 三: the 一般公共预算财政拨款支出 and its change (比2025年减少);
+    # the 收入 figure (no key in this section) and 基本支出 (of which fund is not said) are not read.
+    text = ("三、财政拨款情况说明\n"
+            "2026年一般公共预算财政拨款收入101,833.84万元,一般公共预算财政拨款支出101,833.84万元,比2025\n"
+            "年减少7,885.67万元。其中:基本支出43,436.09万元,主要用于保障在职人员工资福利及社会保险缴费、离休\n")
+    narrative, findings = _read(text)
+    assert {k: f.value for k, f in narrative.figures.items()} == {
+        "gpb.total": D("101833.84"), "gpb.change": D("-7885.67")}
+    assert [f.stated for f in findings] == ["101,833.84万元", "43,436.09万元"]

@@ -640,7 +640,9 @@ def _budget_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
               *(_subject(f"income.{k}", w) for k, w in _INCOME_SOURCES))
     expenditure = (_subject("expenditure.total", rf"{q}(?:支出预算总计|支出预算合计|支出预算|支出总计)|^年?初预算数?|^支出"),
                    *(_subject(f"expenditure.{k}", w) for k, w in _NATURES))
-    fiscal = (_subject("fiscal.total", r"财政拨款收支(?:预算)?总计|财政拨款收支总预算|财政拨款收支预算"),)
+    # (重庆: 三、财政拨款情况说明 / 2026年一般公共预算财政拨款收入…，一般公共预算财政拨款支出…，比2025年增加…)
+    fiscal = (_subject("fiscal.total", r"财政拨款收支(?:预算)?总计|财政拨款收支总预算|财政拨款收支预算"),
+              _subject("gpb.total", r"一般公共预算财政拨款支出"))
     gpb = (_subject("gpb.total", r"一般公共预算(?:财政)?(?:当年)?拨款(?:安排的)?支出|一般公共预算支出"),)
     basic = (_subject("basic.total", r"基本支出"), _subject("basic.personnel", r"人员经费"),
              _subject("basic.public", r"公用经费"))
