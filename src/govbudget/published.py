@@ -22,7 +22,7 @@ from govbudget.spec import FamilySpec, family
 from govbudget.tables import Disclosure, Row, Table
 from govbudget.text import Figure, FigureKind, Narrative
 
-__all__ = ["Coverage", "Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width"]
+__all__ = ["Coverage", "Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width", "shown"]
 
 
 class Severity(enum.Enum):
@@ -105,6 +105,11 @@ class Quantity:
     unstated: bool = False
 
     @property
+    def shown(self) -> str:
+        """The value as a message shows it (:func:`shown`)."""
+        return shown(self.value)
+
+    @property
     def low(self) -> Decimal:
         return self.value - self.half_width
 
@@ -118,6 +123,16 @@ def half_width(value: Decimal) -> Decimal:
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     return Decimal(5).scaleb(exponent - 1)
+
+
+def shown(value: Decimal) -> str:
+    """A figure as a message shows it: positional, never ``1.5E+4``; a figure printed in a unit
+    coarser than the 万元 it is checked in (``1.5亿元``, ``Decimal('1.5E+4')``) with the interval
+    it stands for, ``15000 (±500)``, so that a difference within it is seen as no error."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        return f"{value:f} (±{half_width(value):f})"
+    return f"{value:f}"
 
 
 @attrs.frozen

@@ -51,6 +51,7 @@ from govbudget.published import (
     Severity,
     from_disclosure,
     is_blank,
+    shown,
 )
 from govbudget.spec import (
     SUBJECTS,
@@ -207,15 +208,15 @@ def _eval_sum(rule: Rule, r: Sum) -> Finding | None:
     rounded = sum(1 for q in (r.total, *(t for _, t in r.terms)) if q.half_width)
     if abs(diff) <= envelope:
         return Finding(rule.id, INFO, r.total.location,
-                       f"尾差：{what}，相差 {_fmt(abs(diff))}，在 {rounded} 个舍入数的误差范围 ±{envelope} 之内。",
-                       f"rounding tail: {what} differs by {_fmt(abs(diff))}, within the ±{envelope} "
+                       f"尾差：{what}，相差 {_fmt(abs(diff))}，在 {rounded} 个舍入数的误差范围 ±{envelope:f} 之内。",
+                       f"rounding tail: {what} differs by {_fmt(abs(diff))}, within the ±{envelope:f} "
                        f"envelope of {rounded} rounded figures.",
-                       str(r.total.value), f"{expected} ± {envelope}")
+                       r.total.shown, f"{expected:f} ± {envelope:f}")
     return Finding(rule.id, rule.severity, r.total.location,
-                   f"{what} 不成立：列示 {r.total.value}，各项合计 {expected}，相差 {diff}（超出尾差范围 ±{envelope}）。",
-                   f"{what} does not hold: stated {r.total.value}, the terms give {expected}, a difference "
-                   f"of {diff} (beyond the ±{envelope} rounding envelope).",
-                   str(r.total.value), f"{expected} ± {envelope}" if envelope else str(expected))
+                   f"{what} 不成立：列示 {r.total.shown}，各项合计 {expected:f}，相差 {diff:f}（超出尾差范围 ±{envelope:f}）。",
+                   f"{what} does not hold: stated {r.total.shown}, the terms give {expected:f}, a difference "
+                   f"of {diff:f} (beyond the ±{envelope:f} rounding envelope).",
+                   r.total.shown, f"{expected:f} ± {envelope:f}" if envelope else f"{expected:f}")
 
 
 def _printed_from(printed: Quantity, exact: Decimal, terms: Sequence[tuple[int, Quantity]]) -> bool:
@@ -233,9 +234,9 @@ def _eval_at_most(rule: Rule, r: AtMost) -> Finding | None:
         return None
     what = r.what or f"{r.part.name} ≤ {r.whole.name}"
     return Finding(rule.id, rule.severity, r.part.location,
-                   f"{what} 不成立：部分 {r.part.value} 大于整体 {r.whole.value}。",
-                   f"{what} does not hold: the part {r.part.value} exceeds the whole {r.whole.value}.",
-                   str(r.part.value), f"≤ {r.whole.value}")
+                   f"{what} 不成立：部分 {r.part.shown} 大于整体 {r.whole.shown}。",
+                   f"{what} does not hold: the part {r.part.shown} exceeds the whole {r.whole.shown}.",
+                   r.part.shown, f"≤ {r.whole.shown}")
 
 
 def _corners(f: Callable[[Fraction, Fraction], Fraction], a: Quantity, b: Quantity) -> tuple[Fraction, Fraction]:
@@ -249,10 +250,10 @@ def _pct_ok(stated: Quantity, lo: Fraction, hi: Fraction) -> bool:
 
 def _zero_base(rule: Rule, stated: Quantity, what: str, base: str) -> Finding:
     return Finding(rule.id, WARNING, stated.location,
-                   f"{what}：基数（{base}）为零，比率无定义，不应列示 {stated.value}%。",
+                   f"{what}：基数（{base}）为零，比率无定义，不应列示 {stated.shown}%。",
                    f"{what}: the base ({base}) is zero, so the rate is undefined and should not be "
-                   f"printed as {stated.value}%.",
-                   f"{stated.value}%", "no rate")
+                   f"printed as {stated.shown}%.",
+                   f"{stated.shown}%", "no rate")
 
 
 def _eval_ratio(rule: Rule, r: Ratio) -> tuple[Finding | None, Decimal | None]:
@@ -266,10 +267,10 @@ def _eval_ratio(rule: Rule, r: Ratio) -> tuple[Finding | None, Decimal | None]:
     if _pct_ok(r.stated, lo, hi):
         return None, mid
     return Finding(rule.id, rule.severity, r.stated.location,
-                   f"{what}：列示 {r.stated.value}%，按 {r.part.value} / {r.whole.value} 计算应为 {mid}%。",
-                   f"{what}: printed {r.stated.value}%, but {r.part.value} / {r.whole.value} gives {mid}% "
+                   f"{what}：列示 {r.stated.shown}%，按 {r.part.shown} / {r.whole.shown} 计算应为 {mid}%。",
+                   f"{what}: printed {r.stated.shown}%, but {r.part.shown} / {r.whole.shown} gives {mid}% "
                    f"(any ratio within the rounding intervals lies in {_interval(lo, hi)}%).",
-                   f"{r.stated.value}%", f"{mid}% {_interval(lo, hi)}"), mid
+                   f"{r.stated.shown}%", f"{mid}% {_interval(lo, hi)}"), mid
 
 
 def _eval_change(rule: Rule, r: Change) -> Finding | None:
@@ -278,7 +279,7 @@ def _eval_change(rule: Rule, r: Change) -> Finding | None:
     what = r.label or r.change.name
     prior = r.current.value - r.change.value
     if prior <= 0:
-        return _zero_base(rule, r.rate, what, f"上年数 {prior}")
+        return _zero_base(rule, r.rate, what, f"上年数 {prior:f}")
     if r.current.low - r.change.high <= 0:
         return None
     lo, hi = _corners(lambda d, c: abs(d) * 100 / (c - d), r.change, r.current)
@@ -288,10 +289,10 @@ def _eval_change(rule: Rule, r: Change) -> Finding | None:
         return None
     mid = round_half_up(abs(r.change.value) * 100 / prior)
     return Finding(rule.id, rule.severity, r.rate.location,
-                   f"{what}：增减额 {abs(r.change.value)} 万元、上年数 {prior} 万元，增减率应为 {mid}%，列示 {r.rate.value}%。",
-                   f"{what}: a change of {abs(r.change.value)} 万元 on a prior-year {prior} 万元 gives "
-                   f"{mid}% (interval {_interval(lo, hi)}%), not the printed {r.rate.value}%.",
-                   f"{r.rate.value}%", f"{mid}% {_interval(lo, hi)}")
+                   f"{what}：增减额 {shown(abs(r.change.value))} 万元、上年数 {prior:f} 万元，增减率应为 {mid}%，列示 {r.rate.shown}%。",
+                   f"{what}: a change of {shown(abs(r.change.value))} 万元 on a prior-year {prior:f} 万元 gives "
+                   f"{mid}% (interval {_interval(lo, hi)}%), not the printed {r.rate.shown}%.",
+                   f"{r.rate.shown}%", f"{mid}% {_interval(lo, hi)}")
 
 
 def _forced(group: list[tuple[Ratio, Decimal | None]]) -> tuple[str, str] | None:
@@ -305,7 +306,7 @@ def _forced(group: list[tuple[Ratio, Decimal | None]]) -> tuple[str, str] | None
     if total == 100:
         return None
     moved = [(r, m) for r, m in group if m != r.stated.value]
-    names = [f"{r.label or r.stated.name} {m}%→{r.stated.value}%" for r, m in moved]
+    names = [f"{r.label or r.stated.name} {m}%→{r.stated.shown}%" for r, m in moved]
     zh = (f"列示的占比合计恰为 100.00%，而按金额计算的占比合计为 {total}%：占比被强行凑成 100%（舍位平衡），"
           f"改动的是 {'、'.join(names)}。")
     en = (f"The printed shares add up to exactly 100.00% while the computed ones add up to {total}%: "
@@ -354,9 +355,9 @@ def _eval_any(rule: Rule, r: AnyOf) -> Finding | None:
     what = r.what or total.name
 
     def said(name: str, s: Sum, expected: Decimal) -> tuple[str, str]:
-        parts = " + ".join(str(t.value) if sign > 0 else f"− {t.value}" for sign, t in s.terms).replace("+ −", "−")
-        shown = f"{parts} = {expected}" if len(s.terms) > 1 else str(expected)
-        return f"按“{name}”口径 {shown}，相差 {total.value - expected}", f"as {name}: {shown}, {total.value - expected} apart"
+        parts = " + ".join(t.shown if sign > 0 else f"− {t.shown}" for sign, t in s.terms).replace("+ −", "−")
+        worked = f"{parts} = {expected:f}" if len(s.terms) > 1 else f"{expected:f}"
+        return f"按“{name}”口径 {worked}，相差 {total.value - expected:f}", f"as {name}: {worked}, {total.value - expected:f} apart"
 
     tails = [t for t in tried if t[3].severity is INFO]
     if tails:
@@ -369,14 +370,14 @@ def _eval_any(rule: Rule, r: AnyOf) -> Finding | None:
         names_zh = "；".join(f"“{n}”口径的 {'、'.join(q.name for q in qs)} 未读取" for n, qs in untried)
         names_en = "; ".join(f"{n}: {', '.join(q.name for q in qs)} not read" for n, qs in untried)
         return Finding(rule.id, INFO, total.location,
-                       f"未检查：{what} 列示 {total.value}，" + "；".join(z for z, _ in lines) + f"；{names_zh}。",
-                       f"not checked: {what} is {total.value}; " + "; ".join(e for _, e in lines) + f"; {names_en}.")
+                       f"未检查：{what} 列示 {total.shown}，" + "；".join(z for z, _ in lines) + f"；{names_zh}。",
+                       f"not checked: {what} is {total.shown}; " + "; ".join(e for _, e in lines) + f"; {names_en}.")
     envelope = total.half_width + max(sum((t.half_width for _, t in s.terms), Decimal(0)) for _, s, _, _ in tried)
     return Finding(rule.id, rule.severity, total.location,
-                   f"{what} 在{len(tried)}种口径下均不成立：列示 {total.value}，" + "；".join(z for z, _ in lines)
-                   + f"（超出尾差范围 ±{envelope}）。",
-                   f"{what} holds under none of its {len(tried)} definitions: stated {total.value}; "
-                   + "; ".join(e for _, e in lines) + f" (beyond the ±{envelope} rounding envelope).",
+                   f"{what} 在{len(tried)}种口径下均不成立：列示 {total.shown}，" + "；".join(z for z, _ in lines)
+                   + f"（超出尾差范围 ±{envelope:f}）。",
+                   f"{what} holds under none of its {len(tried)} definitions: stated {total.shown}; "
+                   + "; ".join(e for _, e in lines) + f" (beyond the ±{envelope:f} rounding envelope).",
                    str(total.value), " | ".join(f"{name}: {e}" for name, _, e, _ in tried))
 
 

@@ -37,7 +37,7 @@ from decimal import Decimal
 import attrs
 
 from govbudget.classification import Level, Scheme, catalog
-from govbudget.published import Finding, Location, Severity
+from govbudget.published import Finding, Location, Severity, shown
 from govbudget.text import (
     INCOME_LABELS,
     NATURE_LABELS,
@@ -61,8 +61,9 @@ _NUM = r"(?<![\d,.])(-?\d[\d,]*(?:\.\d+)?)"
 
 _FULL = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
 _SPACE = re.compile(r"\s+")
-# An amount in 元 (not 万元), after the digits are ASCII: rewritten in 万元.  (亿元 is left
-# alone, so not read: 1.5亿元 in 万元 is 15000, whose printed precision would be lost.)
+# An amount in 元 (not 万元, not 亿元), after the digits are ASCII: rewritten in 万元.  An
+# amount in 亿元 is left as printed (1.5亿元 as digits in 万元, 15000, would lose its printed
+# precision): the reader converts it exactly (:func:`_amount`) and the text keeps what was printed.
 _YUAN = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(元)")
 
 
@@ -133,7 +134,7 @@ class Body:
         return self.lines[pos] if 0 <= pos < len(self.lines) else None
 
 
-_AMOUNT_OR_RATE = re.compile(r"\d(?:\.\d+)?(?:万元|%)")
+_AMOUNT_OR_RATE = re.compile(r"\d(?:\.\d+)?(?:万元|亿元|%)")
 _TOP = re.compile(rf"^([{_CN}]+)、(.{{2,50}})$")
 # (not ``（四）2010399-其他政府办公厅（室）及相关机构事务`` whose amount is on the next line: a 项)
 _SUB = re.compile(rf"^[（(]([{_CN}]+)[）)](?!\d{{3}})(.{{2,40}})$")
@@ -258,10 +259,10 @@ def _unique(notes: _Notes, body: Body, figures: list[Figure], *, conflicting: bo
     for f in figures:
         if conflicting and len(values[f.key]) > 1:
             if f.key not in seen:
-                shown = "、".join(str(v) for v in sorted(values[f.key]))
+                stated = "、".join(shown(v) for v in sorted(values[f.key]))
                 notes.note(Severity.INFO, f.line, body.section,
-                           f"{body.section}：{f.key} 出现多个不同的数（{shown}），口径不明，未读取。",
-                           f"{body.section}: {f.key} is stated with different values ({shown}); not read.")
+                           f"{body.section}：{f.key} 出现多个不同的数（{stated}），口径不明，未读取。",
+                           f"{body.section}: {f.key} is stated with different values ({stated}); not read.")
                 seen.add(f.key)
             continue
         if f.key in seen:
@@ -275,7 +276,7 @@ def _unique(notes: _Notes, body: Body, figures: list[Figure], *, conflicting: bo
 
 def _not_placed(notes: _Notes, body: Body, covered: bytearray | None, placed: set[int] | None = None) -> None:
     """Figures the grammar did not place are reported, never skipped silently."""
-    for m in re.finditer(rf"{_NUM}(万元|%)", body.text):
+    for m in _TOKEN.finditer(body.text):
         if (covered is not None and covered[m.start()]) or (placed is not None and m.start() in placed):
             continue
         around = body.text[max(0, m.start() - 12): m.end() + 4]
@@ -286,6 +287,18 @@ def _not_placed(notes: _Notes, body: Body, covered: bytearray | None, placed: se
 
 def _n(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
+
+
+#: The units an amount of the text is printed in after :func:`normalise` (元 is 万元 by then).
+_WAN, _YI = "万元", "亿元"
+
+
+def _amount(digits: str, unit: str) -> Decimal:
+    """An amount of the text in 万元, keeping its printed precision: ``1.5`` 亿元 is
+    ``Decimal('1.5E+4')``, 15000 万元 standing for [14500, 15500), so its half-width is that of
+    the printed figure (500 万元), as for any figure (:func:`govbudget.published.half_width`)."""
+    value = _n(digits)
+    return value.scaleb(4) if unit == _YI else value
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -597,8 +610,9 @@ _T = SectionTopic
 #: The budget vocabulary by topic (keys as :mod:`govbudget.budget.narrative` writes them).
 _INCOME_SOURCES: tuple[tuple[str, str], ...] = (
     ("general_public_budget", r"一般公共预算(?:财政)?拨款(?:收入)?|一般公共预算收入"),
-    ("government_fund", r"政府性基金预算(?:财政)?拨款收入|政府性基金(?:预算)?收入"),
-    ("state_capital", r"国有资本经营预算(?:财政)?拨款收入|国有资本经营预算收入"),
+    # (重庆: 政府性基金预算拨款 4,066.60 万元 among the sources; never 政府性基金预算拨款支出)
+    ("government_fund", r"政府性基金预算(?:财政)?拨款(?!支出)(?:收入)?|政府性基金(?:预算)?收入"),
+    ("state_capital", r"国有资本经营预算(?:财政)?拨款(?!支出)(?:收入)?|国有资本经营预算收入"),
     ("special_account", r"财政专户管理资金(?:收入)?"),
     ("business", r"(?<!经营)事业收入"),
     ("operating", r"事业单位经营收入"),
@@ -628,11 +642,16 @@ def _budget_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
         *(_subject(f"income.{k}", w) for k, w in _INCOME_SOURCES),
         *(_subject(f"expenditure.{k}", w) for k, w in _NATURES),
     )
-    income = (_subject("income.total", rf"{q}(?:收入预算总计|收入预算合计|收入预算|收入总计)"),
+    # In a section about income (or spending) alone, 年初预算数 is its total and 收入 (支出) names
+    # it (重庆: （一）收入预算：2026年年初预算数… 收入比2025年增加…), both the whole clause: 上年年初
+    # 预算数 is not this year's, 事业收入 is a source.
+    income = (_subject("income.total", rf"{q}(?:收入预算总计|收入预算合计|收入预算|收入总计)|^年?初预算数?|^收入"),
               *(_subject(f"income.{k}", w) for k, w in _INCOME_SOURCES))
-    expenditure = (_subject("expenditure.total", rf"{q}(?:支出预算总计|支出预算合计|支出预算|支出总计)"),
+    expenditure = (_subject("expenditure.total", rf"{q}(?:支出预算总计|支出预算合计|支出预算|支出总计)|^年?初预算数?|^支出"),
                    *(_subject(f"expenditure.{k}", w) for k, w in _NATURES))
-    fiscal = (_subject("fiscal.total", r"财政拨款收支(?:预算)?总计|财政拨款收支总预算|财政拨款收支预算"),)
+    # (重庆: 三、财政拨款情况说明 / 2026年一般公共预算财政拨款收入…，一般公共预算财政拨款支出…，比2025年增加…)
+    fiscal = (_subject("fiscal.total", r"财政拨款收支(?:预算)?总计|财政拨款收支总预算|财政拨款收支预算"),
+              _subject("gpb.total", r"一般公共预算财政拨款支出"))
     gpb = (_subject("gpb.total", r"一般公共预算(?:财政)?(?:当年)?拨款(?:安排的)?支出|一般公共预算支出"),)
     basic = (_subject("basic.total", r"基本支出"), _subject("basic.personnel", r"人员经费"),
              _subject("basic.public", r"公用经费"))
@@ -658,7 +677,8 @@ _BUDGET_FLAGS = (
 )
 #: The figure a change is of, as the generator keys it: ``total`` for ``total.income`` …
 _CHANGE_PREFIX = {"total.income": "total", "fiscal.total": "fiscal", "gpb.total": "gpb", "office.total": "office"}
-_TOKEN = re.compile(rf"{_NUM}(万元|%)")
+#: An amount (万元, or 亿元 read exactly by :func:`_amount`) or a percentage of the text.
+_TOKEN = re.compile(rf"{_NUM}({_WAN}|{_YI}|%)")
 _WIDE_CLAUSE_END = re.compile(r"[，,；;：:。]")
 _BEFORE_END = re.compile(r"[。；;（(]")
 _CLAUSE_END = re.compile(r"[，,、；;：:。]")
@@ -762,7 +782,7 @@ _BUDGET = _Keying(_VOCABULARY, lambda k: f"{k}.share", lambda k: _CHANGE_PREFIX.
 _FINAL_FILLER = r"支出|为|是|共计?|总额|合计|达|计|金额|资金|财政拨款|拨款|决算数?|费用|累计"
 #: A 决算 figure: an amount (``万`` alone, as in ``4.00 万（含…）``, is 万元), a percentage or
 #: a count.
-_FINAL_TOKEN = re.compile(rf"{_NUM}(万元|万(?=[（(，,。；;、])|%|个|人次|辆|台（套）|台|套|批次|次|人)")
+_FINAL_TOKEN = re.compile(rf"{_NUM}(万元|{_YI}|万(?=[（(，,。；;、])|%|个|人次|辆|台（套）|台|套|批次|次|人)")
 #: The words before a completion rate: 完成预算的 / 完成年初预算的 / 为年初预算的 / 预算完成率为.
 _RATE_WORDS = re.compile(r"(?:完成(?:年初|全年)?预算数?的|为(?:年初|全年)?预算数?的|(?:预算)?(?:完成|执行)率为?)$")
 #: The words before an amount saying it is a budget (group 2) or an actual (group 3): 年初预算为,
@@ -964,12 +984,36 @@ _FINAL = _Keying(_final_vocabulary(), _final_share, _final_change, _final_code, 
                  _final_role, _final_numbered, True)
 
 
+#: A sub-heading run into the text of a section about the whole budget, naming income or
+#: spending alone (重庆: 二、部门收支总体情况 / （一）收入预算：2026年年初预算数…（二）支出预算：…).
+_RUN_IN = re.compile(rf"(?:^|(?<=[。；;]))[（(]([{_CN}]+)[）)]([^。，,；;：:\d（()）]{{2,12}})[。：:]")
+
+
+def _run_in_parts(body: Body) -> list[Body]:
+    """The sub-sections run into ``body`` (:data:`_RUN_IN`), each to the next; none when the
+    section is not about the whole budget."""
+    if body.topic is not SectionTopic.OVERVIEW:
+        return []
+    marks = [(m, t) for m in _RUN_IN.finditer(body.text) if (t := topic_of(m.group(2))) in (_T.INCOME, _T.EXPENDITURE)]
+    parts = []
+    for i, (m, topic) in enumerate(marks):
+        end = marks[i + 1][0].start() if i + 1 < len(marks) else len(body.text)
+        parts.append(Body(f"{body.section}（{m.group(1)}）", m.group(0), body.text[m.end():end],
+                          body.lines[m.end():end], topic))
+    return parts
+
+
 def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
+    parts = _run_in_parts(body)
+    if parts:  # the text before the first run-in sub-heading is the section's own
+        start = len(body.text) - sum(len(p.text) + len(p.heading) for p in parts)
+        body = attrs.evolve(body, text=body.text[:start], lines=body.lines[:start])
     figures, placed = _read_by_words(body, edition, _BUDGET)
     flags = tuple(flag for flag, pattern in _BUDGET_FLAGS if pattern.search(body.text))
     _not_placed(notes, body, None, placed)
     sentence = Sentence(body.text, tuple(_unique(notes, body, figures, conflicting=True)), (), flags)
-    return Section(body.section, body.heading, (Paragraph((sentence,)),), topic=body.topic)
+    return Section(body.section, body.heading, (Paragraph((sentence,)),),
+                   tuple(_read_budget(notes, p, edition) for p in parts), topic=body.topic)
 
 
 def _read_by_words(body: Body, edition: int, keying: _Keying,
@@ -1090,7 +1134,8 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
         numbered = bool(_NUMBERED_CLAUSE.search(segment))
         # (决算: 年初预算为 is no 年 + 初预算为)
         clause = _final_strip(clauses[-1]) if final else _strip_lead(clauses[-1])
-        value, unit, line = _n(m.group(1)), m.group(2), body.line_at(m.start())
+        unit, line = m.group(2), body.line_at(m.start())
+        value = _amount(m.group(1), unit)
         if unit == "%":
             rate = _RATE_WORDS.search(clause) if final else None
             if clause.startswith("占") or "占" in clause[-12:]:
@@ -1114,7 +1159,7 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
                     placed.add(m.start())
                 st.change = None
             continue
-        if unit not in ("万元", "万"):  # a count (个, 人次, 辆, 台（套）…): by its own words
+        if unit not in (_WAN, _YI, "万"):  # a count (个, 人次, 辆, 台（套）…): by its own words
             key = _count_key(clause, unit, counts, st.current) if counts else None
             if key is not None:
                 figures.append(Figure(key, value, FigureKind.COUNT, line=line))
@@ -1124,12 +1169,13 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
         if verb and (_COMPARISON.search(segment) or (final and st.compared)):
             named = _COMPARISON.sub("", clause[: verb.start()])
             named = re.sub(r"各$|^[，,]", "", _strip_lead(named))
-            if re.fullmatch(rf"(?:{_FILLER})*", named):  # 和2025年相比预算减低 0.27 万元
+            # A subject named before the comparison, even in words that are filler elsewhere
+            # (支出比2025年增加: the 支出 total where the vocabulary names it so); only filler
+            # names none: the change is of the subject in hand (和2025年相比预算减低 0.27 万元).
+            found = _find_subject(named, vocabulary) if named else None
+            if found is None and re.fullmatch(rf"(?:{_FILLER})*", named):
                 named = ""
-            subject = st.current
-            if named:
-                found = _find_subject(named, vocabulary)
-                subject = found.keys[0] if found else None
+            subject = found.keys[0] if found else (None if named else st.current)
             prefix = keying.change(subject) if subject is not None and subject not in changed else None
             if subject is not None and prefix is not None:
                 sign = -1 if verb.group(1) in _DOWN else 1

@@ -1,0 +1,166 @@
+"""The 部门预算 情况说明 as govbudget.textread reads it: amounts in 亿元, 重庆's 收入预算 /
+支出预算 sentences, and the wordings placed since session 6.
+
+Real sentences are typed from the PDFs of ../shared/corpus (page as printed, line breaks where
+the PDF breaks them); the expected figures are worked by hand from the sentence.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govbudget.budget.io import example_budget_ledger
+from govbudget.budget.tables import derive
+from govbudget.published import from_disclosure, half_width, replace_cell, shown
+from govbudget.rules import rule
+from govbudget.text import SectionTopic
+from govbudget.textread import _amount, read_narrative
+
+
+def _read(text: str):
+    lines = list(enumerate(text.splitlines(), 1))
+    narrative, findings = read_narrative(lines, family="budget", department="", year=2026, edition=2026)
+    assert narrative is not None
+    return narrative, findings
+
+
+def _values(text: str) -> dict[str, D]:
+    return {k: f.value for k, f in _read(text)[0].figures.items()}
+
+
+# -- amounts in 亿元 ---------------------------------------------------------------------------------------
+def test_an_amount_in_yi_is_read_exactly_with_its_printed_precision():
+    # 1.5 亿元 = 15,000 万元, printed to 0.1 亿元 = 1,000 万元: it stands for [14,500, 15,500).
+    # 0.12 亿元 = 1,200 万元 ± 50; 8.7% is as printed.
+    values = _values("八、机关运行经费预算情况\n2026年本部门机关运行经费预算1.5亿元，比上年增加0.12亿元，增长8.7%。\n")
+    assert values == {"office.total": D(15000), "office.change": D(1200), "office.change_rate": D("8.7")}
+    assert half_width(values["office.total"]) == 500 and half_width(values["office.change"]) == 50
+
+
+def test_an_amount_in_yi_with_thousands_and_split_by_a_line_break():
+    # 1,234.56 亿元 = 12,345,600 万元 ± 50 (0.01 亿元 is 100 万元)
+    values = _values("一、收支预算总体情况说明\n2026年本部门收入预算1,234.5\n6亿元。\n")
+    assert values == {"total.income": D(12345600)}
+    assert half_width(values["total.income"]) == 50
+
+
+def test_an_amount_in_yi_not_placed_is_said_as_printed():
+    # 委托业务费 is in no vocabulary: the finding names the figure as printed, never 1.5E+4.
+    narrative, findings = _read("六、委托业务费安排情况\n2026年本部门安排委托业务费1.5亿元。\n")
+    assert not narrative.figures
+    assert [(f.stated, f.location.line) for f in findings] == [("1.5亿元", 2)]
+    assert "E+" not in findings[0].message_zh
+
+
+def _budget_with_income_text(cell: str, text: str):
+    p = from_disclosure(derive(example_budget_ledger()), rounded=True)
+    p = replace_cell(p, "01", "income_grand_total", "amount", D(cell))
+    narrative, _ = _read(f"一、收支预算总体情况说明\n{text}\n")
+    return rule("budget.text.table-figures", "budget").check(attrs.evolve(p, narrative=narrative))
+
+
+def test_the_tail_check_of_a_yi_figure_is_that_of_its_printed_precision():
+    # |15,000 − 15,012.34| = 12.34 ≤ 500 + 0.005: a rounding tail (info), no error.
+    accepted = _budget_with_income_text("15012.34", "2026年本部门收入预算1.5亿元。")
+    income = [f for f in accepted if "total.income" in f.message_zh]
+    assert income and all(f.severity.value == "info" for f in income)
+    # |15,000 − 15,600.00| = 600 > 500.005: an error, shown as printed figures, never 1.5E+4.
+    rejected = _budget_with_income_text("15600.00", "2026年本部门收入预算1.5亿元。")
+    errors = [f for f in rejected if f.severity.value == "error" and "total.income" in f.message_zh]
+    assert len(errors) == 1
+    assert errors[0].stated == "15000 (±500)" and "15000 (±500)" in errors[0].message_zh
+    assert all("E+" not in x for x in (errors[0].message_zh, errors[0].message_en, errors[0].expected or ""))
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=4))
+def test_yi_to_wan_is_exact_and_keeps_the_printed_unit(units: int, places: int):
+    # A figure printed with ``places`` decimals in 亿元 is units / 10**places 亿元.
+    printed = f"{D(units).scaleb(-places):f}"
+    value = _amount(printed, "亿元")
+    assert value == D(units) * 10**4 / 10**places  # exactly, independently worked
+    # the half-width is half of the last printed digit, in 万元: 0.5 × 10**(4 − places)
+    assert half_width(value) == D(5) * D(10) ** (3 - places)
+    assert "E" not in shown(value) and D(shown(value).split(" ")[0]) == value
+
+
+@given(st.integers(min_value=1, max_value=10**7), st.integers(min_value=0, max_value=2))
+def test_a_yi_figure_in_a_sentence_reads_back(units: int, places: int):
+    printed = f"{D(units).scaleb(-places):f}"
+    values = _values(f"八、机关运行经费预算情况\n2026年本部门机关运行经费预算{printed}亿元。\n")
+    assert values == {"office.total": D(units) * 10**4 / 10**places}
+
+
+# -- 重庆: （一）收入预算 / （二）支出预算 run into 二、部门收支总体情况 --------------------------------------
+CHONGQING_01 = (  # budget-2026/chongqing-01.pdf p.2, 二 (lines as the PDF breaks them)
+    "二、部门收支总体情况\n"
+    "（一）收入预算。2026 年年初预算数19,230.18 万元，其中：一般公共预算拨款 18,417.70万元，\n"
+    "事业收入 812.48 万元，收入比 2025 年增加2,784.38 万元，其中：一般公共预算财政拨款增加2,781.90\n"
+    "万元，主要是增加了重庆市“12345 一号通”政务服务便民热线运营项目二期预算；事业收入增加2.48\n"
+    "万元，主要是按照全市统一政策要求，重庆市政府机关服务中心使用事业收入支出公务用车运行维护\n"
+    "费。\n"
+    "（二）支出预算。2026 年年初预算数19,230.18 万元，其中：一般公共服务支出 15,958.96万元，\n"
+    "教育支出 15.26 万元，社会保障和就业支出1,595.94 万元，卫生健康支出446.95 万元，资源勘探工业\n"
+    "信息等支出 673.17 万元，住房保障支出539.91 万元；支出比2025 年增加 2,784.38 万元，主要是基本\n"
+    "支出增加 362.10 万元，项目支出增加 2,422.28 万元。\n")
+
+
+def test_chongqing_income_and_spending_budgets_run_into_the_overview():
+    # The sub-headings name what 年初预算数 is of; 收入比 / 支出比 2025 年 is the change of that total.
+    # By hand: 18,417.70 + 812.48 = 19,230.18 (表一 收入总计, p.11).
+    narrative, findings = _read(CHONGQING_01)
+    assert [(s.id, s.topic) for s in narrative.walk()] == [
+        ("二", SectionTopic.OVERVIEW), ("二（一）", SectionTopic.INCOME), ("二（二）", SectionTopic.EXPENDITURE)]
+    assert {k: f.value for k, f in narrative.figures.items()} == {
+        "income.total": D("19230.18"), "income.general_public_budget": D("18417.70"), "income.business": D("812.48"),
+        "income.total.change": D("2784.38"),
+        "expenditure.total": D("19230.18"), "expenditure.total.change": D("2784.38")}
+    assert narrative.figures["income.total"].line == 2 and narrative.figures["expenditure.total.change"].line == 9
+    # what is not placed (the parts of the change, the 类 of all funds) is said, in its sub-section
+    unplaced = [(f.location.section, f.stated) for f in findings if "未识别" in f.message_zh]
+    assert unplaced == [("二（一）", "2,781.90万元"), ("二（一）", "2.48万元"),
+                        *(("二（二）", x) for x in ("15,958.96万元", "15.26万元", "1,595.94万元", "446.95万元",
+                                                 "673.17万元", "539.91万元", "362.10万元", "2,422.28万元"))]
+
+
+def test_chongqing_income_budget_with_ascii_punctuation_and_the_funds_by_name():
+    # budget-2026/chongqing-02.pdf p.3, 二（一）: (一) and : as printed; 政府性基金预算拨款 is a source.
+    # By hand: 101,833.84 + 41,534.73 + 22,070.82 + 2,461.25 + 6,282.98 + 717.01 = 174,900.63
+    # (printed total 174,900.64: a tail of 0.01, for the checker).
+    text = ("二、部门收支总体情况\n"
+            "(一)收入预算:2026年年初预算数174,900.64万元,其中:一般公共预算拨款101,833.84万元,政府性基\n"
+            "金预算拨款41,534.73万元,财政专户管理资金22,070.82万元,事业收入资金2,461.25万元,事业单位经营收\n"
+            "入资金6,282.98万元,其他收入资金717.01万元。收入比2025年减少86,685.29万元,主要是一般公共预算拨\n")
+    assert _values(text) == {
+        "income.total": D("174900.64"), "income.general_public_budget": D("101833.84"),
+        "income.government_fund": D("41534.73"), "income.special_account": D("22070.82"),
+        "income.business": D("2461.25"), "income.operating": D("6282.98"), "income.other": D("717.01"),
+        "income.total.change": D("-86685.29")}
+
+
+def test_last_years_initial_budget_and_a_funds_spending_are_not_this_years_income():
+    # 年初预算数 is the total only as the whole clause; 政府性基金预算拨款支出 is no income source.
+    text = ("二、收入预算情况说明\n上年年初预算数100.00万元，政府性基金预算拨款支出20.00万元。\n")
+    assert _values(text) == {}
+
+
+def test_a_subject_named_in_filler_words_before_the_comparison_is_that_subject():
+    # 支出 names the spending total in a section about spending; 预算 alone names nothing, so the
+    # change is of the subject in hand (长春: 和2025年相比预算减低 0.27 万元, test_textread).
+    assert _values("三、支出预算情况说明\n基本支出10.00万元，支出比2025年增加2.00万元。\n") == {
+        "expenditure.basic": D("10.00"), "expenditure.total.change": D("2.00")}
+
+
+def test_chongqing_fiscal_section_names_the_general_public_budget_spending():
+    # budget-2026/chongqing-02.pdf p.4, 三: the 一般公共预算财政拨款支出 and its change (比2025年减少);
+    # the 收入 figure (no key in this section) and 基本支出 (of which fund is not said) are not read.
+    text = ("三、财政拨款情况说明\n"
+            "2026年一般公共预算财政拨款收入101,833.84万元,一般公共预算财政拨款支出101,833.84万元,比2025\n"
+            "年减少7,885.67万元。其中:基本支出43,436.09万元,主要用于保障在职人员工资福利及社会保险缴费、离休\n")
+    narrative, findings = _read(text)
+    assert {k: f.value for k, f in narrative.figures.items()} == {
+        "gpb.total": D("101833.84"), "gpb.change": D("-7885.67")}
+    assert [f.stated for f in findings] == ["101,833.84万元", "43,436.09万元"]
