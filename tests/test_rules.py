@@ -21,6 +21,7 @@ from govbudget.published import (
 from govbudget.readers import read_text
 from govbudget.rules import RULES, AtMost, Change, Ratio, Sum, check, evaluate, rule
 from govbudget.tables import derive
+from govbudget.text import Figure, Paragraph, Section, Sentence
 
 from .conftest import SEED
 
@@ -116,6 +117,21 @@ def _fig(key, value):
     return mutate
 
 
+def _restate(key, value):
+    """The section stating ``key`` states it again, as ``value``."""
+    def mutate(p: Published) -> Published:
+        n = p.narrative
+        section = n.section_of(key)
+        again = Sentence("", restated=(Figure(key, D(value)),))
+
+        def add(s: Section) -> Section:
+            if s.id == section:
+                return attrs.evolve(s, paragraphs=(*s.paragraphs, Paragraph((again,))))
+            return attrs.evolve(s, subsections=tuple(add(x) for x in s.subsections))
+        return attrs.evolve(p, narrative=attrs.evolve(n, sections=tuple(add(s) for s in n.sections)))
+    return mutate
+
+
 MUTATIONS = {
     "final.t01.income-total": _cell("01", "income_total", "amount"),
     "final.t01.expenditure-total": _cell("01", "201", "amount"),
@@ -165,6 +181,7 @@ MUTATIONS = {
     "final.text.budget-items": _fig("gpb_budget.2010301.actual", None),
     "final.text.basic-names": _cell("06", "30106", "amount"),  # 伙食补助费 becomes nonzero, unnamed
     "final.text.sums": _fig("procurement.total", "1.00"),
+    "final.text.restated": _restate("office.amount", "1.00"),
     "final.text.office-within-public": _fig("office.amount", "60.00"),
     "final.text.empty-funds": _cell("07", "total", "income"),
 }

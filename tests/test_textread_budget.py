@@ -164,3 +164,40 @@ def test_chongqing_fiscal_section_names_the_general_public_budget_spending():
     assert {k: f.value for k, f in narrative.figures.items()} == {
         "gpb.total": D("101833.84"), "gpb.change": D("-7885.67")}
     assert [f.stated for f in findings] == ["101,833.84万元", "43,436.09万元"]
+
+
+# -- a figure stated twice (budget.text.restated) -----------------------------------------------------------
+def _restated(text: str):
+    p = from_disclosure(derive(example_budget_ledger()), rounded=True)
+    narrative, _ = _read(text)
+    return narrative, rule("budget.text.restated", "budget").check(attrs.evolve(p, narrative=narrative))
+
+
+_TWICE = ("七、“三公”经费预算情况说明\n2026年“三公”经费预算{}万元。\n"
+          "十、其他重要事项的情况说明\n（一）“三公”经费预算\n“三公”经费预算{}万元。\n")
+
+
+def test_a_budget_figure_restated_in_another_section_agrees_within_its_printed_precision():
+    # 6.2 stands for [6.15, 6.25), 6.20 for [6.195, 6.205): they agree; so do 6.2 and 6.24.
+    for second in ("6.20", "6.24", "6.2"):
+        narrative, found = _restated(_TWICE.format("6.2", second))
+        assert [(s, f.value) for s, f in narrative.restatements["three_public.total"]] == [
+            ("七", D("6.2")), ("十（一）", D(second))]
+        assert found == []
+
+
+def test_a_budget_figure_restated_with_another_value_is_an_error():
+    # |6.30 − 6.20| = 0.10 > 0.005 + 0.005: an error naming both lines (2 and 5).
+    _, found = _restated(_TWICE.format("6.20", "6.30"))
+    assert [(f.severity.value, f.stated, f.expected, f.location.line) for f in found] == [("error", "6.30", "6.20", 5)]
+    assert "七 第 2 行 为 6.20" in found[0].message_zh and "十（一） 第 5 行 为 6.30" in found[0].message_zh
+
+
+def test_a_budget_figure_stated_twice_in_one_section_is_kept_once_and_compared():
+    # In one section, two values that agree (6.2, 6.20) are one figure restated; two that do not
+    # are two scopes (重庆's 政府采购预算总额 … 其中…), not read — never an error.
+    narrative, found = _restated("七、“三公”经费预算情况说明\n“三公”经费预算6.2万元，“三公”经费预算6.20万元。\n")
+    assert narrative.figures["three_public.total"].value == D("6.2") and found == []
+    assert len(narrative.restatements["three_public.total"]) == 2
+    narrative, found = _restated("七、“三公”经费预算情况说明\n“三公”经费预算6.2万元，“三公”经费预算7.20万元。\n")
+    assert "three_public.total" not in narrative.figures and found == []

@@ -231,3 +231,38 @@ def test_reworded_generated_final_text_reads_back_to_the_same_figures(ledger):
                 or re.fullmatch(r"three_public\.(abroad|vehicles|reception)\.(actual|rate)", k)
                 or re.fullmatch(r"three_public\.detail\.\w+\.(budget|actual|rate)", k)}
     assert reworded <= set(got)
+
+
+# -- a figure stated twice (final.text.restated) ----------------------------------------------------------
+def test_shanghai_2024_restated_figures_agree():
+    # 七（一） gives each item's 决算 (因公出国（境）费决算为 5.00 …) and 七（二） restates them
+    # (…费支出决算 5.00 万元，占 33.33%): three keys stated twice, with one value each.
+    p = read_text(SHANGHAI, source="shanghai", edition=2024)
+    assert p.narrative is not None
+    assert {k: [(s, f.value, f.line) for s, f in v] for k, v in p.narrative.restatements.items()} == {
+        "three_public.abroad.actual": [("七（一）", D("5.00"), 46), ("七（二）", D("5.00"), 55)],
+        "three_public.vehicles.actual": [("七（一）", D("6.00"), 47), ("七（二）", D("6.00"), 56)],
+        "three_public.reception.actual": [("七（一）", D("4.00"), 47), ("七（二）", D("4.00"), 57)]}
+    assert not rule_findings(SHANGHAI, "final.text.restated")
+
+
+def rule_findings(text: str, rule_id: str):
+    return [f for f in check(read_text(text, source="shanghai", edition=2024)).findings if f.rule == rule_id]
+
+
+def test_shanghai_2024_a_restatement_that_differs_is_an_error_naming_both_lines():
+    # 七（二） typed 5.10 where 七（一） printed 5.00: |5.10 − 5.00| = 0.10 > 0.005 + 0.005.
+    text = _plant(SHANGHAI, "因公出国（境）费支出\n决算 5.00 万元", "因公出国（境）费支出\n决算 5.10 万元")
+    found = rule_findings(text, "final.text.restated")
+    assert [(f.severity, f.stated, f.expected, f.location.line) for f in found] == [(Severity.ERROR, "5.10", "5.00", 55)]
+    assert "七（一） 第 46 行 为 5.00" in found[0].message_zh and "七（二） 第 55 行 为 5.10" in found[0].message_zh
+    # the rules use the first statement: 5.00 / 15.00 = 33.33% still holds
+    assert [f.rule for f in check(read_text(text, source="s", edition=2024)).errors] == ["final.text.restated"]
+
+
+def test_shanghai_2024_a_restatement_with_fewer_decimals_agrees():
+    # 5.0 stands for [4.95, 5.05), which holds 5.00: no finding (6.2 and 6.20 alike).
+    text = _plant(SHANGHAI, "因公出国（境）费支出\n决算 5.00 万元", "因公出国（境）费支出\n决算 5.0 万元")
+    assert not rule_findings(text, "final.text.restated")
+    # two decimals each: 5.00 and 5.02 are 0.02 apart, beyond ±0.005 + ±0.005
+    assert len(rule_findings(_plant(SHANGHAI, "决算 5.00 万元", "决算 5.02 万元"), "final.text.restated")) == 1

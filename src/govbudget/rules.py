@@ -49,6 +49,7 @@ from govbudget.published import (
     Published,
     Quantity,
     Severity,
+    figure_quantity,
     from_disclosure,
     is_blank,
     shown,
@@ -86,6 +87,7 @@ __all__ = [
     "generated_rules",
     "relations_of",
     "reports_from_json",
+    "restatements",
     "rule",
     "to_json",
 ]
@@ -956,6 +958,31 @@ def _text_sums(p: Published) -> Iterator[Relation]:
             yield from s("assets.vehicles", *cats)
 
 
+def _where(section: str, line: int | None, word: str) -> str:
+    return f"{section} {word.format(line)}".strip() if line else section
+
+
+def restatements(p: Published) -> Iterator[Relation]:
+    """A figure the text states twice (Shanghai 七（一） and 七（二） both give each “三公”
+    item's 决算; a budget restates its totals): the first is the one the other rules use, and
+    each other statement must agree with it within the printed precision of both (6.2 and
+    6.20 agree; 5.00 and 5.10 do not).  Both families' text rules use this."""
+    if p.narrative is None:
+        return
+    for key, statements in p.narrative.restatements.items():
+        (first_section, first), *others = statements
+        a = figure_quantity(first, first_section)
+        for section, f in others:
+            b = figure_quantity(f, section)
+            zh_a, zh_b = _where(first_section, first.line, "第 {} 行"), _where(section, f.line, "第 {} 行")
+            en_a, en_b = _where(first_section, first.line, "line {}"), _where(section, f.line, "line {}")
+            yield _note(ERROR, b.location,
+                        f"{key} 前后两处不一致：{zh_a} 为 {a.shown}，{zh_b} 为 {b.shown}（超出列示精度）。",
+                        f"{key} is stated twice with different values: {a.shown} ({en_a}) and {b.shown} ({en_b}), "
+                        "beyond their printed precision.",
+                        b.shown, a.shown, holds=abs(a.value - b.value) <= a.half_width + b.half_width)
+
+
 def _office_within_public(p: Published) -> Iterator[Relation]:
     a, b = p.figure("office.amount"), _at(p, _cell("06", "public_total", "amount"))
     if a is not None and b is not None:
@@ -1028,6 +1055,9 @@ def _hand_written_final() -> tuple[Rule, ...]:
         _r("final.text.sums", "text sum", ERROR, "情况说明内的合计关系（政府采购、三公、车辆、绩效自评）",
            "Sums stated in the text (procurement, “三公”, vehicles, self-evaluations)",
            "采购总额 = 货物 + 工程 + 服务; 三公决算 = Σ 三项; 车辆 = Σ 类别; 自评项目数 = Σ 各等级", _text_sums, ""),
+        _r("final.text.restated", "restatement", ERROR, "情况说明中同一数字前后两处列示一致",
+           "A figure the text states twice has one value", "说明.X（第一次）= 说明.X（再次列示），within the printed precision",
+           restatements, ""),
         _r("final.text.office-within-public", "part of whole", WARNING, "机关运行经费 ≤ 公开06表 公用经费合计",
            "机关运行经费 ≤ table 06 public-expense total", "十.机关运行经费 ≤ 06.公用经费合计", _office_within_public, "X15"),
         _r("final.text.empty-funds", "statement", ERROR, "七、八的“没有…收支”与公开07、08表一致",

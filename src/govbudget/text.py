@@ -205,12 +205,15 @@ class Figure:
 class Sentence:
     """A sentence (句) with its figures, the name lists it states (``basic.personnel.items``:
     the 款 that 人员经费 主要包括) and flags (``government_fund.none``: the fixed "没有…"
-    statement)."""
+    statement).  ``restated`` are the figures it states again under a key of ``figures``
+    (Shanghai 七（二） restates 七（一）'s 决算): not used by the rules, only compared with the
+    first (:attr:`Narrative.restatements`)."""
 
     text: str
     figures: tuple[Figure, ...] = ()
     lists: tuple[tuple[str, tuple[str, ...]], ...] = ()
     flags: tuple[str, ...] = ()
+    restated: tuple[Figure, ...] = ()
 
 
 @attrs.frozen
@@ -293,6 +296,16 @@ class Narrative:
             for f in s.figures:
                 out.setdefault(f.key, f)
         return out
+
+    @functools.cached_property
+    def restatements(self) -> dict[str, tuple[tuple[str, Figure], ...]]:
+        """Every key stated more than once, with each statement and its section id, in order:
+        the first is the figure the rules use (:attr:`figures`), the others restate it."""
+        out: dict[str, list[tuple[str, Figure]]] = {}
+        for section, s in self.sentences():
+            for f in (*s.figures, *s.restated):
+                out.setdefault(f.key, []).append((section.id, f))
+        return {k: tuple(v) for k, v in out.items() if len(v) > 1}
 
     @property
     def lists(self) -> dict[str, tuple[str, ...]]:

@@ -37,7 +37,7 @@ from decimal import Decimal
 import attrs
 
 from govbudget.classification import Level, Scheme, catalog
-from govbudget.published import Finding, Location, Severity, shown
+from govbudget.published import Finding, Location, Severity, half_width, shown
 from govbudget.text import (
     INCOME_LABELS,
     NATURE_LABELS,
@@ -247,31 +247,41 @@ def read_narrative(lines: Sequence[tuple[int, str]], *, family: str, department:
     return Narrative(department, year, tuple(out)), notes.findings
 
 
-def _unique(notes: _Notes, body: Body, figures: list[Figure], *, conflicting: bool = False) -> list[Figure]:
-    """Each key once: the first is kept; with ``conflicting``, a key stated twice with two
-    values is not read at all (重庆: 政府采购预算总额 6,546.82 万元 … 其中一般公共预算拨款政府采购
-    5,499.84 万元 — two scopes under one subject: which one a table restates is not known)."""
-    values: dict[str, set[Decimal]] = {}
+def _agree(a: Figure, b: Figure) -> bool:
+    """Two statements of one figure agree when their printed intervals meet (6.2 and 6.20;
+    1.5亿元 and 15,012.34 万元); a count is exact."""
+    def hw(f: Figure) -> Decimal:
+        return Decimal(0) if f.kind is FigureKind.COUNT else half_width(f.value)
+
+    return abs(a.value - b.value) <= hw(a) + hw(b)
+
+
+def _unique(notes: _Notes, body: Body, figures: list[Figure], *,
+            conflicting: bool = False) -> tuple[list[Figure], list[Figure]]:
+    """Each key once, and the restatements: the first is kept for the rules, the others are
+    returned apart, to be compared with it (``text.restated``).  With ``conflicting``, a key
+    stated twice with values that disagree is not read at all (重庆: 政府采购预算总额 6,546.82
+    万元 … 其中一般公共预算拨款政府采购 5,499.84 万元 — two scopes under one subject: which one
+    a table restates is not known)."""
+    by_key: dict[str, list[Figure]] = {}
     for f in figures:
-        values.setdefault(f.key, set()).add(f.value)
+        by_key.setdefault(f.key, []).append(f)
     seen: set[str] = set()
-    unique = []
+    unique: list[Figure] = []
+    restated: list[Figure] = []
     for f in figures:
-        if conflicting and len(values[f.key]) > 1:
+        same = by_key[f.key]
+        if conflicting and not all(_agree(same[0], g) for g in same[1:]):
             if f.key not in seen:
-                stated = "、".join(shown(v) for v in sorted(values[f.key]))
+                stated = "、".join(shown(v) for v in sorted({g.value for g in same}))
                 notes.note(Severity.INFO, f.line, body.section,
                            f"{body.section}：{f.key} 出现多个不同的数（{stated}），口径不明，未读取。",
                            f"{body.section}: {f.key} is stated with different values ({stated}); not read.")
                 seen.add(f.key)
             continue
-        if f.key in seen:
-            notes.note(Severity.INFO, f.line, body.section, f"{body.section}：{f.key} 重复出现，保留第一次。",
-                       f"{body.section}: {f.key} is stated twice; the first is kept.")
-            continue
+        (restated if f.key in seen else unique).append(f)
         seen.add(f.key)
-        unique.append(f)
-    return unique
+    return unique, restated
 
 
 def _not_placed(notes: _Notes, body: Body, covered: bytearray | None, placed: set[int] | None = None) -> None:
@@ -585,7 +595,8 @@ def _read_final(notes: _Notes, body: Body, edition: int) -> Section:
     by_words, placed = _read_by_words(body, edition, _FINAL, covered)
     figures.extend(by_words)
     _not_placed(notes, body, covered, placed)
-    sentence = Sentence(body.text, tuple(_unique(notes, body, figures)), tuple(lists), tuple(flags))
+    unique, restated = _unique(notes, body, figures)
+    sentence = Sentence(body.text, tuple(unique), tuple(lists), tuple(flags), tuple(restated))
     return Section(body.section, body.heading, (Paragraph((sentence,)),), topic=body.topic)
 
 
@@ -1011,7 +1022,8 @@ def _read_budget(notes: _Notes, body: Body, edition: int) -> Section:
     figures, placed = _read_by_words(body, edition, _BUDGET)
     flags = tuple(flag for flag, pattern in _BUDGET_FLAGS if pattern.search(body.text))
     _not_placed(notes, body, None, placed)
-    sentence = Sentence(body.text, tuple(_unique(notes, body, figures, conflicting=True)), (), flags)
+    unique, restated = _unique(notes, body, figures, conflicting=True)
+    sentence = Sentence(body.text, tuple(unique), (), flags, tuple(restated))
     return Section(body.section, body.heading, (Paragraph((sentence,)),),
                    tuple(_read_budget(notes, p, edition) for p in parts), topic=body.topic)
 

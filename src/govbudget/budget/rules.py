@@ -8,7 +8,8 @@ are the rules no declaration states, written against cells named by the spec's k
 * in-table — 收入总表 合计 = Σ 单位, 项目支出表 合计 = Σ 项目, and 本年收入合计 from the five
   单位资金 sources where a place does not print their subtotal;
 * across tables — “三公”经费 = their 经济分类 款 (30212, 31013/30913, 30231, 30217);
-* text against tables — every figure of the 情况说明 against its cell, shares;
+* text against tables — every figure of the 情况说明 against its cell, shares; a figure the
+  text states twice against its first statement (:func:`govbudget.rules.restatements`);
 * year on year — each printed change against its rate, and the changes of the “三公” items
   against the change of their total.
 
@@ -26,7 +27,7 @@ from govbudget.budget.tables import derive
 from govbudget.families.budget import THREE_PUBLIC_ECONOMIC
 from govbudget.money import in_wide_context
 from govbudget.published import Location, Published, Severity, from_disclosure
-from govbudget.rules import Change, Ratio, Relation, Report, Rule, Sum, _note, check
+from govbudget.rules import Change, Ratio, Relation, Report, Rule, Sum, _note, check, restatements
 from govbudget.spec import family
 from govbudget.tables import Disclosure
 from govbudget.text import Narrative
@@ -191,6 +192,8 @@ def hand_written() -> tuple[Rule, ...]:
            "情况说明[key] = 表[cell]", _text_figures),
         _r("text.shares", "ratio", "情况说明的占比 = 部分 / 整体", "shares in the text = part / whole",
            "share = part / whole × 100", _shares),
+        _r("text.restated", "restatement", "情况说明中同一数字前后两处列示一致", "a figure the text states twice has one value",
+           "说明[key]（第一次）= 说明[key]（再次列示），在列示精度内", restatements),
         _r("text.empty-funds", "statement", "“没有…拨款安排的支出” 与 预算08、09表一致",
            "the “no fund spending” sentences agree with tables 08/09", "说明“没有政府性基金…” ⇒ 08 empty", _empty_funds),
         _r("yoy.rates", "year on year", "比上年增减率 = |增减额| / 上年数", "year-on-year rate = |Δ| / prior",
