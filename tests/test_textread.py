@@ -253,14 +253,17 @@ def test_generated_final_text_reads_back_to_the_same_figures(ledger):
 
 
 def test_wuxi_income_shares_and_last_years_carryover_not_taken_for_this_year():
-    # budget-2026/wuxi-01.pdf pp.33–34 (二): “上年结转结余的一般公共预算收入” is no 一般公共预算拨款收入.
+    # budget-2026/wuxi-01.pdf pp.33–34 (二): “上年结转结余的一般公共预算收入” is no 一般公共预算拨款收入:
+    # it is the carry-over from the 一般公共预算 (预算04表's 上年结转 row of that fund).
     # By hand: 196,278.67 / 984,760.87 = 19.93%.
     text = ("二、收入预算情况说明\n"
             "其中：\n"
             "本年一般公共预算收入196,278.67万元，占19.93%；\n"
             "上年结转结余的一般公共预算收入0万元，占0%；\n")
     assert _values(text) == {"income.general_public_budget": D("196278.67"),
-                             "income.general_public_budget.share": D("19.93")}
+                             "income.general_public_budget.share": D("19.93"),
+                             "income.carryover.general_public_budget": D(0),
+                             "income.carryover.general_public_budget.share": D(0)}
 
 
 def test_a_100000_digit_figure_is_said_not_read():

@@ -201,3 +201,84 @@ def test_a_budget_figure_stated_twice_in_one_section_is_kept_once_and_compared()
     assert len(narrative.restatements["three_public.total"]) == 2
     narrative, found = _restated("七、“三公”经费预算情况说明\n“三公”经费预算6.2万元，“三公”经费预算7.20万元。\n")
     assert "three_public.total" not in narrative.figures and found == []
+
+
+# -- 本年收入合计 / 本年支出合计 and the carry-overs (无锡, 湖州, 泉州) --------------------------------------------
+WUXI_01 = (  # budget-2026/wuxi-01.pdf, 一 (p.31 ll.3–9, p.32 ll.5–8, p.33 l.12) and 二 (p.33 ll.13–17, p.34 ll.2–7)
+    "一、收支预算总体情况说明\n"
+    "无锡市交通运输局（本级）2026 年度收入、支出预算总计\n"
+    "984,760.87 万元，与上年相比收、支预算总计各增加 108,584.28\n"
+    "万元，增长12.39%。其中：\n"
+    "（一）收入预算总计 984,760.87 万元。包括：\n"
+    "1．本年收入合计984,760.87万元。\n"
+    "（1）一般公共预算拨款收入 196,278.67 万元，与上年相比增\n"
+    "2．上年结转结余为 0 万元。与上年相比减少 94,815.95 万\n"
+    "元，减少100%。主要原因是安排动用当年政府性基金。\n"
+    "（二）支出预算总计 984,760.87 万元。包括：\n"
+    "1．本年支出合计984,760.87万元。\n"
+    "2．年终结转结余为0万元。\n"
+    "二、收入预算情况说明\n"
+    "无锡市交通运输局（本级）2026 年收入预算合计 984,760.87\n"
+    "万元，包括本年收入984,760.87万元，上年结转结余0万元。\n"
+    "其中：\n"
+    "本年一般公共预算收入196,278.67万元，占19.93%；\n"
+    "本年其他收入611,843.2万元，占62.13%；\n"
+    "上年结转结余的一般公共预算收入0万元，占0%；\n"
+    "上年结转结余的政府性基金预算收入0万元，占0%；\n"
+    "上年结转结余的国有资本经营预算收入0万元，占0%；\n"
+    "上年结转结余的财政专户管理资金0万元，占0%；\n"
+    "上年结转结余的单位资金0万元，占0%。\n")
+
+
+def test_wuxi_this_years_totals_and_the_carry_overs_are_read():
+    # 本年收入合计 is 预算01表's 本年收入合计 (not the 收入预算总计 with the carry-over); 上年结转结余 is
+    # 0 after a fall of 94,815.95 (100%: 94,815.95 / (0 + 94,815.95)); 年终结转结余 the 结转下年 row;
+    # 上年结转结余的… is the carry-over by source.  二's 本年收入 restates 一's 本年收入合计.
+    narrative, findings = _read(WUXI_01)
+    got = {k: f.value for k, f in narrative.figures.items()}
+    assert {k: v for k, v in got.items() if "current" in k or "carry" in k} == {
+        "income.current_total": D("984760.87"), "expenditure.current_total": D("984760.87"),
+        "income.carryover": D(0), "income.carryover.change": D("-94815.95"), "income.carryover.change_rate": D(100),
+        "expenditure.carry_forward": D(0),
+        **{f"income.carryover.{k}": D(0) for k in ("general_public_budget", "government_fund", "state_capital",
+                                                   "special_account", "unit_funds")},
+        **{f"income.carryover.{k}.share": D(0) for k in ("general_public_budget", "government_fund", "state_capital",
+                                                         "special_account", "unit_funds")}}
+    assert got["total.income"] == got["income.total"] == D("984760.87")
+    assert [(s, f.line) for s, f in narrative.restatements["income.current_total"]] == [("一", 6), ("二", 15)]
+    assert narrative.figures["expenditure.carry_forward"].line == 12
+    # (1) 一般公共预算拨款收入 196,278.67 is read; the change whose rest is cut off is not
+    assert [f.stated for f in findings] == []
+
+
+def _wuxi_check(text: str):
+    p = from_disclosure(derive(example_budget_ledger()), rounded=True)
+    narrative, _ = _read(text)
+    from govbudget.rules import check
+    return [f for f in check(attrs.evolve(p, narrative=narrative)).findings
+            if f.rule in ("budget.text.sums", "budget.text.restated")]
+
+
+def test_wuxi_income_total_is_this_years_plus_the_carry_over():
+    # 984,760.87 = 984,760.87 + 0, and 0 = 0 + 0 + 0 + 0 + 0: both sums hold.
+    assert _wuxi_check(WUXI_01) == []
+    # 一 typed 984,700.87: 984,760.87 − (984,700.87 + 0) = 60 > 0.005 + 0.005 + 0.5; 二 restates 984,760.87.
+    slip = WUXI_01.replace("1．本年收入合计984,760.87万元", "1．本年收入合计984,700.87万元")
+    assert sorted((f.rule, f.severity.value, f.stated) for f in _wuxi_check(slip)) == [
+        ("budget.text.restated", "error", "984760.87"), ("budget.text.sums", "error", "984760.87")]
+
+
+def test_carry_forward_wordings_of_huzhou_and_quanzhou():
+    # budget-2026/huzhou-01.pdf p.7 ll.2–3 (its heading, broken) and ll.18–19: 结转下年0万元。
+    assert _values("（三）关于湖州市交通运输局 2026 年支出预算情况说\n明\n占 0.1%。\n结转下年0万元。\n") == {
+        "expenditure.carry_forward": D(0)}
+    # budget-2026/quanzhou-02.pdf p.21 ll.14–15 (一、预算收支总体情况): …，结转下年支出0.00万元。
+    assert _values("一、 预算收支总体情况\n万元，结转下年支出0.00万元。\n") == {"expenditure.carry_forward": D("0.00")}
+
+
+def test_this_years_income_budget_is_not_this_years_income_total():
+    # 本年收入预算 is the generator's (and 一's) 收入预算, not 本年收入合计; 本年收入比上年 names 本年收入.
+    assert _values("一、收支预算总体情况说明\n本年收入预算100.00万元。\n") == {"total.income": D("100.00")}
+    assert _values("二、收入预算情况说明\n本年收入100.00万元，本年收入比上年增加10.00万元，增长11.11%。\n") == {
+        "income.current_total": D("100.00"), "income.current_total.change": D("10.00"),
+        "income.current_total.change_rate": D("11.11")}

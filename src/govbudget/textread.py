@@ -632,6 +632,12 @@ _INCOME_SOURCES: tuple[tuple[str, str], ...] = (
     ("other", r"其他收入"),
     ("carryover", r"上年结转结余|上年结转"),
 )
+#: The carry-over from last year by source, as 无锡 names it (上年结转结余的…).
+_CARRIED: tuple[tuple[str, str], ...] = (
+    ("general_public_budget", "一般公共预算(?:拨款)?收入"), ("government_fund", "政府性基金预算(?:拨款)?收入"),
+    ("state_capital", "国有资本经营预算(?:拨款)?收入"), ("special_account", "财政专户管理资金(?:收入)?"),
+    ("unit_funds", "单位资金(?:收入)?"),
+)
 _NATURES: tuple[tuple[str, str], ...] = (
     ("basic", r"基本支出"), ("project", r"项目支出"), ("operating", r"事业单位经营支出"),
     ("remit_to_superior", r"上缴上级支出"), ("subsidy_to_affiliates", r"对附属单位补助支出"),
@@ -646,7 +652,20 @@ _THREE_PUBLIC: tuple[tuple[str, str], ...] = (
 def _budget_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
     # A total is no fund's, source's or nature's (一般公共预算支出预算, 财政拨款收入预算, 项目支出预算 …).
     q = r"(?<!拨款)(?<!预算)(?<!基金)(?<!公共)(?<!基本)(?<!项目)(?<!经营)(?<!资金)(?<!专户)"
+    # 本年收入合计 / 本年支出合计 (预算01表's rows of those names) are this year's alone, without
+    # the carry-over on either side (无锡: 收入预算总计 X。包括：1.本年收入合计 X … 2.上年结转结余为
+    # 0 万元; 支出预算总计 X。包括：1.本年支出合计 X … 2.年终结转结余为 0 万元): the whole words,
+    # never 本年收入预算 (the generator's total).
+    current = (
+        _Subject(("income.current_total",), re.compile(r"本年收入(?:合计)?(?:为|是)?$")),
+        _Subject(("expenditure.current_total",), re.compile(r"本年支出(?:合计)?(?:为|是)?$")),
+        _subject("expenditure.carry_forward", r"年终结转结余|年末结转(?:和)?结余|结转下年(?:支出)?"),
+    )
+    # 上年结转结余的一般公共预算收入 … 的单位资金 (无锡 二): the carry-over by source, before the
+    # source's own words (一般公共预算收入 alone is this year's).
+    carried = tuple(_subject(f"income.carryover.{k}", rf"上年结转(?:结余)?的{w}") for k, w in _CARRIED)
     overview = (
+        *current, *carried,
         _subject(("total.income", "total.expenditure"), rf"{q}(?:收支预算总计|收支总预算|收入支出预算总计|收支预算)"),
         _subject("total.income", rf"{q}(?:收入预算总计|收入预算|预算收入|收入总计)"),
         _subject("total.expenditure", rf"{q}(?:支出预算总计|支出预算|预算支出|支出总计)"),
@@ -656,9 +675,11 @@ def _budget_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
     # In a section about income (or spending) alone, 年初预算数 is its total and 收入 (支出) names
     # it (重庆: （一）收入预算：2026年年初预算数… 收入比2025年增加…), both the whole clause: 上年年初
     # 预算数 is not this year's, 事业收入 is a source.
-    income = (_subject("income.total", rf"{q}(?:收入预算总计|收入预算合计|收入预算|收入总计)|^年?初预算数?|^收入"),
+    income = (current[0], *carried,
+              _subject("income.total", rf"{q}(?:收入预算总计|收入预算合计|收入预算|收入总计)|^年?初预算数?|^收入"),
               *(_subject(f"income.{k}", w) for k, w in _INCOME_SOURCES))
-    expenditure = (_subject("expenditure.total", rf"{q}(?:支出预算总计|支出预算合计|支出预算|支出总计)|^年?初预算数?|^支出"),
+    expenditure = (*current[1:],
+                   _subject("expenditure.total", rf"{q}(?:支出预算总计|支出预算合计|支出预算|支出总计)|^年?初预算数?|^支出"),
                    *(_subject(f"expenditure.{k}", w) for k, w in _NATURES))
     # (重庆: 三、财政拨款情况说明 / 2026年一般公共预算财政拨款收入…，一般公共预算财政拨款支出…，比2025年增加…)
     fiscal = (_subject("fiscal.total", r"财政拨款收支(?:预算)?总计|财政拨款收支总预算|财政拨款收支预算"),
@@ -698,9 +719,11 @@ _CHANGE_VERB = re.compile(r"(增加|减少|增长|下降|降低|减低|上升)�
 _RATE_VERB_END = re.compile(r"(增长|下降|减少|增加|降低|减低|上升)了?$")
 _SAME_AS_PRIOR = re.compile(rf"(?:{_COMPARISON.pattern})[，,]?{_SAME}|与上年(?:预算数|执行数)?{_SAME}")
 # A clause naming a figure that is not this year's (去年预算数为 0 万元, 上年结转结余的…收入).
-_NOT_THIS_YEAR = re.compile(r"去年|上年预算数|上年执行数|上年结转结余的|\d{4}年预算数")
+# (上年结转结余的一般公共预算收入 … is this year's carry-over by source: :data:`_CARRIED`.)
+_NOT_THIS_YEAR = re.compile(rf"去年|上年预算数|上年执行数|上年结转结余的(?!{'|'.join(w for _, w in _CARRIED)})|\d{{4}}年预算数")
 _ORDINAL = re.compile(rf"^(?:[（(](?:[{_CN}]+|\d+)[）)]|\d+[.．、]|[{_CN}]+、)")
-_LEAD = re.compile(r"^(?:其中|包括|本年|本部门|本单位|\d{4}年度?|年度?|,)+")
+# (本年 before 收入 / 支出 is kept: 本年收入合计 is no 收入合计; so is 年终 / 年末 of 年终结转结余.)
+_LEAD = re.compile(r"^(?:其中|包括|本年(?!收入|支出)|本部门|本单位|\d{4}年度?|年度?(?!终|末)|,)+")
 _CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})[-－—]?(.+?)(?:（[类款项]）)?$")
 
 

@@ -23,6 +23,11 @@ section                                figure keys
                                        ``services``
 =====================================  =====================================================
 
+The reader (:mod:`govbudget.textread`) also keys what published texts state beyond these:
+``income.current_total`` / ``expenditure.current_total`` (本年收入合计 / 本年支出合计, 预算01表's
+rows), ``income.carryover`` (上年结转结余) and by source ``income.carryover.<fund>`` (上年结转结余的
+一般公共预算收入 …; 预算04表's 上年结转 rows), ``expenditure.carry_forward`` (年终结转结余 / 结转下年).
+
 Conventions: amounts in 万元 with two decimals, rates and shares with two decimals, ROUND_HALF_UP
 from exact 元; Δ = current − prior (上年预算数 or 上年执行数, as the ledger says); no rate on a
 zero base.  Reasons (主要原因) are the ledger's text or the visible placeholder.

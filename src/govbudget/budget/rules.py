@@ -28,7 +28,7 @@ from govbudget.families.budget import THREE_PUBLIC_ECONOMIC
 from govbudget.money import in_wide_context
 from govbudget.published import Location, Published, Severity, from_disclosure
 from govbudget.rules import Change, Ratio, Relation, Report, Rule, Sum, _note, check, restatements
-from govbudget.spec import family
+from govbudget.spec import family, terms
 from govbudget.tables import Disclosure
 from govbudget.text import Narrative
 
@@ -93,6 +93,13 @@ def _text_cells(p: Published) -> Iterator[tuple[str, Cell]]:
     yield "expenditure.total", ("01", "expenditure_total", "amount")
     for k, _ in SOURCE_LABELS:
         yield f"income.{k}", ("01", k, "amount")
+    # 本年收入合计 / 本年支出合计 and the carry-overs: 预算01表's rows; the carry-over by fund is
+    # 预算04表's (上年结转 by fund), the others' (财政专户, 单位资金) no table prints apart.
+    yield "income.current_total", ("01", "income_total", "amount")
+    yield "expenditure.current_total", ("01", "expenditure_total", "amount")
+    yield "expenditure.carry_forward", ("01", "carry_forward", "amount")
+    for _, row in terms(family("budget").table("04").row("carryover").sum_of):
+        yield f"income.carryover.{row.removeprefix('carryover_')}", ("04", row, "amount")
     for k, _ in NATURE_LABELS:
         yield f"expenditure.{k}", ("03", "total", k)
     yield "fiscal.total", ("04", "income_grand_total", "amount")
@@ -159,6 +166,19 @@ def _change_parts(p: Published) -> Iterator[Relation]:
             yield Sum(qw, tuple((1, q) for q in qs if q is not None), f"three_public.{whole} 增减额 = Σ 各项增减额")
 
 
+def _text_sums(p: Published) -> Iterator[Relation]:
+    """收入预算总计 = 本年收入合计 + 上年结转结余 (预算01表's identity, as the text states it), and
+    上年结转结余 = Σ its sources, where the text states every term."""
+    carried = [k for k in (p.narrative.figures if p.narrative else ())
+               if k.startswith("income.carryover.") and k.count(".") == 2
+               and k.rsplit(".", 1)[1] not in ("change", "change_rate", "share")]  # (the carry-over's own)
+    for total, parts in (("total.income", ("income.current_total", "income.carryover")),
+                         ("income.carryover", tuple(carried))):
+        qt, qs = p.figure(total), [p.figure(k) for k in parts]
+        if parts and qt is not None and all(q is not None for q in qs):
+            yield Sum(qt, tuple((1, q) for q in qs if q is not None), f"{total} = {' + '.join(parts)}")
+
+
 def _empty_funds(p: Published) -> Iterator[Relation]:
     if p.narrative is None:
         return
@@ -194,6 +214,9 @@ def hand_written() -> tuple[Rule, ...]:
            "share = part / whole × 100", _shares),
         _r("text.restated", "restatement", "情况说明中同一数字前后两处列示一致", "a figure the text states twice has one value",
            "说明[key]（第一次）= 说明[key]（再次列示），在列示精度内", restatements),
+        _r("text.sums", "text sum", "情况说明内的合计关系（收入预算总计、上年结转结余）",
+           "sums stated in the text (the income total, the carry-over)",
+           "收入预算总计 = 本年收入合计 + 上年结转结余; 上年结转结余 = Σ 各来源", _text_sums),
         _r("text.empty-funds", "statement", "“没有…拨款安排的支出” 与 预算08、09表一致",
            "the “no fund spending” sentences agree with tables 08/09", "说明“没有政府性基金…” ⇒ 08 empty", _empty_funds),
         _r("yoy.rates", "year on year", "比上年增减率 = |增减额| / 上年数", "year-on-year rate = |Δ| / prior",
