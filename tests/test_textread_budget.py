@@ -117,13 +117,25 @@ def test_chongqing_income_and_spending_budgets_run_into_the_overview():
     assert {k: f.value for k, f in narrative.figures.items()} == {
         "income.total": D("19230.18"), "income.general_public_budget": D("18417.70"), "income.business": D("812.48"),
         "income.total.change": D("2784.38"),
-        "expenditure.total": D("19230.18"), "expenditure.total.change": D("2784.38")}
+        # the parts of the change, each naming its subject, share the sentence's 比 2025 年
+        # (by hand: 2,781.90 + 2.48 = 2,784.38 = 362.10 + 2,422.28)
+        "income.general_public_budget.change": D("2781.90"), "income.business.change": D("2.48"),
+        "expenditure.total": D("19230.18"), "expenditure.total.change": D("2784.38"),
+        "expenditure.basic.change": D("362.10"), "expenditure.project.change": D("2422.28")}
     assert narrative.figures["income.total"].line == 2 and narrative.figures["expenditure.total.change"].line == 9
-    # what is not placed (the parts of the change, the 类 of all funds) is said, in its sub-section
+    assert narrative.figures["income.business.change"].line == 4 and narrative.figures["expenditure.basic.change"].line == 10
+    # what is not placed (the 类 of all funds) is said, in its sub-section
     unplaced = [(f.location.section, f.stated) for f in findings if "未识别" in f.message_zh]
-    assert unplaced == [("二（一）", "2,781.90万元"), ("二（一）", "2.48万元"),
-                        *(("二（二）", x) for x in ("15,958.96万元", "15.26万元", "1,595.94万元", "446.95万元",
-                                                 "673.17万元", "539.91万元", "362.10万元", "2,422.28万元"))]
+    assert unplaced == [*(("二（二）", x) for x in ("15,958.96万元", "15.26万元", "1,595.94万元", "446.95万元",
+                                                 "673.17万元", "539.91万元"))]
+
+
+def test_a_part_of_a_change_is_read_only_naming_its_subject_within_the_sentence():
+    # No subject named (其中：增加 …), or a new sentence (。基本支出增加 …: no comparison of its own):
+    # not read; a named part after ； still shares the comparison.
+    assert _values("三、支出预算情况说明\n支出比2025年增加10.00万元，其中：增加4.00万元；基本支出增加6.00万元。"
+                   "项目支出增加4.00万元。\n") == {"expenditure.total.change": D("10.00"),
+                                                   "expenditure.basic.change": D("6.00")}
 
 
 def test_chongqing_income_budget_with_ascii_punctuation_and_the_funds_by_name():

@@ -1201,7 +1201,8 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
             st.current, st.change = key, None
             continue
         verb = _CHANGE_VERB.search(clause)
-        if verb and (_COMPARISON.search(segment) or (final and st.compared)):
+        own = bool(_COMPARISON.search(segment))
+        if verb and (own or st.compared):
             named = _COMPARISON.sub("", clause[: verb.start()])
             named = re.sub(r"各$|^[，,]", "", _strip_lead(named))
             # A subject named before the comparison, even in words that are filler elsewhere
@@ -1211,6 +1212,11 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
             if found is None and re.fullmatch(rf"(?:{_FILLER})*", named):
                 named = ""
             subject = found.keys[0] if found else (None if named else st.current)
+            if not own and not final and found is None:
+                # (预算) a part of the change just read shares its comparison only when it names
+                # its subject (重庆: 收入比2025年增加 Δ，其中：…财政拨款增加 δ；事业收入增加 δ'; 支出比…，
+                # 主要是基本支出增加 δ，项目支出增加 δ'): never the subject in hand again.
+                subject = None
             prefix = keying.change(subject) if subject is not None and subject not in changed else None
             if subject is not None and prefix is not None:
                 sign = -1 if verb.group(1) in _DOWN else 1
