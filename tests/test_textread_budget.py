@@ -130,6 +130,20 @@ def test_chongqing_income_and_spending_budgets_run_into_the_overview():
                                                  "673.17万元", "539.91万元"))]
 
 
+def test_parts_of_a_change_whose_whole_is_not_placed_share_its_comparison():
+    # budget-2026/chongqing-03.pdf p.3 ll.10–14: the sentence 比 2025 年增加 2,734.52 万元 follows a 类
+    # not read, so its subject is not known (not read); its parts name theirs (by hand: 659.75 +
+    # 2,074.77 = 2,734.52).
+    text = ("二、部门收支总体情况\n"
+            "（二）支出预算：2026 年年初预算数 45,369.18万元。按支出功能分类，包括一般公共服务支\n"
+            "出 22,022.92 万元，教育支出 9.30 万元，文化旅游体育与传媒支出 19527.61 万元，社会保障和就\n"
+            "业支出2,164.46 万元，卫生健康支出 610.90 万元，资源勘探工业信息等支出 371.13 万元，住房保\n"
+            "障支出 662.86 万元。比 2025 年增加 2,734.52 万元，主要是基本支出增加 659.75 万元，项目支出\n"
+            "增加 2,074.77 万元。\n")
+    assert _values(text) == {"expenditure.total": D("45369.18"), "expenditure.basic.change": D("659.75"),
+                             "expenditure.project.change": D("2074.77")}
+
+
 def test_a_part_of_a_change_is_read_only_naming_its_subject_within_the_sentence():
     # No subject named (其中：增加 …), or a new sentence (。基本支出增加 …: no comparison of its own):
     # not read; a named part after ； still shares the comparison.
@@ -294,3 +308,38 @@ def test_this_years_income_budget_is_not_this_years_income_total():
     assert _values("二、收入预算情况说明\n本年收入100.00万元，本年收入比上年增加10.00万元，增长11.11%。\n") == {
         "income.current_total": D("100.00"), "income.current_total.change": D("10.00"),
         "income.current_total.change_rate": D("11.11")}
+
+
+# -- 财政拨款支出 (无锡 五) ------------------------------------------------------------------------------------
+WUXI_01_FISCAL = (  # budget-2026/wuxi-01.pdf p.35 ll.8–11
+    "五、财政拨款支出预算情况说明\n"
+    "无锡市交通运输局（本级）2026 年财政拨款预算支出\n"
+    "372,917.67 万元，占本年支出合计的 37.87%。与上年相比，财政\n"
+    "拨款支出增加 163,364.19 万元，增长 77.96%。主要原因是轨道交\n")
+
+
+def test_wuxi_fiscal_spending_its_share_and_change():
+    # By hand: 372,917.67 / 984,760.87 (本年支出合计, 一) = 37.87%; 163,364.19 / (372,917.67 − 163,364.19)
+    # = 163,364.19 / 209,553.48 = 77.96%.
+    narrative, findings = _read(WUXI_01_FISCAL)
+    assert {k: f.value for k, f in narrative.figures.items()} == {
+        "fiscal.expenditure": D("372917.67"), "fiscal.expenditure.share": D("37.87"),
+        "fiscal.expenditure.change": D("163364.19"), "fiscal.expenditure.change_rate": D("77.96")}
+    assert findings == []
+    # 一般公共预算财政拨款支出 is no 财政拨款支出 as a whole
+    assert _values("五、财政拨款支出预算情况说明\n一般公共预算财政拨款支出10.00万元。\n") == {}
+
+
+def test_wuxi_fiscal_spending_share_and_rate_are_checked():
+    from govbudget.rules import check
+
+    p = from_disclosure(derive(example_budget_ledger()), rounded=True)
+    text = WUXI_01.replace("二、收入预算情况说明", WUXI_01_FISCAL + "二、收入预算情况说明")
+    narrative, _ = _read(text)
+
+    def errors(n):
+        return sorted((f.rule, f.stated) for f in check(attrs.evolve(p, narrative=n)).errors
+                      if f.rule in ("budget.text.shares", "budget.yoy.rates"))
+    assert errors(narrative) == []
+    narrative, _ = _read(text.replace("37.87%", "38.87%").replace("77.96%", "76.96%"))
+    assert errors(narrative) == [("budget.text.shares", "38.87%"), ("budget.yoy.rates", "76.96%")]

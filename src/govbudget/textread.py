@@ -697,7 +697,11 @@ def _budget_vocabulary() -> dict[SectionTopic | None, tuple[_Subject, ...]]:
     )
     funds = (_subject("government_fund.total", r"政府性基金预算(?:财政)?(?:拨款)?支出|政府性基金支出"),
              _subject("state_capital.total", r"国有资本经营预算(?:财政)?(?:拨款)?支出"))
+    # (无锡 五、财政拨款支出预算情况说明: 财政拨款预算支出 X 万元，占本年支出合计的 p%。与上年相比，财政拨款
+    # 支出增加 Δ 万元，增长 r% — 预算04表's 本年支出合计; its 类/款/项 span three funds and are not read)
+    fiscal_expenditure = (_subject("fiscal.expenditure", r"(?<!预算)财政拨款(?:预算)?支出"),)
     return {_T.OVERVIEW: overview, _T.INCOME: income, _T.EXPENDITURE: expenditure, _T.FISCAL_OVERVIEW: fiscal,
+            _T.FISCAL_EXPENDITURE: fiscal_expenditure,
             _T.GENERAL_PUBLIC: gpb, _T.BASIC: basic, _T.THREE_PUBLIC: three, _T.OFFICE_OPERATING: office,
             _T.PROCUREMENT: procurement, _T.GOVERNMENT_FUND: funds, _T.STATE_CAPITAL: funds}
 
@@ -1228,6 +1232,9 @@ def _read_by_words(body: Body, edition: int, keying: _Keying,
                 st.compared = True
             else:
                 st.change = None
+                # (预算) a comparison whose subject is not known still is the sentence's: its named
+                # parts share it (重庆-03: …住房保障支出662.86万元。比2025年增加 Δ，主要是基本支出增加 δ，…)
+                st.compared = st.compared or (own and not final)
             continue
         st.change = None
         if _NOT_THIS_YEAR.search(clause):

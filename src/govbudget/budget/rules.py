@@ -103,6 +103,7 @@ def _text_cells(p: Published) -> Iterator[tuple[str, Cell]]:
     for k, _ in NATURE_LABELS:
         yield f"expenditure.{k}", ("03", "total", k)
     yield "fiscal.total", ("04", "income_grand_total", "amount")
+    yield "fiscal.expenditure", ("04", "expenditure_total", "total")
     yield "gpb.total", ("05", "total", "total")
     t05 = p.table("05")
     for r in t05.subject_rows() if t05 else ():
@@ -128,13 +129,16 @@ def _text_figures(p: Published) -> Iterator[Relation]:
 def _shares(p: Published) -> Iterator[Relation]:
     if p.narrative is None:
         return
-    wholes = {"income": "total.income", "expenditure": "total.expenditure", "gpb": "gpb.total"}
+    wholes = {"income": "total.income", "expenditure": "total.expenditure", "gpb": "gpb.total",
+              "fiscal": "expenditure.current_total"}  # (财政拨款支出 占本年支出合计的 p%: 预算01表's)
     for key in p.narrative.figures:
         if not key.endswith(".share"):
             continue
         part_key = key[: -len(".share")]
         group = part_key.split(".")[0]
         stated, part, whole = p.figure(key), p.figure(part_key), p.figure(wholes.get(group, ""))
+        if whole is None and group == "fiscal":
+            whole = p.cell("01", "expenditure_total", "amount")
         if stated is not None and part is not None and whole is not None:
             yield Ratio(stated, part, whole, f"{part_key} 占比", group=group)
 
