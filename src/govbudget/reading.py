@@ -101,6 +101,8 @@ def _template_table(rt: RecognizedTable, template: Table,
             while (side, f"{r.key}#{n}") in by_key:
                 n += 1
             row = attrs.evolve(row, key=f"{r.key}#{n}")
+        # A cell printed but unreadable is not read (its finding says why), never a blank zero.
+        unread.update((tid, row.key, col) for col in r.unreadable)
         if (side, row.key) not in by_key:
             by_key[(side, row.key)] = row
         else:

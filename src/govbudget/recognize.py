@@ -98,6 +98,8 @@ class RecognizedRow:
     page: int
     line: int
     number: int | None = None  # 行次 where printed
+    #: Columns whose cell is printed but cannot be read as an amount: not read, never a blank.
+    unreadable: tuple[str, ...] = ()
 
     def value(self, column: str) -> Decimal | None:
         return next((v for k, v in self.values if k == column), None)
@@ -639,6 +641,7 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             if code is None:
                 used.add((side_name, key))
             parsed: list[tuple[str, Decimal]] = []
+            unreadable: list[str] = []
             for col, c, _ in values:
                 v = parse_amount(c)
                 if v is None and lay.shape == "other":
@@ -648,12 +651,13 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
                             f"{part.title}：行“{shown}”栏“{col}”无法读取的金额“{_cell(c)}”。",
                             f"{part.title}: row {shown!r} column {col!r}: cannot read the amount {_cell(c)!r}.",
                             lay.id, stated=_cell(c))
+                    unreadable.append(col)
                     continue
                 parsed.append((col, v))
             st.placed += len(nums)
             number = texts[side.number_col] if side.number_col is not None else ""
             out.append(RecognizedRow(key, shown, code, level, side_name, tuple(parsed), page, line,
-                                     int(number) if number.isdigit() else None))
+                                     int(number) if number.isdigit() else None, tuple(unreadable)))
             pending = len(out) - 1 if lay.shape == "panels" and code is None and not nums else None
     columns = tuple(RecognizedColumn(key, hdr, s.name, dec) for s in sides for _, key, hdr, dec in s.value_cols)
     return RecognizedTable(lay, part.title, part.unit, columns, tuple(out),

@@ -86,16 +86,32 @@ def parse_text(text: str, *, source: str = "text") -> Document:
     tables: list[ExtractedTable] = []
     lines: list[TextLine] = []
     text_since_table = True
+    # Cells by single spaces only where no line has a tab (a tabbed text says where its cells are).
+    tokens = not any("\t" in line for _, _, line in numbered)
+    kinds: dict[int, tuple[frozenset[str], ...]] = {}
     i = 0
     while i < len(numbered):
         block = _block(numbered, i)
+        table: ExtractedTable | None = None
         if block:
             table = _table(numbered[i : i + block])
-            if not text_since_table and tables[-1].width == table.width:
-                tables[-1] = _join(tables[-1], table)
+        elif tokens and (block := _token_block(numbered, i)):
+            part = numbered[i : i + block]
+            grid, loose = _by_tokens(part, kinds)
+            for k in loose:  # fits no column uniquely: running text, its figures not placed
+                lines.append(TextLine(part[k][0], part[k][1], clean_line(part[k][2])))
+            kept = [(entry, cells) for k, (entry, cells) in enumerate(zip(part, grid, strict=True)) if k not in loose]
+            if len(kept) >= 2:
+                table = _grid_table([e for e, _ in kept], [c for _, c in kept])
             else:
-                tables.append(table)
-            text_since_table = False
+                lines.extend(TextLine(e[0], e[1], clean_line(e[2])) for e, _ in kept)
+        if block:
+            if table is not None:
+                if not text_since_table and tables[-1].width == table.width:
+                    tables[-1] = _join(tables[-1], table)
+                else:
+                    tables.append(table)
+                text_since_table = False
             i += block
             continue
         p, n, line = numbered[i]
@@ -193,6 +209,10 @@ def _table(block: Sequence[tuple[int, int, str]]) -> ExtractedTable:
         grid = [[clean_cell(c) for c in text.strip("\n").split("\t")] for _, _, text in block]
     else:
         grid = _by_gutters([text for _, _, text in block])
+    return _grid_table(block, grid)
+
+
+def _grid_table(block: Sequence[tuple[int, int, str]], grid: Sequence[list[str]]) -> ExtractedTable:
     width = max(len(r) for r in grid)
     rows = tuple(
         TableRow(tuple(cells + [""] * (width - len(cells))), page, k, line=n)
@@ -234,3 +254,177 @@ def _by_gutters(texts: Sequence[str]) -> list[list[str]]:
                     break
         grid.append([clean_cell(cell) for cell in cells])
     return grid
+
+
+# -- text with single spaces between cells (pdfplumber's extract_text, a copy from a PDF viewer) ----
+# No tab and no gutter tells the cells apart: a cell is a token.  A table row is a line of tokens
+# with a bare number and no sentence punctuation; the rows of a block with the most tokens give
+# each column's kind (text, integer, amount), and a shorter row (its blank cells not printed) is
+# placed where the placements that fit those kinds agree.  A figure they do not agree on is in
+# no column: each column it might be in gets an unreadable cell (not read, never a blank zero),
+# so its row is still there, named; a row whose words cannot be placed is left as running text
+# and its figures are reported as not placed.
+_SENTENCE = re.compile(r"[。，；;！？：:]")
+_INTEGER = re.compile(r"^-?\d+$")
+_AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+_BLANK_MARKS = frozenset({"-", "—", "－", "--", "——", "/"})
+_ONE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
+#: Kinds of a token: text, integer (行次, codes, whole 元), amount (decimals or separators), blank mark.
+_T, _I, _A, _B = "T", "I", "A", "B"
+
+
+def _tokens(line: str) -> list[str]:
+    """The single-space tokens of ``line``; a letter-spaced word (``项 目``, ``栏 次``) is one."""
+    out: list[str] = []
+    spaced = False  # the last token was built of single characters
+    for tok in clean_line(line).split(" "):
+        if out and _ONE_CJK.match(tok) and (spaced or _ONE_CJK.match(out[-1])):
+            out[-1] += tok
+            spaced = True
+        else:
+            out.append(tok)
+            spaced = False
+    return [t for t in out if t]
+
+
+def _kind(token: str) -> str:
+    if token in _BLANK_MARKS:
+        return _B
+    if _INTEGER.match(token):
+        return _I
+    return _A if _AMOUNT.match(token) else _T
+
+
+def _token_row(line: str) -> list[str] | None:
+    """The tokens of a table row (two or more, a bare number, no sentence punctuation), else None."""
+    if "\t" in line or _FIELD_GAP.search(line.strip()) or _SENTENCE.search(line):
+        return None
+    toks = _tokens(line)
+    if len(toks) < 2 or not any(_kind(t) in (_I, _A, _B) for t in toks):
+        return None
+    return toks
+
+
+def _token_header(line: str) -> list[str] | None:
+    """The tokens of a header line inside a token block (words only, no punctuation)."""
+    if "\t" in line or _SENTENCE.search(line):
+        return None
+    toks = _tokens(line)
+    return toks if len(toks) >= 2 and all(_kind(t) is _T and len(t) <= 20 for t in toks) else None
+
+
+def _token_block(numbered: Sequence[tuple[int, int, str]], start: int) -> int:
+    """The length of the single-space table block starting at ``start``: header lines, then
+    rows; at least two rows (0: none starts there)."""
+    page = numbered[start][0]
+    j = start
+    while j < len(numbered) and numbered[j][0] == page and _token_header(numbered[j][2]) and j - start < 4:
+        j += 1
+    rows = 0
+    end = start
+    while j < len(numbered) and numbered[j][0] == page and (
+            _token_row(numbered[j][2]) or (rows and _token_header(numbered[j][2]))):
+        if _token_row(numbered[j][2]):
+            rows += 1
+            end = j + 1
+        j += 1
+    return end - start if rows >= 2 else 0
+
+
+def _placements(kinds: Sequence[str], slots: Sequence[frozenset[str]], limit: int = 2) -> list[tuple[int, ...]]:
+    """Order-keeping placements of tokens of ``kinds`` in columns accepting ``slots``
+    (at most ``limit`` found: two are enough to know it is ambiguous)."""
+    found: list[tuple[int, ...]] = []
+
+    def walk(i: int, s: int, at: tuple[int, ...]) -> None:
+        if len(found) >= limit:
+            return
+        if i == len(kinds):
+            found.append(at)
+            return
+        for k in range(s, len(slots) - (len(kinds) - i) + 1):
+            if kinds[i] in slots[k]:
+                walk(i + 1, k + 1, (*at, k))
+
+    walk(0, 0, ())
+    return found
+
+
+def _by_tokens(block: Sequence[tuple[int, int, str]],
+               known: dict[int, tuple[frozenset[str], ...]]) -> tuple[list[list[str]], list[int]]:
+    """The grid of a single-space block, and the indexes of its lines that fit no column
+    uniquely (left as running text).  ``known``: the column kinds of the blocks read before, by
+    width — a table continued on the next page, whose rows there leave a side blank (a
+    header wider than every row), takes the kinds of its first part."""
+    toks = [_token_row(text) or _token_header(text) or [] for _, _, text in block]
+    data = [t for t in toks if any(_kind(x) is not _T for x in t)]
+    width = max(len(t) for t in data)
+    header = max((len(t) for t in toks if t not in data), default=0)
+    frozen: tuple[frozenset[str], ...]
+    if header > width and header in known:
+        width, frozen = header, known[header]
+    elif header > width:
+        # Every row leaves cells blank and no earlier part says which: no cell has a known
+        # column, so the block is running text (its figures reported as not placed).
+        return [[] for _ in toks], list(range(len(toks)))
+    else:
+        slots: list[set[str]] = [set() for _ in range(width)]
+        for t in data:
+            if len(t) == width:
+                for k, x in enumerate(t):
+                    slots[k].add(_kind(x))
+        for sl in slots:  # a blank mark ('-', '—') may stand in any number's column
+            if sl & {_I, _A}:
+                sl.add(_B)
+        frozen = tuple(frozenset(sl) for sl in slots)
+        known[width] = frozen
+    grid: list[list[str]] = []
+    loose: list[int] = []
+    for n, t in enumerate(toks):
+        if len(t) == width:
+            grid.append([clean_cell(x) for x in t])
+            continue
+        if not any(_kind(x) is not _T for x in t):  # a header line: spread its words evenly
+            step = width // len(t) if width % len(t) == 0 else 1
+            if len(t) > width:
+                loose.append(n)
+                grid.append([])
+                continue
+            row = [""] * width
+            for k, x in enumerate(t):
+                row[min(k * step, width - 1)] = clean_cell(x)
+            grid.append(row)
+            continue
+        fits = _placements([_kind(x) for x in t], frozen, limit=64) if len(t) < width else []
+        row = _placed(t, fits, width)
+        if row is None:
+            loose.append(n)
+            grid.append([])
+        else:
+            grid.append(row)
+    return grid, loose
+
+
+def _placed(tokens: Sequence[str], fits: Sequence[tuple[int, ...]], width: int) -> list[str] | None:
+    """The cells of a row from its possible placements: a token that every placement puts in
+    the same column is placed; the columns the other figures might be in get a cell naming
+    them as placed nowhere (an unreadable amount: not read, never a blank); ``None`` when a
+    word has no one column or too many placements were possible."""
+    if not fits or len(fits) >= 64:
+        return None
+    row = [""] * width
+    unsure: list[str] = []
+    columns: set[int] = set()
+    for i, x in enumerate(tokens):
+        at = {f[i] for f in fits}
+        if len(at) == 1:
+            row[at.pop()] = clean_cell(x)
+        elif _kind(x) is _T:
+            return None
+        else:
+            unsure.append(x)
+            columns |= at
+    for k in sorted(columns):
+        if not row[k]:
+            row[k] = f"{' '.join(unsure)}（栏位不明）"
+    return row
