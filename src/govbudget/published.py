@@ -22,7 +22,8 @@ from govbudget.spec import FamilySpec, family
 from govbudget.tables import Disclosure, Row, Table
 from govbudget.text import Figure, FigureKind, Narrative
 
-__all__ = ["Coverage", "Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure", "half_width", "shown"]
+__all__ = ["ROWS_NOT_PLACED", "Coverage", "Finding", "Location", "Published", "Quantity", "Severity", "from_disclosure",
+           "half_width", "shown"]
 
 
 class Severity(enum.Enum):
@@ -135,6 +136,12 @@ def shown(value: Decimal) -> str:
     return f"{value:f}"
 
 
+#: The row key of :attr:`Published.unread` that marks a table with a printed row whose figures
+#: could not be placed: an absent subject row of it is not read (not zero), and no sum over its
+#: rows is checked.
+ROWS_NOT_PLACED = "?"
+
+
 @attrs.frozen
 class Coverage:
     """What a reader found in a document: the tables it prints and those recognised, the
@@ -191,6 +198,17 @@ class Published:
         return not ((table_id, row_key, column_key) in u or (table_id, row_key, "*") in u
                     or (table_id, "*", column_key) in u)
 
+    def complete(self, table_id: str) -> bool:
+        """False when the table printed a row whose figures could not be placed."""
+        return (table_id, ROWS_NOT_PLACED, "*") not in self.unread
+
+    def rows_not_placed(self, table_id: str) -> Quantity:
+        """The figures of a table's rows that could not be placed, as an operand that is not
+        read: a sum over the table's rows with it is "not checked"."""
+        table = self.tables[table_id]
+        return Quantity(Decimal(0), Decimal(0), Location(table_id, table_label=table.label),
+                        f"{table.label} 未能定位的行", read=False)
+
     def row_printed(self, table_id: str, row_key: str) -> bool:
         """False when the table does not hold the row, or (read from a report) does not print
         it: a fixed row the reader did not find is unread as a whole."""
@@ -218,7 +236,7 @@ class Published:
                        line=self.lines.get((table_id, row_key)), table_label=table.label)
         name = f"{table.label} {row.label if row and row.label else row_key}·{column}"
         if not self.is_read(table_id, row_key, column_key) or (
-                row is None and not self.exact and _level_not_printed(table, row_key)):
+                row is None and not self.exact and (_level_not_printed(table, row_key) or not self.complete(table_id))):
             # (a subject row absent from a printed table that prints no row of its level — 类
             # rows of a table printing only 项 — is not printed, not zero)
             return Quantity(Decimal(0), Decimal(0), loc, name, read=False, unstated=self.unstated)

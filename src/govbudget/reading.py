@@ -21,7 +21,15 @@ import attrs
 from govbudget.classification import EDITIONS, edition_for_year
 from govbudget.errors import FormatError
 from govbudget.money import in_wide_context
-from govbudget.published import BLANK, Coverage, Finding, Location, Published, Severity
+from govbudget.published import (
+    BLANK,
+    ROWS_NOT_PLACED,
+    Coverage,
+    Finding,
+    Location,
+    Published,
+    Severity,
+)
 from govbudget.recognize import Page, Recognition, RecognizedTable, recognize
 from govbudget.spec import ColumnSpec, TableSpec, family, family_ids
 from govbudget.spec import fold as norm
@@ -78,7 +86,10 @@ def _template_table(rt: RecognizedTable, template: Table,
     unread: set[tuple[str, str, str]] = set()
     tid = rt.id
     spec = template.spec
-    empty = bool(rt.statement) and not rt.rows  # printed empty with its statement: exact zeros
+    # printed empty with its statement: exact zeros (not when it printed rows not placed)
+    empty = bool(rt.statement) and not rt.rows and not rt.unplaced_rows
+    if rt.unplaced_rows:  # a row printed and not placed: the table is not read whole
+        unread.add((tid, ROWS_NOT_PLACED, "*"))
     present = {(c.side, c.key) for c in rt.columns if c.declared}
     for c in template.columns:
         if (c.side, c.key) not in present and ("", c.key) not in present and not empty:
@@ -101,6 +112,8 @@ def _template_table(rt: RecognizedTable, template: Table,
             while (side, f"{r.key}#{n}") in by_key:
                 n += 1
             row = attrs.evolve(row, key=f"{r.key}#{n}")
+        # A cell printed but unreadable is not read (its finding says why), never a blank zero.
+        unread.update((tid, row.key, col) for col in r.unreadable)
         if (side, row.key) not in by_key:
             by_key[(side, row.key)] = row
         else:
@@ -124,7 +137,8 @@ def _template_table(rt: RecognizedTable, template: Table,
             if got is not None:
                 rows.append(got)
             elif t.values:
-                if t in fixed and not empty:
+                if (t in fixed or rt.unplaced_rows) and not empty:
+                    # (a row not placed may be this one: not read, never a blank)
                     unread.add((tid, t.key, "*"))
                 rows.append(attrs.evolve(t, values=(BLANK,) * len(t.values)))
         rows.extend(by_key.values())

@@ -32,7 +32,7 @@ import attrs
 
 from govbudget.classification import Level, Scheme, catalog
 from govbudget.errors import GovBudgetError
-from govbudget.extract.model import Document
+from govbudget.extract.model import UNPLACED, Document, is_unplaced
 from govbudget.layouts import TableLayout, layouts, match_header, match_title
 from govbudget.money import Unit
 from govbudget.published import Finding, Location, Severity
@@ -98,6 +98,8 @@ class RecognizedRow:
     page: int
     line: int
     number: int | None = None  # 行次 where printed
+    #: Columns whose cell is printed but cannot be read as an amount: not read, never a blank.
+    unreadable: tuple[str, ...] = ()
 
     def value(self, column: str) -> Decimal | None:
         return next((v for k, v in self.values if k == column), None)
@@ -125,6 +127,9 @@ class RecognizedTable:
     rows: tuple[RecognizedRow, ...]
     pages: tuple[int, ...]
     statement: str | None = None
+    #: Lines of rows printed with figures that could not be placed (no label, a label not
+    #: recognised): the table is not read whole, so no sum over its rows is checked.
+    unplaced_rows: tuple[int, ...] = ()
 
     @property
     def id(self) -> str:
@@ -173,12 +178,17 @@ def _is_amount(cell: str | None) -> bool:
     """A printed number (not a blank)."""
     if cell is None:
         return False
+    if is_unplaced(cell):
+        return True
     t = re.sub(r"\s", "", unicodedata.normalize("NFKC", cell))
     return t not in BLANKS and parse_amount(t) is not None
 
 
 def _is_money(cell: str | None) -> bool:
-    """A number that looks like money (decimals or separators), not a 行次/栏次 or a code."""
+    """A number that looks like money (decimals or separators), not a 行次/栏次 or a code;
+    figures the extractor placed in no column are money too (printed, not read)."""
+    if is_unplaced(cell):
+        return True
     if not _is_amount(cell):
         return False
     t = unicodedata.normalize("NFKC", cell or "").strip()
@@ -582,6 +592,7 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
     data = [r for _, _, r in rows]
     sides = _layout_columns(st, part, header, data, width)
     out: list[RecognizedRow] = []
+    unplaced_rows: list[int] = []
     parents: dict[str, str] = {}
     used: set[tuple[str, str]] = set()
     active = 0
@@ -620,8 +631,18 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
                 st.placed += len(nums)
                 pending = None
                 continue
+            if any(is_unplaced(cells[j]) for j in (*side.label_cols, *side.code_cols)):
+                # The extractor could not tell this row's columns: a row printed, not placed.
+                if side is sides[0]:
+                    unplaced_rows.append(line)
+                    st.note("reader.row", Severity.WARNING, page, line,
+                            f"{part.title}：行“{_cell(cells[0])[: -len(UNPLACED)]}”栏位不明，未读取；本表各行之和未检查。",
+                            f"{part.title}: the columns of row {_cell(cells[0])[: -len(UNPLACED)]!r} are not known; "
+                            f"not read, and no sum over the table's rows is checked.", lay.id)
+                break
             if not label and not code_txt:
                 if nums:
+                    unplaced_rows.append(line)
                     st.note("reader.cell", Severity.WARNING, page, line,
                             f"{part.title}：无项目名称的金额 {[c for _, c, _ in nums]} 未读取。",
                             f"{part.title}: amounts without a label {[c for _, c, _ in nums]} were not read.", lay.id)
@@ -630,6 +651,7 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
                             parents if lay.shape != "panels" else {}, page, line, used)
             if got is None:
                 if nums:
+                    unplaced_rows.append(line)
                     st.note("reader.row", Severity.WARNING, page, line,
                             f"{part.title}：无法识别的行“{label or code_txt}”，其 {len(nums)} 个数字未读取。",
                             f"{part.title}: row {label or code_txt!r} not recognised; its {len(nums)} figures not read.",
@@ -639,25 +661,38 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             if code is None:
                 used.add((side_name, key))
             parsed: list[tuple[str, Decimal]] = []
+            unreadable: list[str] = []
+            unplaced = 0
             for col, c, _ in values:
                 v = parse_amount(c)
                 if v is None and lay.shape == "other":
                     continue  # a word in a table of words and figures (绩效目标表's 指标, 100%): no figure
+                if v is None and is_unplaced(c):
+                    unplaced += 1
+                    if unplaced == 1:  # one finding per row: the figures and the columns they may be in
+                        figures = _cell(c)[: -len(UNPLACED)]
+                        st.note("reader.cell", Severity.WARNING, page, line,
+                                f"{part.title}：行“{shown}”的数字 {figures} 栏位不明，未读取。",
+                                f"{part.title}: row {shown!r}: figures {figures} are in no known column; not read.",
+                                lay.id, stated=figures)
+                    unreadable.append(col)
+                    continue
                 if v is None:
                     st.note("reader.cell", Severity.WARNING, page, line,
                             f"{part.title}：行“{shown}”栏“{col}”无法读取的金额“{_cell(c)}”。",
                             f"{part.title}: row {shown!r} column {col!r}: cannot read the amount {_cell(c)!r}.",
                             lay.id, stated=_cell(c))
+                    unreadable.append(col)
                     continue
                 parsed.append((col, v))
-            st.placed += len(nums)
+            st.placed += len(nums) - unplaced
             number = texts[side.number_col] if side.number_col is not None else ""
             out.append(RecognizedRow(key, shown, code, level, side_name, tuple(parsed), page, line,
-                                     int(number) if number.isdigit() else None))
+                                     int(number) if number.isdigit() else None, tuple(unreadable)))
             pending = len(out) - 1 if lay.shape == "panels" and code is None and not nums else None
     columns = tuple(RecognizedColumn(key, hdr, s.name, dec) for s in sides for _, key, hdr, dec in s.value_cols)
     return RecognizedTable(lay, part.title, part.unit, columns, tuple(out),
-                           tuple(dict.fromkeys(g.page for g in part.grids)), part.statement)
+                           tuple(dict.fromkeys(g.page for g in part.grids)), part.statement, tuple(unplaced_rows))
 
 
 def _fixed_key(lay: TableLayout, label: str, side: str, used: set[tuple[str, str]] | None = None) -> str | None:

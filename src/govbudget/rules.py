@@ -508,9 +508,13 @@ def _row_sums(t: TableSpec, rows: Sequence[RowSpec]) -> Callable[[Published], It
             if table.get_row(row.key) is None:
                 continue  # not read: nothing to check it against
             parts = parts_of(row.sum_of, row.side)
+            # A sum over the subject rows of a table with rows not placed is not checked.
+            over_rows = SUBJECTS in (key for _, key in terms(row.sum_of)) and not p.complete(t.id)
             for col in t.columns_for(row.side):
                 total = p.cell(t.id, row.key, col.key)
                 qs = [(sign, p.cell(t.id, k, col.key)) for sign, k in parts]
+                if over_rows:
+                    qs.append((1, p.rows_not_placed(t.id)))
                 if total is not None and all(q is not None for _, q in qs):
                     yield Sum(total, tuple((s, q) for s, q in qs if q is not None),
                               f"{t.label} {row.label}[{col.title}] = Σ {', '.join(k for _, k in parts)}")
@@ -545,6 +549,8 @@ def _subject_hierarchy(t: TableSpec) -> Callable[[Published], Iterator[Relation]
                                  and (q := p.cell(t.id, k, col.key)) is not None)
                     if child not in levels and not kids:
                         continue  # a row the place does not subdivide
+                    if not p.complete(t.id):  # a row not placed may be one of its children
+                        kids = (*kids, (1, p.rows_not_placed(t.id)))
                     yield Sum(total, kids, f"{t.label} {c}[{col.title}] = Σ 下级科目")
     return relations
 

@@ -73,6 +73,8 @@ def _groups_total(tid: str, prefix: str) -> Relations:
         for c in table.columns:
             total = p.cell(tid, "total", c.key)
             parts = [p.cell(tid, k, c.key) for k in keys]
+            if not p.complete(tid):  # a row not placed may be one of the group's
+                parts.append(p.rows_not_placed(tid))
             if total is not None and all(q is not None for q in parts):
                 yield Sum(total, tuple((1, q) for q in parts if q is not None), f"{table.label} 合计[{c.title}] = Σ 各行")
     return relations

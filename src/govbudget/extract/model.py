@@ -63,6 +63,17 @@ class Span:
         )
 
 
+#: Ends a cell holding figures whose column the extractor could not tell (text with single
+#: spaces, a blank cell not printed): a figure printed but placed in no column.  Every column it
+#: might be in holds such a cell; a reader takes each as printed and not read, never as blank.
+UNPLACED = "（栏位不明）"
+
+
+def is_unplaced(cell: str | None) -> bool:
+    """True for a cell of :data:`UNPLACED` figures."""
+    return bool(cell) and cell.endswith(UNPLACED)  # type: ignore[union-attr]
+
+
 @frozen
 class TableRow:
     """One row of a table as printed (表格行): its cell strings and where it was printed.
