@@ -221,3 +221,31 @@ def test_a_table_without_a_title_is_recognised_by_its_header() -> None:
     rec = recognize([_page(7, ["2026年部门预算", "七、重点项目预算绩效目标情况"], grid)])
     (t,) = rec.tables
     assert t.id == "performance" and rec.numeric_cells == rec.placed_cells == 1
+
+
+def test_a_row_not_placed_leaves_the_sums_over_rows_unchecked() -> None:
+    # 公开05表 with a row whose label is no subject (a misprint): its 5.00 is in no row, so
+    # 201 = Σ 款 and 合计 = Σ 类 cannot be checked — never an error against the rows read.
+    grid = [
+        ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ["", "合计", "15.00", "10.00", "5.00"],
+        ["201", "一般公共服务支出", "15.00", "10.00", "5.00"],
+        ["20101", "人大事务", "10.00", "10.00", ""],
+        ["", "未印清的科目名称", "5.00", "", "5.00"],
+    ]
+    p = published_from_pages([_page(1, ["2023年度部门决算", "一般公共预算财政拨款支出决算表", "金额单位：万元"], grid)],
+                             source="t")
+    assert not p.complete("05")
+    # the row 20101's parent 201 has another child, not placed: not checked, not 15.00 ≠ 10.00
+    report = check(p)
+    hierarchy = [f for f in report.findings if f.rule == "final.t05.hierarchy" and f.location.row == "201"]
+    assert hierarchy and all(f.severity is Severity.INFO and "未能定位的行" in f.message_zh for f in hierarchy)
+    assert not [f for f in report.errors if f.rule.startswith("final.t05")]
+    # a subject row the table does not show is not read (it may be the row not placed), not 0
+    assert not p.cell("05", "20103", "total").read  # type: ignore[union-attr]
+    # the same table with the row placed is complete and checked
+    grid[4] = ["20102", "政协事务", "5.00", "", "5.00"]
+    p = published_from_pages([_page(1, ["2023年度部门决算", "一般公共预算财政拨款支出决算表", "金额单位：万元"], grid)],
+                             source="t")
+    assert p.complete("05") and p.cell("05", "20103", "total").read  # type: ignore[union-attr]
+    assert not [f for f in check(p).findings if f.rule == "final.t05.hierarchy" and f.severity is not Severity.INFO]

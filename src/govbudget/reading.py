@@ -88,7 +88,13 @@ def _template_table(rt: RecognizedTable, template: Table,
     spec = template.spec
     # printed empty with its statement: exact zeros (not when it printed rows not placed)
     empty = bool(rt.statement) and not rt.rows and not rt.unplaced_rows
-    if rt.unplaced_rows:  # a row printed and not placed: the table is not read whole
+    # A row printed and not placed, or a row of a subject table whose name is no subject (kept
+    # under its label): the table is not read whole, so no sum over its subject rows is checked.
+    # (In a 总表 a row under its label is a fixed row of another wording — 事业收入资金,
+    # 年终结转结余 — not a subject: its sums stay checked.)
+    unnamed = spec.subjects is not None and spec.row_group == "label:" and not spec.two_sided and any(
+        r.key.startswith("label:") for r in rt.rows)
+    if rt.unplaced_rows or unnamed:
         unread.add((tid, ROWS_NOT_PLACED, "*"))
     present = {(c.side, c.key) for c in rt.columns if c.declared}
     for c in template.columns:

@@ -328,14 +328,21 @@ def _floor_or_ceiling(r: Ratio) -> bool:
     return math.floor(exact * 100) <= units <= math.ceil(exact * 100)
 
 
-def _not_checked(rule: Rule, unread: Sequence[Quantity]) -> Finding:
+def _not_checked(rule: Rule, unread: Sequence[Quantity], relation: Relation | None = None) -> Finding:
     """The info finding of a relation with figures not read from a report (未读取), or not
-    stated by the ledger or disclosure file (未提供): never compared with a zero."""
+    stated by the ledger or disclosure file (未提供): never compared with a zero.  It is placed
+    at the first figure not read, or (a table's rows not placed, which have no row) at the
+    relation's total, with what the relation says."""
+    at = unread[0].location
+    what_zh = what_en = ""
+    if at.row is None and isinstance(relation, Sum):
+        at = relation.total.location
+        what_zh, what_en = f"{relation.what}：", f"{relation.what}: "
     if all(q.unstated for q in unread):
-        return Finding(rule.id, INFO, unread[0].location, f"未检查：{'、'.join(q.name for q in unread)} 未提供。",
-                       f"not checked: {', '.join(q.name for q in unread)} is not stated.")
-    return Finding(rule.id, INFO, unread[0].location, f"未检查：{'、'.join(q.name for q in unread)} 未读取。",
-                   f"not checked: {', '.join(q.name for q in unread)} was not read.")
+        return Finding(rule.id, INFO, at, f"未检查：{what_zh}{'、'.join(q.name for q in unread)} 未提供。",
+                       f"not checked: {what_en}{', '.join(q.name for q in unread)} is not stated.")
+    return Finding(rule.id, INFO, at, f"未检查：{what_zh}{'、'.join(q.name for q in unread)} 未读取。",
+                   f"not checked: {what_en}{', '.join(q.name for q in unread)} was not read.")
 
 
 def _eval_any(rule: Rule, r: AnyOf) -> Finding | None:
@@ -409,7 +416,7 @@ def evaluate(rule: Rule, relations: Sequence[Relation]) -> list[Finding]:
         unread = [q for q in _operands(r) if not q.read]
         if unread:
             # A figure that was not read is never compared with a zero: the relation is not checked.
-            out.append(_not_checked(rule, unread))
+            out.append(_not_checked(rule, unread, r))
             continue
         if isinstance(r, Sum):
             f = _eval_sum(rule, r)
