@@ -349,7 +349,7 @@ def _two_sided(t: Table, unit: Unit, v: Variant) -> _Printed:
         heads = [_Head("项目", 0, 0), *([_Head("行次", 0, 1)] if v.line_numbers else []),
                  *(_Head(c.title, 0, lead + j) for j, c in enumerate(cols[0]))]
         body: list[tuple[str, ...]] = []
-        for n, (side, rows, side_cols) in enumerate(zip(sides, by_side, cols, strict=True)):
+        for n, (rows, side_cols) in enumerate(zip(by_side, cols, strict=True)):
             if n:
                 body.append(("支出", *([""] * (width - 1))))
                 if len(side_cols) > 1:

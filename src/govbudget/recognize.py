@@ -36,9 +36,8 @@ from govbudget.extract.model import Document
 from govbudget.layouts import TableLayout, layouts, match_header, match_title
 from govbudget.money import Unit
 from govbudget.published import Finding, Location, Severity
-from govbudget.spec import family
+from govbudget.spec import family, normalise
 from govbudget.spec import fold as norm
-from govbudget.spec import normalise
 
 __all__ = ["Grid", "Page", "Recognition", "RecognizedRow", "RecognizedTable", "TextLine", "parse_amount",
            "recognize"]
@@ -338,10 +337,7 @@ def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024,
                                     row_lines=(*grid.row_lines, tail[0].no) if grid.row_lines else ())
             above = [ln.text for ln in page.lines if prev_bottom <= ln.top < grid.top] if grid.top else \
                 [ln.text for ln in page.lines]
-            if gi == 0:
-                closing = [ln.text for ln in previous_tail] + above
-            else:
-                closing = above
+            closing = [ln.text for ln in previous_tail] + above if gi == 0 else above
             if any(_NOTE.match(unicodedata.normalize("NFKC", t).strip()) for t in closing):
                 # A note or statement under a table (注：本表反映… / 说明：…本表无数据) ends it:
                 # a grid after it continues no table.
@@ -421,8 +417,10 @@ def _header_rows(rows: Sequence[tuple[str | None, ...]]) -> int:
             return i
         # A data row whose amounts are all blank: its first cell is a total, a code or a
         # numbered label (一、…).
-        first = _cell(r[0]) if r else ""
-        words = sum(1 for c in r[1:] if _cell(c) and parse_amount(c) is None)
+        # (the first cell filled: a 合计 printed in the name column after blank code cells)
+        at = next((j for j, c in enumerate(r) if _cell(c)), 0)
+        first = _cell(r[at]) if r else ""
+        words = sum(1 for c in r[at + 1:] if _cell(c) and parse_amount(c) is None)
         # (a header row may start with 合计 too — 三公's 合计 | 因公出国 … — but has more words)
         if i and first and (re.match(r"^\[?\d{3}(?:\D|$)", first) or (words <= 1 and (
                 norm(first) in _TOTAL_LABELS or re.match(r"^[一二三四五六七八九十]+[、.．]", first)))):
