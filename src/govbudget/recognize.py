@@ -191,6 +191,7 @@ _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]|
 _TOTAL_LABELS = ("合计", "总计", "小计")
 #: A note or statement printed under a table (注：本表反映… / 说明：…本表无数据).
 _NOTE = re.compile(r"^(?:注|说明)\s*[:：]")
+_SPACE = re.compile(r"\s+")
 _CODE_HEAD = ("编码", "代码", "科目编码", "科目代码")
 
 
@@ -202,10 +203,19 @@ def _strip_ordinal(label: str) -> str:
 
 
 def _catalog_name(label: str) -> str:
-    """A printed name as the catalog matches names: brackets kept (the catalog's
-    ``政府办公厅（室）`` is no ``政府办公厅室``), a leading ordinal dropped."""
-    t = normalise(label)
+    """A printed name as the catalog matches names: brackets and quotes kept (the catalog's
+    ``政府办公厅（室）`` is no ``政府办公厅室``, its ``“两房”建设`` no ``两房建设``), spaces and a
+    leading ordinal dropped."""
+    t = _SPACE.sub("", unicodedata.normalize("NFKC", label))
+    t = t.replace("【", "(").replace("】", ")").replace("〔", "(").replace("〕", ")")
     return re.sub(r"^(?:\([一二三四五六七八九十\d]+\)|(?:[一二三四五六七八九十]+|\d{1,2})[、.．])+", "", t)
+
+
+def _name_matches(full: str, printed: str) -> bool:
+    """The catalog's name ``full`` printed as ``printed`` (or cut short), whatever quotes a
+    place prints (“两房”建设, "两房"建设, 两房建设)."""
+    shown = normalise(_catalog_name(printed))
+    return bool(shown) and normalise(full).startswith(shown)
 
 
 def _cell(text: str | None) -> str:
@@ -462,9 +472,10 @@ def _match_column(lay: TableLayout, path: str, side: str) -> str | None:
     return got[0] if got else None
 
 
-def _match_column_own(lay: TableLayout, path: str, side: str) -> tuple[str, bool] | None:
-    """The column key a header path names, and whether the column's own (lowest) header cell
-    names it (else only a group header above it does); the own cell's alias wins.  A 小计
+def _match_column_own(lay: TableLayout, path: str, side: str) -> tuple[str, bool, int] | None:
+    """The column key a header path names, whether the column's own (lowest) header cell
+    names it (else only a group header above it does), and the strength of the match (the
+    length of the alias's words, more for the own cell's); the own cell's alias wins.  A 小计
     under a group header is that group's total (基本支出/小计 is 基本支出)."""
     parts = path.split("/")
     if len(parts) > 1 and parts[-1] in _SUBTOTAL:
@@ -485,7 +496,7 @@ def _match_column_own(lay: TableLayout, path: str, side: str) -> tuple[str, bool
                 score = sum(len(w) for w in alias) + (100 if own else 0)
                 if best is None or score > best[0]:
                     best = (score, col.key, own)
-    return (best[1], best[2]) if best else None
+    return (best[1], best[2], best[0]) if best else None
 
 
 _PRIOR = re.compile(r"上年(?:预算|执行|决算)|上年数")
@@ -548,7 +559,7 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
             if "支出" in text.split("/")[0] and gi == 0:
                 name = "expenditure"
         values: list[tuple[int, str, str, bool]] = []
-        owns: dict[int, bool] = {}
+        owns: dict[int, tuple[bool, int]] = {}
         for j in cols:
             if kinds[j] != "value":
                 continue
@@ -557,7 +568,7 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
             got = None if prior else _match_column_own(lay, paths[j], name)
             key = got[0] if got else None
             if got:
-                owns[j] = got[1]
+                owns[j] = got[1:]
             if key is None:
                 key = paths[j] or f"col{j + 1}"
                 st.note("reader.column", Severity.INFO, part.grids[0].page, None,
@@ -570,6 +581,9 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
         # Columns recognised as one key: the one whose own header cell names it; when only a
         # group header does (基本支出 over 人员经费 | 公用经费, no 小计), the group's figure is
         # not printed and none of them takes the key.  The others keep their header text.
+        # Among own cells the one named in more words wins, the first on a tie: 三公's
+        # 公务用车购置及运行费/小计 is the vehicles' figure, 当年预算/小计 beside it (its bare 小计
+        # an alias of vehicles) the 当年预算 group's.
         by_key: dict[str, list[int]] = {}
         for i, (_j, key, _hdr, dec) in enumerate(values):
             if dec:
@@ -577,8 +591,8 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
         for idx in by_key.values():
             if len(idx) < 2:
                 continue
-            own = [i for i in idx if owns.get(values[i][0])]
-            keep = own[0] if own else None
+            own = [i for i in idx if owns.get(values[i][0], (False, 0))[0]]
+            keep = max(own, key=lambda i: owns[values[i][0]][1]) if own else None
             for i in idx:
                 if i != keep:
                     j, _, hdr, _ = values[i]
@@ -596,12 +610,13 @@ def _block_heading(row: tuple[str | None, ...]) -> bool:
 
 
 def _is_caption(row: tuple[str | None, ...]) -> bool:
-    """A grid row that is a title, unit or department line: one cell filled in a wider row,
-    naming a table or a unit."""
+    """A grid row that is a title, unit or department line: in a wider row, each filled cell
+    names the table, a unit or the department (预算单位：长春市信访局 | … | 单位：万元 is one
+    line, its two cells both captions)."""
     filled = [_cell(c) for c in row if _cell(c)]
-    if len(row) < 2 or len(filled) != 1:
+    if len(row) < 2 or not filled or len(filled) >= len(row):
         return False
-    return bool(re.search(r"单位[：:]|部门[：:]", filled[0])) or match_title(norm(filled[0])) is not None
+    return all(re.search(r"单位[：:]|部门[：:]", c) or match_title(norm(c)) is not None for c in filled)
 
 
 def _assemble(st: _State, part: _Part) -> RecognizedTable:
@@ -609,8 +624,10 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
     first = part.grids[0]
     width = max(len(r) for g in part.grids for r in g.rows)
     nh = _header_rows(first.rows)
-    # A title or unit line printed in the grid's first rows (one cell across the table) names
-    # the table; it is no column's header (收入支出决算总表 over the 收入 side is no 支出).
+    # A title, unit or department line printed in the grid's first rows names the table; it
+    # is no column's header (收入支出决算总表 over the 收入 side is no 支出), and a line of two
+    # cells left in the header would pass its span on as a header (预算单位 over every column
+    # of 三公, stopping 当年预算's span beneath it).
     lead = 0
     while lead < nh and _is_caption(first.rows[lead]):
         lead += 1
@@ -816,7 +833,7 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
         if subject is None:
             st.note("reader.code", Severity.WARNING, page, line, f"{lay.title}：科目代码 {code} 不在{cat.label}中。",
                     f"{lay.title}: code {code} is not in {cat.label}.", lay.id, stated=code)
-        elif n and not cat.name_matches(code, _catalog_name(name)):
+        elif n and not _name_matches(subject.name, name):
             st.note("reader.name", Severity.INFO, page, line,
                     f"{lay.title}：科目 {code} 的名称应为“{subject.name}”，表中为“{name}”。",
                     f"{lay.title}: subject {code} is {subject.name!r} in the catalog, {name!r} in the table.",
