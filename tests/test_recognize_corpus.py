@@ -88,6 +88,21 @@ def test_changchun_wrapped_figures_and_title_inside_the_grid() -> None:
     assert _cell(p, "05", "2014001", "total") == Decimal("903.85")
 
 
+def test_changchun_three_public_under_a_department_line_in_the_grid() -> None:
+    """p.12 本年一般公共预算“三公”经费支出表（预算表7）: the grid's second row is 预算单位：长春市信访局
+    | … | 单位：万元 (a caption, no header), and 当年预算 spans 小计 | 因公出国（境）费 | 公务用车购置及
+    运行费 | 公务接待费; its 小计 (7.61) is no vehicles' figure, 公务用车购置及运行费's 小计 (6.75) is."""
+    p = _read("budget-2026/changchun-01.pdf")
+    printed = {"total": "7.61", "abroad": "0.00", "vehicles": "6.75", "vehicle_purchase": "0.00",
+               "vehicle_operation": "6.75", "reception": "0.86"}
+    assert {k: _cell(p, "07", "three_public", k) for k in printed} == {k: Decimal(v) for k, v in printed.items()}
+    from govbudget.rules import check
+
+    # (the figures as printed agree: 0.00 + 6.75 + 0.86 = 7.61, 0.00 + 6.75 = 6.75; and with
+    # the 情况说明's 公务用车购置及运行费 6.75)
+    assert [f.rule for f in check(p).errors if "t07" in f.rule or "three_public" in str(f.location)] == []
+
+
 @pytest.mark.parametrize("name", ["doc-02.pdf", "doc-03.pdf", "doc-04.pdf", "doc-05.pdf"])
 def test_non_disclosures_are_refused(name: str) -> None:
     path = CORPUS / "not-a-disclosure" / name

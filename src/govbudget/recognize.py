@@ -36,7 +36,7 @@ from govbudget.extract.model import UNPLACED, Document, is_unplaced
 from govbudget.layouts import TableLayout, layouts, match_header, match_title
 from govbudget.money import Unit
 from govbudget.published import Finding, Location, Severity
-from govbudget.spec import family
+from govbudget.spec import family, normalise
 from govbudget.spec import fold as norm
 
 __all__ = ["Grid", "Page", "Recognition", "RecognizedRow", "RecognizedTable", "TextLine", "parse_amount",
@@ -199,6 +199,9 @@ def _is_money(cell: str | None) -> bool:
 _JOINED = re.compile(r"^[\[【〔(（]?(\d{3}(?:\s?\d{2}){0,2})[\]】〕)）]?\s*[-—－、.．:：]?\s*(\D.*)?$")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]|^[(（][一二三四五六七八九十\d]+[)）]")
 _TOTAL_LABELS = ("合计", "总计", "小计")
+#: A note or statement printed under a table (注：本表反映… / 说明：…本表无数据).
+_NOTE = re.compile(r"^(?:注|说明)\s*[:：]")
+_SPACE = re.compile(r"\s+")
 _CODE_HEAD = ("编码", "代码", "科目编码", "科目代码")
 
 
@@ -207,6 +210,22 @@ def _strip_ordinal(label: str) -> str:
     t = re.sub(r"\s", "", unicodedata.normalize("NFKC", label))
     t = re.sub(r"^(?:[(（][一二三四五六七八九十\d]+[)）]|(?:[一二三四五六七八九十]+|\d{1,2})[、.．])+", "", t)
     return _ORDINAL.sub("", norm(t))
+
+
+def _catalog_name(label: str) -> str:
+    """A printed name as the catalog matches names: brackets and quotes kept (the catalog's
+    ``政府办公厅（室）`` is no ``政府办公厅室``, its ``“两房”建设`` no ``两房建设``), spaces and a
+    leading ordinal dropped."""
+    t = _SPACE.sub("", unicodedata.normalize("NFKC", label))
+    t = t.replace("【", "(").replace("】", ")").replace("〔", "(").replace("〕", ")")
+    return re.sub(r"^(?:\([一二三四五六七八九十\d]+\)|(?:[一二三四五六七八九十]+|\d{1,2})[、.．])+", "", t)
+
+
+def _name_matches(full: str, printed: str) -> bool:
+    """The catalog's name ``full`` printed as ``printed`` (or cut short), whatever quotes a
+    place prints (“两房”建设, "两房"建设, 两房建设)."""
+    shown = normalise(_catalog_name(printed))
+    return bool(shown) and normalise(full).startswith(shown)
 
 
 def _cell(text: str | None) -> str:
@@ -256,6 +275,8 @@ def _title_in(texts: Sequence[str], family: str | None) -> tuple[TableLayout, st
         if re.search(r"单位[：:]|部门[：:]", t):
             continue  # the unit line under a title (单位：万元) is no part of it
         for cand in (t, texts[i - 1] + t if i else t):
+            if _NOTE.match(unicodedata.normalize("NFKC", cand).strip()):
+                continue  # a note or statement names its table, it is no title (…故本表无数据)
             c = norm(cand)
             if len(c) > 60 or not c:
                 continue
@@ -322,6 +343,7 @@ def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024,
     unrecognised: list[Grid] = []
     current: _Part | None = None
     last_unit = Unit.WAN
+    previous_tail: list[TextLine] = []
     for page in pages:
         prev_bottom = -1.0
         for gi, grid in enumerate(page.grids):
@@ -335,6 +357,11 @@ def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024,
                                     row_lines=(*grid.row_lines, tail[0].no) if grid.row_lines else ())
             above = [ln.text for ln in page.lines if prev_bottom <= ln.top < grid.top] if grid.top else \
                 [ln.text for ln in page.lines]
+            closing = [ln.text for ln in previous_tail] + above if gi == 0 else above
+            if any(_NOTE.match(unicodedata.normalize("NFKC", t).strip()) for t in closing):
+                # A note or statement under a table (注：本表反映… / 说明：…本表无数据) ends it:
+                # a grid after it continues no table.
+                current = None
             # A title printed inside the grid (first rows with one non-empty cell).
             inner = [next(c for c in r if c) for r in grid.rows[:3] if sum(1 for c in r if c) == 1]
             got = _title_in([*above, *inner], family)
@@ -367,6 +394,9 @@ def recognize(pages: Sequence[Page], *, source: str = "", edition: int = 2024,
                     if grid.bottom <= ln.top < below and len(c) < 120 and \
                             any(w in c for w in ("无数据", "空表", "没有", "不涉及", "无此项")):
                         current.statement = ln.text.strip()
+        # The lines under the page's last grid (a note there ends its table too).
+        last = page.grids[-1].bottom if page.grids else float("inf")
+        previous_tail = [ln for ln in page.lines if ln.top > last] if page.grids else previous_tail + list(page.lines)
     tables = [_assemble(st, p) for p in parts]
     for g in unrecognised:
         n = sum(1 for r in g.rows for c in r if _is_money(c))
@@ -407,8 +437,10 @@ def _header_rows(rows: Sequence[tuple[str | None, ...]]) -> int:
             return i
         # A data row whose amounts are all blank: its first cell is a total, a code or a
         # numbered label (一、…).
-        first = _cell(r[0]) if r else ""
-        words = sum(1 for c in r[1:] if _cell(c) and parse_amount(c) is None)
+        # (the first cell filled: a 合计 printed in the name column after blank code cells)
+        at = next((j for j, c in enumerate(r) if _cell(c)), 0)
+        first = _cell(r[at]) if r else ""
+        words = sum(1 for c in r[at + 1:] if _cell(c) and parse_amount(c) is None)
         # (a header row may start with 合计 too — 三公's 合计 | 因公出国 … — but has more words)
         if i and first and (re.match(r"^\[?\d{3}(?:\D|$)", first) or (words <= 1 and (
                 norm(first) in _TOTAL_LABELS or re.match(r"^[一二三四五六七八九十]+[、.．]", first)))):
@@ -450,9 +482,10 @@ def _match_column(lay: TableLayout, path: str, side: str) -> str | None:
     return got[0] if got else None
 
 
-def _match_column_own(lay: TableLayout, path: str, side: str) -> tuple[str, bool] | None:
-    """The column key a header path names, and whether the column's own (lowest) header cell
-    names it (else only a group header above it does); the own cell's alias wins.  A 小计
+def _match_column_own(lay: TableLayout, path: str, side: str) -> tuple[str, bool, int] | None:
+    """The column key a header path names, whether the column's own (lowest) header cell
+    names it (else only a group header above it does), and the strength of the match (the
+    length of the alias's words, more for the own cell's); the own cell's alias wins.  A 小计
     under a group header is that group's total (基本支出/小计 is 基本支出)."""
     parts = path.split("/")
     if len(parts) > 1 and parts[-1] in _SUBTOTAL:
@@ -473,7 +506,7 @@ def _match_column_own(lay: TableLayout, path: str, side: str) -> tuple[str, bool
                 score = sum(len(w) for w in alias) + (100 if own else 0)
                 if best is None or score > best[0]:
                     best = (score, col.key, own)
-    return (best[1], best[2]) if best else None
+    return (best[1], best[2], best[0]) if best else None
 
 
 _PRIOR = re.compile(r"上年(?:预算|执行|决算)|上年数")
@@ -489,11 +522,14 @@ class _Side:
 
 
 def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, ...]],
-                    data: Sequence[tuple[str | None, ...]], width: int) -> list[_Side]:
+                    data: Sequence[tuple[str | None, ...]], width: int, side: str = "") -> list[_Side]:
+    """The columns under ``header``: label, code, 行次 and value columns (by their header
+    path), in one side or two; ``side`` names the side of a one-sided header (a block)."""
     lay = part.layout
     paths = _paths(header, width)
     money = [sum(1 for r in data if j < len(r) and _is_money(r[j])) for j in range(width)]
-    texty = [sum(1 for r in data if j < len(r) and _cell(r[j]) and not _is_amount(r[j])) for j in range(width)]
+    # (a blank mark, ``-`` or ``—``, is an exact zero of a value column, not text)
+    texty = [sum(1 for r in data if j < len(r) and _cell(r[j]) and parse_amount(r[j]) is None) for j in range(width)]
     codes = [sum(1 for r in data if j < len(r) and re.fullmatch(r"\d{3}(?:\d{2}){0,2}", _cell(r[j]))) for j in range(width)]
     kinds: list[str] = []
     for j in range(width):
@@ -527,13 +563,13 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
         groups[-1].append(j)
     sides: list[_Side] = []
     for gi, cols in enumerate(groups):
-        name = ("income", "expenditure")[gi] if lay.shape == "two_sided" and len(groups) == 2 else ""
+        name = ("income", "expenditure")[gi] if lay.shape == "two_sided" and len(groups) == 2 else side
         if len(groups) == 2:
             text = paths[cols[0]]
             if "支出" in text.split("/")[0] and gi == 0:
                 name = "expenditure"
         values: list[tuple[int, str, str, bool]] = []
-        owns: dict[int, bool] = {}
+        owns: dict[int, tuple[bool, int]] = {}
         for j in cols:
             if kinds[j] != "value":
                 continue
@@ -542,7 +578,7 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
             got = None if prior else _match_column_own(lay, paths[j], name)
             key = got[0] if got else None
             if got:
-                owns[j] = got[1]
+                owns[j] = got[1:]
             if key is None:
                 key = paths[j] or f"col{j + 1}"
                 st.note("reader.column", Severity.INFO, part.grids[0].page, None,
@@ -555,6 +591,9 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
         # Columns recognised as one key: the one whose own header cell names it; when only a
         # group header does (基本支出 over 人员经费 | 公用经费, no 小计), the group's figure is
         # not printed and none of them takes the key.  The others keep their header text.
+        # Among own cells the one named in more words wins, the first on a tie: 三公's
+        # 公务用车购置及运行费/小计 is the vehicles' figure, 当年预算/小计 beside it (its bare 小计
+        # an alias of vehicles) the 当年预算 group's.
         by_key: dict[str, list[int]] = {}
         for i, (_j, key, _hdr, dec) in enumerate(values):
             if dec:
@@ -562,8 +601,8 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
         for idx in by_key.values():
             if len(idx) < 2:
                 continue
-            own = [i for i in idx if owns.get(values[i][0])]
-            keep = own[0] if own else None
+            own = [i for i in idx if owns.get(values[i][0], (False, 0))[0]]
+            keep = max(own, key=lambda i: owns[values[i][0]][1]) if own else None
             for i in idx:
                 if i != keep:
                     j, _, hdr, _ = values[i]
@@ -574,30 +613,71 @@ def _layout_columns(st: _State, part: _Part, header: Sequence[tuple[str | None, 
     return sides
 
 
+def _block_heading(row: tuple[str | None, ...]) -> bool:
+    """A row of a 总表 printed in blocks that heads a block (收入 / 支出 / 项目 | 行次 | 金额 …):
+    words only, the first naming a side or 项目."""
+    return not any(_is_money(c) for c in row) and norm("".join(_cell(c) for c in row)).startswith(("收入", "支出", "项目"))
+
+
+def _is_caption(row: tuple[str | None, ...]) -> bool:
+    """A grid row that is a title, unit or department line: in a wider row, each filled cell
+    names the table, a unit or the department (预算单位：长春市信访局 | … | 单位：万元 is one
+    line, its two cells both captions)."""
+    filled = [_cell(c) for c in row if _cell(c)]
+    if len(row) < 2 or not filled or len(filled) >= len(row):
+        return False
+    return all(re.search(r"单位[：:]|部门[：:]", c) or match_title(norm(c)) is not None for c in filled)
+
+
 def _assemble(st: _State, part: _Part) -> RecognizedTable:
     lay = part.layout
     first = part.grids[0]
     width = max(len(r) for g in part.grids for r in g.rows)
     nh = _header_rows(first.rows)
-    header = first.rows[:nh]
+    # A title, unit or department line printed in the grid's first rows names the table; it
+    # is no column's header (收入支出决算总表 over the 收入 side is no 支出), and a line of two
+    # cells left in the header would pass its span on as a header (预算单位 over every column
+    # of 三公, stopping 当年预算's span beneath it).
+    lead = 0
+    while lead < nh and _is_caption(first.rows[lead]):
+        lead += 1
+    header = first.rows[lead:nh]
     rows: list[tuple[int, int, tuple[str | None, ...]]] = [(*first.where(i), r) for i, r in enumerate(first.rows[nh:], nh)]
     head_norm = [tuple(norm(_cell(c)) for c in r) for r in header]
     for g in part.grids[1:]:
         k = _header_rows(g.rows)
-        # The repeated header of a continued table is dropped (and only a header).
+        # The repeated header of a continued table is dropped (and only a header): where the
+        # first rows repeat the table's header, those rows; rows after them whose figures are
+        # all blank are data (上级补助收入 | | 结转下年 | of a 总表 broken after its 8th row).
+        repeated = next((i for i, r in enumerate(g.rows[:k]) if tuple(norm(_cell(c)) for c in r) not in head_norm), k)
+        k = repeated or k
         rows.extend((*g.where(i), r) for i, r in enumerate(g.rows[k:], k))
         for _i, r in enumerate(g.rows[:k]):
             if tuple(norm(_cell(c)) for c in r) not in head_norm and any(_cell(c) for c in r):
                 head_norm.append(tuple(norm(_cell(c)) for c in r))
-    data = [r for _, _, r in rows]
+    # (a 总表 printed in blocks has the 支出 block's heading rows among its rows: no data)
+    data = [r for _, _, r in rows if not (lay.shape == "two_sided" and _block_heading(r))]
+    # The 支出 block's own header (项目 | 合计 | 一般公共预算 | … of 财政拨款收支总表 in blocks): the
+    # columns above it are the 收入 block's, those below it are named by it.
+    split = next((i for i, (_, _, r) in enumerate(rows) if lay.shape == "two_sided" and _block_heading(r)
+                  and sum(1 for c in r if _cell(c)) > 1 and norm(_cell(r[0])).startswith("项目")
+                  and any(norm(_cell(x[0])).startswith("支出") for _, _, x in rows[:i])), None)
+    block: list[_Side] = []
+    if split is not None:
+        data = [r for _, _, r in rows[:split] if not _block_heading(r)]
     sides = _layout_columns(st, part, header, data, width)
+    if split is not None and len(sides) == 1:
+        block = _layout_columns(st, part, [rows[split][2]], [r for _, _, r in rows[split + 1:]], width,
+                                side="expenditure")
+    every = [*sides, *block]
     out: list[RecognizedRow] = []
     unplaced_rows: list[int] = []
-    parents: dict[str, str] = {}
+    # The subject above a row, per side (each panel of 公开06 is a hierarchy of its own).
+    side_parents: dict[int, dict[str, str]] = {}
     used: set[tuple[str, str]] = set()
     active = 0
     scheme = Scheme.ECONOMIC_DEPARTMENT if lay.scheme == "economic" else Scheme.FUNCTIONAL
-    for page, line, r in rows:
+    for idx, (page, line, r) in enumerate(rows):
         cells = list(r) + [None] * (width - len(r))
         if not any(_cell(c) for c in cells):
             continue
@@ -607,9 +687,13 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             joined = norm("".join(texts))
             if joined.startswith("支出") or (joined.startswith("项目") and active == 0 and out):
                 active = 1
-            continue
+            if _block_heading(r):
+                if idx == split and block:
+                    sides = block
+                continue
+            # (else a row whose figures are all blank: read, its blanks are exact zeros)
         pending: int | None = None
-        for side in sides:
+        for side_no, side in enumerate(sides):
             side_name = side.name or (("income", "expenditure")[active] if lay.shape == "two_sided" else "")
             values = [(key, cells[j], j) for j, key, _, _ in side.value_cols]
             nums = [(key, c, j) for key, c, j in values if _is_amount(c)]
@@ -648,7 +732,7 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
                             f"{part.title}: amounts without a label {[c for _, c, _ in nums]} were not read.", lay.id)
                 continue
             got = _identify(st, lay, scheme, side_name, label, code_txt, side.code_cols, texts,
-                            parents if lay.shape != "panels" else {}, page, line, used)
+                            side_parents.setdefault(side_no, {}), page, line, used)
             if got is None:
                 if nums:
                     unplaced_rows.append(line)
@@ -690,7 +774,7 @@ def _assemble(st: _State, part: _Part) -> RecognizedTable:
             out.append(RecognizedRow(key, shown, code, level, side_name, tuple(parsed), page, line,
                                      int(number) if number.isdigit() else None, tuple(unreadable)))
             pending = len(out) - 1 if lay.shape == "panels" and code is None and not nums else None
-    columns = tuple(RecognizedColumn(key, hdr, s.name, dec) for s in sides for _, key, hdr, dec in s.value_cols)
+    columns = tuple(RecognizedColumn(key, hdr, s.name, dec) for s in every for _, key, hdr, dec in s.value_cols)
     return RecognizedTable(lay, part.title, part.unit, columns, tuple(out),
                            tuple(dict.fromkeys(g.page for g in part.grids)), part.statement, tuple(unplaced_rows))
 
@@ -764,7 +848,7 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
         else:
             code = "".join(parts)
     if not code:
-        m = _JOINED.match(norm(label) if label else "")
+        m = _JOINED.match(normalise(label) if label else "")
         if m and label:
             code = m.group(1).replace(" ", "")
             name = m.group(2) or ""
@@ -784,7 +868,7 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
         if subject is None:
             st.note("reader.code", Severity.WARNING, page, line, f"{lay.title}：科目代码 {code} 不在{cat.label}中。",
                     f"{lay.title}: code {code} is not in {cat.label}.", lay.id, stated=code)
-        elif n and not cat.name_matches(code, n):
+        elif n and not _name_matches(subject.name, name):
             st.note("reader.name", Severity.INFO, page, line,
                     f"{lay.title}：科目 {code} 的名称应为“{subject.name}”，表中为“{name}”。",
                     f"{lay.title}: subject {code} is {subject.name!r} in the catalog, {name!r} in the table.",
@@ -814,7 +898,13 @@ def _identify(st: _State, lay: TableLayout, scheme: Scheme, side: str, label: st
         return f"{lay.group}{bare}", None, None, name
     # No code: the name in the catalog, under the row above it where that row is a subject.
     level_hint = Level.CLASS if lay.shape == "two_sided" else None
-    hits = _by_name(cat, bare, parents, level_hint)
+    hits = _by_name(cat, _catalog_name(name), parents, level_hint)
+    if len(hits) > 1 and len(hits[0].code) == 3 and parents.get("class") and \
+            all(h.code.startswith(hits[0].code) for h in hits):
+        # A 类 and its own 款 of one name (399 其他支出 / 39999 其他支出), not under the row
+        # above, in a table that prints its 类 rows: the 款 would be printed under its 类, so
+        # the row is the 类 itself.
+        hits = hits[:1]
     if len(hits) == 1:
         s = hits[0]
         st.note("reader.name-resolved", Severity.INFO, page, line,
@@ -837,7 +927,9 @@ def _by_name(cat: object, name: str, parents: dict[str, str], level: Level | Non
     assert isinstance(cat, Catalog)
     tries = (name, name + "支出") if level is Level.CLASS else (name,)
     for q in tries:
-        for parent in (parents.get("section"), parents.get("class"), None):
+        # Under the row above (its 款, else its 类), then anywhere; a level not placed yet
+        # is no parent (a 款 under a 类 is not looked for in the whole catalog first).
+        for parent in (*(p for p in (parents.get("section"), parents.get("class")) if p), None):
             if parent is not None and cat.get(parent) is None:
                 continue
             hits = [s for s in cat.resolve_name(q, parent) if level is None or s.level is level]
