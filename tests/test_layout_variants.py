@@ -31,6 +31,7 @@ from govbudget.rules import check
 from govbudget.tables import Disclosure, derive
 from tests import variants
 from tests.strategies import ledgers
+from tests.test_recognize_roundtrip import _printed as _read_back
 from tests.variants import Variant
 
 #: The named variants: one knob each away from the template, and the title sets of other places.
@@ -62,19 +63,6 @@ def _disclosures() -> dict[str, Disclosure]:
 
 
 DISCLOSURES = _disclosures()
-
-
-def _read_back(p: Published) -> dict[tuple[str, str, str, str], Decimal]:
-    """The figures read, by (table, side, row, column) — rows listing units or projects by label."""
-    out = {}
-    for tid, t in p.tables.items():
-        for r in t.rows:
-            if not r.values:
-                continue
-            key = r.key if ":" not in r.key else r.key.split(":")[0] + ":" + r.label.replace(" ", "")
-            for c, v in zip(t.columns_of(r), r.values, strict=True):
-                out[(tid, r.side, key, c.key)] = v
-    return out
 
 
 def _printed(d: Disclosure, v: Variant) -> Published:
