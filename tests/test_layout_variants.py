@@ -213,6 +213,7 @@ PDF_VARIANTS = (
 
 @pytest.mark.parametrize("v", PDF_VARIANTS, ids=[v.name for v in PDF_VARIANTS])
 def test_variants_printed_to_pdf_read_back(v: Variant, tmp_path: Path) -> None:
+    pytest.importorskip("pdfplumber")  # the pdf extra (.ci/run installs every extra)
     _browser()
     _cjk_font()
     d = DISCLOSURES["final"]
