@@ -415,7 +415,7 @@ class TableSpec:
 
     def row(self, key: str) -> RowSpec:
         """The fixed row with this key; an error naming the table."""
-        found = self._rows_by_key.get(key)
+        found = self.fixed_row(key)
         if found is None:
             raise GovBudgetError(f"{self.label}: no fixed row {key!r}")
         return found

@@ -287,8 +287,8 @@ def _by_gutters(texts: Sequence[str]) -> list[list[str]]:
 #   any other word a column of figures); a word with no one column is left out of the header;
 # * a label wrapped over lines (``七、文化旅游体育与传媒支`` / row / ``出``): joined into the one
 #   blank text column of the row whose side has figures.
-# A row whose words cannot be placed is left as running text: its figures are reported as not
-# placed.  Never a guessed column.
+# A row whose words cannot be placed is kept in the table, every cell of it :data:`UNPLACED`, so
+# the reader knows the table printed a row it cannot read.  Never a guessed column.
 _SENTENCE = re.compile(r"[。，；;！？：:]")
 _INTEGER = re.compile(r"^-?\d+$")
 _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
@@ -421,6 +421,11 @@ def _placements(kinds: Sequence[frozenset[str]], slots: Sequence[frozenset[str]]
     return found
 
 
+def _nowhere(tokens: Sequence[str], width: int) -> list[str]:
+    """A row printed whose tokens have no known column: every cell holds them, :data:`UNPLACED`."""
+    return [f"{' '.join(tokens)}{UNPLACED}"] * width
+
+
 def _agreed(fits: Sequence[tuple[int, ...]], n: int) -> list[set[int]]:
     return [{f[i] for f in fits} for i in range(n)]
 
@@ -457,7 +462,7 @@ def _row_cells(tokens: Sequence[str], slots: Sequence[frozenset[str]],
     fits = _placements([frozenset({_kind(x)}) for x in tokens], slots)
     if not fits or len(fits) >= _MAX_PLACEMENTS:
         return None
-    if len({f for f in fits}) > 1 and above:
+    if len(fits) > 1 and above:
         fits = _by_code(tokens, fits, above)
     row = [""] * width
     unsure: list[str] = []
@@ -532,7 +537,7 @@ def _by_tokens(block: Sequence[tuple[int, int, str]],
         for n, ((_, _, text), toks) in enumerate(zip(block, rows, strict=True)):
             words = _words(text) or []
             if toks is not None:
-                out.append([f"{' '.join(toks)}{UNPLACED}"] * header)
+                out.append(_nowhere(toks, header))
             elif len(words) == header:
                 out.append([clean_cell(w) for w in words])
             else:
@@ -560,7 +565,7 @@ def _by_tokens(block: Sequence[tuple[int, int, str]],
         if cells is None and toks is not None:
             # A row of the table whose words have no one column: kept, in no column, so the
             # reader knows the table printed a row it cannot place.
-            cells = [f"{' '.join(toks)}{UNPLACED}"] * width
+            cells = _nowhere(toks, width)
             grid[n] = cells
         elif cells is None:
             loose.add(n)
@@ -578,7 +583,7 @@ def _by_tokens(block: Sequence[tuple[int, int, str]],
     unplaced = [n for n, r in enumerate(rows) if r is not None and whole(n)]
     if len(unplaced) > len(placed):
         for n in placed:
-            grid[n] = [f"{' '.join(rows[n] or ())}{UNPLACED}"] * width
+            grid[n] = _nowhere(rows[n] or (), width)
         for n, r in enumerate(rows):
             if r is None and grid[n]:  # its header lines would name columns wrongly
                 grid[n] = []
